@@ -1,0 +1,107 @@
+"""The read-only JSON API answers as its OpenAPI document says."""
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from tracker.plan.openapi import openapi_document
+
+
+@pytest.fixture(scope="module")
+def schemas():
+    doc = openapi_document()
+    components = doc["components"]["schemas"]
+
+    def schema(name):
+        # Resolve local refs by embedding the component schemas.
+        return {**components[name], "components": {"schemas": components}}
+
+    return schema
+
+
+def test_openapi_document_is_valid(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    validate(response.json)
+    assert set(response.json["paths"]) == {"/themes", "/actions", "/actions/{code}"}
+
+
+def test_themes(client):
+    body = client.get("/api/v1/themes").json
+    assert body["plan"]["period"] == "2024-2026"
+    assert [(t["number"], t["action_count"]) for t in body["themes"]] == [
+        (1, 5),
+        (2, 12),
+        (3, 15),
+        (4, 8),
+        (5, 7),
+    ]
+
+
+def test_all_actions_validate_against_the_schema(client, schemas):
+    body = client.get("/api/v1/actions").json
+    assert body["count"] == 47
+    for action in body["actions"]:
+        jsonschema.validate(action, schemas("Action"))
+
+
+def test_one_action(client):
+    body = client.get("/api/v1/actions/3.15").json
+    assert body["code"] == "3.15"
+    assert body["theme"] == 3 and body["number"] == 15
+    assert body["text"] == "Organiseren van de “Week tegen Mensenhandel”."
+    assert body["planning"] == "Jaarlijks, in het najaar"
+    assert body["schedule"] == {
+        "kind": "annual",
+        "times_per_year": None,
+        "season": "autumn",
+        "starts": None,
+        "due": None,
+    }
+    assert body["owners"] == [
+        {"party": None, "name": "Regionale werkgroep", "role": None, "lead": True},
+        {"party": "VAR", "name": "VAR", "role": "ondersteuning", "lead": False},
+    ]
+    assert body["status"] == "niet_gestart" and body["signal"] is None
+
+
+def test_deadline_schedule(client):
+    body = client.get("/api/v1/actions/2.10").json
+    assert body["schedule"]["kind"] == "deadline"
+    assert body["schedule"]["due"] == "2024-03-31"
+    per_year = client.get("/api/v1/actions/2.3").json["schedule"]
+    assert per_year["kind"] == "per_year" and per_year["times_per_year"] == 4
+
+
+def test_filters_match_the_page(client):
+    body = client.get("/api/v1/actions?partij=RIEC&jaar=2024&thema=4").json
+    assert [a["code"] for a in body["actions"]] == ["4.1", "4.2", "4.3", "4.4", "4.7"]
+
+
+@pytest.mark.parametrize(
+    "query", ["thema=x", "status=klaar", "jaar=1", "partij=ONBEKEND", "q=" + "y" * 300]
+)
+def test_bad_filters_are_400_json(client, query, schemas):
+    response = client.get(f"/api/v1/actions?{query}")
+    assert response.status_code == 400
+    assert response.is_json
+    jsonschema.validate(response.json, schemas("Error"))
+    assert response.json["error"]["details"]
+
+
+@pytest.mark.parametrize("code", ["9.9", "1.99", "abc"])
+def test_unknown_action_is_404_json(client, code, schemas):
+    response = client.get(f"/api/v1/actions/{code}")
+    assert response.status_code == 404
+    jsonschema.validate(response.json, schemas("Error"))
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/nothing")
+    assert response.status_code == 404
+
+
+def test_api_before_seeding_is_503_json(app):
+    response = app.test_client().get("/api/v1/actions")
+    assert response.status_code == 503
+    assert response.json["error"]["message"]

@@ -1,0 +1,187 @@
+"""The reading pages: overview, themes, the filterable action list and one action."""
+
+import re
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.plan.models import Action, Status
+
+
+def text_of(response) -> str:
+    """The page as text, tags stripped, whitespace folded, for content assertions."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def action_codes(response) -> list[str]:
+    return re.findall(
+        r'<th scope="row"><a href="/acties/([\d.]+)">', response.get_data(as_text=True)
+    )
+
+
+@time_machine.travel("2025-06-15 10:00 +0200", tick=False)
+def test_overview_counts_by_status_due_and_overdue(client, seeded_app):
+    db.session.execute(
+        Action.__table__.update().where(Action.id == _id("1.4")).values(status=Status.DONE.value)
+    )
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Stand op 15 juni 2025" in page
+    # Q1 2024 (2.10) and the 2024 deadlines have passed; 1.4 (2024 - 2025) is done.
+    overdue = {"2.10", "2.12", "3.14", "4.1", "4.2", "5.4"}
+    section = page.split("Termijn verstreken")[-1].split("Termijn in 2025")[0]
+    assert set(re.findall(r"\b(\d\.\d{1,2})\b", section)) == overdue
+    due = page.split("Termijn in 2025", 2)[-1]
+    for code in ("3.8", "3.12", "4.6", "5.7"):
+        assert code in due
+    assert "1.4 " not in due
+    totals = re.search(r"Totaal (\d+) (\d+) (\d+) (\d+) (\d+)", page)
+    assert totals.groups() == ("46", "0", "1", "0", "47")
+
+
+def test_theme_page_has_introduction_and_its_actions(client):
+    response = client.get("/themas/3")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Thema 3: Bewustwording, signaleren en melden" in page
+    assert "Zowel bij bewoners als bij professionals wordt proactief gesignaleerd." in page
+    assert "Katvangerconstructies" in page
+    assert action_codes(response) == [f"3.{n}" for n in range(1, 16)]
+
+
+def test_unknown_theme_is_404(client):
+    assert client.get("/themas/9").status_code == 404
+
+
+def test_action_list_shows_all_47(client):
+    response = client.get("/acties")
+    assert response.status_code == 200
+    assert len(action_codes(response)) == 47
+    assert "47 acties gevonden" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("thema=4", [f"4.{n}" for n in range(1, 9)]),
+        ("partij=RCTM", ["4.5", "4.7"]),
+        ("partij=rctm", ["4.5", "4.7"]),
+        ("partij=gemeente-capelle-aan-den-ijssel", ["4.7"]),
+        ("thema=5&jaar=2025", ["5.1", "5.2", "5.3", "5.5", "5.6", "5.7"]),
+        ("thema=2&jaar=2024", [f"2.{n}" for n in range(1, 13)]),
+        ("thema=2&jaar=2025", [f"2.{n}" for n in range(1, 10)] + ["2.11"]),
+        ("q=VR-brillen", ["3.13", "3.14"]),
+        ("q=vr-brillen", ["3.13", "3.14"]),
+        ("q=3.14", ["3.14"]),
+        ("q=Regio Groningen", ["3.14"]),
+        ("q=100%", []),
+        ("status=lopend", []),
+        ("status=niet_gestart&thema=1", ["1.1", "1.2", "1.3", "1.4", "1.5"]),
+    ],
+)
+def test_action_filters(client, query, expected):
+    response = client.get(f"/acties?{query}")
+    assert response.status_code == 200
+    assert action_codes(response) == expected
+
+
+def test_filter_keeps_choices_selected(client):
+    html = client.get("/acties?thema=2&status=lopend&q=overleg").get_data(as_text=True)
+    assert '<option value="2" selected>' in html
+    assert '<option value="lopend" selected>' in html
+    assert 'value="overleg"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("thema=abc", "thema", "Kies een themanummer"),
+        ("status=klaar", "status", "Status &#39;klaar&#39; is onbekend"),
+        ("jaar=25", "jaar", "Geef een jaartal van vier cijfers"),
+        ("partij=NOPE", "partij", "Partij &#39;NOPE&#39; is onbekend"),
+        ("q=" + "x" * 201, "q", "hoogstens 200 tekens"),
+    ],
+)
+def test_bad_filters_give_400_with_a_dutch_message_tied_to_the_field(client, query, field, message):
+    response = client.get(f"/acties?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'id="fout-{field}"' in html
+    assert f'aria-describedby="fout-{field}"' in html
+
+
+def test_action_page_shows_text_planning_interpretation_and_owners(client):
+    response = client.get("/acties/3.14")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Onderzoeken en daadwerkelijk toevoegen van VR-Experience" in page
+    assert "Gereed uiterlijk 31 december 2024" in page
+    assert "Regio Groningen/ VAR" in page
+    assert "Niet gestart" in page
+
+
+def test_action_page_free_text_owner_and_roles(client):
+    page = text_of(client.get("/acties/2.1"))
+    assert "Portefeuillehouder mensenhandel (trekker) (voorzitter)" in page
+    assert "VAR (secretaris)" in page
+    assert "minimaal 3 keer per jaar" in page
+    assert "nader te bepalen netwerkpartners (vrije tekst)" in text_of(client.get("/acties/1.4"))
+
+
+def test_unparsed_planning_is_shown_and_flagged(client, seeded_app):
+    action = db.session.get(Action, _id("4.8"))
+    action.set_planning("Zodra mogelijk")
+    db.session.commit()
+    assert "Niet herkend" in text_of(client.get("/acties/4.8"))
+    assert "Planning niet herkend" in text_of(client.get("/acties?thema=4"))
+    overview = text_of(client.get("/"))
+    assert "Planning niet herkend" in overview and "“Zodra mogelijk”" in overview
+
+
+@pytest.mark.parametrize("path", ["/acties/9.1", "/acties/abc", "/acties/3.99"])
+def test_unknown_action_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_pages_before_seeding_explain_what_to_do(app):
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert "flask --app tracker seed" in response.get_data(as_text=True)
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_page_queries_do_not_grow_with_actions(client, seeded_app, count_queries):
+    with count_queries as small:
+        client.get("/acties")
+    theme = db.session.get(Action, _id("1.1")).theme
+    for number in range(6, 60):
+        extra = Action(theme=theme, number=number, text=f"Extra {number}", owners_text="VAR")
+        extra.set_planning("Doorlopend")
+        db.session.add(extra)
+    db.session.commit()
+    with count_queries as large:
+        response = client.get("/acties")
+    assert len(action_codes(response)) == 47 + 54
+    assert large.count == small.count
+
+
+def _id(code: str) -> int:
+    theme, number = (int(x) for x in code.split("."))
+    from tracker.plan.models import Theme
+
+    return db.session.scalar(
+        select(Action.id).join(Action.theme).where(Theme.number == theme, Action.number == number)
+    )

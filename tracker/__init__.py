@@ -1,0 +1,43 @@
+"""Progress tracker for the Regionaal Actieplan Mensenhandel Regio Rotterdam 2024-2026."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Application factory: configure, bind extensions, register blueprints. No I/O beyond
+    reading configuration (and creating the instance folder and its secret key once)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config["SEEDS_DIR"] = str(PROJECT_ROOT / "seeds")
+
+    from tracker.config import load_config
+
+    load_config(app, test_config)
+
+    from tracker.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+
+    from tracker.cli import register_cli
+    from tracker.plan import api, views
+    from tracker.web import register_web
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    register_web(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,43 @@
+"""Dutch dates and Europe/Amsterdam times for everything users read."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+LOCALE = "nl_NL"
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: the database stores UTC without zone (portable across SQLite and PG)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today_local(timezone: str) -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def to_local(moment: datetime, timezone: str) -> datetime:
+    """A stored (naive UTC) datetime as an aware time in ``timezone``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam") -> str:
+    """'12 maart 2025'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value, timezone).date()
+    return format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def dutch_datetime(value: datetime | None, timezone: str = "Europe/Amsterdam") -> str:
+    """'12 maart 2025 om 14:05', in local time."""
+    if value is None:
+        return ""
+    local = to_local(value, timezone)
+    return format_datetime(local, "d MMMM y 'om' HH:mm", tzinfo=local.tzinfo, locale=LOCALE)

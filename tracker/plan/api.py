@@ -1,0 +1,121 @@
+"""Read-only JSON API (``/api/v1``) over the plan, with an OpenAPI description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from tracker.plan import queries
+from tracker.plan.models import Action, Theme
+from tracker.plan.openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, message: str, details: dict | None = None):
+    body = {"error": {"status": status, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return jsonify(body), status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return _error(exc.code or 500, exc.description or exc.name)
+
+
+def _plan_or_error():
+    plan = queries.current_plan()
+    if plan is None:
+        return None, _error(503, "Er is nog geen actieplan geladen.")
+    return plan, None
+
+
+def theme_json(theme: Theme, action_count: int) -> dict:
+    return {
+        "number": theme.number,
+        "title": theme.title,
+        "introduction": theme.introduction,
+        "action_count": action_count,
+    }
+
+
+def action_json(action: Action) -> dict:
+    schedule = action.schedule
+    return {
+        "code": action.code,
+        "theme": action.theme.number,
+        "number": action.number,
+        "text": action.text,
+        "planning": action.planning,
+        "schedule": {
+            "kind": schedule.kind.value,
+            "times_per_year": schedule.times_per_year,
+            "season": schedule.season,
+            "starts": schedule.starts_on.isoformat() if schedule.starts_on else None,
+            "due": schedule.due_on.isoformat() if schedule.due_on else None,
+        },
+        "owners_text": action.owners_text,
+        "owners": [
+            {
+                "party": owner.party.code if owner.party else None,
+                "name": owner.display_name,
+                "role": owner.role,
+                "lead": owner.is_lead,
+            }
+            for owner in action.owners
+        ],
+        "per_municipality": action.is_per_municipality,
+        "status": action.status,
+        "signal": action.signal,
+        "last_update_at": action.last_update_at.isoformat() + "Z"
+        if action.last_update_at
+        else None,
+    }
+
+
+@bp.get("/themes")
+def themes():
+    """The current plan's themes with their number of actions."""
+    plan, error = _plan_or_error()
+    if error:
+        return error
+    counts = queries.action_counts_by_theme(plan)
+    return jsonify(
+        {
+            "plan": {"title": plan.title, "region": plan.region, "period": plan.period},
+            "themes": [theme_json(theme, counts.get(theme.id, 0)) for theme in plan.themes],
+        }
+    )
+
+
+@bp.get("/actions")
+def actions():
+    """The current plan's actions; accepts the filters of ``/acties``."""
+    plan, error = _plan_or_error()
+    if error:
+        return error
+    try:
+        action_filter = queries.parse_action_filter(request.args, plan)
+    except queries.FilterError as exc:
+        return _error(400, "Ongeldige filter.", exc.errors)
+    found = queries.find_actions(plan, action_filter)
+    return jsonify({"count": len(found), "actions": [action_json(a) for a in found]})
+
+
+@bp.get("/actions/<code>")
+def action(code: str):
+    """One action by its code, e.g. ``3.14``."""
+    plan, error = _plan_or_error()
+    if error:
+        return error
+    found = queries.get_action(plan, code)
+    if found is None:
+        return _error(404, f"Actie '{code[:20]}' bestaat niet in dit plan.")
+    return jsonify(action_json(found))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())

@@ -1,0 +1,210 @@
+"""OpenAPI 3.1 description of the read-only API, kept beside the code it describes."""
+
+from __future__ import annotations
+
+from tracker.plan.models import Status
+from tracker.plan.schedule import ScheduleKind
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+_FILTER_PARAMETERS = [
+    {
+        "name": "thema",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Themanummer (1-5).",
+    },
+    {
+        "name": "partij",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "Partijcode als eigenaar, bijv. VAR of gemeente-rotterdam.",
+    },
+    {"name": "status", "in": "query", "schema": {"enum": [s.value for s in Status]}},
+    {
+        "name": "jaar",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 2000},
+        "description": "Acties met werk gepland in dit jaar.",
+    },
+    {
+        "name": "q",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "Zoektekst in actie, planning en eigenaren, of een actiecode (3.14).",
+    },
+]
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "message"],
+            "properties": {
+                "status": {"type": "integer"},
+                "message": {"type": "string"},
+                "details": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+    },
+}
+
+_ACTION = {
+    "type": "object",
+    "required": [
+        "code",
+        "theme",
+        "number",
+        "text",
+        "planning",
+        "schedule",
+        "owners",
+        "status",
+        "signal",
+    ],
+    "properties": {
+        "code": {"type": "string", "examples": ["3.14"]},
+        "theme": {"type": "integer"},
+        "number": {"type": "integer"},
+        "text": {"type": "string"},
+        "planning": {"type": "string", "description": "As written in the plan."},
+        "schedule": {
+            "type": "object",
+            "required": ["kind", "times_per_year", "season", "due"],
+            "properties": {
+                "kind": {"enum": [k.value for k in ScheduleKind]},
+                "times_per_year": {"type": ["integer", "null"]},
+                "season": {"enum": ["spring", "summer", "autumn", "winter", None]},
+                "starts": {**_NULLABLE_STRING, "format": "date"},
+                "due": {**_NULLABLE_STRING, "format": "date"},
+            },
+        },
+        "owners_text": {"type": "string", "description": "The plan's 'Wie' as written."},
+        "owners": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["party", "name", "role", "lead"],
+                "properties": {
+                    "party": {**_NULLABLE_STRING, "description": "Null for free-text owners."},
+                    "name": {"type": "string"},
+                    "role": _NULLABLE_STRING,
+                    "lead": {"type": "boolean"},
+                },
+            },
+        },
+        "per_municipality": {"type": "boolean"},
+        "status": {"enum": [s.value for s in Status]},
+        "signal": {"enum": ["op_koers", "aandacht", "achterstand", None]},
+        "last_update_at": {**_NULLABLE_STRING, "format": "date-time"},
+    },
+}
+
+_THEME = {
+    "type": "object",
+    "required": ["number", "title", "introduction", "action_count"],
+    "properties": {
+        "number": {"type": "integer"},
+        "title": {"type": "string"},
+        "introduction": {"type": "string"},
+        "action_count": {"type": "integer"},
+    },
+}
+
+
+def _json(schema_ref: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
+
+
+def openapi_document() -> dict:
+    errors = {
+        "400": {"description": "Ongeldige filter", "content": _json("Error")},
+        "404": {"description": "Niet gevonden", "content": _json("Error")},
+        "503": {"description": "Nog geen plan geladen", "content": _json("Error")},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Actieplan Mensenhandel tracker API",
+            "version": "1.0.0",
+            "description": "Read-only access to the current action plan.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/themes": {
+                "get": {
+                    "summary": "Thema's van het huidige plan",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["plan", "themes"],
+                                        "properties": {
+                                            "plan": {"type": "object"},
+                                            "themes": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Theme"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "503": errors["503"],
+                    },
+                }
+            },
+            "/actions": {
+                "get": {
+                    "summary": "Acties, te filteren zoals /acties",
+                    "parameters": _FILTER_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["count", "actions"],
+                                        "properties": {
+                                            "count": {"type": "integer"},
+                                            "actions": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Action"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": errors["400"],
+                        "503": errors["503"],
+                    },
+                }
+            },
+            "/actions/{code}": {
+                "get": {
+                    "summary": "Eén actie",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": r"^\d+\.\d+$"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "OK", "content": _json("Action")},
+                        "404": errors["404"],
+                        "503": errors["503"],
+                    },
+                }
+            },
+        },
+        "components": {"schemas": {"Action": _ACTION, "Theme": _THEME, "Error": _ERROR}},
+    }

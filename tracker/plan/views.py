@@ -1,0 +1,95 @@
+"""Pages to read the plan: overview, themes, the action list and one action."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+
+from tracker.dates import dutch_date, today_local
+from tracker.plan import queries
+from tracker.plan.schedule import describe_schedule
+
+bp = Blueprint("plan", __name__)
+
+
+def _require_plan():
+    """The current plan, or a friendly 503 page saying how to load it."""
+    plan = queries.current_plan()
+    if plan is None:
+        abort(make_response(render_template("plan/empty.html"), 503))
+    return plan
+
+
+def _today():
+    return today_local(current_app.config["TIMEZONE"])
+
+
+@bp.get("/")
+def overview():
+    """Per theme: actions by status, what falls due this year and what is overdue."""
+    plan = _require_plan()
+    today = _today()
+    summaries = queries.plan_summary(plan, today)
+    return render_template(
+        "plan/overview.html",
+        plan=plan,
+        summaries=summaries,
+        totals=queries.sum_summaries(summaries),
+        today=today,
+    )
+
+
+@bp.get("/themas/<int:number>")
+def theme(number: int):
+    """One theme: its introduction and its actions."""
+    plan = _require_plan()
+    theme = queries.get_theme(plan, number)
+    if theme is None:
+        abort(404)
+    actions = queries.find_actions(plan, queries.ActionFilter(theme=number))
+    return render_template(
+        "plan/theme.html", plan=plan, theme=theme, actions=actions, today=_today()
+    )
+
+
+@bp.get("/acties")
+def actions():
+    """All actions, filtered by query parameters so a filtered view can be bookmarked."""
+    plan = _require_plan()
+    errors, status = {}, 200
+    try:
+        action_filter = queries.parse_action_filter(request.args, plan)
+    except queries.FilterError as exc:
+        errors, status = exc.errors, 400
+        action_filter = queries.ActionFilter()
+    found = [] if errors else queries.find_actions(plan, action_filter)
+    return (
+        render_template(
+            "plan/actions.html",
+            plan=plan,
+            actions=found,
+            action_filter=action_filter,
+            errors=errors,
+            args=request.args,
+            parties=queries.party_choices(),
+            years=range(plan.start_year, plan.end_year + 1),
+            today=_today(),
+        ),
+        status,
+    )
+
+
+@bp.get("/acties/<code>")
+def action(code: str):
+    """One action: full text, planning and how it is read, owners."""
+    plan = _require_plan()
+    found = queries.get_action(plan, code)
+    if found is None:
+        abort(404)
+    tz = current_app.config["TIMEZONE"]
+    return render_template(
+        "plan/action.html",
+        plan=plan,
+        action=found,
+        interpretation=describe_schedule(found.schedule, lambda d: dutch_date(d, tz)),
+        today=_today(),
+    )

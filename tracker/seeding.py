@@ -1,0 +1,386 @@
+"""Seed loader: reads the human-edited files in ``seeds/`` and brings the database in line.
+
+Two steps, so that a bad file never leaves half a plan behind: ``read_seeds`` parses and
+validates every file into plain data (raising ``SeedError`` listing file and entry of each
+problem), and only then ``apply_seeds`` writes, inside one transaction. Applying is idempotent:
+rows are matched on natural keys (plan slug, theme number, action number, party and
+municipality code) and only fields that differ are written, so progress history, which hangs
+off the action rows, is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
+
+PLAN_FILE = "plan.yaml"
+PARTIES_FILE = "parties.yaml"
+MUNICIPALITIES_FILE = "municipalities.yaml"
+MUNICIPALITY_PARTY_PREFIX = "gemeente-"
+
+
+class SeedError(Exception):
+    """The seed files are not loadable; ``problems`` names file and entry of each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class OwnerSeed:
+    party_code: str | None
+    label: str | None
+    role: str | None
+    is_lead: bool
+
+
+@dataclass
+class ActionSeed:
+    number: int
+    text: str
+    planning: str
+    owners_text: str
+    owners: list[OwnerSeed]
+    is_per_municipality: bool
+
+
+@dataclass
+class ThemeSeed:
+    number: int
+    title: str
+    introduction: str
+    risk_table: list | None
+    actions: list[ActionSeed]
+
+
+@dataclass
+class SeedData:
+    plan: dict[str, Any]
+    themes: list[ThemeSeed]
+    parties: list[dict[str, str]]
+    municipalities: list[dict[str, str]]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+class _Reader:
+    """Collects validation problems for one file instead of stopping at the first."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        prefix = f"{self.path.name}: {where}: " if where else f"{self.path.name}: "
+        self.problems.append(prefix + message)
+
+    def load(self) -> Any:
+        try:
+            return yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problem("", "bestand ontbreekt")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f" (regel {mark.line + 1})" if mark else ""
+            self.problem("", f"geen geldige YAML{line}: {getattr(exc, 'problem', exc)}")
+        return None
+
+    def text(self, entry: dict, key: str, where: str, required: bool = True) -> str | None:
+        value = entry.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(where, f"veld '{key}' ontbreekt")
+            return None
+        if not isinstance(value, str):
+            self.problem(where, f"veld '{key}' moet tekst zijn")
+            return None
+        return value
+
+    def integer(self, entry: dict, key: str, where: str) -> int | None:
+        value = entry.get(key)
+        if value is None:
+            self.problem(where, f"veld '{key}' ontbreekt")
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.problem(where, f"veld '{key}' moet een positief geheel getal zijn")
+            return None
+        return value
+
+    def mapping_list(self, value: Any, where: str) -> list[dict]:
+        if not isinstance(value, list):
+            self.problem(where, "verwacht een lijst")
+            return []
+        good = []
+        for index, item in enumerate(value, start=1):
+            if isinstance(item, dict):
+                good.append(item)
+            else:
+                self.problem(f"{where} #{index}", "verwacht velden (sleutel: waarde)")
+        return good
+
+
+def _read_municipalities(reader: _Reader) -> list[dict[str, str]]:
+    data = reader.load()
+    if data is None:
+        return []
+    result, seen = [], set()
+    for index, entry in enumerate(reader.mapping_list(data, "gemeenten"), start=1):
+        where = f"gemeente #{index}"
+        code, name = reader.text(entry, "code", where), reader.text(entry, "name", where)
+        if code and code in seen:
+            reader.problem(where, f"code '{code}' komt dubbel voor")
+        elif code and name:
+            seen.add(code)
+            result.append({"code": code, "name": name})
+    return result
+
+
+def _read_parties(reader: _Reader) -> list[dict[str, str]]:
+    data = reader.load()
+    if data is None:
+        return []
+    kinds = {PartyKind.ORGANISATION.value, PartyKind.ROLE_GROUP.value}
+    result, seen = [], set()
+    for index, entry in enumerate(reader.mapping_list(data, "partijen"), start=1):
+        code = entry.get("code")
+        where = f"partij {code}" if isinstance(code, str) else f"partij #{index}"
+        values = {key: reader.text(entry, key, where) for key in ("code", "short_name", "name")}
+        kind = entry.get("kind", PartyKind.ORGANISATION.value)
+        if kind not in kinds:
+            reader.problem(where, f"soort '{kind}' onbekend (kies uit {', '.join(sorted(kinds))})")
+        if values["code"] and values["code"].lower() in seen:
+            reader.problem(where, f"code '{values['code']}' komt dubbel voor")
+            continue
+        if all(values.values()) and kind in kinds:
+            seen.add(values["code"].lower())
+            result.append({**values, "kind": kind})
+    return result
+
+
+def _read_owners(reader: _Reader, raw: Any, where: str, party_codes: set[str]) -> list[OwnerSeed]:
+    if not isinstance(raw, list) or not raw:
+        reader.problem(where, "veld 'owners' moet een niet-lege lijst zijn")
+        return []
+    owners = []
+    for item in raw:
+        entry = {"party": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            reader.problem(where, f"eigenaar {item!r} niet leesbaar")
+            continue
+        party, label = entry.get("party"), entry.get("text")
+        if bool(party) == bool(label):
+            reader.problem(where, f"eigenaar {item!r} moet óf 'party' óf 'text' hebben")
+            continue
+        if party and party not in party_codes:
+            reader.problem(where, f"onbekende partij '{party}'")
+            continue
+        owners.append(OwnerSeed(party, label, entry.get("role"), bool(entry.get("lead"))))
+    if owners and not any(owner.is_lead for owner in owners):
+        first = owners[0]
+        owners[0] = OwnerSeed(first.party_code, first.label, first.role, True)
+    return owners
+
+
+def _read_plan(reader: _Reader, party_codes: set[str]) -> tuple[dict, list[ThemeSeed]]:
+    data = reader.load()
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
+        reader.problem("", "verwacht de onderdelen 'plan' en 'themes'")
+        return {}, []
+    raw_plan = data["plan"]
+    plan = {key: reader.text(raw_plan, key, "plan") for key in ("slug", "title", "region")}
+    plan["subtitle"] = reader.text(raw_plan, "subtitle", "plan", required=False) or ""
+    plan["introduction"] = reader.text(raw_plan, "introduction", "plan", required=False) or ""
+    plan["start_year"] = reader.integer(raw_plan, "start_year", "plan")
+    plan["end_year"] = reader.integer(raw_plan, "end_year", "plan")
+    plan["is_current"] = bool(raw_plan.get("current", True))
+
+    themes, theme_numbers = [], set()
+    for index, raw_theme in enumerate(reader.mapping_list(data.get("themes"), "themes"), 1):
+        number = reader.integer(raw_theme, "number", f"thema #{index}")
+        where = f"thema {number}" if number else f"thema #{index}"
+        if number in theme_numbers:
+            reader.problem(where, f"thema {number} komt dubbel voor")
+            continue
+        theme_numbers.add(number)
+        actions, action_numbers = [], set()
+        for a_index, raw in enumerate(reader.mapping_list(raw_theme.get("actions"), where), 1):
+            a_number = reader.integer(raw, "number", f"{where}, actie #{a_index}")
+            a_where = f"actie {number}.{a_number}" if a_number else f"{where}, actie #{a_index}"
+            if a_number in action_numbers:
+                reader.problem(a_where, f"actie {number}.{a_number} komt dubbel voor")
+                continue
+            action_numbers.add(a_number)
+            text = reader.text(raw, "text", a_where)
+            planning = reader.text(raw, "planning", a_where)
+            wie = reader.text(raw, "wie", a_where)
+            owners = _read_owners(reader, raw.get("owners"), a_where, party_codes)
+            if a_number and text and planning and wie and owners:
+                actions.append(
+                    ActionSeed(
+                        a_number, text, planning, wie, owners, bool(raw.get("per_municipality"))
+                    )
+                )
+        title = reader.text(raw_theme, "title", where)
+        if number and title:
+            themes.append(
+                ThemeSeed(
+                    number,
+                    title,
+                    reader.text(raw_theme, "introduction", where, required=False) or "",
+                    raw_theme.get("risk_table"),
+                    actions,
+                )
+            )
+    return plan, themes
+
+
+def read_seeds(directory: Path) -> SeedData:
+    """Parse and validate all seed files; raise ``SeedError`` listing every problem found."""
+    municipalities_reader = _Reader(directory / MUNICIPALITIES_FILE)
+    parties_reader = _Reader(directory / PARTIES_FILE)
+    plan_reader = _Reader(directory / PLAN_FILE)
+
+    municipalities = _read_municipalities(municipalities_reader)
+    parties = _read_parties(parties_reader)
+    party_codes = {p["code"] for p in parties} | {
+        MUNICIPALITY_PARTY_PREFIX + m["code"] for m in municipalities
+    }
+    plan, themes = _read_plan(plan_reader, party_codes)
+
+    problems = municipalities_reader.problems + parties_reader.problems + plan_reader.problems
+    if problems:
+        raise SeedError(problems)
+    return SeedData(plan=plan, themes=themes, parties=parties, municipalities=municipalities)
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set only the attributes that differ; return whether anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(session: Session, report: SeedReport, kind: str, existing: Any, make, values) -> Any:
+    if existing is None:
+        obj = make(**values)
+        session.add(obj)
+        report.count(report.created, kind)
+        return obj
+    if _assign(existing, values):
+        report.count(report.updated, kind)
+    return existing
+
+
+def _apply_owners(action: Action, owners: list[OwnerSeed], parties: dict[str, Party]) -> bool:
+    current = [
+        (o.party.code if o.party else None, o.label, o.role, o.is_lead) for o in action.owners
+    ]
+    wanted = [(o.party_code, o.label, o.role, o.is_lead) for o in owners]
+    if current == wanted:
+        return False
+    action.owners = [
+        ActionOwner(
+            position=position,
+            party=parties[o.party_code] if o.party_code else None,
+            label=o.label,
+            role=o.role,
+            is_lead=o.is_lead,
+        )
+        for position, o in enumerate(owners, start=1)
+    ]
+    return True
+
+
+def apply_seeds(session: Session, data: SeedData) -> SeedReport:
+    """Write validated seed data; the caller commits (or rolls back on error)."""
+    report = SeedReport()
+
+    municipalities = {m.code: m for m in session.scalars(select(Municipality))}
+    parties = {p.code: p for p in session.scalars(select(Party))}
+    for entry in data.municipalities:
+        muni = _upsert(
+            session, report, "gemeenten", municipalities.get(entry["code"]), Municipality, entry
+        )
+        municipalities[entry["code"]] = muni
+        code = MUNICIPALITY_PARTY_PREFIX + entry["code"]
+        values = {
+            "code": code,
+            "short_name": f"Gemeente {entry['name']}",
+            "name": f"Gemeente {entry['name']}",
+            "kind": PartyKind.MUNICIPALITY.value,
+            "municipality": muni,
+        }
+        parties[code] = _upsert(session, report, "partijen", parties.get(code), Party, values)
+    for entry in data.parties:
+        parties[entry["code"]] = _upsert(
+            session, report, "partijen", parties.get(entry["code"]), Party, entry
+        )
+
+    plan_values = dict(data.plan)
+    plan = session.scalar(select(Plan).where(Plan.slug == plan_values["slug"]))
+    plan = _upsert(session, report, "plannen", plan, Plan, plan_values)
+    session.flush()  # the plan needs its id before other plans are compared with it
+    if plan.is_current:
+        for other in session.scalars(select(Plan).where(Plan.is_current, Plan.id != plan.id)):
+            other.is_current = False
+
+    themes = {t.number: t for t in plan.themes}
+    for theme_seed in data.themes:
+        theme_values = {
+            "number": theme_seed.number,
+            "title": theme_seed.title,
+            "introduction": theme_seed.introduction,
+            "risk_table": theme_seed.risk_table,
+            "plan": plan,
+        }
+        theme = _upsert(
+            session, report, "thema's", themes.get(theme_seed.number), Theme, theme_values
+        )
+        actions = {a.number: a for a in theme.actions}
+        for seed in theme_seed.actions:
+            action = actions.get(seed.number)
+            is_new = action is None
+            if is_new:
+                action = Action(number=seed.number, theme=theme)
+                session.add(action)
+            changed = _assign(
+                action,
+                {
+                    "text": seed.text,
+                    "owners_text": seed.owners_text,
+                    "is_per_municipality": seed.is_per_municipality,
+                },
+            )
+            if action.planning != seed.planning:
+                action.set_planning(seed.planning)
+                changed = True
+            changed = _apply_owners(action, seed.owners, parties) or changed
+            if is_new:
+                report.count(report.created, "acties")
+            elif changed:
+                report.count(report.updated, "acties")
+    return report

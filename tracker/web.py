@@ -1,0 +1,62 @@
+"""Things every page shares: Jinja filters and the security headers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, current_app, request
+from markupsafe import Markup, escape
+
+from tracker.dates import dutch_date, dutch_datetime
+from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
+
+_LIST_ITEM = re.compile(r"^[-•▪] ")
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Render plan prose: blank-line separated paragraphs, '- ' lists and short headings."""
+    html = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(_LIST_ITEM.match(line) for line in lines):
+            items = "".join(f"<li>{escape(_LIST_ITEM.sub('', line))}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        elif len(lines) == 1 and len(lines[0]) < 60 and lines[0][-1] not in ".:;!?":
+            html.append(f"<h3>{escape(lines[0])}</h3>")
+        else:
+            html.append(f"<p>{escape(' '.join(lines))}</p>")
+    return Markup("".join(html))  # noqa: S704 - every piece above is escaped
+
+
+def _timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def security_headers(response: Response) -> Response:
+    """Baseline headers on every response: no inline script, no framing, no sniffing."""
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def register_web(app: Flask) -> None:
+    app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(value, _timezone())
+    app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, _timezone())
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["status_label"] = lambda value: STATUS_LABELS[Status(value)]
+    app.jinja_env.filters["signal_label"] = lambda value: (
+        SIGNAL_LABELS[Signal(value)] if value else "Geen signaal"
+    )
+    app.jinja_env.globals["STATUSES"] = list(Status)
+    app.after_request(security_headers)

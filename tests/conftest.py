@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from tracker import PROJECT_ROOT, create_app
 from tracker.config import database_url_to_sqlalchemy
@@ -103,9 +103,85 @@ def seeded_app(app):
     return app
 
 
+PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture
-def client(seeded_app):
-    return seeded_app.test_client()
+def make_user(app):
+    """Factory: ``make_user("bijdrager", party="RIEC", municipality="schiedam")``."""
+    from tracker.accounts.models import User
+    from tracker.accounts.services import hash_password
+    from tracker.plan.models import Municipality, Party
+
+    password_hash = hash_password(PASSWORD)  # hashing is slow on purpose: once per test
+
+    def make(role, *, party=None, municipality=None, email=None, name=None, totp_secret=None):
+        count = db.session.query(User).count() + 1
+        user = User(
+            email=email or f"{role}{count}@example.test",
+            name=name or f"Test {role.capitalize()} {count}",
+            role=role,
+            password_hash=password_hash,
+        )
+        if party:
+            user.party = db.session.scalar(select(Party).where(Party.code == party))
+        if municipality:
+            user.municipality = db.session.scalar(
+                select(Municipality).where(Municipality.code == municipality)
+            )
+        if totp_secret:
+            user.totp_secret, user.totp_enabled = totp_secret, True
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login_as(client, user):
+    """Put ``user`` into the client's session as Flask-Login would after a full login
+    (the login flow itself, with its second step, is tested in test_accounts)."""
+    from flask_login.utils import _create_identifier
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+    return client
+
+
+@pytest.fixture
+def roles(seeded_app, make_user):
+    """One account per role the authorisation rules distinguish. RIEC owns action 4.1;
+    Schiedam's aandachtsfunctionaris owns the AF actions and Schiedam's municipal rows."""
+    return {
+        "lezer": make_user("lezer", party="PH"),
+        "bijdrager_eigen": make_user("bijdrager", party="RIEC"),
+        "bijdrager_ander": make_user("bijdrager", party="NLA"),
+        "af_schiedam": make_user("bijdrager", party="AF", municipality="schiedam"),
+        "af_vlaardingen": make_user("bijdrager", party="AF", municipality="vlaardingen"),
+        "beheerder": make_user("beheerder", party="VAR"),
+    }
+
+
+@pytest.fixture
+def client_for(seeded_app, roles):
+    """``client_for("lezer")``: a fresh test client logged in as that role's user;
+    ``client_for(None)`` is anonymous."""
+
+    def make(role):
+        client = seeded_app.test_client()
+        return login_as(client, roles[role]) if role else client
+
+    return make
+
+
+@pytest.fixture
+def client(client_for):
+    """A client logged in as a lezer: can read everything, change nothing."""
+    return client_for("lezer")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from openapi_spec_validator import validate
 
 from tracker.plan.openapi import openapi_document
 
+from .conftest import login_as
+
 
 @pytest.fixture(scope="module")
 def schemas():
@@ -101,7 +103,8 @@ def test_unknown_api_path_is_json_404(client):
     assert response.status_code == 404
 
 
-def test_api_before_seeding_is_503_json(app):
-    response = app.test_client().get("/api/v1/actions")
+def test_api_before_seeding_is_503_json(app, make_user):
+    client = login_as(app.test_client(), make_user("lezer"))
+    response = client.get("/api/v1/actions")
     assert response.status_code == 503
     assert response.json["error"]["message"]

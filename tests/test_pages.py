@@ -9,6 +9,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.plan.models import Action, Status
 
+from .conftest import login_as
+
 
 def text_of(response) -> str:
     """The page as text, tags stripped, whitespace folded, for content assertions."""
@@ -22,13 +24,13 @@ def action_codes(response) -> list[str]:
     )
 
 
-@time_machine.travel("2025-06-15 10:00 +0200", tick=False)
-def test_overview_counts_by_status_due_and_overdue(client, seeded_app):
+def test_overview_counts_by_status_due_and_overdue(client_for, seeded_app):
     db.session.execute(
         Action.__table__.update().where(Action.id == _id("1.4")).values(status=Status.DONE.value)
     )
     db.session.commit()
-    response = client.get("/")
+    with time_machine.travel("2025-06-15 10:00 +0200", tick=False):
+        response = client_for("lezer").get("/")
     assert response.status_code == 200
     page = text_of(response)
     assert "Stand op 15 juni 2025" in page
@@ -149,8 +151,9 @@ def test_unknown_action_is_404(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_pages_before_seeding_explain_what_to_do(app):
-    response = app.test_client().get("/")
+def test_pages_before_seeding_explain_what_to_do(app, make_user):
+    client = login_as(app.test_client(), make_user("lezer"))
+    response = client.get("/")
     assert response.status_code == 503
     assert "flask --app tracker seed" in response.get_data(as_text=True)
 

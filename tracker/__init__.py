@@ -25,19 +25,33 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     load_config(app, test_config)
 
-    from tracker.extensions import csrf, db, migrate
+    from tracker.extensions import csrf, db, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
+    mail.init_app(app)
 
+    from tracker.accounts import admin as user_admin
+    from tracker.accounts import views as account_views
+    from tracker.accounts.auth import register_auth
+    from tracker.audit import views as audit_views
     from tracker.cli import register_cli
     from tracker.plan import api, views
+    from tracker.progress import views as progress_views
     from tracker.web import register_web
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
+    for blueprint in (
+        views.bp,
+        api.bp,
+        account_views.bp,
+        user_admin.bp,
+        progress_views.bp,
+        audit_views.bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # read-only: GET requests only
+    register_auth(app)
     register_web(app)
     register_cli(app)
     return app

@@ -40,6 +40,11 @@ def seed_command(no_migrate: bool) -> None:
     except Exception:
         db.session.rollback()
         raise
+    if report.kept_revised:
+        click.echo(
+            "In de app herzien, daarom niet overschreven door de seeds: "
+            + ", ".join(report.kept_revised)
+        )
     if not report.changed:
         click.echo("Seeds geladen: niets gewijzigd.")
         return
@@ -49,4 +54,7 @@ def seed_command(no_migrate: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from tracker.accounts.cli import users_cli
+
     app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)

@@ -18,6 +18,18 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": None,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Links in e-mails are built from this, never from the request's Host header.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_DEFAULT_SENDER": "Actieplan Mensenhandel <noreply@tracker.invalid>",
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "LOGIN_LINK_MINUTES": 30,
+    "PASSWORD_RESET_MINUTES": 60,
+    "INVITATION_DAYS": 7,
+    # "Update due" on Mijn acties: no progress update for this many days.
+    "UPDATE_DUE_DAYS": 90,
 }
 
 
@@ -58,5 +70,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_to_sqlalchemy(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if app.config["BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance_path)

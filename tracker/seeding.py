@@ -73,6 +73,8 @@ class SeedData:
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    #: Codes of actions revised in the app whose seed text differs: the app's text is kept.
+    kept_revised: list[str] = field(default_factory=list)
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
@@ -295,12 +297,16 @@ def _upsert(session: Session, report: SeedReport, kind: str, existing: Any, make
     return existing
 
 
+def _owner_keys(action: Action) -> list[tuple]:
+    return [(o.party.code if o.party else None, o.label, o.role, o.is_lead) for o in action.owners]
+
+
+def _seed_owner_keys(owners: list[OwnerSeed]) -> list[tuple]:
+    return [(o.party_code, o.label, o.role, o.is_lead) for o in owners]
+
+
 def _apply_owners(action: Action, owners: list[OwnerSeed], parties: dict[str, Party]) -> bool:
-    current = [
-        (o.party.code if o.party else None, o.label, o.role, o.is_lead) for o in action.owners
-    ]
-    wanted = [(o.party_code, o.label, o.role, o.is_lead) for o in owners]
-    if current == wanted:
+    if _owner_keys(action) == _seed_owner_keys(owners):
         return False
     action.owners = [
         ActionOwner(
@@ -313,6 +319,15 @@ def _apply_owners(action: Action, owners: list[OwnerSeed], parties: dict[str, Pa
         for position, o in enumerate(owners, start=1)
     ]
     return True
+
+
+def _differs_from_seed(action: Action, seed: ActionSeed) -> bool:
+    return (action.text, action.planning, action.owners_text, _owner_keys(action)) != (
+        seed.text,
+        seed.planning,
+        seed.owners_text,
+        _seed_owner_keys(seed.owners),
+    )
 
 
 def apply_seeds(session: Session, data: SeedData) -> SeedReport:
@@ -367,6 +382,12 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
             if is_new:
                 action = Action(number=seed.number, theme=theme)
                 session.add(action)
+            elif action.revised_at is not None:
+                # A beheerder revised this action in the app (with a recorded reason); the
+                # seeds describe the plan as adopted and must not undo that silently.
+                if _differs_from_seed(action, seed):
+                    report.kept_revised.append(action.code)
+                continue
             changed = _assign(
                 action,
                 {

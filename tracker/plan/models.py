@@ -137,6 +137,13 @@ class Action(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=Status.NOT_STARTED.value)
     signal: Mapped[str | None] = mapped_column(String(20))
     last_update_at: Mapped[datetime | None]
+    #: Set when a beheerder revises text, planning or owners in the app; the seed loader
+    #: leaves those fields of a revised action alone.
+    revised_at: Mapped[datetime | None]
+    #: Optimistic concurrency: every write bumps it; a form based on an older one is refused.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     theme: Mapped[Theme] = relationship(back_populates="actions")
     owners: Mapped[list[ActionOwner]] = relationship(

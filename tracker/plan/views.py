@@ -78,18 +78,39 @@ def actions():
     )
 
 
-@bp.get("/acties/<code>")
-def action(code: str):
-    """One action: full text, planning and how it is read, owners."""
-    plan = _require_plan()
-    found = queries.get_action(plan, code)
+def load_action(code: str):
+    """The current plan's action with this code, or 404."""
+    found = queries.get_action(_require_plan(), code)
     if found is None:
         abort(404)
+    return found
+
+
+def render_action_page(action, status: int = 200, **context):
+    """The action page: text, planning, owners, the update form and both histories.
+    Progress views re-render it with their form (errors and input kept) on a failed save."""
+    from tracker.progress import services as progress
+    from tracker.progress.forms import ProgressForm
+
     tz = current_app.config["TIMEZONE"]
+    if "progress_form" not in context:
+        form = ProgressForm(formdata=None)
+        form.status.data, form.signal.data = action.status, action.signal or ""
+        form.version.data = str(action.version)
+        context["progress_form"] = form
     return render_template(
         "plan/action.html",
-        plan=plan,
-        action=found,
-        interpretation=describe_schedule(found.schedule, lambda d: dutch_date(d, tz)),
+        plan=action.theme.plan,
+        action=action,
+        interpretation=describe_schedule(action.schedule, lambda d: dutch_date(d, tz)),
         today=_today(),
-    )
+        updates=progress.history(action),
+        revisions=progress.revisions(action),
+        **context,
+    ), status
+
+
+@bp.get("/acties/<code>")
+def action(code: str):
+    """One action: full text, planning and how it is read, owners, progress and revisions."""
+    return render_action_page(load_action(code))

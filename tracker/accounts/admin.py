@@ -1,0 +1,155 @@
+"""User management for beheerders (``/beheer/gebruikers``)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.accounts import services
+from tracker.accounts.auth import admin_required
+from tracker.accounts.forms import UserForm
+from tracker.accounts.models import Role, User
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.mail import send_now
+from tracker.plan.models import Municipality, Party, PartyKind
+
+bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
+
+
+def _fill_choices(form: UserForm) -> None:
+    parties = db.session.scalars(
+        select(Party).where(Party.kind != PartyKind.MUNICIPALITY.value).order_by(Party.short_name)
+    )
+    form.party.choices = choices([("", "Geen partij")] + [(p.code, p.short_name) for p in parties])
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name))
+    form.municipality.choices = [("", "Geen gemeente")] + [(m.code, m.name) for m in municipalities]
+
+
+def _apply_form(user: User, form: UserForm) -> dict:
+    """Copy the form onto the user; returns the changed fields as {field: [old, new]}."""
+    party = db.session.scalar(select(Party).where(Party.code == form.party.data))
+    municipality = db.session.scalar(
+        select(Municipality).where(Municipality.code == form.municipality.data)
+    )
+    new = {
+        "name": form.name.data.strip(),
+        "email": services.normalise_email(form.email.data),
+        "role": form.role.data,
+        "party_id": party.id if party else None,
+        "municipality_id": municipality.id if municipality else None,
+        "is_enabled": bool(form.is_enabled.data),
+    }
+    changes = {}
+    for key, value in new.items():
+        old = getattr(user, key, None)
+        if old != value:
+            changes[key] = [old, value]
+            setattr(user, key, value)
+    if "is_enabled" in changes and not user.is_enabled:
+        user.end_sessions()
+    if "role" in changes:
+        user.end_sessions()  # permissions changed: log in again
+    return changes
+
+
+def _email_taken(email: str, user_id: int | None) -> bool:
+    existing = services.find_user_by_email(email)
+    return existing is not None and existing.id != user_id
+
+
+@bp.get("")
+@admin_required
+def index():
+    """All accounts with role, party, municipality and state."""
+    users = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.name)).all()
+    return render_template("accounts/users.html", users=users)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@admin_required
+def create():
+    """New account; the person gets an e-mail with a link to choose a password."""
+    form = UserForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        if _email_taken(form.email.data, None):
+            form.email.errors.append("Er bestaat al een account met dit e-mailadres.")
+        else:
+            # A random password nobody knows; the invitation link lets the person set theirs.
+            user = User(password_hash=services.hash_password(secrets.token_urlsafe(32)))
+            changes = _apply_form(user, form)
+            db.session.add(user)
+            db.session.flush()
+            token = services.issue_login_token(
+                user,
+                "reset",
+                timedelta(days=current_app.config["INVITATION_DAYS"]),
+                current_app.config["SECRET_KEY"],
+            )
+            link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+                "accounts.reset_password", token=token
+            )
+            send_now(
+                "Uw account voor de tracker Actieplan Mensenhandel",
+                user.email,
+                "invitation",
+                user=user,
+                link=link,
+                days=current_app.config["INVITATION_DAYS"],
+            )
+            record("user.create", current_user, user.email, "Account aangemaakt", changes=changes)
+            db.session.commit()
+            flash(f"Account voor {user.name} aangemaakt; er is een uitnodiging gemaild.", "info")
+            return redirect(url_for("users.index"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/user_form.html", form=form, user=None), status
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit(user_id: int):
+    """Change role, party, municipality or name; deactivate (ends the person's sessions)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserForm(obj=None if request.method == "POST" else user)
+    _fill_choices(form)
+    if request.method != "POST":
+        form.party.data = user.party.code if user.party else ""
+        form.municipality.data = user.municipality.code if user.municipality else ""
+    if form.validate_on_submit():
+        if _email_taken(form.email.data, user.id):
+            form.email.errors.append("Er bestaat al een account met dit e-mailadres.")
+        elif user.id == current_user.id and (
+            form.role.data != Role.ADMIN.value or not form.is_enabled.data
+        ):
+            form.role.errors.append("U kunt uw eigen beheerdersrol niet afnemen of uitzetten.")
+        else:
+            changes = _apply_form(user, form)
+            if changes:
+                kind = (
+                    "user.deactivate"
+                    if changes.get("is_enabled") == [True, False]
+                    else "user.update"
+                )
+                record(kind, current_user, user.email, "Account gewijzigd", changes=changes)
+            db.session.commit()
+            flash(f"Account van {user.name} opgeslagen.", "info")
+            return redirect(url_for("users.index"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/user_form.html", form=form, user=user), status

@@ -1,0 +1,127 @@
+"""Who is asking: session and API-token authentication, the login wall, and role checks."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.accounts.models import User
+from tracker.accounts.services import user_for_api_token
+from tracker.dates import utcnow
+from tracker.extensions import db, login_manager
+
+#: Endpoints anyone may open without logging in.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "accounts.login",
+    "accounts.second_factor",
+    "accounts.second_factor_setup",
+    "accounts.setup",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+    "accounts.request_login_link",
+    "accounts.use_login_link",
+}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The cookie carries ``id:session_token``; a rotated token ends the session."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_token != token or not user.is_enabled:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:
+    """``Authorization: Bearer <token>`` on the JSON API only."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
+        return None
+    user = user_for_api_token(header[7:].strip(), utcnow())
+    if user is not None:
+        db.session.commit()  # keeps last_used_at
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"status": 401, "message": "Inloggen vereist."}}), 401
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def require_login():
+    """Before every request: everything but the public endpoints needs a logged-in user."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths on this site: no scheme, no host, no protocol-relative ``//``."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return None
+    return target
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated or not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def reporting_party_ids(user: User) -> set[int]:
+    """Parties a user reports for: their own party and their municipality's party."""
+    ids = {user.party_id} if user.party_id else set()
+    if user.municipality_id:
+        from tracker.plan.models import Party
+
+        party_id = db.session.scalar(
+            select(Party.id).where(Party.municipality_id == user.municipality_id)
+        )
+        if party_id:
+            ids.add(party_id)
+    return ids
+
+
+def can_report_on(user: User, action) -> bool:
+    """Beheerder: every action; bijdrager: actions one of their parties owns."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if user.role != "bijdrager":
+        return False
+    owners = {owner.party_id for owner in action.owners if owner.party_id}
+    return bool(owners & reporting_party_ids(user))
+
+
+def can_edit_municipality(user: User, municipality_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or (user.role == "bijdrager" and user.municipality_id == municipality_id)
+
+
+def register_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    app.before_request(require_login)
+    app.jinja_env.globals["can_report_on"] = lambda action: can_report_on(current_user, action)

@@ -1,0 +1,82 @@
+"""Account forms. Flask-WTF adds a CSRF token to each."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+from tracker.accounts.models import Role
+from tracker.accounts.services import password_problem
+from tracker.forms import choices, email_address, max_length, required, same_as
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
+    password = PasswordField("Wachtwoord", validators=[required(), max_length(200)])
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code uit uw authenticator-app of herstelcode", validators=[required(), max_length(20)]
+    )
+
+
+class EmailOnlyForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
+
+
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token: for buttons that change state (logout, use a login link)."""
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("Nieuw wachtwoord", validators=[required(), max_length(200)])
+    password_again = PasswordField(
+        "Nieuw wachtwoord (nogmaals)", validators=[required(), same_as("password")]
+    )
+
+    def email_for_check(self) -> str:
+        return ""
+
+    def validate_password(self, field):
+        if problem := password_problem(field.data or "", self.email_for_check()):
+            raise ValidationError(problem)
+
+
+class SetupForm(NewPasswordForm):
+    name = StringField("Naam", validators=[required(), max_length(120)])
+    email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
+
+    def email_for_check(self) -> str:
+        return self.email.data or ""
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Huidig wachtwoord", validators=[required()])
+
+
+class TotpSetupForm(FlaskForm):
+    code = StringField("Code uit de app (6 cijfers)", validators=[required(), max_length(10)])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Naam van de token", validators=[required(), max_length(80)])
+
+
+ROLE_CHOICES = choices((role.value, role.label) for role in Role)
+
+
+class UserForm(FlaskForm):
+    name = StringField("Naam", validators=[required(), max_length(120)])
+    email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
+    role = SelectField("Rol", choices=ROLE_CHOICES, validators=[required()])
+    party = SelectField("Partij", choices=[], coerce=str)
+    municipality = SelectField("Gemeente", choices=[], coerce=str)
+    is_enabled = BooleanField("Actief", default=True)
+
+    def validate_role(self, field):
+        if field.data == Role.CONTRIBUTOR.value and not (self.party.data or self.municipality.data):
+            raise ValidationError(
+                "Een bijdrager hoort bij een partij of een gemeente; kies er minstens één."
+            )

@@ -1,0 +1,285 @@
+"""Account logic: passwords, throttling, TOTP, recovery codes, e-mailed tokens, API tokens.
+
+Pure functions over the session and explicit ``now`` values, so tests control time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.accounts.models import ApiToken, LoginAttempt, LoginToken, RecoveryCode, User
+from tracker.dates import utcnow
+from tracker.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+RECOVERY_CODE_COUNT = 10
+TOTP_ISSUER = "Actieplan Mensenhandel"
+API_TOKEN_PREFIX = "amt_"  # noqa: S105 - a visible prefix, not a secret
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# Passwords ----------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """werkzeug's default KDF (scrypt)."""
+    return generate_password_hash(password)
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """A Dutch message when the password is too weak, else None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    if email and normalise_email(email).split("@")[0] in password.lower():
+        return "Het wachtwoord mag uw e-mailadres niet bevatten."
+    if len(set(password)) < 5:
+        return "Het wachtwoord is te eenvoudig; gebruik meer verschillende tekens."
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session the user had."""
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# Throttling ---------------------------------------------------------------------------------
+
+
+def throttle_reason(email: str, address: str, now: datetime, config) -> str | None:
+    """Why a login try must be refused now (too many recent failures), else None."""
+    since = now - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    email = normalise_email(email)
+    failures = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    per_account = db.session.scalar(failures.where(LoginAttempt.email == email))
+    per_address = db.session.scalar(failures.where(LoginAttempt.address == address))
+    if (
+        per_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or per_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        minutes = config["LOGIN_LOCKOUT_MINUTES"]
+        return (
+            "Te veel mislukte inlogpogingen. Om misbruik te voorkomen kunt u het over "
+            f"{minutes} minuten opnieuw proberen, of een inloglink per e-mail aanvragen."
+        )
+    return None
+
+
+def record_login_attempt(email: str, address: str, succeeded: bool, now: datetime) -> None:
+    db.session.add(
+        LoginAttempt(email=normalise_email(email), address=address, succeeded=succeeded, at=now)
+    )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password. Hashes even for unknown addresses, so
+    timing does not reveal which addresses have an account."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_enabled:
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+# TOTP and recovery codes -------------------------------------------------------------------
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
+
+
+def matching_totp_counter(secret: str, code: str, now: datetime, last_counter: int | None):
+    """The time step ``code`` belongs to (one step of clock drift allowed), or None.
+    A step at or before ``last_counter`` is refused: a code works once."""
+    code = "".join((code or "").split())
+    if not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for counter in (current - 1, current, current + 1):
+        if last_counter is not None and counter <= last_counter:
+            continue
+        if hmac.compare_digest(totp.generate_otp(counter), code):
+            return counter
+    return None
+
+
+def verify_second_factor(user: User, code: str, now: datetime) -> bool:
+    """Accept a fresh TOTP code or an unused recovery code (which is then spent)."""
+    counter = matching_totp_counter(user.totp_secret or "", code, now, user.totp_last_counter)
+    if user.totp_secret and counter is not None:
+        user.totp_last_counter = counter
+        return True
+    normalised = "".join((code or "").split()).replace("-", "").lower()
+    if len(normalised) != 10:
+        return False
+    recovery = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == sha256(normalised),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if recovery is None:
+        return False
+    recovery.used_at = now
+    return True
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Replace the user's recovery codes; returns the plain codes to show once."""
+    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        db.session.delete(old)
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=sha256(code)))
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def enable_totp(user: User, secret: str, code: str, now: datetime) -> bool:
+    counter = matching_totp_counter(secret, code, now, None)
+    if counter is None:
+        return False
+    user.totp_secret = secret
+    user.totp_enabled = True
+    user.totp_last_counter = counter
+    return True
+
+
+def disable_totp(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled = False
+    user.totp_last_counter = None
+    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        db.session.delete(old)
+
+
+# E-mailed single-use tokens -----------------------------------------------------------------
+
+
+def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"login-token:{purpose}")
+
+
+def issue_login_token(user: User, purpose: str, lifetime: timedelta, secret_key: str) -> str:
+    """A signed token naming a database row; the row makes it single-use and revocable."""
+    nonce = secrets.token_urlsafe(24)
+    now = utcnow()
+    row = LoginToken(
+        user_id=user.id,
+        purpose=purpose,
+        nonce_hash=sha256(nonce),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return _serializer(secret_key, purpose).dumps({"t": row.id, "n": nonce})
+
+
+def _valid_login_token(token: str, purpose: str, max_age: timedelta, secret_key: str, now):
+    """The unused, unexpired token row of an enabled user that ``token`` names, else None."""
+    try:
+        payload = _serializer(secret_key, purpose).loads(
+            token, max_age=int(max_age.total_seconds())
+        )
+    except (BadSignature, SignatureExpired):
+        return None
+    row = db.session.get(LoginToken, payload.get("t")) if isinstance(payload, dict) else None
+    if (
+        row is None
+        or row.purpose != purpose
+        or row.used_at is not None
+        or row.expires_at < now
+        or not hmac.compare_digest(row.nonce_hash, sha256(str(payload.get("n"))))
+        or not row.user.is_enabled
+    ):
+        return None
+    return row
+
+
+def is_login_token_valid(token: str, purpose: str, max_age, secret_key: str, now) -> bool:
+    """Whether the token would be accepted, without spending it (for the confirm page)."""
+    return _valid_login_token(token, purpose, max_age, secret_key, now) is not None
+
+
+def redeem_login_token(token: str, purpose: str, max_age, secret_key: str, now) -> User | None:
+    """The token's user, spending the token; None when forged, expired, used or revoked."""
+    row = _valid_login_token(token, purpose, max_age, secret_key, now)
+    if row is None:
+        return None
+    row.used_at = now
+    return row.user
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    plain = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=sha256(plain), prefix=plain[:10])
+    db.session.add(token)
+    return token, plain
+
+
+def user_for_api_token(plain: str, now: datetime) -> User | None:
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == sha256(plain), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_enabled:
+        return None
+    token.last_used_at = now
+    return token.user
+
+
+def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:
+    """Per party id, how many active non-reader users can report for it (own party or own
+    municipality's party)."""
+    from tracker.plan.models import Party
+
+    if not party_ids:
+        return {}
+    rows = db.session.execute(
+        select(Party.id, func.count(User.id))
+        .join(
+            User,
+            or_(
+                User.party_id == Party.id,
+                (Party.municipality_id.is_not(None))
+                & (User.municipality_id == Party.municipality_id),
+            ),
+        )
+        .where(Party.id.in_(party_ids), User.is_enabled.is_(True), User.role != "lezer")
+        .group_by(Party.id)
+    )
+    return dict(rows.all())

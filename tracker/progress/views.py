@@ -1,0 +1,301 @@
+"""Reporting progress: the update form, Mijn acties, per-municipality cells, plan revisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.accounts.auth import (
+    admin_required,
+    can_edit_municipality,
+    can_report_on,
+    reporting_party_ids,
+)
+from tracker.dates import today_local, utcnow
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.plan.models import Municipality, Status
+from tracker.plan.queries import current_plan
+from tracker.plan.views import load_action, render_action_page
+from tracker.progress import services
+from tracker.progress.forms import (
+    DropActionForm,
+    MunicipalityCellForm,
+    NewActionForm,
+    ProgressForm,
+    RevisionForm,
+)
+
+bp = Blueprint("progress", __name__)
+
+STALE_MESSAGE = (
+    "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende. Uw tekst is niet "
+    "opgeslagen en staat nog in het formulier; lees de nieuwe stand hieronder en sla daarna "
+    "opnieuw op."
+)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.post("/acties/<code>/voortgang")
+def add_update(code: str):
+    """Record a progress update (beheerder, or bijdrager of an owning party)."""
+    action = load_action(code)
+    if not can_report_on(current_user, action):
+        abort(403)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        return render_action_page(action, 400, progress_form=form)
+    seen_version = int(form.version.data)
+    try:
+        services.record_update(
+            action,
+            _user(),
+            status=form.status.data,
+            signal=form.signal.data,
+            text=form.text.data,
+            link=form.link.data,
+            expected_version=seen_version,
+            now=utcnow(),
+        )
+    except services.StaleEdit:
+        db.session.expire_all()
+        action = load_action(code)
+        form.version.data = str(action.version)  # a second save is a conscious choice
+        return render_action_page(action, 409, progress_form=form, stale_message=STALE_MESSAGE)
+    flash(f"Voortgang van actie {action.code} opgeslagen.", "info")
+    return redirect(url_for("plan.action", code=action.code) + "#voortgang")
+
+
+@bp.get("/mijn-acties")
+def my_actions():
+    """The actions of the user's party (and municipality), and which need an update."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    user = _user()
+    now = utcnow()
+    year = today_local(current_app.config["TIMEZONE"]).year
+    items = services.my_actions(
+        user, plan, reporting_party_ids(user), now, current_app.config["UPDATE_DUE_DAYS"]
+    )
+    municipal = (
+        services.municipality_items(plan, user.municipality_id, year)
+        if user.municipality_id
+        else []
+    )
+    orphans = services.orphaned_actions(plan) if user.is_admin else []
+    return render_template(
+        "progress/my_actions.html",
+        items=items,
+        municipal=municipal,
+        year=year,
+        orphans=orphans,
+        due_days=current_app.config["UPDATE_DUE_DAYS"],
+    )
+
+
+def _year_arg(plan) -> int:
+    raw = request.args.get("jaar", "")
+    if raw.isdigit() and plan.start_year <= int(raw) <= plan.end_year:
+        return int(raw)
+    this_year = today_local(current_app.config["TIMEZONE"]).year
+    return min(max(this_year, plan.start_year), plan.end_year)
+
+
+@bp.get("/acties/<code>/gemeenten")
+def municipality_grid(code: str):
+    """Municipality × year: a status and note per municipality for one year."""
+    action = load_action(code)
+    if not action.is_per_municipality:
+        abort(404)
+    plan = action.theme.plan
+    year = _year_arg(plan)
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    return render_template(
+        "progress/municipality_grid.html",
+        action=action,
+        year=year,
+        years=range(plan.start_year, plan.end_year + 1),
+        municipalities=municipalities,
+        cells=services.municipality_cells(action, year),
+        can_edit=lambda m: can_edit_municipality(current_user, m.id),
+    )
+
+
+def _municipality_or_404(code: str) -> Municipality:
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        abort(404)
+    return municipality
+
+
+@bp.route("/acties/<code>/gemeenten/<municipality_code>/<int:year>", methods=["GET", "POST"])
+def municipality_cell(code: str, municipality_code: str, year: int):
+    """Edit one cell: the aandachtsfunctionaris of that municipality, or a beheerder."""
+    action = load_action(code)
+    plan = action.theme.plan
+    if not action.is_per_municipality or not plan.start_year <= year <= plan.end_year:
+        abort(404)
+    municipality = _municipality_or_404(municipality_code)
+    if not can_edit_municipality(current_user, municipality.id):
+        abort(403)
+    cell = services.municipality_cells(action, year).get(municipality.id)
+    form = MunicipalityCellForm()
+    if request.method == "GET":
+        form.status.data = cell.status if cell else Status.NOT_STARTED.value
+        form.note.data = cell.note if cell else ""
+        form.version.data = str(cell.version if cell else 0)
+    context = {"action": action, "municipality": municipality, "year": year, "cell": cell}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("progress/municipality_cell.html", form=form, **context), 400
+        try:
+            services.update_municipality_cell(
+                action,
+                municipality,
+                year,
+                _user(),
+                status=form.status.data,
+                note=form.note.data or "",
+                expected_version=int(form.version.data),
+                now=utcnow(),
+            )
+        except services.StaleEdit:
+            db.session.expire_all()
+            cell = services.municipality_cells(action, year).get(municipality.id)
+            form.version.data = str(cell.version if cell else 0)
+            context["cell"] = cell
+            return render_template(
+                "progress/municipality_cell.html",
+                form=form,
+                stale_message=STALE_MESSAGE,
+                **context,
+            ), 409
+        flash(f"{municipality.name} {year} opgeslagen.", "info")
+        return redirect(url_for("progress.municipality_grid", code=action.code, jaar=year))
+    return render_template("progress/municipality_cell.html", form=form, **context)
+
+
+@bp.route("/acties/<code>/herzien", methods=["GET", "POST"])
+@admin_required
+def revise(code: str):
+    """Change the plan's text, planning or owners of an action, with a reason."""
+    action = load_action(code)
+    form = RevisionForm()
+    if request.method == "GET":
+        form.text.data = action.text
+        form.planning.data = action.planning
+        form.owners_text.data = action.owners_text
+        form.owners.data = services.owner_lines_text(action)
+        form.is_per_municipality.data = action.is_per_municipality
+        form.version.data = str(action.version)
+    drop_form = DropActionForm(formdata=None, version=str(action.version))
+    if request.method == "POST" and form.validate_on_submit():
+        owners, errors = services.parse_owner_lines(form.owners.data)
+        if errors:
+            form.owners.errors = errors
+        else:
+            try:
+                revision = services.revise_action(
+                    action,
+                    _user(),
+                    reason=form.reason.data,
+                    text=form.text.data,
+                    planning=form.planning.data,
+                    owners_text=form.owners_text.data,
+                    owners=owners,
+                    is_per_municipality=form.is_per_municipality.data,
+                    expected_version=int(form.version.data),
+                    now=utcnow(),
+                )
+            except services.StaleEdit:
+                db.session.expire_all()
+                action = load_action(code)
+                form.version.data = str(action.version)
+                return render_template(
+                    "progress/revise.html",
+                    form=form,
+                    drop_form=drop_form,
+                    action=action,
+                    stale_message=STALE_MESSAGE,
+                ), 409
+            if revision is None:
+                flash("Er was niets gewijzigd; er is geen herziening vastgelegd.", "info")
+            else:
+                flash(f"Actie {action.code} is herzien.", "info")
+            return redirect(url_for("plan.action", code=action.code) + "#herzieningen")
+    status = 400 if form.errors else 200
+    return render_template(
+        "progress/revise.html", form=form, drop_form=drop_form, action=action
+    ), status
+
+
+@bp.post("/acties/<code>/vervallen")
+@admin_required
+def drop(code: str):
+    """Mark an action vervallen, with a reason."""
+    action = load_action(code)
+    form = DropActionForm()
+    if not form.validate_on_submit():
+        revise_form = RevisionForm(formdata=None, obj=action)
+        revise_form.owners.data = services.owner_lines_text(action)
+        revise_form.version.data = str(action.version)
+        return render_template(
+            "progress/revise.html", form=revise_form, drop_form=form, action=action
+        ), 400
+    try:
+        services.drop_action(
+            action,
+            _user(),
+            reason=form.reason.data,
+            expected_version=int(form.version.data),
+            now=utcnow(),
+        )
+    except services.StaleEdit:
+        flash(STALE_MESSAGE, "error")
+        return redirect(url_for("progress.revise", code=action.code)), 303
+    flash(f"Actie {action.code} is vervallen.", "info")
+    return redirect(url_for("plan.action", code=action.code))
+
+
+@bp.route("/acties/nieuw", methods=["GET", "POST"])
+@admin_required
+def new_action():
+    """Add an action to a theme of the current plan, with a reason."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    form = NewActionForm()
+    form.theme.choices = choices((str(t.number), f"{t.number}. {t.title}") for t in plan.themes)
+    if request.method == "GET":
+        form.reason.data = ""
+    if request.method == "POST" and form.validate_on_submit():
+        theme = next(t for t in plan.themes if str(t.number) == form.theme.data)
+        owners, errors = services.parse_owner_lines(form.owners.data)
+        if errors:
+            form.owners.errors = errors
+        elif any(a.number == form.number.data for a in theme.actions):
+            form.number.errors.append(
+                f"Actie {theme.number}.{form.number.data} bestaat al; kies een ander nummer."
+            )
+        else:
+            action = services.create_action(
+                theme,
+                form.number.data,
+                _user(),
+                reason=form.reason.data,
+                text=form.text.data,
+                planning=form.planning.data,
+                owners_text=form.owners_text.data,
+                owners=owners,
+                is_per_municipality=form.is_per_municipality.data,
+                now=utcnow(),
+            )
+            flash(f"Actie {action.code} is toegevoegd.", "info")
+            return redirect(url_for("plan.action", code=action.code))
+    status = 400 if form.errors else 200
+    return render_template("progress/new_action.html", form=form), status

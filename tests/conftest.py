@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import event, select, text
 
 from tracker import PROJECT_ROOT, create_app
@@ -72,6 +74,9 @@ def make_app(tmp_path, database_url):
         }
         settings.update(config)
         app = create_app(settings, instance_path=str(tmp_path / "instance"))
+        # Tests hold an app context open (for db.session), and requests reuse it; clear ``g``
+        # after each request as a fresh context would, so no user or CSRF token leaks across.
+        app.teardown_request(lambda exc: g.__dict__.clear())
         apps.append(app)
         return app
 
@@ -82,38 +87,81 @@ def make_app(tmp_path, database_url):
             db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def seed_data():
+    """The seed files, read and validated once per run."""
+    return read_seeds(SEEDS_DIR)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_templates(tmp_path_factory, seed_data):
+    """SQLite files built once per run (empty schema; seeded plan) that each test copies."""
+    if POSTGRES_URL:
+        return None
+    folder = tmp_path_factory.mktemp("templates")
+    paths = {"empty": folder / "empty.db", "seeded": folder / "seeded.db"}
+    for name, path in paths.items():
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"},
+            instance_path=str(folder / "instance"),
+        )
+        with app.app_context():
+            db.create_all()
+            if name == "seeded":
+                apply_seeds(db.session, seed_data)
+                db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+    return paths
+
+
+def _use_sqlite_template(app, template: Path) -> None:
+    db.session.remove()
+    db.engine.dispose()
+    target = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    shutil.copyfile(template, target)
+
+
 @pytest.fixture
-def app(make_app):
+def app(make_app, _sqlite_templates):
     """An app with an empty schema (tables created from the models)."""
     app = make_app()
     with app.app_context():
         if POSTGRES_URL:
             _truncate_all()
         else:
-            db.create_all()
+            _use_sqlite_template(app, _sqlite_templates["empty"])
         yield app
         db.session.remove()
 
 
 @pytest.fixture
-def seeded_app(app):
+def seeded_app(app, seed_data, _sqlite_templates):
     """The app with the real plan loaded from seeds/."""
-    apply_seeds(db.session, read_seeds(SEEDS_DIR))
-    db.session.commit()
+    if POSTGRES_URL:
+        apply_seeds(db.session, seed_data)
+        db.session.commit()
+    else:
+        _use_sqlite_template(app, _sqlite_templates["seeded"])
     return app
 
 
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def password_hash():
+    """Hashing is slow on purpose (scrypt); tests share one hash of PASSWORD."""
+    from tracker.accounts.services import hash_password
+
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
-def make_user(app):
+def make_user(app, password_hash):
     """Factory: ``make_user("bijdrager", party="RIEC", municipality="schiedam")``."""
     from tracker.accounts.models import User
-    from tracker.accounts.services import hash_password
     from tracker.plan.models import Municipality, Party
-
-    password_hash = hash_password(PASSWORD)  # hashing is slow on purpose: once per test
 
     def make(role, *, party=None, municipality=None, email=None, name=None, totp_secret=None):
         count = db.session.query(User).count() + 1
@@ -230,3 +278,65 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; failing the run.", red=True)
         session.exitstatus = 1
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Inbox:
+    """aiosmtpd handler keeping every accepted message; can refuse recipients or go down."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; ``smtp_server.messages`` holds what arrived."""
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    inbox.config = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": inbox.port,
+        "MAIL_SUPPRESS_SEND": False,
+    }
+    inbox.controller = controller
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_smtp(request, monkeypatch):
+    """Fail any SMTP connection a test did not ask for with the smtp_server fixture."""
+    if "smtp_server" in request.fixturenames:
+        return
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("unexpected SMTP connection in a test without smtp_server")
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", refuse)

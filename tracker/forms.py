@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 REQUIRED = "Dit veld is verplicht."
 
@@ -21,7 +30,18 @@ def max_length(n: int):
 
 
 def email_address():
-    return Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl.")
+    """Syntax check only (no DNS: the server may have no network). The reserved ``.test``
+    domain is accepted, because examples and test accounts use it."""
+
+    def validate(form, field):
+        try:
+            validate_email(field.data or "", check_deliverability=False, test_environment=True)
+        except EmailNotValidError as exc:
+            raise ValidationError(
+                "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
+            ) from exc
+
+    return validate
 
 
 def same_as(field: str):

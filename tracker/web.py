@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from tracker.dates import dutch_date, dutch_datetime
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
@@ -50,7 +52,33 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+ERROR_TEXTS = {
+    400: ("Verzoek niet begrepen", "Het verzoek was onvolledig of ongeldig."),
+    403: ("Geen toegang", "U heeft geen rechten voor deze pagina of handeling."),
+    404: ("Niet gevonden", "Deze pagina bestaat niet (meer)."),
+    405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
+    500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+
+
+def error_page(exc: HTTPException):
+    """Dutch error pages; JSON for the API."""
+    code = exc.code or 500
+    title, text = ERROR_TEXTS.get(code, (exc.name, exc.description))
+    if isinstance(exc, CSRFError):
+        title = "Formulier verlopen"
+        text = (
+            "Het formulier was verlopen of niet compleet (beveiligingscode ontbreekt). "
+            "Ga terug, laad de pagina opnieuw en probeer het nog eens."
+        )
+    if request.path.startswith("/api/"):
+        return {"error": {"status": code, "message": text}}, code
+    return render_template("error.html", title=title, text=text, code=code), code
+
+
 def register_web(app: Flask) -> None:
+    for code in ERROR_TEXTS:
+        app.register_error_handler(code, error_page)
     app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(value, _timezone())
     app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, _timezone())
     app.jinja_env.filters["paragraphs"] = paragraphs

@@ -79,4 +79,5 @@ class ActionRevision(db.Model):
     #: Field name -> [old, new], as shown to readers.
     changes: Mapped[dict] = mapped_column(JSON)
 
+    action: Mapped[Action] = relationship()
     author = relationship("User", lazy="joined")

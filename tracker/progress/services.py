@@ -9,6 +9,7 @@ version raises ``StaleEdit`` and writes nothing; the database's version check
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,10 +85,14 @@ def owner_lines_text(action: Action) -> str:
     return "\n".join(lines)
 
 
-def _commit_or_stale() -> None:
+@contextmanager
+def _saving():
+    """Commit what the block wrote; a version clash at flush or commit becomes StaleEdit.
+    A unique-key clash (two first saves of the same cell) is a stale edit too."""
     try:
+        yield
         db.session.commit()
-    except StaleDataError as exc:
+    except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
         raise StaleEdit from exc
 
@@ -110,6 +115,12 @@ def record_update(
 ) -> ProgressUpdate:
     """Add an immutable progress update and make it the action's current state."""
     _check_version(action, expected_version)
+    with _saving():
+        update = _add_update(action, author, status, signal, text, link, now)
+    return update
+
+
+def _add_update(action, author, status, signal, text, link, now) -> ProgressUpdate:
     update = ProgressUpdate(
         action=action,
         author_id=author.id,
@@ -133,7 +144,6 @@ def record_update(
         status=status,
         signal=signal or None,
     )
-    _commit_or_stale()
     return update
 
 
@@ -190,6 +200,12 @@ def update_municipality_cell(
     now: datetime,
 ) -> MunicipalityProgress:
     """Set one municipality's status and note for a year; version 0 means 'not yet stored'."""
+    with _saving():
+        cell = _write_cell(action, municipality, year, author, status, note, expected_version, now)
+    return cell
+
+
+def _write_cell(action, municipality, year, author, status, note, expected_version, now):
     cell = db.session.scalar(
         select(MunicipalityProgress).where(
             MunicipalityProgress.action_id == action.id,
@@ -216,11 +232,6 @@ def update_municipality_cell(
         f"{Status(before[0] or Status.NOT_STARTED.value).label} → {Status(status).label}",
         note=cell.note,
     )
-    try:
-        _commit_or_stale()
-    except IntegrityError as exc:  # a concurrent first save of the same cell won the race
-        db.session.rollback()
-        raise StaleEdit from exc
     return cell
 
 
@@ -252,6 +263,16 @@ def revise_action(
 ) -> ActionRevision | None:
     """Change the plan's wording of an action; returns None when nothing changed."""
     _check_version(action, expected_version)
+    with _saving():
+        revision = _write_revision(
+            action, author, reason, text, planning, owners_text, owners, is_per_municipality, now
+        )
+    return revision
+
+
+def _write_revision(
+    action, author, reason, text, planning, owners_text, owners, is_per_municipality, now
+):
     changes: dict[str, list] = {}
     for field, value in (
         ("text", text.strip()),
@@ -280,7 +301,6 @@ def revise_action(
     )
     db.session.add(revision)
     record("plan.revise", author, f"actie {action.code}", reason.strip(), changes=changes)
-    _commit_or_stale()
     return revision
 
 

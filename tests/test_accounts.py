@@ -1,0 +1,575 @@
+"""Accounts: first-run setup, login and its second step, throttling, tokens by e-mail,
+sessions that really end, CSRF, API tokens and the users CLI."""
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import pyotp
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from tracker.accounts.models import ApiToken, RecoveryCode, User
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+
+from .conftest import PASSWORD, login_as
+
+SECRET = pyotp.random_base32()
+
+
+def csrf_token(client, path: str) -> str:
+    """The session's CSRF token, from the page itself or (for POST-only paths) another page."""
+    for page in (path, "/profiel", "/login"):
+        response = client.get(page)
+        if response.status_code == 200:
+            found = re.search(
+                r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)
+            )
+            if found:
+                return found.group(1)
+    raise AssertionError("no CSRF token found")
+
+
+def post_form(client, path: str, data: dict, **kwargs):
+    """Post like a browser: first GET the page for its CSRF token."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
+
+
+def login(client, email, password=PASSWORD, next_url=None):
+    path = "/login" + (f"?next={quote(next_url, safe='')}" if next_url else "")
+    return post_form(client, path, {"email": email, "password": password})
+
+
+def kinds():
+    return [e.kind for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+# First run -----------------------------------------------------------------------------------
+
+
+def test_first_run_setup_creates_a_beheerder_once_then_404s(seeded_app):
+    client = seeded_app.test_client()
+    assert client.get("/").headers["Location"].startswith("/login")
+    assert client.get("/login").headers["Location"] == "/setup"
+    bad = post_form(
+        client,
+        "/setup",
+        {"name": "", "email": "geen-adres", "password": "kort", "password_again": "anders"},
+    )
+    assert bad.status_code == 200
+    page = bad.get_data(as_text=True)
+    assert "Dit veld is verplicht." in page and "Vul een geldig e-mailadres in" in page
+    assert "minstens 12 tekens" in page and 'value="geen-adres"' in page  # input kept
+
+    response = post_form(
+        client,
+        "/setup",
+        {
+            "name": "Sam Secretaris",
+            "email": "Secretaris@VAR.test",
+            "password": "lange zin als wachtwoord",
+            "password_again": "lange zin als wachtwoord",
+        },
+    )
+    assert response.headers["Location"] == "/login/tweede-stap/instellen"
+    admin = db.session.scalar(select(User))
+    assert admin.email == "secretaris@var.test" and admin.role == "beheerder"
+    assert admin.password_hash.startswith("scrypt:")
+
+    setup_page = client.get("/login/tweede-stap/instellen").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', setup_page).group(1)
+    wrong = post_form(client, "/login/tweede-stap/instellen", {"code": "000000"})
+    assert wrong.status_code == 400
+    done = post_form(client, "/login/tweede-stap/instellen", {"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", done.get_data(as_text=True))
+    assert len(codes) == 10
+    assert client.get("/").status_code == 200
+    assert seeded_app.test_client().get("/setup").status_code == 404
+    assert post_form(client, "/logout", {}).status_code == 302
+    assert post_form(client, "/setup", {}).status_code == 404
+
+
+# Login, next, logout -------------------------------------------------------------------------
+
+
+def test_login_goes_to_next_only_on_this_site(seeded_app, make_user):
+    user = make_user("lezer")
+    assert (
+        login(seeded_app.test_client(), user.email, next_url="/acties/3.14").headers["Location"]
+        == "/acties/3.14"
+    )
+    for evil in ("//evil.example.test/", "https://evil.example.test/", "/\\evil.example.test"):
+        response = login(seeded_app.test_client(), user.email, next_url=evil)
+        assert response.headers["Location"] == "/", evil
+
+
+def test_login_is_case_insensitive_on_email_and_renews_the_session(seeded_app, make_user):
+    user = make_user("lezer", email="lezer@gemeente.test")
+    client = seeded_app.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    assert login(client, "LEZER@Gemeente.test").status_code == 302
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    assert client.get("/").status_code == 200
+    assert "login" in kinds()
+    assert user.last_login_at is not None
+
+
+def test_wrong_password_is_refused_with_one_message(seeded_app, make_user):
+    user = make_user("lezer")
+    for email, password in ((user.email, "fout wachtwoord"), ("onbekend@example.test", PASSWORD)):
+        response = login(seeded_app.test_client(), email, password)
+        assert response.status_code == 401
+        assert "Het e-mailadres of het wachtwoord klopt niet." in response.get_data(as_text=True)
+    assert kinds().count("login.failed") == 2
+
+
+def test_disabled_account_cannot_log_in(seeded_app, make_user):
+    user = make_user("lezer")
+    user.is_enabled = False
+    db.session.commit()
+    assert login(seeded_app.test_client(), user.email).status_code == 401
+
+
+def test_repeated_failures_are_throttled_per_account_for_a_while(seeded_app, make_user):
+    user = make_user("lezer")
+    client = seeded_app.test_client()
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0), tick=False) as clock:
+        for _ in range(5):
+            assert login(client, user.email, "fout").status_code == 401
+        refused = login(client, user.email)  # even the right password
+        assert refused.status_code == 429
+        assert "Te veel mislukte inlogpogingen" in refused.get_data(as_text=True)
+        clock.shift(timedelta(minutes=16))
+        assert login(client, user.email).status_code == 302
+    assert "login.throttled" in kinds()
+
+
+def test_failures_from_one_address_are_throttled_across_accounts(seeded_app, make_user):
+    seeded_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 6
+    user = make_user("lezer")
+    client = seeded_app.test_client()
+    for n in range(6):
+        login(client, f"poging{n}@example.test", "fout")
+    assert login(client, user.email).status_code == 429
+    other_address = seeded_app.test_client()
+    other_address.environ_base["REMOTE_ADDR"] = "127.0.0.2"
+    assert login(other_address, user.email).status_code == 302
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie):
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client.get("/")
+
+
+def test_cookie_captured_before_logout_is_refused_after(seeded_app, make_user):
+    user = make_user("lezer")
+    client = seeded_app.test_client()
+    login(client, user.email)
+    captured = _cookie(client)
+    assert _replay(seeded_app, captured).status_code == 200
+    post_form(client, "/logout", {})
+    response = _replay(seeded_app, captured)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_cookie_stops_working_when_the_account_is_deactivated(
+    seeded_app, make_user, client_for, roles
+):
+    user = make_user("bijdrager", party="RIEC", email="riec@example.test")
+    client = seeded_app.test_client()
+    login(client, user.email)
+    captured = _cookie(client)
+    admin = client_for("beheerder")
+    response = post_form(
+        admin,
+        f"/beheer/gebruikers/{user.id}",
+        {
+            "name": user.name,
+            "email": user.email,
+            "role": "bijdrager",
+            "party": "RIEC",
+            "municipality": "",
+        },
+    )
+    assert response.status_code == 302
+    assert _replay(seeded_app, captured).status_code == 302
+    assert "user.deactivate" in kinds()
+
+
+def test_password_change_ends_other_sessions_and_keeps_this_one(seeded_app, make_user):
+    user = make_user("lezer")
+    laptop, phone = seeded_app.test_client(), seeded_app.test_client()
+    login(laptop, user.email)
+    login(phone, user.email)
+    new = "een nieuw lang wachtwoord"
+    response = post_form(
+        laptop,
+        "/profiel/wachtwoord",
+        {"pw-current_password": PASSWORD, "pw-password": new, "pw-password_again": new},
+    )
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
+    assert login(seeded_app.test_client(), user.email, new).status_code == 302
+
+
+def test_password_change_needs_the_current_password(seeded_app, make_user):
+    client = login_as(seeded_app.test_client(), make_user("lezer"))
+    response = post_form(
+        client,
+        "/profiel/wachtwoord",
+        {"pw-current_password": "fout", "pw-password": "x" * 5, "pw-password_again": "y"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "minstens 12 tekens" in page and "De twee wachtwoorden zijn niet gelijk." in page
+
+
+# Second factor -------------------------------------------------------------------------------
+
+
+def test_totp_login_and_a_code_is_never_accepted_twice(seeded_app, make_user):
+    user = make_user("beheerder", totp_secret=SECRET)
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, 5), tick=False):
+        code = pyotp.TOTP(SECRET).now()
+        client = seeded_app.test_client()
+        assert login(client, user.email).headers["Location"] == "/login/tweede-stap"
+        assert client.get("/").status_code == 302  # not logged in yet
+        assert post_form(client, "/login/tweede-stap", {"code": code}).headers["Location"] == "/"
+        assert client.get("/").status_code == 200
+
+        replay = seeded_app.test_client()
+        login(replay, user.email)
+        refused = post_form(replay, "/login/tweede-stap", {"code": code})
+        assert refused.status_code == 401
+        assert "al gebruikt" in refused.get_data(as_text=True)
+
+
+def test_recovery_code_works_once(seeded_app, make_user):
+    from tracker.accounts.services import new_recovery_codes
+
+    user = make_user("bijdrager", party="RIEC", totp_secret=SECRET)
+    codes = new_recovery_codes(user)
+    db.session.commit()
+    client = seeded_app.test_client()
+    login(client, user.email)
+    assert post_form(client, "/login/tweede-stap", {"code": codes[0].upper()}).status_code == 302
+    again = seeded_app.test_client()
+    login(again, user.email)
+    assert post_form(again, "/login/tweede-stap", {"code": codes[0]}).status_code == 401
+    assert db.session.scalar(select(RecoveryCode).where(RecoveryCode.used_at.is_not(None)))
+
+
+def test_beheerder_without_totp_must_set_it_up_before_getting_in(seeded_app, make_user):
+    user = make_user("beheerder")
+    client = seeded_app.test_client()
+    assert login(client, user.email).headers["Location"] == "/login/tweede-stap/instellen"
+    assert client.get("/beheer/gebruikers").status_code == 302
+
+
+def test_contributor_can_switch_totp_on_and_off(seeded_app, make_user):
+    user = make_user("bijdrager", party="RIEC")
+    client = login_as(seeded_app.test_client(), user)
+    page = client.get("/profiel").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    assert post_form(client, "/profiel/tweestaps/aan", {"totp-code": "123"}).status_code == 400
+    response = post_form(client, "/profiel/tweestaps/aan", {"totp-code": pyotp.TOTP(secret).now()})
+    assert "herstelcodes" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.totp_enabled
+    assert "Tweestapsverificatie uitzetten" in client.get("/profiel").get_data(as_text=True)
+    post_form(client, "/profiel/tweestaps/uit", {})
+    db.session.refresh(user)
+    assert not user.totp_enabled
+
+
+# Tokens by e-mail ----------------------------------------------------------------------------
+
+
+def _link_from(message) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S+", body).group(0)
+
+
+@pytest.fixture
+def mail_app(seeded_app, smtp_server):
+    seeded_app.config.update(smtp_server.config, BASE_URL="https://tracker.example.test")
+    seeded_app.extensions["mail"].server = "127.0.0.1"
+    seeded_app.extensions["mail"].port = smtp_server.port
+    seeded_app.extensions["mail"].suppress = False
+    return seeded_app
+
+
+def test_password_reset_by_email_works_once(mail_app, smtp_server, make_user):
+    user = make_user("lezer", email="vergeten@example.test")
+    client = mail_app.test_client()
+    # The request arrives with a forged Host header; the link must still use BASE_URL.
+    evil = "http://evil.example.test"
+    page = client.get("/wachtwoord-vergeten", base_url=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"email": "Vergeten@example.test", "csrf_token": token}
+    assert client.post("/wachtwoord-vergeten", data=data, base_url=evil).status_code == 302
+    ((recipients, message),) = smtp_server.messages
+    assert recipients == ["vergeten@example.test"]
+    assert message["Subject"] == "Nieuw wachtwoord instellen"
+    link = _link_from(message)
+    assert link.startswith("https://tracker.example.test/wachtwoord-herstellen/")  # never the Host
+    path = link.removeprefix("https://tracker.example.test")
+
+    new = "mijn nieuwe wachtwoordzin"
+    assert post_form(client, path, {"password": new, "password_again": new}).status_code == 302
+    assert login(mail_app.test_client(), user.email, new).status_code == 302
+    assert client.get(path).status_code == 400  # used
+    assert "password.reset" in kinds()
+
+
+def test_reset_for_unknown_address_says_the_same_and_sends_nothing(mail_app, smtp_server):
+    response = post_form(
+        mail_app.test_client(), "/wachtwoord-vergeten", {"email": "niemand@example.test"}
+    )
+    assert response.status_code == 302
+    assert smtp_server.messages == []
+
+
+def test_forged_and_expired_reset_tokens_are_refused(mail_app, smtp_server, make_user):
+    make_user("lezer", email="vergeten@example.test")
+    client = mail_app.test_client()
+    post_form(client, "/wachtwoord-vergeten", {"email": "vergeten@example.test"})
+    path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
+    forged = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
+    assert client.get(forged).status_code == 400
+    assert client.get("/wachtwoord-herstellen/niets").status_code == 400
+    with time_machine.travel(datetime.now() + timedelta(minutes=61)):
+        assert client.get(path).status_code == 400
+    assert client.get(path).status_code == 200
+
+
+def test_one_time_login_link(mail_app, smtp_server, make_user):
+    user = make_user("bijdrager", party="RIEC", email="zelden@example.test")
+    client = mail_app.test_client()
+    post_form(client, "/inloglink", {"email": user.email})
+    path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
+    assert path.startswith("/inloglink/")
+    assert client.get(path).status_code == 200  # a mail scanner's GET spends nothing
+    assert client.get(path).status_code == 200
+    response = post_form(client, path, {})
+    assert response.headers["Location"] == "/"
+    assert client.get("/mijn-acties").status_code == 200
+    replay = mail_app.test_client()
+    assert replay.get(path).status_code == 400
+    with time_machine.travel(datetime.now() + timedelta(minutes=31)):
+        post_form(mail_app.test_client(), "/inloglink", {"email": user.email})
+        late = _link_from(smtp_server.messages[1][1]).removeprefix("https://tracker.example.test")
+    with time_machine.travel(datetime.now() + timedelta(minutes=62)):
+        assert mail_app.test_client().get(late).status_code == 400
+
+
+def test_login_link_still_requires_the_second_factor(mail_app, smtp_server, make_user):
+    user = make_user("beheerder", totp_secret=SECRET, email="beheer@example.test")
+    client = mail_app.test_client()
+    post_form(client, "/inloglink", {"email": user.email})
+    path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
+    assert post_form(client, path, {}).headers["Location"] == "/login/tweede-stap"
+
+
+def test_without_smtp_mail_is_kept_as_eml_in_the_instance_outbox(seeded_app, make_user):
+    make_user("lezer", email="outbox@example.test")
+    post_form(seeded_app.test_client(), "/wachtwoord-vergeten", {"email": "outbox@example.test"})
+    files = list(
+        (
+            seeded_app.instance_path
+            and __import__("pathlib").Path(seeded_app.instance_path) / "outbox"
+        ).glob("*.eml")
+    )
+    assert len(files) == 1
+    assert "outbox@example.test" in files[0].read_text()
+
+
+# CSRF, cookies and headers -------------------------------------------------------------------
+
+
+def test_post_without_csrf_token_is_refused(seeded_app, client_for):
+    client = client_for("beheerder")
+    response = client.post(
+        "/acties/4.1/voortgang", data={"status": "lopend", "text": "x", "version": "1"}
+    )
+    assert response.status_code == 400
+    assert "Formulier verlopen" in response.get_data(as_text=True)
+    assert (
+        seeded_app.test_client()
+        .post("/login", data={"email": "a@b.test", "password": "x"})
+        .status_code
+        == 400
+    )
+
+
+def test_session_cookie_flags(seeded_app, make_user):
+    user = make_user("lezer")
+    client = seeded_app.test_client()
+    response = login(client, user.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_https_base_url_makes_cookies_secure(make_app):
+    assert make_app(BASE_URL="https://tracker.example.test").config["SESSION_COOKIE_SECURE"]
+
+
+def test_hsts_only_over_https(seeded_app, make_user):
+    make_user("lezer")
+    client = seeded_app.test_client()
+    secure = client.get("/login", base_url="https://tracker.example.test")
+    assert "max-age=" in secure.headers["Strict-Transport-Security"]
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+
+def test_api_token_created_once_used_and_revoked(seeded_app, make_user):
+    user = make_user("lezer")
+    client = login_as(seeded_app.test_client(), user)
+    page = post_form(client, "/profiel/tokens", {"token-name": "Rapportage-script"}).get_data(
+        as_text=True
+    )
+    plain = re.search(r'<code class="secret">(amt_[^<]+)</code>', page).group(1)
+    stored = db.session.scalar(select(ApiToken))
+    assert stored.token_hash != plain and plain not in stored.token_hash
+    assert plain not in client.get("/profiel").get_data(as_text=True)  # shown once
+
+    api = seeded_app.test_client()
+    assert api.get("/api/v1/actions").status_code == 401
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert api.get("/api/v1/actions", headers=headers).status_code == 200
+    assert api.get("/", headers=headers).status_code == 302  # tokens are for the API only
+    assert (
+        api.get("/api/v1/actions", headers={"Authorization": "Bearer amt_fout"}).status_code == 401
+    )
+
+    post_form(
+        client,
+        f"/profiel/tokens/{stored.id}/intrekken",
+        {},
+    )
+    assert api.get("/api/v1/actions", headers=headers).status_code == 401
+    assert "api_token.revoke" in kinds()
+
+
+# User management and CLI --------------------------------------------------------------------
+
+
+def test_beheerder_creates_an_account_and_the_person_gets_an_invitation(
+    mail_app, smtp_server, client_for
+):
+    admin = client_for("beheerder")
+    data = {
+        "name": "Alex Aandacht",
+        "email": "Alex@Schiedam.test",
+        "role": "bijdrager",
+        "party": "AF",
+        "municipality": "schiedam",
+        "is_enabled": "y",
+    }
+    assert post_form(admin, "/beheer/gebruikers/nieuw", data).status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "alex@schiedam.test"))
+    assert user.party.code == "AF" and user.municipality.code == "schiedam"
+    link = _link_from(smtp_server.messages[0][1])
+    assert "/wachtwoord-herstellen/" in link
+
+    again = post_form(admin, "/beheer/gebruikers/nieuw", {**data, "email": "ALEX@schiedam.test"})
+    assert again.status_code == 400
+    assert "Er bestaat al een account met dit e-mailadres." in again.get_data(as_text=True)
+    no_party = post_form(
+        admin,
+        "/beheer/gebruikers/nieuw",
+        {**data, "email": "x@example.test", "party": "", "municipality": ""},
+    )
+    assert "hoort bij een partij of een gemeente" in no_party.get_data(as_text=True)
+
+
+def test_beheerder_cannot_remove_own_role(client_for, roles):
+    admin = client_for("beheerder")
+    me = roles["beheerder"]
+    response = post_form(
+        admin,
+        f"/beheer/gebruikers/{me.id}",
+        {
+            "name": me.name,
+            "email": me.email,
+            "role": "lezer",
+            "party": "VAR",
+            "municipality": "",
+            "is_enabled": "y",
+        },
+    )
+    assert response.status_code == 400
+
+
+def test_users_cli(runner, seeded_app):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Cli@Example.test",
+            "--name",
+            "Cli Gebruiker",
+            "--role",
+            "bijdrager",
+            "--party",
+            "RIEC",
+            "--password",
+            "een lang genoeg wachtwoord",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "cli@example.test\tCli Gebruiker\tbijdrager\tRIEC\tactief"
+        in runner.invoke(args=["users", "list"]).output
+    )
+    assert (
+        runner.invoke(
+            args=[
+                "users",
+                "create",
+                "--email",
+                "cli@example.test",
+                "--name",
+                "x",
+                "--role",
+                "lezer",
+                "--password",
+                "een lang genoeg wachtwoord",
+            ]
+        ).exit_code
+        == 1
+    )
+    assert (
+        runner.invoke(
+            args=[
+                "users",
+                "create",
+                "--email",
+                "y@example.test",
+                "--name",
+                "y",
+                "--role",
+                "lezer",
+                "--password",
+                "kort",
+            ]
+        ).exit_code
+        == 1
+    )
+    assert runner.invoke(args=["users", "deactivate", "cli@example.test"]).exit_code == 0
+    assert "uitgeschakeld" in runner.invoke(args=["users", "list"]).output

@@ -1,0 +1,131 @@
+"""The authorisation matrix: every route and method, for every kind of user.
+
+Outcomes: ``login`` (anonymous, sent to the login page; 401 JSON on the API), ``403``,
+``404``, or ``ok`` (the page, or the redirect that follows a successful save).
+CSRF is switched off here so that only authorisation is tested; test_accounts checks CSRF.
+"""
+
+import pytest
+
+from tracker.accounts.models import ApiToken
+from tracker.extensions import db
+
+ROLES = [
+    None,
+    "lezer",
+    "bijdrager_eigen",
+    "bijdrager_ander",
+    "af_schiedam",
+    "af_vlaardingen",
+    "beheerder",
+]
+
+EVERYONE = {role: "ok" for role in ROLES[1:]} | {None: "login"}
+ADMIN_ONLY = {role: "403" for role in ROLES[1:]} | {None: "login", "beheerder": "ok"}
+
+
+def only(*allowed):
+    return {role: ("ok" if role in allowed else "403") for role in ROLES[1:]} | {None: "login"}
+
+
+UPDATE = {
+    "status": "lopend",
+    "signal": "op_koers",
+    "text": "Gestart met de voorbereiding.",
+    "version": "1",
+}
+CELL = {"status": "lopend", "note": "Gesprek gepland.", "version": "0"}
+REVISION = {
+    "text": "Uitwerken voorstel (herzien).",
+    "planning": "2025",
+    "owners_text": "RIEC",
+    "owners": "RIEC",
+    "reason": "Besluit Regionale Tafel.",
+    "version": "1",
+}
+NEW_ACTION = {**REVISION, "theme": "4", "number": "9"}
+NEW_USER = {
+    "name": "Nieuwe Collega",
+    "email": "nieuw@example.test",
+    "role": "lezer",
+    "party": "",
+    "municipality": "",
+    "is_enabled": "y",
+}
+PASSWORD = {
+    "pw-current_password": "correct horse battery staple",
+    "pw-password": "een heel nieuw wachtwoord",
+    "pw-password_again": "een heel nieuw wachtwoord",
+}
+
+CASES = [
+    ("GET", "/", None, EVERYONE),
+    ("GET", "/themas/1", None, EVERYONE),
+    ("GET", "/acties", None, EVERYONE),
+    ("GET", "/acties/4.1", None, EVERYONE),
+    ("GET", "/mijn-acties", None, EVERYONE),
+    ("GET", "/profiel", None, EVERYONE),
+    ("GET", "/api/v1/themes", None, EVERYONE | {None: "401"}),
+    ("GET", "/api/v1/actions", None, EVERYONE | {None: "401"}),
+    ("GET", "/api/v1/actions/4.1", None, EVERYONE | {None: "401"}),
+    ("GET", "/api/v1/openapi.json", None, EVERYONE | {None: "401"}),
+    ("POST", "/acties/4.1/voortgang", UPDATE, only("bijdrager_eigen", "beheerder")),
+    ("POST", "/acties/3.6/voortgang", UPDATE, only("af_schiedam", "af_vlaardingen", "beheerder")),
+    ("POST", "/acties/2.12/voortgang", UPDATE, only("beheerder")),
+    ("GET", "/acties/2.4/gemeenten", None, EVERYONE),
+    ("GET", "/acties/2.4/gemeenten/schiedam/2025", None, only("af_schiedam", "beheerder")),
+    ("POST", "/acties/2.4/gemeenten/schiedam/2025", CELL, only("af_schiedam", "beheerder")),
+    ("POST", "/acties/2.4/gemeenten/vlaardingen/2025", CELL, only("af_vlaardingen", "beheerder")),
+    ("GET", "/acties/4.1/herzien", None, ADMIN_ONLY),
+    ("POST", "/acties/4.1/herzien", REVISION, ADMIN_ONLY),
+    ("POST", "/acties/4.1/vervallen", {"reason": "Opgegaan in 4.2.", "version": "1"}, ADMIN_ONLY),
+    ("GET", "/acties/nieuw", None, ADMIN_ONLY),
+    ("POST", "/acties/nieuw", NEW_ACTION, ADMIN_ONLY),
+    ("GET", "/beheer/gebruikers", None, ADMIN_ONLY),
+    ("GET", "/beheer/gebruikers/nieuw", None, ADMIN_ONLY),
+    ("POST", "/beheer/gebruikers/nieuw", NEW_USER, ADMIN_ONLY),
+    ("GET", "/beheer/gebruikers/{lezer_id}", None, ADMIN_ONLY),
+    (
+        "POST",
+        "/beheer/gebruikers/{lezer_id}",
+        {**NEW_USER, "email": "lezer1@example.test"},
+        ADMIN_ONLY,
+    ),
+    ("GET", "/beheer/audit", None, ADMIN_ONLY),
+    ("POST", "/profiel/wachtwoord", PASSWORD, EVERYONE),
+    ("POST", "/profiel/tokens", {"token-name": "rapportagescript"}, EVERYONE),
+    (
+        "POST",
+        "/profiel/tokens/{lezer_token_id}/intrekken",
+        {},
+        {r: "404" for r in ROLES[1:]} | {None: "login", "lezer": "ok"},
+    ),
+    ("POST", "/logout", {}, EVERYONE),
+    ("GET", "/setup", None, {role: "404" for role in ROLES}),
+]
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302, 303):
+        # The login wall always says where the user was going (next=); logout does not.
+        return "login" if "/login?next=" in response.headers["Location"] else "ok"
+    if response.status_code == 200:
+        return "ok"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anoniem")
+@pytest.mark.parametrize(
+    ("method", "path", "data", "expected"), CASES, ids=lambda c: c if isinstance(c, str) else None
+)
+def test_authorisation(seeded_app, roles, client_for, role, method, path, data, expected):
+    seeded_app.config["WTF_CSRF_ENABLED"] = False
+    token = ApiToken(
+        user_id=roles["lezer"].id, name="van de lezer", token_hash="x" * 64, prefix="amt_x"
+    )
+    db.session.add(token)
+    db.session.commit()
+    path = path.format(lezer_id=roles["lezer"].id, lezer_token_id=token.id)
+    client = client_for(role)
+    response = client.open(path, method=method, data=data)
+    assert _outcome(response) == expected[role], response.get_data(as_text=True)[:500]

@@ -335,6 +335,10 @@ def test_orphaned_actions_are_flagged_for_the_beheerder(client_for, roles, make_
     assert " 5.3 " in orphans and "ZVH Rotterdam Rijnmond" in orphans
     riec = roles["bijdrager_eigen"]
     assert " 4.1 " not in orphans  # RIEC has an active contributor
+    overview = text_of(client_for("beheerder").get("/"))
+    count = len(orphans.split("(geen account voor:")) - 1
+    assert f"{count} acties zonder rapporteur" in overview
+    assert "zonder rapporteur" not in text_of(client_for("lezer").get("/"))
     riec.is_enabled = False
     db.session.commit()
     orphans = text_of(client_for("beheerder").get("/mijn-acties")).split(

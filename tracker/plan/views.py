@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_login import current_user
 
 from tracker.dates import dutch_date, today_local
 from tracker.plan import queries
@@ -29,12 +30,18 @@ def overview():
     plan = _require_plan()
     today = _today()
     summaries = queries.plan_summary(plan, today)
+    orphans = []
+    if current_user.is_admin:
+        from tracker.progress.services import orphaned_actions
+
+        orphans = orphaned_actions(plan)
     return render_template(
         "plan/overview.html",
         plan=plan,
         summaries=summaries,
         totals=queries.sum_summaries(summaries),
         today=today,
+        orphans=orphans,
     )
 
 

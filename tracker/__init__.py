@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.accounts.auth import register_auth
     from tracker.audit import views as audit_views
     from tracker.cli import register_cli
+    from tracker.meetings import views as meeting_views
+    from tracker.notifications import views as notification_views
     from tracker.plan import api, views
     from tracker.progress import views as progress_views
     from tracker.web import register_web
@@ -48,6 +50,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         user_admin.bp,
         progress_views.bp,
         audit_views.bp,
+        meeting_views.bp,
+        notification_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

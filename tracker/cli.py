@@ -55,6 +55,19 @@ def seed_command(no_migrate: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from tracker.accounts.cli import users_cli
+    from tracker.meetings.cli import (
+        meetings_cli,
+        reminders_cli,
+        scheduler_command,
+        serve_command,
+    )
 
-    app.cli.add_command(seed_command)
-    app.cli.add_command(users_cli)
+    for command in (
+        seed_command,
+        users_cli,
+        meetings_cli,
+        reminders_cli,
+        scheduler_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)

@@ -6,6 +6,7 @@ Nothing here is read at import time; ``load_config`` is called by the app factor
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -30,6 +31,11 @@ DEFAULTS = {
     "INVITATION_DAYS": 7,
     # "Update due" on Mijn acties: no progress update for this many days.
     "UPDATE_DUE_DAYS": 90,
+    # Reminders "N days before" go out at this local time (Europe/Amsterdam) on that day.
+    "REMINDER_TIME": "09:00",
+    "MAIL_TIMEOUT": 30,
+    # The scheduler's tick interval, and whether `flask serve` runs it in-process.
+    "SCHEDULER_INTERVAL_SECONDS": 60,
 }
 
 
@@ -69,6 +75,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_to_sqlalchemy(
         app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config.setdefault(
+        "MESSAGE_ID_DOMAIN", urlsplit(app.config["BASE_URL"]).hostname or "localhost"
     )
     if app.config["BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -23,6 +23,7 @@ from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyK
 PLAN_FILE = "plan.yaml"
 PARTIES_FILE = "parties.yaml"
 MUNICIPALITIES_FILE = "municipalities.yaml"
+MEETINGS_FILE = "meetings.yaml"
 MUNICIPALITY_PARTY_PREFIX = "gemeente-"
 
 
@@ -62,11 +63,27 @@ class ThemeSeed:
 
 
 @dataclass
+class SeriesSeed:
+    code: str
+    name: str
+    action_code: str | None
+    min_per_year: int
+    season: str | None
+    chair: str | None
+    secretary: str | None
+    participants: list[str]
+    reminder_days: list[int]
+    sends_update_request: bool
+    update_request_days: int
+
+
+@dataclass
 class SeedData:
     plan: dict[str, Any]
     themes: list[ThemeSeed]
     parties: list[dict[str, str]]
     municipalities: list[dict[str, str]]
+    series: list[SeriesSeed] = field(default_factory=list)
 
 
 @dataclass
@@ -257,6 +274,51 @@ def _read_plan(reader: _Reader, party_codes: set[str]) -> tuple[dict, list[Theme
     return plan, themes
 
 
+def _read_series(reader: _Reader, party_codes: set[str], action_codes: set[str]):
+    data = reader.load()
+    if data is None:
+        return []
+    result, seen = [], set()
+    for index, entry in enumerate(reader.mapping_list(data, "overlegvormen"), start=1):
+        code = entry.get("code")
+        where = f"overleg {code}" if isinstance(code, str) else f"overleg #{index}"
+        code, name = reader.text(entry, "code", where), reader.text(entry, "name", where)
+        minimum = reader.integer(entry, "min_per_year", where)
+        action = str(entry["action"]) if entry.get("action") is not None else None
+        if action and action not in action_codes:
+            reader.problem(where, f"onbekende actie '{action}'")
+        parties = [entry.get("chair"), entry.get("secretary"), *(entry.get("participants") or [])]
+        for party in (p for p in parties if p):
+            if party not in party_codes:
+                reader.problem(where, f"onbekende partij '{party}'")
+        days = entry.get("reminder_days", [14, 2])
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and 0 <= d <= 365 for d in days
+        ):
+            reader.problem(where, "'reminder_days' moet een lijst dagen (0-365) zijn")
+            days = []
+        if code in seen:
+            reader.problem(where, f"code '{code}' komt dubbel voor")
+        if code and name and minimum:
+            seen.add(code)
+            result.append(
+                SeriesSeed(
+                    code=code,
+                    name=name,
+                    action_code=action,
+                    min_per_year=minimum,
+                    season=entry.get("season"),
+                    chair=entry.get("chair"),
+                    secretary=entry.get("secretary"),
+                    participants=list(entry.get("participants") or []),
+                    reminder_days=days,
+                    sends_update_request=bool(entry.get("update_request")),
+                    update_request_days=int(entry.get("update_request_days", 14)),
+                )
+            )
+    return result
+
+
 def read_seeds(directory: Path) -> SeedData:
     """Parse and validate all seed files; raise ``SeedError`` listing every problem found."""
     municipalities_reader = _Reader(directory / MUNICIPALITIES_FILE)
@@ -269,11 +331,21 @@ def read_seeds(directory: Path) -> SeedData:
         MUNICIPALITY_PARTY_PREFIX + m["code"] for m in municipalities
     }
     plan, themes = _read_plan(plan_reader, party_codes)
+    action_codes = {f"{t.number}.{a.number}" for t in themes for a in t.actions}
+    series_reader = _Reader(directory / MEETINGS_FILE)
+    series = _read_series(series_reader, party_codes, action_codes)
 
-    problems = municipalities_reader.problems + parties_reader.problems + plan_reader.problems
+    problems = (
+        municipalities_reader.problems
+        + parties_reader.problems
+        + plan_reader.problems
+        + series_reader.problems
+    )
     if problems:
         raise SeedError(problems)
-    return SeedData(plan=plan, themes=themes, parties=parties, municipalities=municipalities)
+    return SeedData(
+        plan=plan, themes=themes, parties=parties, municipalities=municipalities, series=series
+    )
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -375,6 +447,7 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
         theme = _upsert(
             session, report, "thema's", themes.get(theme_seed.number), Theme, theme_values
         )
+        themes[theme_seed.number] = theme
         actions = {a.number: a for a in theme.actions}
         for seed in theme_seed.actions:
             action = actions.get(seed.number)
@@ -404,4 +477,36 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
                 report.count(report.created, "acties")
             elif changed:
                 report.count(report.updated, "acties")
+    _create_missing_series(session, report, data.series, parties, themes)
     return report
+
+
+def _create_missing_series(session, report, series_seeds, parties, themes) -> None:
+    """New series only: once created, a series belongs to the beheerder (edited in the app)."""
+    from tracker.meetings.models import MeetingSeries
+
+    existing = set(session.scalars(select(MeetingSeries.code)))
+    session.flush()
+    for seed in series_seeds:
+        if seed.code in existing:
+            continue
+        action = None
+        if seed.action_code:
+            theme_number, number = (int(x) for x in seed.action_code.split("."))
+            action = next(a for a in themes[theme_number].actions if a.number == number)
+        session.add(
+            MeetingSeries(
+                code=seed.code,
+                name=seed.name,
+                action=action,
+                min_per_year=seed.min_per_year,
+                season=seed.season,
+                chair_party=parties.get(seed.chair) if seed.chair else None,
+                secretary_party=parties.get(seed.secretary) if seed.secretary else None,
+                participants=[parties[code] for code in seed.participants],
+                reminder_days=",".join(str(d) for d in seed.reminder_days),
+                sends_update_request=seed.sends_update_request,
+                update_request_days=seed.update_request_days,
+            )
+        )
+        report.count(report.created, "overlegvormen")

@@ -25,6 +25,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     "accounts.request_login_link",
     "accounts.use_login_link",
+    # Calendar clients cannot log in: these are protected by the secret token in the URL.
+    "meetings.personal_feed",
+    "meetings.series_feed",
 }
 
 

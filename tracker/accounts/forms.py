@@ -80,3 +80,12 @@ class UserForm(FlaskForm):
             raise ValidationError(
                 "Een bijdrager hoort bij een partij of een gemeente; kies er minstens één."
             )
+
+
+class NotificationPrefsForm(FlaskForm):
+    """One checkbox per kind of meeting e-mail; unticked kinds are not sent to this user."""
+
+    herinnering = BooleanField("Herinneringen voor vergaderingen")
+    voortgangsverzoek = BooleanField("Verzoeken om voortgang vóór de Regionale Tafel")
+    vergadering_gewijzigd = BooleanField("Bericht als een vergadering verplaatst is")
+    vergadering_geannuleerd = BooleanField("Bericht als een vergadering geannuleerd is")

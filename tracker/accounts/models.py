@@ -46,8 +46,10 @@ class User(UserMixin, db.Model):
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     #: The last TOTP time step accepted: a code is never accepted twice.
     totp_last_counter: Mapped[int | None]
-    #: Reminder kinds the user turned off (issue: meetings); empty means all on.
+    #: Notification kinds the user turned off, comma separated; empty means all on.
     muted_notifications: Mapped[str] = mapped_column(String(200), default="")
+    #: Secret in the personal calendar feed URL; rotating it revokes old subscriptions.
+    calendar_token: Mapped[str] = mapped_column(String(64), default=new_session_token, unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -73,6 +75,9 @@ class User(UserMixin, db.Model):
     def needs_second_factor(self) -> bool:
         """Beheerders always (BIO baseline); others when they switched it on."""
         return self.is_admin or self.totp_enabled
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.muted_notifications.split(",")
 
     def end_sessions(self) -> None:
         self.session_token = new_session_token()

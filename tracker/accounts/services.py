@@ -242,6 +242,10 @@ def redeem_login_token(token: str, purpose: str, max_age, secret_key: str, now) 
     return row.user
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 # API tokens ---------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from tracker.accounts.forms import (
     EmailOnlyForm,
     LoginForm,
     NewPasswordForm,
+    NotificationPrefsForm,
     SecondFactorForm,
     SetupForm,
     TotpSetupForm,
@@ -319,6 +320,7 @@ def _profile_page(status: int = 200, **forms):
         "totp_form": TotpSetupForm(prefix="totp"),
         "token_form": ApiTokenForm(prefix="token"),
         "confirm_form": ConfirmForm(),
+        "prefs_form": _prefs_form(),
     }
     defaults.update(forms)
     tokens = db.session.scalars(
@@ -334,6 +336,51 @@ def _profile_page(status: int = 200, **forms):
     return render_template(
         "accounts/profile.html", tokens=tokens, totp_secret=secret, qr=qr, **defaults
     ), status
+
+
+def _prefs_form() -> NotificationPrefsForm:
+    form = NotificationPrefsForm(prefix="prefs", formdata=None)
+    for kind in NOTIFICATION_KINDS:
+        getattr(form, kind).data = current_user.wants(kind)
+    return form
+
+
+NOTIFICATION_KINDS = (
+    "herinnering",
+    "voortgangsverzoek",
+    "vergadering_gewijzigd",
+    "vergadering_geannuleerd",
+)
+
+
+@bp.post("/profiel/berichten")
+@login_required
+def notification_prefs():
+    """Which kinds of meeting e-mail the user wants."""
+    form = NotificationPrefsForm(prefix="prefs")
+    if not form.validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    muted = [kind for kind in NOTIFICATION_KINDS if not getattr(form, kind).data]
+    user.muted_notifications = ",".join(muted)
+    record("profile.notifications", user, user.email, "Berichtvoorkeuren gewijzigd", muted=muted)
+    db.session.commit()
+    flash("Uw berichtvoorkeuren zijn opgeslagen.", "info")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profiel/agenda/nieuw")
+@login_required
+def rotate_calendar_token():
+    """A new secret feed address; the old one stops working."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    user.calendar_token = services.new_calendar_token()
+    record("profile.calendar_token", user, user.email, "Nieuw agenda-adres")
+    db.session.commit()
+    flash("U heeft een nieuw agenda-adres; het oude werkt niet meer.", "info")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.get("/profiel")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
+from sqlalchemy import func, select
 
-from tracker.dates import dutch_date, today_local
+from tracker.dates import dutch_date, today_local, utcnow
+from tracker.extensions import db
 from tracker.plan import queries
 from tracker.plan.schedule import describe_schedule
 
@@ -30,11 +32,20 @@ def overview():
     plan = _require_plan()
     today = _today()
     summaries = queries.plan_summary(plan, today)
-    orphans = []
+    from tracker.meetings import services as meetings
+    from tracker.notifications.models import Notification, NotificationState
+
+    now = utcnow()
+    orphans, failed = [], 0
     if current_user.is_admin:
         from tracker.progress.services import orphaned_actions
 
         orphans = orphaned_actions(plan)
+        failed = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.state == NotificationState.FAILED.value
+            )
+        )
     return render_template(
         "plan/overview.html",
         plan=plan,
@@ -42,6 +53,9 @@ def overview():
         totals=queries.sum_summaries(summaries),
         today=today,
         orphans=orphans,
+        failed_notifications=failed,
+        next_meetings=meetings.upcoming(now),
+        meeting_flags=[s for s in meetings.standings(today.year, today, now) if s.standing.flag],
     )
 
 

@@ -15,6 +15,7 @@ from tracker.accounts.auth import (
 from tracker.dates import today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
+from tracker.meetings.services import last_held
 from tracker.plan.models import Municipality, Status
 from tracker.plan.queries import current_plan
 from tracker.plan.views import load_action, render_action_page
@@ -79,8 +80,14 @@ def my_actions():
     user = _user()
     now = utcnow()
     year = today_local(current_app.config["TIMEZONE"]).year
+    last_table = last_held("regionale-tafel", now)
     items = services.my_actions(
-        user, plan, reporting_party_ids(user), now, current_app.config["UPDATE_DUE_DAYS"]
+        user,
+        plan,
+        reporting_party_ids(user),
+        now,
+        current_app.config["UPDATE_DUE_DAYS"],
+        since=last_table.starts_at if last_table else None,
     )
     municipal = (
         services.municipality_items(plan, user.municipality_id, year)

@@ -1,0 +1,99 @@
+"""Forms for meetings and meeting series."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from tracker.forms import input_required, max_length, required
+
+
+class MeetingForm(FlaskForm):
+    series = SelectField("Overleg", choices=[], validators=[required()])
+    day = DateField("Datum", validators=[input_required()], render_kw={"placeholder": "jjjj-mm-dd"})
+    start = TimeField("Begintijd", validators=[input_required()])
+    end = TimeField("Eindtijd", validators=[input_required()])
+    location = StringField("Locatie", validators=[max_length(300)])
+    agenda = TextAreaField("Agenda", validators=[max_length(10000)])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError("De eindtijd moet na de begintijd liggen.")
+
+
+class HeldForm(FlaskForm):
+    minutes = TextAreaField(
+        "Korte verslaglegging en besluiten", validators=[required(), max_length(20000)]
+    )
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Reden van annuleren", validators=[max_length(2000)])
+
+
+def _days_list(form, field):
+    parts = [p.strip() for p in (field.data or "").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and 0 <= int(p) <= 365 for p in parts):
+        raise ValidationError(
+            "Geef een of meer aantallen dagen (0 tot 365), gescheiden door komma's, bijv. 14, 2."
+        )
+
+
+class SeriesForm(FlaskForm):
+    name = StringField("Naam", validators=[required(), max_length(200)])
+    action = SelectField("Hoort bij actie", choices=[])
+    min_per_year = IntegerField(
+        "Minimaal aantal per jaar",
+        validators=[input_required(), NumberRange(min=0, max=52, message="Kies 0 tot 52.")],
+    )
+    chair = SelectField("Voorzitter (partij)", choices=[])
+    secretary = SelectField("Secretaris (partij)", choices=[])
+    participants = SelectMultipleField("Deelnemende partijen", choices=[], validators=[Optional()])
+    reminder_days = StringField(
+        "Herinneringen, dagen vooraf",
+        validators=[required(), _days_list, max_length(40)],
+        description="Bijv. '14, 2': een herinnering 14 en 2 dagen vóór de vergadering, om 09:00.",
+    )
+    sends_update_request = BooleanField(
+        "Eigenaren van acties vooraf om een voortgangsupdate vragen"
+    )
+    update_request_days = IntegerField(
+        "Verzoek om update, dagen vooraf",
+        validators=[input_required(), NumberRange(min=1, max=90, message="Kies 1 tot 90.")],
+    )
+    reminder_subject = StringField(
+        "Eigen onderwerp van de herinnering (optioneel)",
+        validators=[max_length(200)],
+        description="Gebruik {naam} en {datum}, bijv. 'Uitnodiging {naam} {datum}'.",
+    )
+    reminder_intro = TextAreaField(
+        "Eigen inleiding van de herinnering (optioneel)", validators=[max_length(2000)]
+    )
+
+    def validate_reminder_subject(self, field):
+        try:
+            (field.data or "").format(naam="x", datum="y")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValidationError("Gebruik alleen {naam} en {datum} tussen accolades.") from exc
+
+
+class ImportForm(FlaskForm):
+    series = SelectField("Overleg", choices=[], validators=[required()])
+    file = FileField(
+        "Agendabestand (.ics)",
+        validators=[
+            FileRequired(message="Kies een .ics-bestand."),
+            FileAllowed(["ics"], message="Alleen .ics-bestanden (iCalendar)."),
+        ],
+    )

@@ -1,0 +1,111 @@
+"""Meetings that carry the plan: series (Regionale Tafel, Platform, …) and their meetings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.plan.models import Action, Party
+
+series_participant = Table(
+    "series_participant",
+    db.metadata,
+    Column("series_id", ForeignKey("meeting_series.id", ondelete="CASCADE"), primary_key=True),
+    Column("party_id", ForeignKey("party.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class MeetingState(StrEnum):
+    PLANNED = "gepland"
+    HELD = "gehouden"
+    CANCELLED = "geannuleerd"
+
+    @property
+    def label(self) -> str:
+        return {"gepland": "Gepland", "gehouden": "Gehouden", "geannuleerd": "Geannuleerd"}[
+            self.value
+        ]
+
+
+class MeetingSeries(db.Model):
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Natural key for seeds and the CLI (``regionale-tafel``).
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
+    min_per_year: Mapped[int] = mapped_column(default=1)
+    #: Season the meeting is expected in (e.g. "autumn" for the Week tegen Mensenhandel).
+    season: Mapped[str | None] = mapped_column(String(20))
+    chair_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    secretary_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    #: Days before the meeting that reminders go out, e.g. "14,2".
+    reminder_days: Mapped[str] = mapped_column(String(40), default="14,2")
+    sends_update_request: Mapped[bool] = mapped_column(default=False)
+    update_request_days: Mapped[int] = mapped_column(default=14)
+    #: Own subject and introduction for the reminder e-mail; empty means the default text.
+    reminder_subject: Mapped[str] = mapped_column(String(200), default="")
+    reminder_intro: Mapped[str] = mapped_column(Text, default="")
+
+    action: Mapped[Action | None] = relationship()
+    chair_party: Mapped[Party | None] = relationship(foreign_keys=[chair_party_id])
+    secretary_party: Mapped[Party | None] = relationship(foreign_keys=[secretary_party_id])
+    participants: Mapped[list[Party]] = relationship(secondary=series_participant)
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="series", order_by="Meeting.starts_at"
+    )
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        return sorted(
+            {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()},
+            reverse=True,
+        )
+
+    @property
+    def party_ids(self) -> set[int]:
+        """Everyone who takes part: participants, chair and secretary."""
+        ids = {party.id for party in self.participants}
+        ids |= {i for i in (self.chair_party_id, self.secretary_party_id) if i}
+        return ids
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@actieplan-mensenhandel"
+
+
+class Meeting(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"), index=True)
+    #: iCalendar UID: stable for the meeting's life; imported meetings keep the source's UID.
+    uid: Mapped[str] = mapped_column(String(255), unique=True, default=new_uid)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(300), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default=MeetingState.PLANNED.value)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    #: iCalendar SEQUENCE: raised whenever time, place or state changes.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="meetings", lazy="joined")
+
+    @property
+    def state_enum(self) -> MeetingState:
+        return MeetingState(self.state)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == MeetingState.CANCELLED.value

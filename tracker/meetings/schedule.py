@@ -1,0 +1,51 @@
+"""Pure date logic for meetings: when reminders fall due, and how a series' year stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def days_before_at(starts_at: datetime, days: int, send_time: time, timezone: str) -> datetime:
+    """Naive UTC time of ``send_time`` (local) on the local day ``days`` before ``starts_at``.
+
+    "14 days before, at 09:00" means 09:00 on the wall clock in Amsterdam, whichever side of a
+    daylight-saving change the meeting or the reminder falls on.
+    """
+    zone = ZoneInfo(timezone)
+    local_day = starts_at.replace(tzinfo=UTC).astimezone(zone).date() - timedelta(days=days)
+    local = datetime.combine(local_day, send_time, tzinfo=zone)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class YearStanding:
+    """How a series stands against its minimum in one year."""
+
+    year: int
+    held: int
+    planned: int
+    required: int
+    flag: str | None
+    flag_label: str | None
+
+
+def year_standing(year: int, held: int, planned: int, required: int, today: date) -> YearStanding:
+    """Flags: 'niet_gehaald' (year over, too few held), 'onhaalbaar' (even with every planned
+    meeting the minimum is not reached), 'achter' (fewer held than the share of the year gone
+    by asks for). Planned means still to come and not cancelled."""
+    flag, label = None, None
+    if today.year > year:
+        if held < required:
+            flag, label = "niet_gehaald", f"Minimum niet gehaald ({held} van {required})"
+    elif today.year == year or today.year < year:
+        elapsed = 0.0 if today.year < year else (today.timetuple().tm_yday / 365)
+        expected_by_now = int(required * elapsed)
+        if held + planned < required:
+            missing = required - held - planned
+            flag = "onhaalbaar"
+            label = f"Nog {missing} te plannen om het minimum van {required} te halen"
+        elif held < expected_by_now:
+            flag, label = "achter", f"Achter op schema: {held} gehouden, {expected_by_now} verwacht"
+    return YearStanding(year, held, planned, required, flag, label)

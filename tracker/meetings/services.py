@@ -1,0 +1,182 @@
+"""Meeting logic: plan, change, hold and cancel meetings (re-planning the outbox each time),
+per-year standings of each series, and importing meetings from .ics files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import extract, func, select
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.meetings.calendar import read_ics
+from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
+from tracker.meetings.schedule import YearStanding, year_standing
+from tracker.notifications.planning import plan_meeting
+
+
+def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
+    meeting = Meeting(
+        series=series,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+        agenda=agenda.strip(),
+        created_at=now,
+        updated_at=now,
+    )
+    if uid:
+        meeting.uid = uid
+    db.session.add(meeting)
+    db.session.flush()
+    plan_meeting(meeting, now)
+    record("meeting.create", author, _subject(meeting), "Vergadering gepland")
+    return meeting
+
+
+def _subject(meeting: Meeting) -> str:
+    return f"{meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
+
+
+def update_meeting(meeting, *, starts_at, ends_at, location, agenda, author, now) -> bool:
+    """Change time, place or agenda. A new time or place raises SEQUENCE, re-plans pending
+    reminders and tells those already reminded. Returns whether anything changed."""
+    moved = (meeting.starts_at, meeting.ends_at, meeting.location) != (
+        starts_at,
+        ends_at,
+        location.strip(),
+    )
+    changed = moved or meeting.agenda != agenda.strip()
+    if not changed:
+        return False
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.location, meeting.agenda = location.strip(), agenda.strip()
+    meeting.sequence += 1
+    meeting.updated_at = now
+    db.session.flush()
+    plan_meeting(meeting, now, moved=moved)
+    record("meeting.update", author, _subject(meeting), "Vergadering gewijzigd")
+    return True
+
+
+def mark_held(meeting: Meeting, minutes: str, author, now) -> None:
+    meeting.state = MeetingState.HELD.value
+    meeting.minutes = minutes.strip()
+    meeting.updated_at = now
+    plan_meeting(meeting, now)
+    record("meeting.held", author, _subject(meeting), "Vergadering gehouden")
+
+
+def cancel(meeting: Meeting, reason: str, author, now) -> None:
+    """Withdraw pending reminders and send a cancellation to whoever was reminded."""
+    meeting.state = MeetingState.CANCELLED.value
+    meeting.sequence += 1
+    meeting.updated_at = now
+    if reason.strip():
+        meeting.minutes = f"Geannuleerd: {reason.strip()}"
+    db.session.flush()
+    plan_meeting(meeting, now)
+    record("meeting.cancel", author, _subject(meeting), reason.strip() or "Geannuleerd")
+
+
+@dataclass
+class ImportReport:
+    created: list[Meeting] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.created)} vergadering(en) toegevoegd"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} al bekend (zelfde UID) en overgeslagen")
+        if self.problems:
+            parts.append(f"{len(self.problems)} afspraak/afspraken niet leesbaar")
+        return ", ".join(parts) + "."
+
+
+def import_ics(data: bytes, series: MeetingSeries, author, now, timezone: str) -> ImportReport:
+    """Add the file's events to ``series``; events whose UID is known are skipped."""
+    events, problems = read_ics(data, timezone)
+    report = ImportReport(problems=problems)
+    known = set(
+        db.session.scalars(select(Meeting.uid).where(Meeting.uid.in_([e.uid for e in events])))
+    )
+    for event in events:
+        if event.uid in known:
+            report.skipped.append(event.uid)
+            continue
+        known.add(event.uid)
+        meeting = create_meeting(
+            series,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            location=event.location,
+            agenda=event.agenda,
+            author=author,
+            now=now,
+            uid=event.uid,
+        )
+        if event.starts_at < now:
+            meeting.state = MeetingState.HELD.value
+        report.created.append(meeting)
+    record("meeting.import", author, series.name, report.summary())
+    return report
+
+
+@dataclass
+class SeriesYear:
+    series: MeetingSeries
+    standing: YearStanding
+
+
+def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
+    """Per series, held and still-planned meetings in ``year`` against its minimum."""
+    counts: Counter = Counter()
+    rows = db.session.execute(
+        select(Meeting.series_id, Meeting.state, Meeting.starts_at > now, func.count())
+        .where(extract("year", Meeting.starts_at) == year)
+        .group_by(Meeting.series_id, Meeting.state, Meeting.starts_at > now)
+    )
+    for series_id, state, ahead, count in rows:
+        if state == MeetingState.HELD.value:
+            counts[(series_id, "held")] += count
+        elif state == MeetingState.PLANNED.value and ahead:
+            counts[(series_id, "planned")] += count
+    result = []
+    for series in db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)):
+        standing = year_standing(
+            year,
+            counts[(series.id, "held")],
+            counts[(series.id, "planned")],
+            series.min_per_year,
+            today,
+        )
+        result.append(SeriesYear(series, standing))
+    return result
+
+
+def upcoming(now: datetime, limit: int = 5) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.starts_at > now, Meeting.state == MeetingState.PLANNED.value)
+            .order_by(Meeting.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+def last_held(series_code: str, now: datetime) -> Meeting | None:
+    return db.session.scalar(
+        select(Meeting)
+        .join(Meeting.series)
+        .where(
+            MeetingSeries.code == series_code,
+            Meeting.state == MeetingState.HELD.value,
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )

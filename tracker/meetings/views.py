@@ -1,0 +1,407 @@
+"""Meetings: the list with per-year standings, a meeting's page, planning and changing
+meetings, series, .ics downloads and import, and the secret-token calendar feeds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.accounts.auth import admin_required
+from tracker.accounts.models import User
+from tracker.audit.services import record
+from tracker.dates import to_local, today_local, utcnow
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.meetings import services
+from tracker.meetings.calendar import calendar_bytes
+from tracker.meetings.forms import CancelForm, HeldForm, ImportForm, MeetingForm, SeriesForm
+from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
+from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.notifications.planning import plan_meeting
+from tracker.plan.models import Action, Party, Theme
+
+bp = Blueprint("meetings", __name__)
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _series_choices(form_field) -> None:
+    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
+    form_field.choices = choices((str(s.id), s.name) for s in series)
+
+
+def _utc(day, clock) -> datetime:
+    local = datetime.combine(day, clock, tzinfo=ZoneInfo(_tz()))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _year_arg() -> int:
+    raw = request.args.get("jaar", "")
+    this_year = today_local(_tz()).year
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else this_year
+
+
+@bp.get("/vergaderingen")
+def index():
+    """Upcoming and past meetings per series, and how each series stands this year."""
+    now = utcnow()
+    year = _year_arg()
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    upcoming = sorted(
+        (m for m in meetings if m.starts_at > now and m.state == MeetingState.PLANNED.value),
+        key=lambda m: m.starts_at,
+    )
+    past = [m for m in meetings if m not in upcoming]
+    return render_template(
+        "meetings/index.html",
+        upcoming=upcoming,
+        past=past,
+        standings=services.standings(year, today_local(_tz()), now),
+        year=year,
+    )
+
+
+def _update_request_status(meeting: Meeting):
+    """For a meeting whose series asks for updates: per requested person the actions and
+    whether each was updated since the request went out."""
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.meeting_id == meeting.id,
+            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+            Notification.state == NotificationState.SENT.value,
+        )
+    ).all()
+    if not rows:
+        return None
+    from tracker.notifications.planning import users_with_open_actions
+
+    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
+    seen, result = set(), []
+    for row in sorted(rows, key=lambda r: r.sent_at):
+        for action in open_actions.get(row.recipient_id, []):
+            if action.id in seen:
+                continue
+            seen.add(action.id)
+            updated = action.last_update_at is not None and action.last_update_at > row.sent_at
+            result.append((action, updated, row.sent_at))
+    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
+
+
+@bp.get("/vergaderingen/<int:meeting_id>")
+def detail(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        start=to_local(meeting.starts_at, _tz()),
+        end=to_local(meeting.ends_at, _tz()),
+        held_form=HeldForm(),
+        cancel_form=CancelForm(),
+        update_status=_update_request_status(meeting),
+        is_past=meeting.starts_at <= utcnow(),
+    )
+
+
+@bp.route("/vergaderingen/nieuw", methods=["GET", "POST"])
+@admin_required
+def create():
+    """Plan a meeting; its reminders are put in the outbox straight away."""
+    form = MeetingForm()
+    _series_choices(form.series)
+    if request.method == "GET" and request.args.get("reeks"):
+        form.series.data = request.args["reeks"]
+    if form.validate_on_submit():
+        series = db.session.get(MeetingSeries, int(form.series.data))
+        meeting = services.create_meeting(
+            series,
+            starts_at=_utc(form.day.data, form.start.data),
+            ends_at=_utc(form.day.data, form.end.data),
+            location=form.location.data or "",
+            agenda=form.agenda.data or "",
+            author=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash("Vergadering gepland; de herinneringen staan klaar.", "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 400 if form.errors else 200
+    return render_template("meetings/form.html", form=form, meeting=None), status
+
+
+@bp.route("/vergaderingen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
+@admin_required
+def edit(meeting_id: int):
+    """Change date, time, place or agenda; those already reminded are told of a new time."""
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.state != MeetingState.PLANNED.value:
+        flash("Alleen geplande vergaderingen kunnen worden gewijzigd.", "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    form = MeetingForm()
+    _series_choices(form.series)
+    if request.method == "GET":
+        start, end = to_local(meeting.starts_at, _tz()), to_local(meeting.ends_at, _tz())
+        form.series.data = str(meeting.series_id)
+        form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+        form.location.data, form.agenda.data = meeting.location, meeting.agenda
+    if form.validate_on_submit():
+        changed = services.update_meeting(
+            meeting,
+            starts_at=_utc(form.day.data, form.start.data),
+            ends_at=_utc(form.day.data, form.end.data),
+            location=form.location.data or "",
+            agenda=form.agenda.data or "",
+            author=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash("Vergadering gewijzigd." if changed else "Er was niets gewijzigd.", "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 400 if form.errors else 200
+    return render_template("meetings/form.html", form=form, meeting=meeting), status
+
+
+@bp.post("/vergaderingen/<int:meeting_id>/gehouden")
+@admin_required
+def held(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = HeldForm()
+    if meeting.state != MeetingState.PLANNED.value or meeting.starts_at > utcnow():
+        flash(
+            "Alleen een geplande vergadering die begonnen is, kan als gehouden worden gemeld.",
+            "error",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    if not form.validate_on_submit():
+        return render_template(
+            "meetings/detail.html",
+            meeting=meeting,
+            held_form=form,
+            cancel_form=CancelForm(),
+            start=to_local(meeting.starts_at, _tz()),
+            end=to_local(meeting.ends_at, _tz()),
+            update_status=_update_request_status(meeting),
+            is_past=True,
+        ), 400
+    services.mark_held(meeting, form.minutes.data, current_user, utcnow())
+    db.session.commit()
+    flash("Vergadering als gehouden vastgelegd.", "info")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/vergaderingen/<int:meeting_id>/annuleren")
+@admin_required
+def cancel(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = CancelForm()
+    if meeting.state != MeetingState.PLANNED.value:
+        abort(400)
+    if not form.validate_on_submit():
+        abort(400)
+    services.cancel(meeting, form.reason.data or "", current_user, utcnow())
+    db.session.commit()
+    flash("Vergadering geannuleerd; wie al een herinnering had, krijgt bericht.", "info")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def _ics_response(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, max-age=300",
+        },
+    )
+
+
+@bp.get("/vergaderingen/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    data = calendar_bytes([meeting], current_app.config["BASE_URL"])
+    return _ics_response(data, f"vergadering-{meeting.id}.ics")
+
+
+@bp.route("/vergaderingen/importeren", methods=["GET", "POST"])
+@admin_required
+def import_meetings():
+    """Import meetings from an .ics file (e.g. exported from Outlook); known UIDs are skipped."""
+    form = ImportForm()
+    _series_choices(form.series)
+    report = None
+    if form.validate_on_submit():
+        series = db.session.get(MeetingSeries, int(form.series.data))
+        data = form.file.data.read(2_000_001)
+        if len(data) > 2_000_000:
+            form.file.errors.append("Het bestand is groter dan 2 MB.")
+        else:
+            report = services.import_ics(data, series, current_user, utcnow(), _tz())
+            db.session.commit()
+    status = 400 if form.errors else 200
+    return render_template("meetings/import.html", form=form, report=report), status
+
+
+# Series --------------------------------------------------------------------------------------
+
+
+def _fill_series_form(form: SeriesForm) -> None:
+    actions = db.session.scalars(
+        select(Action).join(Action.theme).order_by(Theme.number, Action.number)
+    ).all()
+    form.action.choices = choices(
+        [("", "Geen")] + [(str(a.id), f"{a.code} {a.text[:60]}") for a in actions]
+    )
+    parties = db.session.scalars(select(Party).order_by(Party.kind, Party.short_name)).all()
+    party_choices = [(str(p.id), p.short_name) for p in parties]
+    form.chair.choices = choices([("", "Geen")] + party_choices)
+    form.secretary.choices = choices([("", "Geen")] + party_choices)
+    form.participants.choices = choices(party_choices)
+
+
+def _apply_series_form(series: MeetingSeries, form: SeriesForm) -> None:
+    def party(value):
+        return db.session.get(Party, int(value)) if value else None
+
+    series.name = form.name.data.strip()
+    series.action = db.session.get(Action, int(form.action.data)) if form.action.data else None
+    series.min_per_year = form.min_per_year.data
+    series.chair_party, series.secretary_party = party(form.chair.data), party(form.secretary.data)
+    series.participants = [party(value) for value in form.participants.data or []]
+    days = sorted({int(p) for p in form.reminder_days.data.split(",") if p.strip()}, reverse=True)
+    series.reminder_days = ",".join(str(d) for d in days)
+    series.sends_update_request = form.sends_update_request.data
+    series.update_request_days = form.update_request_days.data
+    series.reminder_subject = (form.reminder_subject.data or "").strip()
+    series.reminder_intro = (form.reminder_intro.data or "").strip()
+
+
+@bp.get("/vergaderingen/overlegvormen")
+def series_index():
+    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
+    return render_template("meetings/series_index.html", series=series)
+
+
+@bp.route("/vergaderingen/overlegvormen/nieuw", methods=["GET", "POST"])
+@bp.route("/vergaderingen/overlegvormen/<int:series_id>", methods=["GET", "POST"])
+@admin_required
+def series_form(series_id: int | None = None):
+    """Add or edit a series; saving re-plans the reminders of its coming meetings."""
+    series = db.session.get(MeetingSeries, series_id) if series_id else None
+    if series_id and series is None:
+        abort(404)
+    form = SeriesForm()
+    _fill_series_form(form)
+    if request.method == "GET":
+        if series:
+            form.process(obj=series)
+            form.action.data = str(series.action_id or "")
+            form.chair.data = str(series.chair_party_id or "")
+            form.secretary.data = str(series.secretary_party_id or "")
+            form.participants.data = [str(p.id) for p in series.participants]
+            form.reminder_days.data = ", ".join(str(d) for d in series.reminder_offsets)
+        else:
+            form.reminder_days.data, form.update_request_days.data = "14, 2", 14
+            form.min_per_year.data = 1
+    if form.validate_on_submit():
+        is_new = series is None
+        if is_new:
+            code = _unique_code(form.name.data)
+            series = MeetingSeries(code=code)
+            db.session.add(series)
+        _apply_series_form(series, form)
+        db.session.flush()
+        now = utcnow()
+        for meeting in series.meetings:
+            plan_meeting(meeting, now)
+        record("series.save", current_user, series.name, "Overlegvorm opgeslagen")
+        db.session.commit()
+        flash(f"Overlegvorm '{series.name}' opgeslagen.", "info")
+        return redirect(url_for("meetings.series_index"))
+    status = 400 if form.errors else 200
+    return render_template("meetings/series_form.html", form=form, series=series), status
+
+
+def _unique_code(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "overleg"
+    code, n = base, 1
+    while db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.code == code)):
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+# Calendar feeds (secret token, no login: calendar clients cannot log in) ---------------------
+
+
+def _feed_user(token: str) -> User:
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or not user.is_enabled:
+        abort(404)
+    return user
+
+
+def _users_meetings(user: User) -> list[Meeting]:
+    party_ids = set()
+    if user.party_id:
+        party_ids.add(user.party_id)
+    if user.municipality_id:
+        party_ids |= set(
+            db.session.scalars(
+                select(Party.id).where(Party.municipality_id == user.municipality_id)
+            )
+        )
+    series = [s for s in db.session.scalars(select(MeetingSeries)) if s.party_ids & party_ids]
+    if user.is_admin:
+        series = list(db.session.scalars(select(MeetingSeries)))
+    if not series:
+        return []
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.series_id.in_([s.id for s in series]))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+@bp.get("/agenda/<token>.ics")
+def personal_feed(token: str):
+    """The meetings the user takes part in, for subscribing in Outlook."""
+    user = _feed_user(token)
+    data = calendar_bytes(
+        _users_meetings(user), current_app.config["BASE_URL"], "Actieplan Mensenhandel"
+    )
+    return _ics_response(data, "actieplan-mensenhandel.ics")
+
+
+@bp.get("/agenda/<token>/<series_code>.ics")
+def series_feed(token: str, series_code: str):
+    _feed_user(token)
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))
+    if series is None:
+        abort(404)
+    data = calendar_bytes(list(series.meetings), current_app.config["BASE_URL"], series.name)
+    return _ics_response(data, f"{series.code}.ics")

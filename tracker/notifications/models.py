@@ -1,0 +1,71 @@
+"""The outbox: one row per e-mail the tracker owes someone, the source of truth for sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.dates import utcnow
+from tracker.extensions import db
+
+
+class NotificationKind(StrEnum):
+    REMINDER = "herinnering"
+    UPDATE_REQUEST = "voortgangsverzoek"
+    CHANGED = "vergadering_gewijzigd"
+    CANCELLED = "vergadering_geannuleerd"
+
+    @property
+    def label(self) -> str:
+        return {
+            "herinnering": "Herinnering vergadering",
+            "voortgangsverzoek": "Verzoek om voortgang",
+            "vergadering_gewijzigd": "Vergadering gewijzigd",
+            "vergadering_geannuleerd": "Vergadering geannuleerd",
+        }[self.value]
+
+
+class NotificationState(StrEnum):
+    PENDING = "wachtend"
+    SENDING = "bezig"
+    SENT = "verstuurd"
+    FAILED = "mislukt"
+    EXPIRED = "verlopen"
+    WITHDRAWN = "ingetrokken"
+
+
+class Notification(db.Model):
+    __table_args__ = (Index("ix_notification_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    #: Days before the meeting, for reminders and update requests.
+    offset_days: Mapped[int | None]
+    #: (kind, meeting, recipient, offset or sequence): one row per e-mail, ever.
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default=NotificationState.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    #: What was sent (kept for the outbox page when no SMTP server is configured).
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recipient = relationship("User", lazy="joined")
+    meeting = relationship("Meeting", lazy="joined")
+
+    @property
+    def kind_enum(self) -> NotificationKind:
+        return NotificationKind(self.kind)

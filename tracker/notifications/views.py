@@ -1,0 +1,70 @@
+"""The outbox for beheerders (``/beheer/berichten``): every notification's state, attempts and
+last error, the content of what was sent, and a retry for failed ones."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from tracker.accounts.auth import admin_required
+from tracker.audit.services import record
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.sending import retry as retry_row
+
+bp = Blueprint("notifications", __name__, url_prefix="/beheer/berichten")
+PAGE_SIZE = 100
+
+
+@bp.get("")
+@admin_required
+def index():
+    state = request.args.get("status", "")
+    stmt = select(Notification)
+    if state in {s.value for s in NotificationState}:
+        stmt = stmt.where(Notification.state == state)
+    rows = db.session.scalars(
+        stmt.order_by(Notification.due_at.desc(), Notification.id.desc()).limit(PAGE_SIZE)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Notification.state, func.count()).group_by(Notification.state)
+        ).all()
+    )
+    return render_template(
+        "notifications/index.html",
+        rows=rows,
+        counts=counts,
+        state=state,
+        states=list(NotificationState),
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/<int:row_id>")
+@admin_required
+def show(row_id: int):
+    row = db.session.get(Notification, row_id) or abort(404)
+    return render_template("notifications/show.html", row=row, form=FlaskForm())
+
+
+@bp.post("/<int:row_id>/opnieuw")
+@admin_required
+def retry(row_id: int):
+    """Put a failed (or expired) notification back in the queue."""
+    row = db.session.get(Notification, row_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if row.state not in (NotificationState.FAILED.value, NotificationState.EXPIRED.value):
+        flash("Alleen mislukte of verlopen berichten kunnen opnieuw worden verstuurd.", "error")
+    elif row.meeting.starts_at <= utcnow():
+        flash("De vergadering is al begonnen; dit bericht wordt niet meer verstuurd.", "error")
+    else:
+        retry_row(row, utcnow())
+        record("notification.retry", current_user, row.dedupe_key, "Opnieuw in de wachtrij")
+        db.session.commit()
+        flash("Het bericht staat weer in de wachtrij en gaat bij de volgende ronde uit.", "info")
+    return redirect(url_for("notifications.show", row_id=row.id))

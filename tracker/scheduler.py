@@ -1,0 +1,65 @@
+"""The scheduler: APScheduler runs one periodic tick that calls ``send_due_notifications``.
+
+The reminders themselves live in the outbox table, not as APScheduler jobs: its job stores
+drop misfired date jobs and are not safe to share between processes, while outbox rows are
+claimed in the database, so a second scheduler (or the in-process one of the development
+server next to a dedicated one) never sends anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from tracker.dates import utcnow
+from tracker.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def tick(app: Flask) -> int:
+    """One round in its own app context; errors are logged, never kill the scheduler."""
+    from tracker.notifications.sending import send_due_notifications
+
+    with app.app_context():
+        try:
+            sent = send_due_notifications(utcnow())
+        except Exception:
+            db.session.rollback()
+            log.exception("Scheduler tick failed")
+            return 0
+        finally:
+            db.session.remove()
+    if sent:
+        log.info("Scheduler tick sent %d notification(s)", sent)
+    return sent
+
+
+def _configure(scheduler, app: Flask):
+    scheduler.add_job(
+        tick,
+        "interval",
+        args=[app],
+        seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
+        id="outbox-tick",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    return scheduler
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    """For the development server: ticks in a thread of the web process."""
+    scheduler = _configure(BackgroundScheduler(timezone="UTC"), app)
+    scheduler.start()
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    """For production: ``flask --app tracker scheduler`` as its own process."""
+    _configure(BlockingScheduler(timezone="UTC"), app).start()

@@ -317,16 +317,25 @@ def smtp_server():
 
     inbox = _Inbox()
     inbox.port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
+
+    def up():
+        inbox.controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+        inbox.controller.start()
+
+    def down():
+        inbox.controller.stop()
+        inbox.controller = None
+
+    inbox.up, inbox.down = up, down
+    up()
     inbox.config = {
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": inbox.port,
         "MAIL_SUPPRESS_SEND": False,
     }
-    inbox.controller = controller
     yield inbox
-    controller.stop()
+    if inbox.controller is not None:
+        inbox.controller.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,13 @@ REVISION = {
     "version": "1",
 }
 NEW_ACTION = {**REVISION, "theme": "4", "number": "9"}
+MEETING = {
+    "day": "2027-03-10",
+    "start": "14:00",
+    "end": "16:00",
+    "location": "Rotterdam",
+    "agenda": "x",
+}
 NEW_USER = {
     "name": "Nieuwe Collega",
     "email": "nieuw@example.test",
@@ -100,6 +107,26 @@ CASES = [
         {},
         {r: "404" for r in ROLES[1:]} | {None: "login", "lezer": "ok"},
     ),
+    ("GET", "/vergaderingen", None, EVERYONE),
+    ("GET", "/vergaderingen/{meeting_id}", None, EVERYONE),
+    ("GET", "/vergaderingen/{meeting_id}.ics", None, EVERYONE),
+    ("GET", "/vergaderingen/overlegvormen", None, EVERYONE),
+    ("GET", "/vergaderingen/nieuw", None, ADMIN_ONLY),
+    ("POST", "/vergaderingen/nieuw", MEETING, ADMIN_ONLY),
+    ("GET", "/vergaderingen/{meeting_id}/bewerken", None, ADMIN_ONLY),
+    ("POST", "/vergaderingen/{meeting_id}/bewerken", MEETING, ADMIN_ONLY),
+    ("POST", "/vergaderingen/{meeting_id}/annuleren", {"reason": "x"}, ADMIN_ONLY),
+    ("POST", "/vergaderingen/{meeting_id}/gehouden", {"minutes": "x"}, ADMIN_ONLY),
+    ("GET", "/vergaderingen/importeren", None, ADMIN_ONLY),
+    ("GET", "/vergaderingen/overlegvormen/nieuw", None, ADMIN_ONLY),
+    ("GET", "/vergaderingen/overlegvormen/{series_id}", None, ADMIN_ONLY),
+    ("GET", "/beheer/berichten", None, ADMIN_ONLY),
+    ("GET", "/beheer/berichten/{notification_id}", None, ADMIN_ONLY),
+    ("POST", "/beheer/berichten/{notification_id}/opnieuw", {}, ADMIN_ONLY),
+    ("POST", "/profiel/berichten", {"prefs-herinnering": "y"}, EVERYONE),
+    ("POST", "/profiel/agenda/nieuw", {}, EVERYONE),
+    ("GET", "/agenda/{lezer_feed}.ics", None, {role: "ok" for role in ROLES}),
+    ("GET", "/agenda/ongeldig.ics", None, {role: "404" for role in ROLES}),
     ("POST", "/logout", {}, EVERYONE),
     ("GET", "/setup", None, {role: "404" for role in ROLES}),
 ]
@@ -125,7 +152,46 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
     )
     db.session.add(token)
     db.session.commit()
-    path = path.format(lezer_id=roles["lezer"].id, lezer_token_id=token.id)
+    meeting, notification = _meeting_with_notification(roles)
+    path = path.format(
+        lezer_id=roles["lezer"].id,
+        lezer_token_id=token.id,
+        meeting_id=meeting.id,
+        series_id=meeting.series_id,
+        notification_id=notification.id,
+        lezer_feed=roles["lezer"].calendar_token,
+    )
+    if data is MEETING:
+        data = {**data, "series": str(meeting.series_id)}
     client = client_for(role)
     response = client.open(path, method=method, data=data)
     assert _outcome(response) == expected[role], response.get_data(as_text=True)[:500]
+
+
+def _meeting_with_notification(roles):
+    """A planned RVO meeting (in the past, so it can be marked held) and a failed e-mail."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from tracker.meetings.models import Meeting, MeetingSeries
+    from tracker.notifications.models import Notification
+
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    meeting = Meeting(
+        series=series, starts_at=datetime(2025, 1, 10, 9), ends_at=datetime(2025, 1, 10, 11)
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    notification = Notification(
+        kind="herinnering",
+        recipient_id=roles["lezer"].id,
+        meeting_id=meeting.id,
+        offset_days=2,
+        dedupe_key=f"herinnering:{meeting.id}:{roles['lezer'].id}:2",
+        due_at=datetime(2025, 1, 8, 8),
+        state="mislukt",
+    )
+    db.session.add(notification)
+    db.session.commit()
+    return meeting, notification

@@ -6,7 +6,6 @@ Nothing here is read at import time; ``load_config`` is called by the app factor
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -75,9 +74,6 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_to_sqlalchemy(
         app.config["SQLALCHEMY_DATABASE_URI"]
-    )
-    app.config.setdefault(
-        "MESSAGE_ID_DOMAIN", urlsplit(app.config["BASE_URL"]).hostname or "localhost"
     )
     if app.config["BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from email.charset import QP, Charset
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -18,6 +19,26 @@ from flask import current_app, render_template
 from flask_mail import Message
 
 from tracker.dates import utcnow
+
+
+def _quoted_printable() -> Charset:
+    """UTF-8 bodies as quoted-printable: lines stay under SMTP's 998-character limit whatever
+    the agenda or update text holds (Flask-Mail's default sends long 8-bit lines)."""
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    return charset
+
+
+def new_message(subject: str, recipient: str, text: str, html: str) -> Message:
+    """One message to one recipient (never a shared To list)."""
+    return Message(
+        subject=subject,
+        recipients=[recipient],
+        body=text,
+        html=html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        charset=_quoted_printable(),
+    )
 
 
 class DeliveryError(Exception):
@@ -94,12 +115,6 @@ def send_now(subject: str, recipient: str, template: str, **context) -> Message:
     """Send one message to one recipient right away (login links and the like). These carry
     secrets, so they are never stored in the database outbox."""
     text, html = render_email(template, **context)
-    message = Message(
-        subject=subject,
-        recipients=[recipient],
-        body=text,
-        html=html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-    )
+    message = new_message(subject, recipient, text, html)
     deliver(message)
     return message

@@ -27,6 +27,7 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.mail import send_now
 from tracker.plan.models import Municipality, Party, PartyKind
+from tracker.urls import external_url
 
 bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
 
@@ -101,9 +102,7 @@ def create():
                 timedelta(days=current_app.config["INVITATION_DAYS"]),
                 current_app.config["SECRET_KEY"],
             )
-            link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-                "accounts.reset_password", token=token
-            )
+            link = external_url("accounts.reset_password", token=token)
             send_now(
                 "Uw account voor de tracker Actieplan Mensenhandel",
                 user.email,

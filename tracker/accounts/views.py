@@ -39,6 +39,7 @@ from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.mail import send_now
+from tracker.urls import external_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -52,11 +53,6 @@ def _config(key: str):
 
 def _address() -> str:
     return request.remote_addr or "onbekend"
-
-
-def _external(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, from BASE_URL and never from the request's Host."""
-    return _config("BASE_URL").rstrip("/") + url_for(endpoint, **values)
 
 
 def _complete_login(user: User, next_url: str | None):
@@ -217,7 +213,7 @@ def setup():
 
 def _send_token_mail(user: User, purpose: str, lifetime: timedelta, subject, template, endpoint):
     token = services.issue_login_token(user, purpose, lifetime, _config("SECRET_KEY"))
-    link = _external(endpoint, token=token)
+    link = external_url(endpoint, token=token)
     minutes = int(lifetime.total_seconds() // 60)
     send_now(subject, user.email, template, user=user, link=link, minutes=minutes)
 

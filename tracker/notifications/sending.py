@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
 from tracker.dates import dutch_date, to_local
 from tracker.extensions import db
-from tracker.mail import DeliveryError, deliver, render_email
+from tracker.mail import DeliveryError, deliver, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_upcoming, users_with_open_actions
+from tracker.urls import external_url
 
 PENDING = NotificationState.PENDING.value
 SENDING = NotificationState.SENDING.value
@@ -128,24 +130,19 @@ def build_message(row: Notification) -> Message:
         "date_text": date_text,
         "start": to_local(meeting.starts_at, tz),
         "end": to_local(meeting.ends_at, tz),
-        "meeting_url": base_url + url_for("meetings.detail", meeting_id=meeting.id),
-        "profile_url": base_url + url_for("accounts.profile"),
+        "meeting_url": external_url("meetings.detail", meeting_id=meeting.id),
+        "profile_url": external_url("accounts.profile"),
         "days": row.offset_days,
     }
     if kind is NotificationKind.UPDATE_REQUEST:
         actions = users_with_open_actions(series.action.theme.plan_id).get(user.id, [])
         context["actions"] = [
-            (a, base_url + url_for("plan.action", code=a.code) + "#voortgang") for a in actions
+            (a, external_url("plan.action", code=a.code, _anchor="voortgang")) for a in actions
         ]
     text, html = render_email(TEMPLATES[kind], **context)
-    message = Message(
-        subject=subject,
-        recipients=[user.email],
-        body=text,
-        html=html,
-        sender=config["MAIL_DEFAULT_SENDER"],
-    )
-    message.msgId = message_id(row.dedupe_key, config["MESSAGE_ID_DOMAIN"])
+    message = new_message(subject, user.email, text, html)
+    domain = config.get("MESSAGE_ID_DOMAIN") or urlsplit(base_url).hostname or "localhost"
+    message.msgId = message_id(row.dedupe_key, domain)
     message.attach(
         "vergadering.ics",
         "text/calendar; method=PUBLISH; charset=utf-8",

@@ -1,0 +1,398 @@
+"""Meetings: planning and changing them in the UI, per-year counts and flags, .ics downloads,
+feeds and import."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+import vobject
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.meetings.schedule import year_standing
+from tracker.notifications.models import Notification
+
+from .test_accounts import post_form
+from .test_pages import text_of
+
+
+def series(code: str) -> MeetingSeries:
+    return db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))
+
+
+def test_series_are_seeded_with_their_actions_and_minimums(seeded_app):
+    expected = {
+        "regionale-tafel": ("2.1", 3, True),
+        "platform-mensenhandel": ("2.2", 3, False),
+        "netwerkbijeenkomst-af": ("2.3", 4, False),
+        "rvo": ("2.5", 1, False),
+        "week-tegen-mensenhandel": ("3.15", 1, False),
+    }
+    for code, (action, minimum, asks_updates) in expected.items():
+        s = series(code)
+        assert (s.action.code, s.min_per_year, s.sends_update_request) == (
+            action,
+            minimum,
+            asks_updates,
+        )
+        assert s.reminder_offsets == [14, 2]
+    table = series("regionale-tafel")
+    assert table.chair_party.code == "PH" and table.secretary_party.code == "VAR"
+    assert {p.code for p in table.participants} >= {
+        "AVIM",
+        "ESSM",
+        "RIEC",
+        "NLA",
+        "OM",
+        "Belastingdienst",
+    }
+    assert series("week-tegen-mensenhandel").season == "autumn"
+
+
+def test_beheerder_plans_a_meeting_and_its_reminders_are_queued(client_for, roles):
+    admin = client_for("beheerder")
+    table = series("regionale-tafel")
+    data = {
+        "series": str(table.id),
+        "day": "2027-03-10",
+        "start": "14:00",
+        "end": "16:30",
+        "location": "Stadhuis Rotterdam",
+        "agenda": "Voortgang actieplan",
+    }
+    response = post_form(admin, "/vergaderingen/nieuw", data)
+    assert response.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.starts_at == datetime(2027, 3, 10, 13, 0)  # 14:00 CET stored as UTC
+    page = text_of(admin.get(response.headers["Location"]))
+    assert "10 maart 2027, 14:00–16:30" in page and "Stadhuis Rotterdam" in page
+    keys = {n.dedupe_key for n in db.session.scalars(select(Notification))}
+    beheerder = roles["beheerder"]
+    assert f"herinnering:{meeting.id}:{beheerder.id}:14" in keys  # VAR is the secretary
+    assert f"voortgangsverzoek:{meeting.id}:{beheerder.id}:14" in keys
+    assert "Regionale Tafel Mensenhandel" in text_of(admin.get("/"))
+
+
+def test_meeting_form_validates_in_dutch_and_keeps_input(client_for):
+    admin = client_for("beheerder")
+    data = {
+        "series": str(series("rvo").id),
+        "day": "10-03-2027",
+        "start": "16:00",
+        "end": "15:00",
+        "location": "Zaal 1",
+        "agenda": "x",
+    }
+    response = post_form(admin, "/vergaderingen/nieuw", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "De eindtijd moet na de begintijd liggen." in html
+    assert 'value="Zaal 1"' in html
+    assert db.session.scalar(select(Meeting)) is None
+
+
+def test_edit_held_and_cancel_in_the_ui(client_for, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-03-10")
+    edit = {
+        "series": str(meeting.series_id),
+        "day": "2027-03-17",
+        "start": "10:00",
+        "end": "12:00",
+        "location": "Dordrecht",
+        "agenda": "Nieuw",
+    }
+    assert post_form(admin, f"/vergaderingen/{meeting.id}/bewerken", edit).status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.sequence == 1 and meeting.location == "Dordrecht"
+    # Not yet begun: cannot be marked held.
+    post_form(admin, f"/vergaderingen/{meeting.id}/gehouden", {"minutes": "Besluiten"})
+    db.session.refresh(meeting)
+    assert meeting.state == "gepland"
+    assert (
+        post_form(
+            admin, f"/vergaderingen/{meeting.id}/annuleren", {"reason": "Ziekte voorzitter"}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(meeting)
+    assert meeting.state == "geannuleerd" and meeting.sequence == 2
+
+
+def test_marking_a_past_meeting_held_with_minutes(client_for, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-03-10")
+    meeting.starts_at, meeting.ends_at = datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 11)
+    db.session.commit()
+    empty = post_form(admin, f"/vergaderingen/{meeting.id}/gehouden", {"minutes": ""})
+    assert empty.status_code == 400 and "Dit veld is verplicht." in empty.get_data(as_text=True)
+    assert (
+        post_form(
+            admin, f"/vergaderingen/{meeting.id}/gehouden", {"minutes": "Besloten: monitor in Q2."}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(meeting)
+    assert meeting.state == "gehouden"
+    assert "Besloten: monitor in Q2." in text_of(admin.get(f"/vergaderingen/{meeting.id}"))
+
+
+@pytest.fixture
+def make_meeting_ui(seeded_app):
+    def make(client, day, code="rvo"):
+        data = {
+            "series": str(series(code).id),
+            "day": day,
+            "start": "14:00",
+            "end": "16:00",
+            "location": "Rotterdam",
+            "agenda": "Voortgang",
+        }
+        post_form(client, "/vergaderingen/nieuw", data)
+        return db.session.scalars(select(Meeting).order_by(Meeting.id.desc())).first()
+
+    return make
+
+
+# Counts and flags ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "held", "planned", "flag"),
+    [
+        (date(2025, 12, 31), 3, 0, None),
+        (date(2026, 1, 2), 2, 0, "niet_gehaald"),
+        (date(2025, 3, 1), 0, 3, None),  # early in the year, all planned
+        (date(2025, 3, 1), 0, 2, "onhaalbaar"),  # not enough planned
+        (date(2025, 9, 1), 1, 2, "achter"),  # two thirds of the year gone, one held
+        (date(2025, 9, 1), 2, 1, None),
+        (date(2024, 6, 1), 0, 0, "onhaalbaar"),  # a future year with nothing planned
+    ],
+)
+def test_year_standing_flags(today, held, planned, flag):
+    assert year_standing(2025, held, planned, 3, today).flag == flag
+
+
+def test_meetings_page_counts_held_and_planned_against_the_minimum(client_for, seeded_app):
+    table = series("regionale-tafel")
+    for month, state in ((2, "gehouden"), (5, "gehouden"), (10, "gepland"), (11, "geannuleerd")):
+        db.session.add(
+            Meeting(
+                series=table,
+                starts_at=datetime(2025, month, 12, 12),
+                ends_at=datetime(2025, month, 12, 14),
+                state=state,
+            )
+        )
+    db.session.commit()
+    with time_machine.travel(datetime(2025, 9, 1, 10, tzinfo=UTC), tick=False):
+        page = text_of(client_for("lezer").get("/vergaderingen?jaar=2025"))
+    row = page.split("Regionale Tafel Mensenhandel 2.1")[1].split("Platform Mensenhandel")[0]
+    assert row.split()[:4] == ["2", "1", "3", "Op"]  # held, still planned, minimum, "Op schema"
+    platform = page.split("Platform Mensenhandel 2.2")[1].split("Netwerkbijeenkomst")[0]
+    assert "Nog 3 te plannen om het minimum van 3 te halen" in platform
+
+
+# Calendar ------------------------------------------------------------------------------------
+
+
+def _parse(data: bytes):
+    return vobject.readOne(data.decode())
+
+
+def test_meeting_ics_download_parses_with_an_independent_parser(client_for, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-07-01")
+    response = admin.get(f"/vergaderingen/{meeting.id}.ics")
+    assert response.mimetype == "text/calendar"
+    calendar = _parse(response.data)
+    assert calendar.method.value == "PUBLISH"
+    assert calendar.vtimezone.tzid.value == "Europe/Amsterdam"
+    event = calendar.vevent
+    assert event.uid.value == meeting.uid
+    assert event.summary.value == "Bestuurlijke afstemming in het RVO"
+    assert event.dtstart.value.replace(tzinfo=None) == datetime(2027, 7, 1, 14, 0)
+    assert event.dtstart.value.utcoffset().total_seconds() == 7200
+    assert event.status.value == "CONFIRMED" and event.sequence.value == "0"
+    assert event.url.value.endswith(f"/vergaderingen/{meeting.id}")
+    assert event.valarm.action.value == "DISPLAY"
+
+
+def test_personal_feed_has_own_meetings_only_and_a_secret_url(
+    seeded_app, client_for, roles, make_meeting_ui
+):
+    admin = client_for("beheerder")
+    rvo = make_meeting_ui(admin, day="2027-07-01", code="rvo")  # PH and VAR
+    network = make_meeting_ui(
+        admin, day="2027-07-08", code="netwerkbijeenkomst-af"
+    )  # VAR, ESSM, AF
+    anonymous = seeded_app.test_client()
+    af = roles["af_schiedam"]
+    feed = anonymous.get(f"/agenda/{af.calendar_token}.ics")
+    assert feed.status_code == 200
+    uids = {e.uid.value for e in _parse(feed.data).vevent_list}
+    assert uids == {network.uid}
+    ph_feed = _parse(anonymous.get(f"/agenda/{roles['lezer'].calendar_token}.ics").data)
+    assert {e.uid.value for e in ph_feed.vevent_list} == {rvo.uid}
+    assert anonymous.get("/agenda/niet-geldig.ics").status_code == 404
+    series_feed = anonymous.get(f"/agenda/{af.calendar_token}/rvo.ics")
+    assert {e.uid.value for e in _parse(series_feed.data).vevent_list} == {rvo.uid}
+    assert "/agenda/" in admin.get("/profiel").get_data(as_text=True)
+
+    old = af.calendar_token
+    af_client = client_for("af_schiedam")
+    post_form(af_client, "/profiel/agenda/nieuw", {})
+    assert anonymous.get(f"/agenda/{old}.ics").status_code == 404
+
+
+def test_cancelled_meeting_is_cancelled_in_the_feed(seeded_app, client_for, roles, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-07-01")
+    post_form(admin, f"/vergaderingen/{meeting.id}/annuleren", {"reason": ""})
+    event = _parse(
+        seeded_app.test_client().get(f"/agenda/{roles['beheerder'].calendar_token}.ics").data
+    ).vevent
+    assert event.status.value == "CANCELLED" and event.sequence.value == "1"
+
+
+ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r
+BEGIN:VTIMEZONE\r
+TZID:W. Europe Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16011028T030000\r
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010325T020000\r
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+BEGIN:VEVENT\r
+UID:040000008200E00074C5B7101A82E008000000001@outlook.test\r
+DTSTART;TZID=W. Europe Standard Time:20270915T140000\r
+DTEND;TZID=W. Europe Standard Time:20270915T160000\r
+SUMMARY:Platform Mensenhandel\r
+LOCATION:Politiebureau Zuid\r
+DESCRIPTION:Agenda volgt\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:tweede@outlook.test\r
+DTSTART:20271110T130000Z\r
+DTEND:20271110T150000Z\r
+SUMMARY:Platform Mensenhandel\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+SUMMARY:Zonder UID\r
+DTSTART:20271201T130000Z\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_import_ics_in_the_ui_skips_known_uids_and_reports(client_for):
+    from io import BytesIO
+
+    admin = client_for("beheerder")
+    platform = series("platform-mensenhandel")
+
+    def upload(data=ICS, name="agenda.ics"):
+        return post_form(
+            admin,
+            "/vergaderingen/importeren",
+            {"series": str(platform.id), "file": (BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+
+    page = text_of(upload())
+    assert "2 vergadering(en) toegevoegd" in page and "1 afspraak/afspraken niet leesbaar" in page
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    assert [m.starts_at for m in meetings] == [
+        datetime(2027, 9, 15, 12, 0),
+        datetime(2027, 11, 10, 13, 0),
+    ]
+    assert meetings[0].location == "Politiebureau Zuid" and meetings[0].series_id == platform.id
+    again = text_of(upload())
+    assert "0 vergadering(en) toegevoegd, 2 al bekend (zelfde UID) en overgeslagen" in again
+    wrong = upload(b"geen agenda", "agenda.txt")
+    assert wrong.status_code == 400 and "Alleen .ics-bestanden" in wrong.get_data(as_text=True)
+    broken = text_of(upload(b"BEGIN:VCALENDAR\r\nkapot", "kapot.ics"))
+    assert "geen geldig iCalendar-bestand" in broken
+
+
+def test_import_ics_cli(seeded_app, tmp_path):
+    path = tmp_path / "export.ics"
+    path.write_bytes(ICS)
+    runner = seeded_app.test_cli_runner()
+    result = runner.invoke(
+        args=["meetings", "import", str(path), "--series", "Platform Mensenhandel"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 vergadering(en) toegevoegd" in result.output
+    again = runner.invoke(
+        args=["meetings", "import", str(path), "--series", "platform-mensenhandel"]
+    )
+    assert "2 al bekend" in again.output
+    unknown = runner.invoke(args=["meetings", "import", str(path), "--series", "Bestaat niet"])
+    assert unknown.exit_code != 0 and "Onbekend overleg" in unknown.output
+
+
+# Series --------------------------------------------------------------------------------------
+
+
+def test_beheerder_edits_a_series_and_coming_reminders_follow(client_for, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-07-01", code="rvo")
+    rvo = series("rvo")
+    form = admin.get(f"/vergaderingen/overlegvormen/{rvo.id}").get_data(as_text=True)
+    assert 'value="14, 2"' in form
+    data = {
+        "name": rvo.name,
+        "action": str(rvo.action_id),
+        "min_per_year": "1",
+        "chair": str(rvo.chair_party_id),
+        "secretary": str(rvo.secretary_party_id),
+        "reminder_days": "7",
+        "update_request_days": "14",
+        "reminder_subject": "",
+        "reminder_intro": "",
+    }
+    assert post_form(admin, f"/vergaderingen/overlegvormen/{rvo.id}", data).status_code == 302
+    pending = db.session.scalars(
+        select(Notification).where(
+            Notification.meeting_id == meeting.id, Notification.state == "wachtend"
+        )
+    ).all()
+    assert {n.offset_days for n in pending} == {7}
+    bad = post_form(
+        admin,
+        f"/vergaderingen/overlegvormen/{rvo.id}",
+        {**data, "reminder_days": "veertien", "reminder_subject": "{onbekend}"},
+    )
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert "gescheiden door komma" in html and "Gebruik alleen {naam} en {datum}" in html
+
+
+def test_beheerder_adds_a_series(client_for):
+    admin = client_for("beheerder")
+    data = {
+        "name": "Werkgroep LVB",
+        "action": "",
+        "min_per_year": "2",
+        "chair": "",
+        "secretary": "",
+        "reminder_days": "10, 3",
+        "update_request_days": "14",
+        "reminder_subject": "",
+        "reminder_intro": "",
+    }
+    assert post_form(admin, "/vergaderingen/overlegvormen/nieuw", data).status_code == 302
+    added = series("werkgroep-lvb")
+    assert added.reminder_offsets == [10, 3] and added.min_per_year == 2

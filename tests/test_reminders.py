@@ -1,0 +1,418 @@
+"""Reminders are never lost and never sent twice: a real SMTP server, controlled time."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+import vobject
+from sqlalchemy import select
+
+from tracker import create_app
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings import services
+from tracker.meetings.models import MeetingSeries
+from tracker.meetings.schedule import days_before_at
+from tracker.notifications.models import Notification
+from tracker.notifications.sending import MAX_ATTEMPTS, send_due_notifications
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def utc(*args) -> datetime:
+    """Naive UTC for a local Amsterdam wall-clock time."""
+    return datetime(*args, tzinfo=AMS).astimezone(UTC).replace(tzinfo=None)
+
+
+@pytest.fixture
+def mail_app(seeded_app, smtp_server):
+    seeded_app.config.update(smtp_server.config, BASE_URL="https://tracker.example.test")
+    return seeded_app
+
+
+@pytest.fixture
+def people(make_user):
+    """Participants of the Regionale Tafel (AVIM, RIEC) and of nothing (CoMensha)."""
+    return {
+        "avim": make_user("bijdrager", party="AVIM", email="avim@example.test"),
+        "riec": make_user("bijdrager", party="RIEC", email="riec@example.test"),
+        "ph": make_user("lezer", party="PH", email="ph@example.test"),
+        "comensha": make_user("bijdrager", party="CoMensha", email="comensha@example.test"),
+    }
+
+
+@pytest.fixture
+def make_meeting(seeded_app):
+    def make(code="platform-mensenhandel", start=(2025, 6, 20, 14, 0), hours=2, now=None, **kw):
+        series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))
+        starts_at = utc(*start)
+        meeting = services.create_meeting(
+            series,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            location=kw.get("location", "Stadhuis, zaal 2"),
+            agenda=kw.get("agenda", "1. Opening\n2. Voortgang actieplan"),
+            author=None,
+            now=now or utc(2025, 1, 1, 12, 0),
+        )
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+def tick(at: datetime) -> int:
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        return send_due_notifications(at)
+
+
+def inbox_for(smtp_server, email):
+    return [m for rcpt, m in smtp_server.messages if rcpt == [email]]
+
+
+# When ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meeting_local", "days", "expected_utc"),
+    [
+        ((2025, 6, 20, 14, 0), 14, datetime(2025, 6, 6, 7, 0)),  # summer: 09:00 = 07:00 UTC
+        ((2025, 1, 20, 14, 0), 2, datetime(2025, 1, 18, 8, 0)),  # winter: 09:00 = 08:00 UTC
+        ((2025, 4, 8, 10, 0), 14, datetime(2025, 3, 25, 8, 0)),  # meeting CEST, reminder CET
+        ((2025, 11, 5, 10, 0), 14, datetime(2025, 10, 22, 7, 0)),  # meeting CET, reminder CEST
+        ((2025, 3, 31, 9, 0), 1, datetime(2025, 3, 30, 7, 0)),  # reminder on the spring-forward day
+        ((2025, 10, 27, 9, 0), 1, datetime(2025, 10, 26, 8, 0)),  # reminder on the fall-back day
+        ((2025, 6, 20, 0, 30), 2, datetime(2025, 6, 18, 7, 0)),  # local date, not UTC date
+    ],
+)
+def test_days_before_is_0900_amsterdam_across_dst(meeting_local, days, expected_utc):
+    assert (
+        days_before_at(
+            utc(*meeting_local), days, datetime.min.time().replace(hour=9), "Europe/Amsterdam"
+        )
+        == expected_utc
+    )
+
+
+def test_reminder_arrives_at_0900_local_n_days_before(mail_app, smtp_server, people, make_meeting):
+    meeting = make_meeting()  # Platform Mensenhandel: AVIM, ESSM, RIEC, NLA, OM, AF; 14 and 2 days
+    assert tick(utc(2025, 6, 6, 8, 59)) == 0
+    assert smtp_server.messages == []
+    assert tick(utc(2025, 6, 6, 9, 0)) == 2
+    assert {tuple(r) for r, _ in smtp_server.messages} == {
+        ("avim@example.test",),
+        ("riec@example.test",),
+    }
+    assert tick(utc(2025, 6, 6, 9, 5)) == 0  # never twice
+    _, message = smtp_server.messages[0]
+    assert message["Subject"] == "Herinnering: Platform Mensenhandel op 20 juni 2025"
+    assert "," not in message["To"]  # one recipient per e-mail
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Over 14 dagen is er een Platform Mensenhandel." in body
+    assert (
+        "Tijd: 14:00 - 16:00" in body
+        and "Stadhuis, zaal 2" in body
+        and "2. Voortgang actieplan" in body
+    )
+    assert f"https://tracker.example.test/vergaderingen/{meeting.id}" in body
+    assert message["Message-ID"].endswith("@tracker.example.test>")
+    row = db.session.scalar(select(Notification).where(Notification.sent_at.is_not(None)))
+    assert row.message_id == message["Message-ID"]
+
+    ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
+    event = vobject.readOne(ics.get_content()).vevent
+    assert event.uid.value == meeting.uid
+    assert event.dtstart.value == datetime(2025, 6, 20, 14, 0, tzinfo=event.dtstart.value.tzinfo)
+    assert event.dtstart.value.utcoffset() == timedelta(hours=2)
+
+    assert tick(utc(2025, 6, 18, 9, 0)) == 2  # the 2-day reminder
+    assert len(inbox_for(smtp_server, "avim@example.test")) == 2
+    assert inbox_for(smtp_server, "comensha@example.test") == []
+
+
+def test_reminder_across_dst_arrives_at_0900_local(mail_app, smtp_server, people, make_meeting):
+    make_meeting(start=(2025, 4, 8, 10, 0))  # 14-day reminder on 25 March, still winter time
+    assert tick(datetime(2025, 3, 25, 7, 59)) == 0
+    assert tick(datetime(2025, 3, 25, 8, 0)) == 2
+
+
+def test_downtime_catch_up_sends_once_and_expires_past_meetings(
+    mail_app, smtp_server, people, make_meeting
+):
+    ahead = make_meeting(start=(2025, 6, 20, 14, 0))
+    past = make_meeting(start=(2025, 6, 7, 10, 0))  # its 2-day reminder was due 5 June 09:00
+    # The scheduler was down from 4 June until 8 June 10:00.
+    assert tick(utc(2025, 6, 8, 10, 0)) == 2  # the 14-day reminders of the meeting still ahead
+    assert tick(utc(2025, 6, 8, 10, 1)) == 0
+    rows = db.session.scalars(select(Notification).where(Notification.meeting_id == past.id)).all()
+    assert {r.state for r in rows} == {"verlopen"}
+    assert all(
+        r.meeting_id == ahead.id
+        for r in db.session.scalars(select(Notification).where(Notification.state == "verstuurd"))
+    )
+
+
+def test_meeting_planned_late_sends_only_the_latest_due_reminder(
+    mail_app, smtp_server, people, make_meeting
+):
+    make_meeting(start=(2025, 6, 20, 14, 0), now=utc(2025, 6, 19, 8, 0))
+    assert tick(utc(2025, 6, 19, 8, 1)) == 2  # one (the 2-day) per person, not two
+    assert all(
+        "Over 2 dagen" in m.get_body(preferencelist=("plain",)).get_content()
+        for _, m in smtp_server.messages
+    )
+
+
+def test_two_schedulers_send_each_message_exactly_once(
+    mail_app, smtp_server, people, make_user, make_meeting
+):
+    for n in range(12):
+        make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
+    make_meeting()
+    second = create_app(
+        {
+            **{
+                k: mail_app.config[k]
+                for k in (
+                    "SQLALCHEMY_DATABASE_URI",
+                    "SECRET_KEY",
+                    "SEEDS_DIR",
+                    "BASE_URL",
+                    "MAIL_SERVER",
+                    "MAIL_PORT",
+                )
+            },
+            "TESTING": True,
+        },
+        instance_path=mail_app.instance_path,
+    )
+    at = utc(2025, 6, 6, 9, 0)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run(app):
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(send_due_notifications(at))
+                db.session.remove()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(app,)) for app in (mail_app, second)]
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    with second.app_context():
+        db.engine.dispose()
+    assert errors == []
+    assert sum(results) == 14
+    recipients = [r[0] for r, _ in smtp_server.messages]
+    assert len(recipients) == 14 and len(set(recipients)) == 14
+
+
+def test_smtp_down_is_retried_and_arrives_once_back(mail_app, smtp_server, people, make_meeting):
+    make_meeting()
+    smtp_server.down()
+    assert tick(utc(2025, 6, 6, 9, 0)) == 0
+    rows = db.session.scalars(select(Notification).where(Notification.attempts > 0)).all()
+    assert {r.state for r in rows} == {"wachtend"} and len(rows) == 2
+    assert all("SMTP-fout" in r.last_error for r in rows)
+    assert tick(utc(2025, 6, 6, 9, 0, 30)) == 0  # backoff: not yet
+    smtp_server.up()
+    assert tick(utc(2025, 6, 6, 9, 1)) == 2
+    assert tick(utc(2025, 6, 6, 9, 30)) == 0
+    assert len(smtp_server.messages) == 2
+
+
+def test_permanent_failure_is_marked_failed_shown_and_can_be_retried(
+    mail_app, smtp_server, people, make_meeting, client_for
+):
+    smtp_server.refuse.add("riec@example.test")
+    make_meeting()
+    at = utc(2025, 6, 6, 9, 0)
+    for minutes in (0, 1, 6, 21, 81, 200):
+        tick(at + timedelta(minutes=minutes))
+    row = db.session.scalar(
+        select(Notification).join(Notification.recipient).where(Notification.state == "mislukt")
+    )
+    assert row.recipient.email == "riec@example.test"
+    assert row.attempts == MAX_ATTEMPTS
+    assert "Ontvanger geweigerd" in row.last_error and "550" in row.last_error
+    assert len(inbox_for(smtp_server, "avim@example.test")) == 1
+
+    admin = client_for("beheerder")
+    page = admin.get("/beheer/berichten?status=mislukt").get_data(as_text=True)
+    assert "Ontvanger geweigerd" in page
+    assert "kon niet worden verstuurd" in admin.get("/").get_data(as_text=True)
+
+    smtp_server.refuse.clear()
+    from .test_accounts import post_form
+
+    with time_machine.travel((at + timedelta(hours=4)).replace(tzinfo=UTC), tick=False):
+        post_form(client_for("beheerder"), f"/beheer/berichten/{row.id}/opnieuw", {})
+    db.session.refresh(row)
+    assert row.state == "wachtend"
+    assert tick(at + timedelta(hours=4, minutes=1)) == 1
+    assert len(inbox_for(smtp_server, "riec@example.test")) == 1
+
+
+def test_moving_a_meeting_replans_and_tells_who_was_reminded(
+    mail_app, smtp_server, people, make_meeting
+):
+    meeting = make_meeting()
+    tick(utc(2025, 6, 6, 9, 0))  # 14-day reminders out
+    services.update_meeting(
+        meeting,
+        starts_at=utc(2025, 6, 27, 14, 0),
+        ends_at=utc(2025, 6, 27, 16, 0),
+        location="Stadhuis, zaal 2",
+        agenda=meeting.agenda,
+        author=None,
+        now=utc(2025, 6, 10, 12, 0),
+    )
+    db.session.commit()
+    assert meeting.sequence == 1
+    pending = db.session.scalars(
+        select(Notification).where(
+            Notification.state == "wachtend", Notification.kind == "herinnering"
+        )
+    ).all()
+    assert {r.due_at for r in pending} == {utc(2025, 6, 25, 9, 0)}
+    assert tick(utc(2025, 6, 10, 12, 1)) == 2
+    changed = [m for _, m in smtp_server.messages if m["Subject"].startswith("Gewijzigd")]
+    assert len(changed) == 2 and "27 juni 2025" in changed[0]["Subject"]
+    ics = next(p for p in changed[0].iter_attachments())
+    assert vobject.readOne(ics.get_content()).vevent.sequence.value == "1"
+    assert tick(utc(2025, 6, 18, 9, 0)) == 0  # the old 2-day time: nothing
+    assert tick(utc(2025, 6, 25, 9, 0)) == 2
+
+
+def test_cancelling_withdraws_pending_and_tells_who_was_reminded(
+    mail_app, smtp_server, people, make_meeting
+):
+    meeting = make_meeting()
+    tick(utc(2025, 6, 6, 9, 0))
+    services.cancel(meeting, "Te weinig agendapunten.", None, utc(2025, 6, 9, 12, 0))
+    db.session.commit()
+    assert tick(utc(2025, 6, 9, 12, 1)) == 2
+    cancelled = [m for _, m in smtp_server.messages if m["Subject"].startswith("Geannuleerd")]
+    assert len(cancelled) == 2
+    event = vobject.readOne(next(cancelled[0].iter_attachments()).get_content()).vevent
+    assert event.status.value == "CANCELLED"
+    assert tick(utc(2025, 6, 18, 9, 0)) == 0
+    states = {
+        r.state
+        for r in db.session.scalars(
+            select(Notification).where(
+                Notification.kind == "herinnering", Notification.offset_days == 2
+            )
+        )
+    }
+    assert states == {"ingetrokken"}
+
+
+def test_users_can_turn_reminders_off(mail_app, smtp_server, people, make_meeting):
+    people["avim"].muted_notifications = "herinnering"
+    db.session.commit()
+    make_meeting()
+    assert tick(utc(2025, 6, 6, 9, 0)) == 1
+    assert inbox_for(smtp_server, "avim@example.test") == []
+
+
+def test_series_can_set_its_own_subject_and_introduction(
+    mail_app, smtp_server, people, make_meeting
+):
+    series = db.session.scalar(
+        select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")
+    )
+    series.reminder_subject = "Uitnodiging {naam}, {datum}"
+    series.reminder_intro = "Graag tot ziens op het Platform."
+    db.session.commit()
+    make_meeting()
+    tick(utc(2025, 6, 6, 9, 0))
+    message = smtp_server.messages[0][1]
+    assert message["Subject"] == "Uitnodiging Platform Mensenhandel, 20 juni 2025"
+    assert (
+        "Graag tot ziens op het Platform."
+        in message.get_body(preferencelist=("plain",)).get_content()
+    )
+
+
+def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_update(
+    mail_app, smtp_server, people, make_meeting, client_for
+):
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
+    tick(utc(2025, 6, 10, 9, 0))
+    requests = [(r, m) for r, m in smtp_server.messages if m["Subject"].startswith("Verzoek")]
+    got = {r[0] for r, _ in requests}
+    assert {"avim@example.test", "riec@example.test"} <= got
+    assert "ph@example.test" not in got  # a lezer reports nothing
+    assert "comensha@example.test" not in got  # not taking part
+    riec_body = (
+        next(m for r, m in requests if r == ["riec@example.test"])
+        .get_body(preferencelist=("plain",))
+        .get_content()
+    )
+    assert "- 4.1 Uitwerken voorstel uitbreiden handhavingsknpunt" in riec_body
+    assert "https://tracker.example.test/acties/4.1#voortgang" in riec_body
+    assert "2.10" not in riec_body
+    reminders = [r for r, m in smtp_server.messages if m["Subject"].startswith("Herinnering")]
+    assert ["ph@example.test"] in reminders  # the chair's people get the reminder
+
+    from tracker.progress.services import record_update
+
+    from .test_progress import action
+
+    with time_machine.travel(datetime(2025, 6, 12, 10, 0, tzinfo=UTC), tick=False):
+        record_update(
+            action("4.1"),
+            people["riec"],
+            status="lopend",
+            signal=None,
+            text="Bijgewerkt.",
+            link=None,
+            expected_version=action("4.1").version,
+            now=utcnow(),
+        )
+    page = client_for("beheerder").get(f"/vergaderingen/{meeting.id}").get_data(as_text=True)
+    section = page.split("Bijgewerkt sinds het verzoek om voortgang")[1]
+    row_41 = section.split('href="/acties/4.1"')[1].split("</tr>")[0]
+    row_42 = section.split('href="/acties/4.2"')[1].split("</tr>")[0]
+    assert "Ja, 12 juni 2025" in row_41 and "Nee" in row_42
+
+
+def test_reminders_send_due_cli_runs_one_tick(mail_app, smtp_server, people, make_meeting):
+    make_meeting(start=(2025, 6, 20, 14, 0))
+    with time_machine.travel(datetime(2025, 6, 6, 7, 0, tzinfo=UTC), tick=False):
+        result = mail_app.test_cli_runner().invoke(args=["reminders", "send-due"])
+    assert result.exit_code == 0 and "2 bericht(en) verstuurd." in result.output
+
+
+def test_without_smtp_the_outbox_keeps_the_message_readable(
+    seeded_app, people, make_meeting, client_for
+):
+    from tracker.notifications.planning import recipients
+
+    meeting = make_meeting()
+    admin = client_for("beheerder")
+    assert tick(utc(2025, 6, 6, 9, 0)) == len(recipients(meeting)) > 2
+    row = db.session.scalar(select(Notification).where(Notification.state == "verstuurd"))
+    page = admin.get(f"/beheer/berichten/{row.id}").get_data(as_text=True)
+    assert "Herinnering: Platform Mensenhandel op 20 juni 2025" in page
+    assert "Over 14 dagen is er een Platform Mensenhandel." in page
+    from pathlib import Path
+
+    assert list((Path(seeded_app.instance_path) / "outbox").glob(f"{row.id}-*.eml"))
+
+
+def test_scheduler_tick_runs_in_its_own_context(mail_app, smtp_server, people, make_meeting):
+    from tracker.scheduler import tick as scheduler_tick
+
+    make_meeting(start=(2025, 6, 20, 14, 0))
+    with time_machine.travel(datetime(2025, 6, 6, 7, 0, tzinfo=UTC), tick=False):
+        assert scheduler_tick(mail_app) == 2

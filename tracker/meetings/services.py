@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import bindparam, extract, func, select
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -134,10 +134,12 @@ class SeriesYear:
 def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
     """Per series, held and still-planned meetings in ``year`` against its minimum."""
     counts: Counter = Counter()
+    # One named parameter used twice, so PostgreSQL sees the same expression in GROUP BY.
+    ahead = Meeting.starts_at > bindparam("now", now)
     rows = db.session.execute(
-        select(Meeting.series_id, Meeting.state, Meeting.starts_at > now, func.count())
+        select(Meeting.series_id, Meeting.state, ahead, func.count())
         .where(extract("year", Meeting.starts_at) == year)
-        .group_by(Meeting.series_id, Meeting.state, Meeting.starts_at > now)
+        .group_by(Meeting.series_id, Meeting.state, ahead)
     )
     for series_id, state, ahead, count in rows:
         if state == MeetingState.HELD.value:

@@ -127,6 +127,17 @@ CASES = [
     ("POST", "/profiel/agenda/nieuw", {}, EVERYONE),
     ("GET", "/agenda/{lezer_feed}.ics", None, {role: "ok" for role in ROLES}),
     ("GET", "/agenda/ongeldig.ics", None, {role: "404" for role in ROLES}),
+    ("GET", "/rapportage", None, EVERYONE),
+    ("GET", "/rapportage.pdf", None, EVERYONE),
+    ("GET", "/export.xlsx", None, EVERYONE),
+    ("GET", "/export.csv", None, EVERYONE),
+    ("GET", "/export/upload", None, EVERYONE),
+    ("GET", "/rapportages", None, EVERYONE),
+    ("POST", "/rapportages", {"peildatum": "2025-06-30"}, EVERYONE),
+    ("GET", "/rapportages/{snapshot_id}", None, EVERYONE),
+    ("GET", "/rapportages/{snapshot_id}.pdf", None, EVERYONE),
+    ("GET", "/rapportages/vergelijk?a={snapshot_id}&b={snapshot_id}", None, EVERYONE),
+    ("POST", "/rapportages/{snapshot_id}/verwijderen", {}, ADMIN_ONLY),
     ("POST", "/logout", {}, EVERYONE),
     ("GET", "/setup", None, {role: "404" for role in ROLES}),
 ]
@@ -160,6 +171,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
         series_id=meeting.series_id,
         notification_id=notification.id,
         lezer_feed=roles["lezer"].calendar_token,
+        snapshot_id=_snapshot().id,
     )
     if data is MEETING:
         data = {**data, "series": str(meeting.series_id)}
@@ -195,3 +207,39 @@ def _meeting_with_notification(roles):
     db.session.add(notification)
     db.session.commit()
     return meeting, notification
+
+
+def _snapshot():
+    from datetime import date
+
+    from tracker.reports.models import ReportSnapshot
+
+    snapshot = ReportSnapshot(
+        title="Rapportage",
+        reference_date=date(2025, 6, 30),
+        params={},
+        data=_EMPTY_REPORT,
+        pdf=b"%PDF-",
+    )
+    db.session.add(snapshot)
+    db.session.commit()
+    return snapshot
+
+
+_EMPTY_REPORT = {
+    "plan": {"title": "Plan", "period": "2024-2026", "region": "VAR"},
+    "params": {},
+    "reference_date": "2025-06-30",
+    "since": None,
+    "filters": "",
+    "made_by": "x",
+    "made_at": "2025-06-30T10:00:00",
+    "stale_days": 90,
+    "themes": [],
+    "totals": {"by_status": {}, "by_signal": {}, "total": 0},
+    "overdue": [],
+    "stale": [],
+    "changes": [],
+    "meetings": [],
+    "municipal_rows": [],
+}

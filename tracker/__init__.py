@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.notifications import views as notification_views
     from tracker.plan import api, views
     from tracker.progress import views as progress_views
+    from tracker.reports import views as report_views
     from tracker.web import register_web
 
     for blueprint in (
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         audit_views.bp,
         meeting_views.bp,
         notification_views.bp,
+        report_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

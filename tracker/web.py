@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -79,9 +80,18 @@ def error_page(exc: HTTPException):
 def register_web(app: Flask) -> None:
     for code in ERROR_TEXTS:
         app.register_error_handler(code, error_page)
-    app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(value, _timezone())
+    app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(
+        date.fromisoformat(value) if isinstance(value, str) else value, _timezone()
+    )
     app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, _timezone())
     app.jinja_env.filters["paragraphs"] = paragraphs
+    # Report data is stored as JSON, so its dates arrive as ISO strings.
+    app.jinja_env.filters["iso_dutch_date"] = lambda value: dutch_date(
+        datetime.fromisoformat(value), _timezone()
+    )
+    app.jinja_env.filters["iso_dutch_datetime"] = lambda value: dutch_datetime(
+        datetime.fromisoformat(value), _timezone()
+    )
     app.jinja_env.filters["status_label"] = lambda value: STATUS_LABELS[Status(value)]
     app.jinja_env.filters["signal_label"] = lambda value: (
         SIGNAL_LABELS[Signal(value)] if value else "Geen signaal"

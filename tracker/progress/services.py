@@ -95,6 +95,9 @@ def _saving():
     except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
         raise StaleEdit from exc
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def _check_version(obj, expected_version: int) -> None:
@@ -145,6 +148,16 @@ def _add_update(action, author, status, signal, text, link, now) -> ProgressUpda
         signal=signal or None,
     )
     return update
+
+
+def apply_batch(items: list[tuple[Action, dict]], author: User, now: datetime) -> None:
+    """Record several updates in one transaction: all land, or (on a stale one) none."""
+    with _saving():
+        for action, change in items:
+            _check_version(action, change["version"])
+            _add_update(
+                action, author, change["status"], change["signal"], change["text"], None, now
+            )
 
 
 def updates_since(action: Action, version_seen_at: datetime | None) -> list[ProgressUpdate]:

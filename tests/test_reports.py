@@ -1,0 +1,350 @@
+"""The RVO report: page, PDF, Excel/CSV, the Excel round trip and snapshots."""
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.reports.models import ReportSnapshot
+
+from .test_accounts import post_form
+from .test_pages import text_of
+from .test_progress import action
+
+
+def update(code, user, status, text, at, signal=None):
+    target = action(code)
+    db.session.add(
+        ProgressUpdate(
+            action=target,
+            author_id=user.id,
+            created_at=at,
+            status_before=target.status,
+            status_after=status,
+            signal_before=target.signal,
+            signal_after=signal,
+            text=text,
+        )
+    )
+    target.status, target.signal, target.last_update_at = status, signal, at
+    db.session.commit()
+
+
+@pytest.fixture
+def history(roles):
+    riec, admin = roles["bijdrager_eigen"], roles["beheerder"]
+    update("4.1", riec, "lopend", "Voorstel in concept.", datetime(2025, 2, 10, 10), "op_koers")
+    update("4.1", riec, "afgerond", "Voorstel vastgesteld.", datetime(2025, 5, 20, 10), "op_koers")
+    update("2.10", admin, "afgerond", "Community staat online.", datetime(2025, 3, 1, 10))
+    update(
+        "1.2",
+        admin,
+        "lopend",
+        '=HYPERLINK("http://evil.test","klik")',
+        datetime(2025, 4, 2, 10),
+        "aandacht",
+    )
+    return {"riec": riec, "admin": admin}
+
+
+def test_report_counts_as_of_the_reference_date(client_for, history):
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-04-30"))
+    assert "Peildatum 30 april 2025" in page
+    # On 30 April 4.1 was still "Lopend" (afgerond came on 20 May).
+    totals = re.search(
+        r"Totaal (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)",
+        page.split("Acties per thema naar status")[1],
+    )
+    assert totals.groups() == ("44", "2", "1", "0", "1", "1", "0", "45", "47")
+    theme4 = page.split("Thema 4: Aanpak faciliteerders")[-1]
+    assert "4.1" in theme4 and "Lopend" in theme4 and "Voorstel in concept." in theme4
+    assert "Zo is geteld" in page
+    overdue = page.split("Termijn verstreken zonder")[1].split("Lang niet bijgewerkt")[0]
+    assert "2.12" in overdue and "2.10" not in overdue  # 2.10 was done by then
+    assert "<svg" in client_for("lezer").get("/rapportage").get_data(as_text=True)
+
+
+def test_since_section_lists_exactly_the_changes_in_the_window(client_for, history):
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31&sinds=2025-03-01"))
+    section = page.split("Veranderd sinds 1 maart 2025")[1].split("Thema 1:")[0]
+    assert "Voorstel vastgesteld." in section and "Lopend → Afgerond" in section
+    assert "=HYPERLINK" in section  # 2 April
+    assert "Community staat online." not in section  # on 1 March itself: before the window
+    assert "Voorstel in concept." not in section
+
+
+def test_filters_narrow_the_report(client_for, history, roles):
+    lezer = client_for("lezer")
+    theme = text_of(lezer.get("/rapportage?thema=4"))
+    assert "Thema 4:" in theme and "Thema 3:" not in theme
+    party = text_of(lezer.get("/rapportage?partij=RCTM"))
+    assert re.findall(r"Acties van thema \d", party) == ["Acties van thema 4"]
+    assert (
+        " 4.5 " in party
+        and " 4.7 " in party
+        and " 4.1 " not in party.split("Acties van thema 4")[1]
+    )
+    db.session.add(
+        MunicipalityProgress(
+            action=action("2.4"),
+            municipality=roles["af_schiedam"].municipality,
+            year=2025,
+            status="afgerond",
+            note="Gesprek gevoerd op 3 maart.",
+        )
+    )
+    db.session.commit()
+    muni = text_of(lezer.get("/rapportage?gemeente=schiedam&peildatum=2025-12-31"))
+    assert "gemeente Schiedam" in muni
+    assert "Gesprek gevoerd op 3 maart." in muni
+    assert " 3.6 " in muni  # owned by the aandachtsfunctionarissen
+    assert "Thema 4:" in muni and " 4.1 " not in muni  # RIEC's action is not Schiedam's
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("peildatum=31-12-2025", "Gebruik een datum als jjjj-mm-dd"),
+        ("peildatum=2025-02-30", "Deze datum bestaat niet."),
+        ("peildatum=2025-01-01&sinds=2025-06-01", "moet vóór de peildatum liggen"),
+        ("partij=XYZ", "Partij &#39;XYZ&#39; is onbekend."),
+        ("gemeente=atlantis", "Gemeente &#39;atlantis&#39; is onbekend."),
+    ],
+)
+def test_bad_report_parameters_get_a_dutch_message(client_for, query, message):
+    response = client_for("lezer").get(f"/rapportage?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert client_for("lezer").get(f"/rapportage.pdf?{query}").status_code == 400
+
+
+def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
+    response = client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31&sinds=2025-03-01")
+    assert response.mimetype == "application/pdf"
+    assert (
+        'filename="voortgang-actieplan-2025-05-31.pdf"' in response.headers["Content-Disposition"]
+    )
+    reader = PdfReader(io.BytesIO(response.data))
+    first = reader.pages[0].extract_text()
+    assert "Voortgangsrapportage" in first and "31 mei 2025" in first and "1 maart 2025" in first
+    assert "Test Lezer" in first  # made by
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"Pagina 2 van {len(reader.pages)}" in text
+    assert "Samenvatting per thema" in text and "Voorstel vastgesteld." in text
+    assert "Thema 5: Preventie en zorg voor het slachtoffer" in text
+
+
+def test_excel_export_is_a_proper_workbook_with_neutralised_formulas(client_for, history):
+    response = client_for("lezer").get("/export.xlsx?peildatum=2025-05-31")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book["Acties"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Thema", "Code", "Actie", "Planning"] and "Nieuwe status" in header
+    assert sheet.max_row == 48
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.column_dimensions["C"].width == 60
+    assert sheet["C2"].alignment.wrap_text
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=2)}
+    assert rows["1.2"][header.index("Tekst laatste update")].value.startswith("'=HYPERLINK")
+    assert rows["4.1"][header.index("Status")].value == "Afgerond"
+    assert rows["2.10"][header.index("Termijn")].value == "2024-03-31"
+
+
+def test_csv_export_is_semicolon_separated_and_neutralised(client_for, history):
+    data = client_for("lezer").get("/export.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    assert rows[0][:3] == ["Thema", "Code", "Actie"] and len(rows) == 48
+    row = next(r for r in rows if r[1] == "1.2")
+    assert row[rows[0].index("Tekst laatste update")].startswith("'=HYPERLINK")
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
+
+
+# Round trip ----------------------------------------------------------------------------------
+
+
+def _filled(export: bytes, changes: dict) -> bytes:
+    book = load_workbook(io.BytesIO(export))
+    sheet = book["Acties"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        code = row[1].value
+        if code in changes:
+            status, signal, text = changes[code]
+            row[header.index("Nieuwe status")].value = status
+            row[header.index("Nieuw signaal")].value = signal
+            row[header.index("Nieuwe voortgangstekst")].value = text
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, data: bytes, name="ingevuld.xlsx"):
+    return post_form(
+        client,
+        "/export/upload",
+        {"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_excel_round_trip_previews_then_applies_exactly_those_changes(client_for, roles):
+    admin = client_for("beheerder")
+    export = admin.get("/export.xlsx").data
+    filled = _filled(
+        export,
+        {
+            "3.1": ("Lopend", "Op koers", "Leerhuis gepland."),
+            "5.2": ("Afgerond", None, "Campagne afgerond."),
+        },
+    )
+    preview = _upload(admin, filled)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "Deze 2 voortgangsupdate(s)" in html and "Leerhuis gepland." in html
+    assert db.session.scalar(select(ProgressUpdate)) is None  # nothing yet
+    token = re.search(r'/export/upload/([\w-]+)"', html).group(1)
+    assert post_form(admin, f"/export/upload/{token}", {}).status_code == 302
+    updates = db.session.scalars(select(ProgressUpdate).order_by(ProgressUpdate.id)).all()
+    assert [
+        (u.action.code, u.status_after, u.signal_after, u.text, u.author_id) for u in updates
+    ] == [
+        ("3.1", "lopend", "op_koers", "Leerhuis gepland.", roles["beheerder"].id),
+        ("5.2", "afgerond", None, "Campagne afgerond.", roles["beheerder"].id),
+    ]
+    assert post_form(admin, f"/export/upload/{token}", {}).status_code == 404  # used once
+
+
+def test_a_bad_upload_changes_nothing_and_names_each_problem(client_for):
+    admin = client_for("beheerder")
+    export = admin.get("/export.xlsx").data
+    filled = _filled(
+        export,
+        {
+            "3.1": ("Lopend", None, "Goed."),
+            "3.2": ("Klaar", None, "Onbekende status."),
+            "3.3": ("Lopend", None, None),
+        },
+    )
+    response = _upload(admin, filled)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert (
+        "status &#39;Klaar&#39; is onbekend" in html
+        and "actie 3.3): vul een voortgangstekst in" in html
+    )
+    assert db.session.scalar(select(ProgressUpdate)) is None
+    not_excel = _upload(admin, b"geen excel", "ingevuld.xlsx")
+    assert "geen Excel-werkboek" in not_excel.get_data(as_text=True)
+    book = Workbook()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "Het werkblad &#39;Acties&#39; ontbreekt" in _upload(admin, buffer.getvalue()).get_data(
+        as_text=True
+    )
+
+
+def test_stale_rows_are_refused_like_the_update_form(client_for, roles):
+    admin = client_for("beheerder")
+    export = admin.get("/export.xlsx").data
+    update("3.1", roles["beheerder"], "lopend", "Tussendoor bijgewerkt.", datetime(2026, 1, 5, 10))
+    filled = _filled(
+        export, {"3.1": ("Afgerond", None, "Uit Excel."), "3.2": ("Lopend", None, "Ook uit Excel.")}
+    )
+    response = _upload(admin, filled)
+    assert response.status_code == 400
+    assert "Actie 3.1: is gewijzigd sinds de export" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.text == "Ook uit Excel."))
+        is None
+    )
+
+
+def test_upload_rows_need_the_right_to_report(client_for):
+    riec = client_for("bijdrager_eigen")
+    filled = _filled(
+        riec.get("/export.xlsx").data,
+        {"4.1": ("Lopend", None, "Mag."), "2.10": ("Lopend", None, "Mag niet.")},
+    )
+    response = _upload(riec, filled)
+    assert "Actie 2.10: u mag over deze actie geen voortgang melden." in response.get_data(
+        as_text=True
+    )
+
+
+# Snapshots -----------------------------------------------------------------------------------
+
+
+def test_snapshot_survives_later_updates_and_compares(client_for, history, roles):
+    lezer = client_for("lezer")
+    response = post_form(lezer, "/rapportages", {"peildatum": "2025-04-30"})
+    assert response.status_code == 302
+    first = db.session.scalar(select(ReportSnapshot))
+    frozen_data, frozen_pdf = first.data, first.pdf
+    assert first.title == "Voortgangsrapportage peildatum 30 april 2025"
+
+    update(
+        "1.2",
+        roles["beheerder"],
+        "afgerond",
+        "Kennisbank compleet.",
+        datetime(2025, 4, 15, 10),
+        "op_koers",
+    )
+    db.session.refresh(first)
+    assert first.data == frozen_data and first.pdf == frozen_pdf
+    page = text_of(lezer.get(f"/rapportages/{first.id}"))
+    assert "Kennisbank compleet." not in page and "Vastgelegd op" in page
+    assert lezer.get(f"/rapportages/{first.id}.pdf").data == frozen_pdf
+
+    post_form(lezer, "/rapportages", {"peildatum": "2025-06-30"})
+    second = db.session.scalars(select(ReportSnapshot).order_by(ReportSnapshot.id.desc())).first()
+    compared = text_of(lezer.get(f"/rapportages/vergelijk?a={second.id}&b={first.id}"))
+    assert "4.1 Lopend → Afgerond" in compared
+    assert "1.2 Lopend → Afgerond Aandacht → Op koers" in compared
+    assert " 3.1 " not in compared
+    assert "Vastgelegde rapportages" in text_of(lezer.get("/rapportages"))
+
+
+def test_only_a_beheerder_deletes_a_snapshot_and_it_is_audited(client_for):
+    lezer = client_for("lezer")
+    post_form(lezer, "/rapportages", {"peildatum": "2025-04-30"})
+    snapshot = db.session.scalar(select(ReportSnapshot))
+    assert post_form(lezer, f"/rapportages/{snapshot.id}/verwijderen", {}).status_code == 403
+    assert (
+        post_form(
+            client_for("beheerder"), f"/rapportages/{snapshot.id}/verwijderen", {}
+        ).status_code
+        == 302
+    )
+    assert db.session.scalar(select(ReportSnapshot)) is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "report.delete"))
+    assert event.details["reference_date"] == "2025-04-30"
+
+
+def test_meeting_figures_appear_in_the_report(client_for, seeded_app):
+    from tracker.meetings.models import Meeting, MeetingSeries
+
+    table = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    db.session.add(
+        Meeting(
+            series=table,
+            starts_at=datetime(2025, 2, 1, 10),
+            ends_at=datetime(2025, 2, 1, 12),
+            state="gehouden",
+        )
+    )
+    db.session.commit()
+    with time_machine.travel(datetime(2025, 6, 1, 10, tzinfo=UTC), tick=False):
+        page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-06-01"))
+    row = page.split("Overleggen in 2025")[1].split("Platform Mensenhandel")[0]
+    assert "Regionale Tafel Mensenhandel 2.1 1 0 3" in row

@@ -1,0 +1,186 @@
+"""Excel and CSV exports of the report's actions, and reading a filled-in Excel back.
+
+Every text cell is neutralised against formula injection: a value that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
+shows it as text instead of running it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [
+    ("Thema", 8),
+    ("Code", 8),
+    ("Actie", 60),
+    ("Planning", 18),
+    ("Termijn", 12),
+    ("Eigenaren", 30),
+    ("Status", 13),
+    ("Signaal", 13),
+    ("Laatste update", 14),
+    ("Tekst laatste update", 50),
+    ("Versie", 8),
+    ("Nieuwe status", 15),
+    ("Nieuw signaal", 15),
+    ("Nieuwe voortgangstekst", 50),
+]
+FILL_IN = {"Nieuwe status", "Nieuw signaal", "Nieuwe voortgangstekst"}
+SHEET = "Acties"
+
+
+def neutralise(value):
+    """Text that a spreadsheet would read as a formula is made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _rows(report: dict) -> list[list]:
+    rows = []
+    for theme in report["themes"]:
+        for row in theme["rows"]:
+            rows.append(
+                [
+                    theme["number"],
+                    row["code"],
+                    row["text"],
+                    row["planning"],
+                    row["due"] or "",
+                    row["owners"],
+                    row["status_label"],
+                    row["signal_label"],
+                    (row["latest_update_at"] or "")[:10],
+                    row["latest_update_text"],
+                    row["version"],
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return rows
+
+
+def to_csv(report: dict) -> bytes:
+    """Semicolon-separated with a BOM: what Dutch Excel opens correctly by double-click."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([name for name, _ in COLUMNS if name not in FILL_IN])
+    for row in _rows(report):
+        writer.writerow([neutralise(v) for v in row[: len(COLUMNS) - len(FILL_IN)]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: dict) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append([name for name, _ in COLUMNS])
+    for row in _rows(report):
+        sheet.append([neutralise(v) for v in row])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
+    for index, (name, width) in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        sheet.cell(row=1, column=index).font = bold
+        if name in FILL_IN:
+            sheet.cell(row=1, column=index).fill = fill
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    last = sheet.max_row
+    status_col = get_column_letter(COLUMNS.index(("Nieuwe status", 15)) + 1)
+    signal_col = get_column_letter(COLUMNS.index(("Nieuw signaal", 15)) + 1)
+    statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"')
+    signals = DataValidation(type="list", formula1='"' + ",".join(SIGNAL_LABELS.values()) + '"')
+    statuses.add(f"{status_col}2:{status_col}{last}")
+    signals.add(f"{signal_col}2:{signal_col}{last}")
+    sheet.add_data_validation(statuses)
+    sheet.add_data_validation(signals)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class UploadRow:
+    code: str
+    version: int
+    status: str
+    signal: str | None
+    text: str
+
+
+@dataclass
+class UploadResult:
+    rows: list[UploadRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _clean(value) -> str:
+    text = "" if value is None else str(value).strip()
+    return text[1:] if text.startswith("'") else text
+
+
+def read_upload(data: bytes) -> UploadResult:
+    """The filled-in rows of an exported workbook; every problem is named by row and column.
+    Rows where all three fill-in columns are empty are ignored."""
+    result = UploadResult()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        result.problems.append(f"Het bestand is geen Excel-werkboek (.xlsx): {type(exc).__name__}.")
+        return result
+    if SHEET not in workbook.sheetnames:
+        result.problems.append(
+            f"Het werkblad '{SHEET}' ontbreekt; gebruik een export van de tracker."
+        )
+        return result
+    rows = workbook[SHEET].iter_rows(values_only=True)
+    header = [(_clean(v)) for v in next(rows, [])]
+    missing = [name for name, _ in COLUMNS if name not in header]
+    if missing:
+        result.problems.append("Kolommen ontbreken: " + ", ".join(missing) + ".")
+        return result
+    col = {name: header.index(name) for name, _ in COLUMNS}
+    status_by_label = {label.lower(): status.value for status, label in STATUS_LABELS.items()}
+    signal_by_label = {label.lower(): signal.value for signal, label in SIGNAL_LABELS.items()}
+    for number, values in enumerate(rows, start=2):
+        values = list(values) + [None] * (len(header) - len(values))
+        new_status = _clean(values[col["Nieuwe status"]])
+        new_signal = _clean(values[col["Nieuw signaal"]])
+        text = _clean(values[col["Nieuwe voortgangstekst"]])
+        if not (new_status or new_signal or text):
+            continue
+        code = _clean(values[col["Code"]])
+        where = f"Rij {number} (actie {code or '?'})"
+        version = _clean(values[col["Versie"]])
+        current_status = status_by_label.get(_clean(values[col["Status"]]).lower())
+        current_signal = signal_by_label.get(_clean(values[col["Signaal"]]).lower())
+        status = status_by_label.get(new_status.lower()) if new_status else current_status
+        signal = signal_by_label.get(new_signal.lower()) if new_signal else current_signal
+        if new_status and status is None:
+            result.problems.append(f"{where}: status '{new_status}' is onbekend.")
+        if new_signal and signal is None:
+            result.problems.append(f"{where}: signaal '{new_signal}' is onbekend.")
+        if not text:
+            result.problems.append(f"{where}: vul een voortgangstekst in.")
+        if not version.isdigit():
+            result.problems.append(f"{where}: de kolom Versie is leeg of gewijzigd.")
+        if status and text and version.isdigit() and (not new_signal or signal):
+            result.rows.append(UploadRow(code, int(version), status, signal, text))
+    return result

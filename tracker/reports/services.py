@@ -1,0 +1,301 @@
+"""Building the progress report for the RVO as plain data.
+
+``build_report`` returns dicts and lists only (no ORM objects), so the same structure renders
+the page, the PDF and the exports, and freezes as JSON into a snapshot that never changes.
+Everything is computed "as of" the reference date (peildatum): the state of each action is the
+last progress update made on or before that day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.plan.models import (
+    SIGNAL_LABELS,
+    STATUS_LABELS,
+    Action,
+    ActionOwner,
+    Municipality,
+    Party,
+    Plan,
+    Signal,
+    Status,
+    Theme,
+)
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+
+SHORT_TEXT = 160
+AF_PARTY = "AF"
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    reference_date: date
+    since: date | None = None
+    theme: int | None = None
+    party: str | None = None
+    municipality: str | None = None
+
+    def as_query(self) -> dict:
+        query = {"peildatum": self.reference_date.isoformat()}
+        if self.since:
+            query["sinds"] = self.since.isoformat()
+        if self.theme:
+            query["thema"] = self.theme
+        if self.party:
+            query["partij"] = self.party
+        if self.municipality:
+            query["gemeente"] = self.municipality
+        return query
+
+
+def end_of_day_utc(day: date, timezone: str) -> datetime:
+    """The last moment of ``day`` in local time, as naive UTC (what the database stores)."""
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(timezone))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _actions(plan: Plan, params: ReportParams, municipality: Municipality | None) -> list[Action]:
+    stmt = (
+        select(Action)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id)
+        .options(
+            joinedload(Action.theme), selectinload(Action.owners).joinedload(ActionOwner.party)
+        )
+        .order_by(Theme.number, Action.number)
+    )
+    if params.theme:
+        stmt = stmt.where(Theme.number == params.theme)
+    owner_codes = []
+    if params.party:
+        owner_codes.append(params.party)
+    if municipality is not None:
+        # A municipality answers for what its own party and its aandachtsfunctionaris own.
+        owner_codes += [f"gemeente-{municipality.code}", AF_PARTY]
+    if owner_codes:
+        owned = (
+            select(ActionOwner.action_id).join(ActionOwner.party).where(Party.code.in_(owner_codes))
+        )
+        stmt = stmt.where(Action.id.in_(owned))
+    return list(db.session.scalars(stmt).unique())
+
+
+def _updates_until(action_ids: list[int], until: datetime) -> dict[int, list[ProgressUpdate]]:
+    rows = db.session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.action_id.in_(action_ids), ProgressUpdate.created_at < until)
+        .options(joinedload(ProgressUpdate.author))
+        .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
+    )
+    result: dict[int, list[ProgressUpdate]] = {}
+    for row in rows:
+        result.setdefault(row.action_id, []).append(row)
+    return result
+
+
+def _owners(action: Action) -> str:
+    names = []
+    for owner in action.owners:
+        role = f" ({owner.role})" if owner.role else ""
+        names.append(f"{owner.display_name}{role}")
+    return ", ".join(names)
+
+
+def build_report(
+    plan: Plan,
+    params: ReportParams,
+    *,
+    timezone: str,
+    stale_days: int,
+    made_by: str,
+    made_at: datetime,
+    meeting_figures: list[dict] | None = None,
+) -> dict:
+    """The whole report as data; see the module docstring."""
+    municipality = None
+    if params.municipality:
+        municipality = db.session.scalar(
+            select(Municipality).where(Municipality.code == params.municipality)
+        )
+    until = end_of_day_utc(params.reference_date, timezone)
+    since = end_of_day_utc(params.since, timezone) if params.since else None
+    actions = _actions(plan, params, municipality)
+    updates = _updates_until([a.id for a in actions], until)
+
+    themes: dict[int, dict] = {}
+    overdue, stale, changes = [], [], []
+    for action in actions:
+        history = updates.get(action.id, [])
+        latest = history[-1] if history else None
+        status = latest.status_after if latest else Status.NOT_STARTED.value
+        signal = latest.signal_after if latest else None
+        row = {
+            "code": action.code,
+            "text": action.text,
+            "short_text": _short(action.text),
+            "owners": _owners(action),
+            "planning": action.planning,
+            "due": action.due_on.isoformat() if action.due_on else None,
+            "status": status,
+            "status_label": STATUS_LABELS[Status(status)],
+            "signal": signal,
+            "signal_label": SIGNAL_LABELS[Signal(signal)] if signal else "",
+            "latest_update_at": latest.created_at.isoformat() if latest else None,
+            "latest_update_text": latest.text if latest else "",
+            "version": action.version,
+        }
+        theme = themes.setdefault(
+            action.theme.number,
+            {
+                "number": action.theme.number,
+                "title": action.theme.title,
+                "rows": [],
+                "by_status": Counter(),
+                "by_signal": Counter(),
+            },
+        )
+        theme["rows"].append(row)
+        theme["by_status"][status] += 1
+        theme["by_signal"][signal or "geen"] += 1
+        closed = Status(status).is_closed
+        if action.due_on and action.due_on < params.reference_date and not closed:
+            overdue.append(row)
+        last = latest.created_at if latest else None
+        if not closed and (last is None or last < until - timedelta(days=stale_days)):
+            stale.append(row)
+        if since is not None:
+            for update in history:
+                if update.created_at >= since:
+                    changes.append(
+                        {
+                            "code": action.code,
+                            "at": update.created_at.isoformat(),
+                            "author": update.author.name if update.author else "",
+                            "status_before": STATUS_LABELS[Status(update.status_before)],
+                            "status_after": STATUS_LABELS[Status(update.status_after)],
+                            "status_changed": update.status_before != update.status_after,
+                            "signal_before": SIGNAL_LABELS[Signal(update.signal_before)]
+                            if update.signal_before
+                            else "",
+                            "signal_after": SIGNAL_LABELS[Signal(update.signal_after)]
+                            if update.signal_after
+                            else "",
+                            "text": update.text,
+                        }
+                    )
+    theme_list = []
+    for theme in themes.values():
+        theme["by_status"] = {s.value: theme["by_status"][s.value] for s in Status}
+        theme["by_signal"] = {
+            **{s.value: theme["by_signal"][s.value] for s in Signal},
+            "geen": theme["by_signal"]["geen"],
+        }
+        theme["total"] = len(theme["rows"])
+        theme_list.append(theme)
+    totals = {
+        "by_status": {s.value: sum(t["by_status"][s.value] for t in theme_list) for s in Status},
+        "by_signal": {
+            k: sum(t["by_signal"][k] for t in theme_list)
+            for k in [*(s.value for s in Signal), "geen"]
+        },
+        "total": sum(t["total"] for t in theme_list),
+    }
+    return {
+        "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
+        "params": params.as_query(),
+        "reference_date": params.reference_date.isoformat(),
+        "since": params.since.isoformat() if params.since else None,
+        "filters": _describe_filters(params, municipality),
+        "made_by": made_by,
+        "made_at": made_at.isoformat(),
+        "stale_days": stale_days,
+        "themes": theme_list,
+        "totals": totals,
+        "overdue": overdue,
+        "stale": stale,
+        "changes": sorted(changes, key=lambda c: c["at"]),
+        "meetings": meeting_figures or [],
+        "municipal_rows": _municipal_rows(plan, municipality, params.reference_date.year)
+        if municipality
+        else [],
+    }
+
+
+def _describe_filters(params: ReportParams, municipality) -> str:
+    parts = []
+    if params.theme:
+        parts.append(f"thema {params.theme}")
+    if params.party:
+        party = db.session.scalar(select(Party).where(Party.code == params.party))
+        parts.append(f"partij {party.short_name if party else params.party}")
+    if municipality:
+        parts.append(f"gemeente {municipality.name}")
+    return ", ".join(parts)
+
+
+def _municipal_rows(plan: Plan, municipality: Municipality, year: int) -> list[dict]:
+    actions = db.session.scalars(
+        select(Action)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id, Action.is_per_municipality.is_(True))
+        .options(joinedload(Action.theme))
+        .order_by(Theme.number, Action.number)
+    ).all()
+    cells = {
+        c.action_id: c
+        for c in db.session.scalars(
+            select(MunicipalityProgress).where(
+                MunicipalityProgress.municipality_id == municipality.id,
+                MunicipalityProgress.year == year,
+                or_(MunicipalityProgress.action_id.in_([a.id for a in actions])),
+            )
+        )
+    }
+    return [
+        {
+            "code": a.code,
+            "short_text": _short(a.text),
+            "year": year,
+            "status_label": STATUS_LABELS[
+                Status(cells[a.id].status if a.id in cells else "niet_gestart")
+            ],
+            "note": cells[a.id].note if a.id in cells else "",
+        }
+        for a in actions
+    ]
+
+
+def compare(old: dict, new: dict) -> list[dict]:
+    """Per action code, what changed in status and signal between two reports."""
+
+    def rows(report):
+        return {row["code"]: row for theme in report["themes"] for row in theme["rows"]}
+
+    before, after = rows(old), rows(new)
+    result = []
+    for code in sorted(set(before) | set(after), key=lambda c: tuple(int(x) for x in c.split("."))):
+        a, b = before.get(code), after.get(code)
+        if a is None or b is None:
+            result.append(
+                {
+                    "code": code,
+                    "change": "alleen in " + ("nieuwe" if a is None else "oude"),
+                    "before": a,
+                    "after": b,
+                }
+            )
+        elif (a["status"], a["signal"]) != (b["status"], b["signal"]):
+            result.append({"code": code, "change": "gewijzigd", "before": a, "after": b})
+    return result

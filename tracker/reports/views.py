@@ -1,0 +1,399 @@
+"""The RVO progress report: page, PDF, Excel/CSV, the Excel round trip and snapshots."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
+
+from tracker.accounts.auth import admin_required, can_report_on
+from tracker.audit.services import record
+from tracker.dates import dutch_date, today_local, utcnow
+from tracker.extensions import db
+from tracker.meetings.services import standings
+from tracker.plan import queries
+from tracker.plan.models import Municipality, Party, PartyKind
+from tracker.progress.services import StaleEdit, apply_batch
+from tracker.reports import exports
+from tracker.reports.chart import status_chart
+from tracker.reports.models import ReportSnapshot
+from tracker.reports.pdf import report_pdf
+from tracker.reports.services import ReportParams, build_report, compare
+
+bp = Blueprint("reports", __name__)
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Ingevuld Excel-bestand (.xlsx)",
+        validators=[
+            FileRequired(message="Kies het ingevulde Excel-bestand."),
+            FileAllowed(["xlsx"], message="Alleen .xlsx-bestanden uit de export van de tracker."),
+        ],
+    )
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _parse_date(value: str, name: str, errors: dict) -> date | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        errors[name] = "Gebruik een datum als jjjj-mm-dd, bijvoorbeeld 2025-03-12."
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Deze datum bestaat niet."
+        return None
+
+
+def parse_params(args) -> tuple[ReportParams, dict]:
+    """Report parameters from the query string, with Dutch messages per invalid field."""
+    errors: dict[str, str] = {}
+    today = today_local(_tz())
+    reference = _parse_date(args.get("peildatum", "").strip(), "peildatum", errors) or today
+    since = _parse_date(args.get("sinds", "").strip(), "sinds", errors)
+    if since and since >= reference:
+        errors["sinds"] = "De datum 'sinds' moet vóór de peildatum liggen."
+    theme = args.get("thema", "").strip()
+    if theme and not (theme.isdigit() and 1 <= int(theme) <= 99):
+        errors["thema"] = "Kies een themanummer."
+    party = args.get("partij", "").strip()
+    if party and db.session.scalar(select(Party.id).where(Party.code == party)) is None:
+        errors["partij"] = f"Partij '{party[:40]}' is onbekend."
+    municipality = args.get("gemeente", "").strip()
+    if municipality and (
+        db.session.scalar(select(Municipality.id).where(Municipality.code == municipality)) is None
+    ):
+        errors["gemeente"] = f"Gemeente '{municipality[:40]}' is onbekend."
+    params = ReportParams(
+        reference_date=reference,
+        since=since if "sinds" not in errors else None,
+        theme=int(theme) if theme and "thema" not in errors else None,
+        party=party if party and "partij" not in errors else None,
+        municipality=municipality if municipality and "gemeente" not in errors else None,
+    )
+    return params, errors
+
+
+def _meeting_figures(year: int) -> list[dict]:
+    return [
+        {
+            "name": item.series.name,
+            "action": item.series.action.code if item.series.action else "",
+            "held": item.standing.held,
+            "planned": item.standing.planned,
+            "required": item.standing.required,
+            "flag": item.standing.flag_label or "",
+        }
+        for item in standings(year, today_local(_tz()), utcnow())
+    ]
+
+
+def current_report(params: ReportParams) -> dict:
+    plan = queries.current_plan()
+    if plan is None:
+        abort(404)
+    return build_report(
+        plan,
+        params,
+        timezone=_tz(),
+        stale_days=current_app.config["UPDATE_DUE_DAYS"],
+        made_by=current_user.name,
+        made_at=utcnow(),
+        meeting_figures=_meeting_figures(params.reference_date.year),
+    )
+
+
+def _filter_choices():
+    parties = db.session.scalars(
+        select(Party).where(Party.kind != PartyKind.MUNICIPALITY.value).order_by(Party.short_name)
+    ).all()
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    return parties, municipalities
+
+
+@bp.get("/rapportage")
+def report():
+    """The progress report for a reference date, optionally since the previous report."""
+    params, errors = parse_params(request.args)
+    data = current_report(params)
+    parties, municipalities = _filter_choices()
+    return render_template(
+        "reports/report.html",
+        report=data,
+        chart=status_chart(data["themes"]),
+        errors=errors,
+        args=request.args,
+        params=params,
+        parties=parties,
+        municipalities=municipalities,
+        plan=queries.current_plan(),
+        snapshot=None,
+    ), (400 if errors else 200)
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _filename(params: ReportParams, extension: str) -> str:
+    return f"voortgang-actieplan-{params.reference_date.isoformat()}.{extension}"
+
+
+def _valid_params() -> ReportParams:
+    params, errors = parse_params(request.args)
+    if errors:
+        abort(400)
+    return params
+
+
+@bp.get("/rapportage.pdf")
+def report_pdf_download():
+    params = _valid_params()
+    pdf = report_pdf(current_report(params))
+    return _download(pdf, "application/pdf", _filename(params, "pdf"))
+
+
+@bp.get("/export.xlsx")
+def export_xlsx():
+    params = _valid_params()
+    data = exports.to_xlsx(current_report(params))
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(data, mimetype, _filename(params, "xlsx"))
+
+
+@bp.get("/export.csv")
+def export_csv():
+    params = _valid_params()
+    return _download(
+        exports.to_csv(current_report(params)), "text/csv; charset=utf-8", _filename(params, "csv")
+    )
+
+
+# Round trip ----------------------------------------------------------------------------------
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _plan_changes(rows):
+    """Validate every uploaded row against the database; returns (changes, problems)."""
+    plan = queries.current_plan()
+    changes, problems = [], []
+    for row in rows:
+        action = queries.get_action(plan, row.code)
+        if action is None:
+            problems.append(f"Actie {row.code}: bestaat niet in het huidige plan.")
+        elif not can_report_on(current_user, action):
+            problems.append(f"Actie {row.code}: u mag over deze actie geen voortgang melden.")
+        elif action.version != row.version:
+            problems.append(
+                f"Actie {row.code}: is gewijzigd sinds de export (iemand heeft haar "
+                "bijgewerkt). Exporteer opnieuw en neem uw tekst over."
+            )
+        else:
+            changes.append(
+                {
+                    "code": row.code,
+                    "version": row.version,
+                    "status": row.status,
+                    "signal": row.signal,
+                    "text": row.text,
+                    "status_before": action.status,
+                    "signal_before": action.signal,
+                }
+            )
+    return changes, problems
+
+
+@bp.route("/export/upload", methods=["GET", "POST"])
+def upload():
+    """Upload the filled-in export: everything is checked first and a preview shown."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("reports/upload.html", form=form, problems=[]), status
+    parsed = exports.read_upload(form.file.data.read(5_000_001))
+    changes, problems = _plan_changes(parsed.rows)
+    problems = parsed.problems + problems
+    if not problems and not changes:
+        problems = [
+            "Er is niets ingevuld in de kolommen 'Nieuwe status', 'Nieuw signaal' en "
+            "'Nieuwe voortgangstekst'."
+        ]
+    if problems:
+        return render_template("reports/upload.html", form=form, problems=problems), 400
+    token = secrets.token_urlsafe(16)
+    payload = {"user_id": current_user.id, "changes": changes}
+    (_upload_dir() / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
+    return render_template(
+        "reports/upload_preview.html", changes=changes, token=token, form=FlaskForm()
+    )
+
+
+@bp.post("/export/upload/<token>")
+def apply_upload(token: str):
+    """Apply a previewed upload, all or nothing."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{10,40}", token) or not FlaskForm().validate_on_submit():
+        abort(400)
+    path = _upload_dir() / f"{token}.json"
+    if not path.exists():
+        abort(404)
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    if payload["user_id"] != current_user.id:
+        abort(404)
+    path.unlink()
+    rows = [
+        exports.UploadRow(c["code"], c["version"], c["status"], c["signal"], c["text"])
+        for c in payload["changes"]
+    ]
+    changes, problems = _plan_changes(rows)
+    if problems:
+        return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
+    plan = queries.current_plan()
+    try:
+        apply_batch(
+            [(queries.get_action(plan, c["code"]), c) for c in changes],
+            current_user._get_current_object(),
+            utcnow(),
+        )
+    except StaleEdit:
+        problems = [
+            "Een van de acties is net door iemand anders bijgewerkt; er is niets opgeslagen. "
+            "Exporteer opnieuw."
+        ]
+        return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
+    flash(f"{len(changes)} voortgangsupdate(s) uit het Excel-bestand opgeslagen.", "info")
+    return redirect(url_for("reports.report"))
+
+
+# Snapshots -----------------------------------------------------------------------------------
+
+
+@bp.post("/rapportages")
+def freeze():
+    """ "Rapportage vastleggen": store the report and its PDF exactly as handed over."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    params = _valid_params_from(request.form)
+    data = current_report(params)
+    snapshot = ReportSnapshot(
+        created_by_id=current_user.id,
+        created_at=utcnow(),
+        title=f"Voortgangsrapportage peildatum {dutch_date(params.reference_date)}",
+        reference_date=params.reference_date,
+        params=params.as_query(),
+        data=data,
+        pdf=report_pdf(data),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    record("report.freeze", current_user, snapshot.title, "Rapportage vastgelegd")
+    db.session.commit()
+    flash("De rapportage is vastgelegd.", "info")
+    return redirect(url_for("reports.snapshot", snapshot_id=snapshot.id))
+
+
+def _valid_params_from(values) -> ReportParams:
+    params, errors = parse_params(values)
+    if errors:
+        abort(400)
+    return params
+
+
+@bp.get("/rapportages")
+def snapshots():
+    rows = db.session.scalars(
+        select(ReportSnapshot).order_by(ReportSnapshot.created_at.desc())
+    ).all()
+    return render_template("reports/snapshots.html", snapshots=rows, form=FlaskForm())
+
+
+def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
+    return db.session.get(ReportSnapshot, snapshot_id) or abort(404)
+
+
+@bp.get("/rapportages/<int:snapshot_id>")
+def snapshot(snapshot_id: int):
+    item = _snapshot_or_404(snapshot_id)
+    return render_template(
+        "reports/report.html",
+        report=item.data,
+        chart=status_chart(item.data["themes"]),
+        errors={},
+        args={},
+        params=None,
+        parties=[],
+        municipalities=[],
+        plan=queries.current_plan(),
+        snapshot=item,
+    )
+
+
+@bp.get("/rapportages/<int:snapshot_id>.pdf")
+def snapshot_pdf(snapshot_id: int):
+    item = _snapshot_or_404(snapshot_id)
+    return _download(item.pdf, "application/pdf", f"rapportage-{item.reference_date}-{item.id}.pdf")
+
+
+@bp.get("/rapportages/vergelijk")
+def compare_snapshots():
+    """What changed in status and signal between two snapshots."""
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    if not (a.isdigit() and b.isdigit()):
+        abort(400)
+    old, new = _snapshot_or_404(int(a)), _snapshot_or_404(int(b))
+    if old.reference_date > new.reference_date:
+        old, new = new, old
+    return render_template(
+        "reports/compare.html", old=old, new=new, differences=compare(old.data, new.data)
+    )
+
+
+@bp.post("/rapportages/<int:snapshot_id>/verwijderen")
+@admin_required
+def delete_snapshot(snapshot_id: int):
+    item = _snapshot_or_404(snapshot_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    record(
+        "report.delete",
+        current_user,
+        item.title,
+        "Vastgelegde rapportage verwijderd",
+        snapshot_id=item.id,
+        reference_date=item.reference_date.isoformat(),
+    )
+    db.session.delete(item)
+    db.session.commit()
+    flash("De vastgelegde rapportage is verwijderd.", "info")
+    return redirect(url_for("reports.snapshots"))

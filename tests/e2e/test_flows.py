@@ -1,0 +1,101 @@
+"""The key flows as a person does them, in a real browser."""
+
+import re
+from pathlib import Path
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.notifications.models import Notification
+from tracker.progress.models import ProgressUpdate
+
+from .conftest import login, screenshot
+
+
+def test_first_run_setup_in_the_browser(page):
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/setup$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eerste beheerder aanmaken")
+    page.get_by_label("Naam").fill("Sam Secretaris")
+    page.get_by_label("E-mailadres").fill("secretaris@var.test")
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill("een lang wachtwoord voor de VAR")
+    page.get_by_label("Nieuw wachtwoord (nogmaals)").fill("een lang wachtwoord voor de VAR")
+    page.get_by_role("button", name="Account aanmaken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie instellen")
+    secret = page.locator("code.secret").inner_text()
+    page.get_by_label("Code uit de app (6 cijfers)").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Instellen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw herstelcodes")
+    assert page.locator(".codes code").count() == 10
+    page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Regionaal Actieplan Mensenhandel")
+    page.goto("/setup")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Niet gevonden")
+
+
+def test_aandachtsfunctionaris_finds_their_actions_and_records_an_update(page, e2e_users):
+    login(page, e2e_users["af"])
+    page.get_by_role("link", name="Mijn acties").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn acties")
+    expect(page.get_by_text("Gemeente Schiedam, ")).to_be_visible()
+    screenshot(page, "mijn-acties")
+    page.get_by_role("link", name="3.6", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actie 3.6")
+    page.get_by_label("Status").select_option(label="Lopend")
+    page.get_by_label("Signaal").select_option(label="Op koers")
+    page.get_by_label("Wat is er gedaan en wat volgt?").fill(
+        "Campagne 'Kijk op Mensenhandel' gestart in het stadskantoor."
+    )
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.6 opgeslagen.")
+    expect(page.locator(".timeline").first).to_contain_text("Alex Aandacht")
+    expect(page.locator(".timeline").first).to_contain_text("Niet gestart → Lopend")
+    screenshot(page, "actie")
+    assert db.session.scalar(select(ProgressUpdate)).text.startswith("Campagne")
+
+
+def test_secretary_plans_a_meeting_and_sees_its_reminders_in_the_outbox(page, e2e_users):
+    login(page, e2e_users["beheerder"])
+    page.get_by_role("link", name="Vergaderingen", exact=True).click()
+    page.get_by_role("link", name="Vergadering plannen").click()
+    page.get_by_label("Overleg").select_option(label="Regionale Tafel Mensenhandel")
+    page.get_by_label("Datum").fill("2027-03-10")
+    page.get_by_label("Begintijd").fill("14:00")
+    page.get_by_label("Eindtijd").fill("16:00")
+    page.get_by_label("Locatie").fill("Stadhuis Rotterdam, Coolsingel 40")
+    page.get_by_label("Agenda").fill("1. Opening\n2. Voortgang actieplan\n3. Rondvraag")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".flash")).to_contain_text("Vergadering gepland")
+    expect(page.locator("dl.facts")).to_contain_text("10 maart 2027, 14:00–16:00")
+    screenshot(page, "vergadering")
+    page.get_by_role("link", name="Berichten", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Berichten (outbox)")
+    expect(page.locator("table")).to_contain_text("Herinnering vergadering (14 d)")
+    expect(page.locator("table")).to_contain_text("Sam Secretaris")
+    expect(page.locator("table")).to_contain_text("24 februari 2027 om 09:00")
+    screenshot(page, "berichten")
+    assert db.session.scalar(select(Notification)) is not None
+
+
+def test_portfolio_holder_opens_the_report_and_downloads_the_pdf(page, e2e_users):
+    login(page, e2e_users["ph"])
+    screenshot(page, "overzicht")
+    page.get_by_role("link", name="Rapportage", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voortgangsrapportage")
+    expect(page.locator("svg[role=img]")).to_be_visible()
+    screenshot(page, "rapportage")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("voortgang-actieplan-")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("path", ["/acties", "/acties/3.14", "/themas/3"])
+def test_reading_pages_render(page, e2e_users, path):
+    login(page, e2e_users["ph"])
+    page.goto(path)
+    expect(page.locator("main h1")).to_be_visible()

@@ -1,0 +1,87 @@
+"""SQL queries per page stay the same as actions, updates and meetings grow (no N+1)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.notifications.models import Notification
+from tracker.plan.models import Action, ActionOwner, Party, Theme
+from tracker.progress.models import ProgressUpdate
+
+PAGES = [
+    "/",
+    "/acties",
+    "/acties?partij=VAR&jaar=2025",
+    "/acties/1.1",
+    "/themas/1",
+    "/mijn-acties",
+    "/vergaderingen",
+    "/rapportage?sinds=2025-01-01",
+    "/api/v1/actions",
+    "/beheer/berichten",
+    "/beheer/audit",
+]
+
+
+def grow(roles, factor: int) -> None:
+    """Add actions (with owners), updates on every action, meetings and notifications."""
+    theme = db.session.scalar(select(Theme).where(Theme.number == 1))
+    var = db.session.scalar(select(Party).where(Party.code == "VAR"))
+    start = max(a.number for a in theme.actions) + 1
+    for number in range(start, start + 10 * factor):
+        action = Action(theme=theme, number=number, text=f"Extra actie {number}", owners_text="VAR")
+        action.set_planning("2025")
+        action.owners = [ActionOwner(position=1, party=var, is_lead=True)]
+        db.session.add(action)
+    db.session.flush()
+    author = roles["beheerder"]
+    for action in db.session.scalars(select(Action)):
+        for n in range(factor):
+            db.session.add(
+                ProgressUpdate(
+                    action=action,
+                    author_id=author.id,
+                    created_at=datetime(2025, 3, 1) + timedelta(days=n),
+                    status_before="lopend",
+                    status_after="lopend",
+                    text=f"Update {n}",
+                )
+            )
+    series = db.session.scalars(select(MeetingSeries)).all()
+    for n in range(3 * factor):
+        meeting = Meeting(
+            series=series[n % len(series)],
+            starts_at=datetime(2025, 1, 5) + timedelta(days=7 * n),
+            ends_at=datetime(2025, 1, 5, 2) + timedelta(days=7 * n),
+            state="gehouden",
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(
+            Notification(
+                kind="herinnering",
+                recipient_id=author.id,
+                meeting_id=meeting.id,
+                offset_days=2,
+                dedupe_key=f"herinnering:{meeting.id}:{author.id}:2",
+                due_at=meeting.starts_at - timedelta(days=2),
+                state="verstuurd",
+            )
+        )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_queries_per_page_do_not_grow_with_the_data(client_for, roles, count_queries, path):
+    client = client_for("beheerder")
+    grow(roles, 1)
+    client.get(path)  # warm up caches of the first request
+    with count_queries as small:
+        assert client.get(path).status_code == 200
+    grow(roles, 5)
+    with count_queries as large:
+        assert client.get(path).status_code == 200
+    assert large.count == small.count, f"{path}: {small.count} queries, then {large.count}"

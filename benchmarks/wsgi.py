@@ -1,0 +1,8 @@
+"""The app as the benchmark serves it with gunicorn, plus a trivial route to compare with."""
+
+from tracker import create_app
+from tracker.accounts.auth import PUBLIC_ENDPOINTS
+
+app = create_app()
+app.add_url_rule("/_bench/ping", "bench_ping", lambda: "ok")
+PUBLIC_ENDPOINTS.add("bench_ping")

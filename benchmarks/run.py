@@ -188,7 +188,7 @@ def serve(path: Path, port: int) -> subprocess.Popen:
 
 
 def load(port: int, url: str, heavy: bool) -> dict:
-    sequential, seconds = ("3", "0") if heavy else ("30", "3")
+    sequential, seconds = ("2", "0") if heavy else ("30", "3")
     output = subprocess.run(
         [
             sys.executable,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
@@ -97,7 +97,7 @@ def _action_query(plan: Plan):
         .where(Theme.plan_id == plan.id)
         .options(
             joinedload(Action.theme),
-            selectinload(Action.owners).joinedload(ActionOwner.party),
+            subqueryload(Action.owners).joinedload(ActionOwner.party),
         )
         .order_by(Theme.number, Action.number)
     )

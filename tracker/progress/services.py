@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import User
@@ -412,7 +412,7 @@ def my_actions(
         .join(Action.theme)
         .where(Theme.plan_id == plan.id, Action.id.in_(owned))
         .options(
-            joinedload(Action.theme), selectinload(Action.owners).joinedload(ActionOwner.party)
+            joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
         )
         .order_by(Theme.number, Action.number)
     ).unique()
@@ -464,7 +464,7 @@ def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
             .join(Action.theme)
             .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
             .options(
-                joinedload(Action.theme), selectinload(Action.owners).joinedload(ActionOwner.party)
+                joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
             )
             .order_by(Theme.number, Action.number)
         )

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.extensions import db
 from tracker.plan.models import (
@@ -72,7 +72,7 @@ def _actions(plan: Plan, params: ReportParams, municipality: Municipality | None
         .join(Action.theme)
         .where(Theme.plan_id == plan.id)
         .options(
-            joinedload(Action.theme), selectinload(Action.owners).joinedload(ActionOwner.party)
+            joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
         )
         .order_by(Theme.number, Action.number)
     )

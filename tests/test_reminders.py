@@ -1,5 +1,6 @@
 """Reminders are never lost and never sent twice: a real SMTP server, controlled time."""
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -386,6 +387,9 @@ def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_updat
     row_41 = section.split('href="/acties/4.1"')[1].split("</tr>")[0]
     row_42 = section.split('href="/acties/4.2"')[1].split("</tr>")[0]
     assert "Ja, 12 juni 2025" in row_41 and "Nee" in row_42
+    with time_machine.travel(datetime(2025, 6, 12, 11, 0, tzinfo=UTC), tick=False):
+        overview = client_for("lezer").get("/").get_data(as_text=True)
+    assert re.search(r"<strong>1 van de \d+</strong> acties zijn sindsdien bijgewerkt", overview)
 
 
 def test_reminders_send_due_cli_runs_one_tick(mail_app, smtp_server, people, make_meeting):
@@ -418,3 +422,47 @@ def test_scheduler_tick_runs_in_its_own_context(mail_app, smtp_server, people, m
     make_meeting(start=(2025, 6, 20, 14, 0))
     with time_machine.travel(datetime(2025, 6, 6, 7, 0, tzinfo=UTC), tick=False):
         assert scheduler_tick(mail_app) == 2
+
+
+def test_smtp_delivery_has_a_timeout_and_verifies_tls(seeded_app, monkeypatch):
+    """Flask-Mail's own connection has neither; ours passes both to smtplib."""
+    import smtplib
+    import ssl
+
+    from tracker.mail import new_message, smtp_deliver
+
+    seen = {}
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            seen["timeout"] = timeout
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self, context):
+            seen["context"] = context
+
+        def login(self, user, password):
+            seen["login"] = user
+
+        def sendmail(self, sender, recipients, data):
+            seen["sender"] = sender
+            return {}
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    seeded_app.config.update(
+        MAIL_SERVER="smtp.example.test",
+        MAIL_PORT=587,
+        MAIL_USE_TLS=True,
+        MAIL_USERNAME="var",
+        MAIL_PASSWORD="geheim",
+        MAIL_TIMEOUT=12,
+    )
+    smtp_deliver(new_message("Onderwerp", "iemand@example.test", "tekst", "<p>tekst</p>"))
+    assert seen["timeout"] == 12
+    assert seen["context"].verify_mode == ssl.CERT_REQUIRED and seen["context"].check_hostname
+    assert seen["login"] == "var" and seen["sender"] == "noreply@tracker.invalid"

@@ -182,3 +182,40 @@ def last_held(series_code: str, now: datetime) -> Meeting | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
+
+
+def update_request_progress(now: datetime) -> list[dict]:
+    """For coming meetings whose update requests went out: how many of the requested actions
+    were updated since (shown on the overview)."""
+    from tracker.notifications.models import Notification, NotificationKind, NotificationState
+    from tracker.notifications.planning import users_with_open_actions
+
+    rows = db.session.execute(
+        select(Notification.meeting_id, Notification.recipient_id, Notification.sent_at)
+        .join(Meeting, Meeting.id == Notification.meeting_id)
+        .where(
+            Meeting.starts_at > now,
+            Meeting.state == MeetingState.PLANNED.value,
+            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+            Notification.state == NotificationState.SENT.value,
+        )
+    ).all()
+    if not rows:
+        return []
+    result = []
+    for meeting_id in sorted({row.meeting_id for row in rows}):
+        meeting = db.session.get(Meeting, meeting_id)
+        open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
+        asked: dict[int, datetime] = {}
+        for row in rows:
+            if row.meeting_id == meeting_id:
+                for action in open_actions.get(row.recipient_id, []):
+                    asked[action.id] = min(asked.get(action.id, row.sent_at), row.sent_at)
+        actions = {a.id: a for acts in open_actions.values() for a in acts}
+        updated = sum(
+            1
+            for action_id, sent_at in asked.items()
+            if actions[action_id].last_update_at and actions[action_id].last_update_at > sent_at
+        )
+        result.append({"meeting": meeting, "asked": len(asked), "updated": updated})
+    return result

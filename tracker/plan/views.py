@@ -55,6 +55,7 @@ def overview():
         orphans=orphans,
         failed_notifications=failed,
         next_meetings=meetings.upcoming(now),
+        update_requests=meetings.update_request_progress(now),
         meeting_flags=[s for s in meetings.standings(today.year, today, now) if s.standing.flag],
     )
 

@@ -466,3 +466,31 @@ def test_smtp_delivery_has_a_timeout_and_verifies_tls(seeded_app, monkeypatch):
     assert seen["timeout"] == 12
     assert seen["context"].verify_mode == ssl.CERT_REQUIRED and seen["context"].check_hostname
     assert seen["login"] == "var" and seen["sender"] == "noreply@tracker.invalid"
+
+
+def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkeypatch):
+    import werkzeug.serving
+
+    import tracker.scheduler
+
+    calls = {}
+
+    class FakeScheduler:
+        def shutdown(self, wait):
+            calls["shutdown"] = True
+
+    monkeypatch.setattr(
+        tracker.scheduler,
+        "start_background",
+        lambda app: calls.setdefault("scheduler", app) and FakeScheduler(),
+    )
+    monkeypatch.setattr(
+        werkzeug.serving,
+        "run_simple",
+        lambda host, port, app, **kw: calls.update(served=(host, port, app)),
+    )
+    result = seeded_app.test_cli_runner().invoke(args=["serve", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    assert calls["scheduler"] is seeded_app
+    assert calls["served"] == ("127.0.0.1", 5099, seeded_app)
+    assert calls["shutdown"]

@@ -64,11 +64,15 @@ def scheduler_command():
 @with_appcontext
 def serve_command(host: str, port: int):
     """Development server with the scheduler running inside it."""
+    from werkzeug.serving import run_simple
+
     from tracker.scheduler import start_background
 
     app = current_app._get_current_object()
     scheduler = start_background(app)
+    click.echo(f"Tracker op http://{host}:{port} (scheduler draait mee); stop met Ctrl-C.")
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        # run_simple, not app.run: Flask ignores app.run() inside a `flask` command.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         scheduler.shutdown(wait=False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.extensions import db
@@ -29,7 +29,7 @@ from tracker.plan.models import (
     Status,
     Theme,
 )
-from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.progress.models import ProgressUpdate
 
 SHORT_TEXT = 160
 AF_PARTY = "AF"
@@ -246,34 +246,17 @@ def _describe_filters(params: ReportParams, municipality) -> str:
 
 
 def _municipal_rows(plan: Plan, municipality: Municipality, year: int) -> list[dict]:
-    actions = db.session.scalars(
-        select(Action)
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id, Action.is_per_municipality.is_(True))
-        .options(joinedload(Action.theme))
-        .order_by(Theme.number, Action.number)
-    ).all()
-    cells = {
-        c.action_id: c
-        for c in db.session.scalars(
-            select(MunicipalityProgress).where(
-                MunicipalityProgress.municipality_id == municipality.id,
-                MunicipalityProgress.year == year,
-                or_(MunicipalityProgress.action_id.in_([a.id for a in actions])),
-            )
-        )
-    }
+    from tracker.progress.services import municipality_items
+
     return [
         {
-            "code": a.code,
-            "short_text": _short(a.text),
+            "code": action.code,
+            "short_text": _short(action.text),
             "year": year,
-            "status_label": STATUS_LABELS[
-                Status(cells[a.id].status if a.id in cells else "niet_gestart")
-            ],
-            "note": cells[a.id].note if a.id in cells else "",
+            "status_label": STATUS_LABELS[Status(cell.status if cell else "niet_gestart")],
+            "note": cell.note if cell else "",
         }
-        for a in actions
+        for action, cell in municipality_items(plan, municipality.id, year)
     ]
 
 

@@ -348,3 +348,19 @@ def test_meeting_figures_appear_in_the_report(client_for, seeded_app):
         page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-06-01"))
     row = page.split("Overleggen in 2025")[1].split("Platform Mensenhandel")[0]
     assert "Regionale Tafel Mensenhandel 2.1 1 0 3" in row
+
+
+def test_abandoned_upload_previews_are_removed_after_a_day(client_for, seeded_app):
+    import os
+    import time
+    from pathlib import Path
+
+    admin = client_for("beheerder")
+    filled = _filled(admin.get("/export.xlsx").data, {"3.1": ("Lopend", None, "Even kijken.")})
+    _upload(admin, filled)
+    folder = Path(seeded_app.instance_path) / "uploads"
+    (preview,) = folder.glob("*.json")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(preview, (two_days_ago, two_days_ago))
+    _upload(admin, filled)
+    assert preview not in list(folder.glob("*.json")) and len(list(folder.glob("*.json"))) == 1

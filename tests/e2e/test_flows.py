@@ -86,7 +86,7 @@ def test_portfolio_holder_opens_the_report_and_downloads_the_pdf(page, e2e_users
     page.get_by_role("link", name="Rapportage", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Voortgangsrapportage")
     expect(page.locator("svg[role=img]")).to_be_visible()
-    screenshot(page, "rapportage")
+    screenshot(page, "rapportage", full_page=False)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     download = download_info.value

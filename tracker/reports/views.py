@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from datetime import date
 from pathlib import Path
 
@@ -199,9 +200,17 @@ def export_csv():
 # Round trip ----------------------------------------------------------------------------------
 
 
+UPLOAD_PREVIEW_HOURS = 24
+
+
 def _upload_dir() -> Path:
+    """Where previewed uploads wait to be applied; previews older than a day are dropped."""
     path = Path(current_app.instance_path) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_PREVIEW_HOURS * 3600
+    for old in path.glob("*.json"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     return path
 
 

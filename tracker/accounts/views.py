@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 import segno
@@ -211,39 +212,6 @@ def setup():
     return render_template("accounts/setup.html", form=form)
 
 
-def _send_token_mail(user: User, purpose: str, lifetime: timedelta, subject, template, endpoint):
-    token = services.issue_login_token(user, purpose, lifetime, _config("SECRET_KEY"))
-    link = external_url(endpoint, token=token)
-    minutes = int(lifetime.total_seconds() // 60)
-    send_now(subject, user.email, template, user=user, link=link, minutes=minutes)
-
-
-@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-def forgot_password():
-    """Mails a reset link; says the same whether or not the address has an account."""
-    form = EmailOnlyForm()
-    if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.is_enabled:
-            _send_token_mail(
-                user,
-                "reset",
-                timedelta(minutes=_config("PASSWORD_RESET_MINUTES")),
-                "Nieuw wachtwoord instellen",
-                "password_reset",
-                "accounts.reset_password",
-            )
-            record("password.reset_requested", None, user.email, "Herstellink verstuurd")
-        db.session.commit()
-        flash(
-            "Als dit adres bij ons bekend is, is er een e-mail verstuurd met een link om een "
-            "nieuw wachtwoord in te stellen.",
-            "info",
-        )
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/email_form.html", form=form, kind="reset")
-
-
 def _token_max_age(purpose: str) -> timedelta:
     if purpose == "login":
         return timedelta(minutes=_config("LOGIN_LINK_MINUTES"))
@@ -268,26 +236,77 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form)
 
 
-@bp.route("/inloglink", methods=["GET", "POST"])
-def request_login_link():
-    """A one-time login link by e-mail, for people who rarely log in."""
+@dataclass(frozen=True)
+class LinkMail:
+    """One kind of "mail me a link": the reset link and the one-time login link."""
+
+    purpose: str
+    minutes_setting: str
+    subject: str
+    template: str
+    endpoint: str
+    audit_kind: str
+    audit_text: str
+    confirmation: str
+
+
+RESET_MAIL = LinkMail(
+    "reset",
+    "PASSWORD_RESET_MINUTES",
+    "Nieuw wachtwoord instellen",
+    "password_reset",
+    "accounts.reset_password",
+    "password.reset_requested",
+    "Herstellink verstuurd",
+    "Als dit adres bij ons bekend is, is er een e-mail verstuurd met een link om een nieuw "
+    "wachtwoord in te stellen.",
+)
+LOGIN_MAIL = LinkMail(
+    "login",
+    "LOGIN_LINK_MINUTES",
+    "Uw inloglink",
+    "login_link",
+    "accounts.use_login_link",
+    "login.link_requested",
+    "Inloglink verstuurd",
+    "Als dit adres bij ons bekend is, is er een inloglink verstuurd.",
+)
+
+
+def _request_link(kind: LinkMail):
+    """Mail the link when the address has an active account; answer the same either way,
+    so the form does not reveal which addresses have an account."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.is_enabled:
-            _send_token_mail(
-                user,
-                "login",
-                timedelta(minutes=_config("LOGIN_LINK_MINUTES")),
-                "Uw inloglink",
-                "login_link",
-                "accounts.use_login_link",
+            lifetime = timedelta(minutes=_config(kind.minutes_setting))
+            token = services.issue_login_token(user, kind.purpose, lifetime, _config("SECRET_KEY"))
+            send_now(
+                kind.subject,
+                user.email,
+                kind.template,
+                user=user,
+                link=external_url(kind.endpoint, token=token),
+                minutes=int(lifetime.total_seconds() // 60),
             )
-            record("login.link_requested", None, user.email, "Inloglink verstuurd")
+            record(kind.audit_kind, None, user.email, kind.audit_text)
         db.session.commit()
-        flash("Als dit adres bij ons bekend is, is er een inloglink verstuurd.", "info")
+        flash(kind.confirmation, "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/email_form.html", form=form, kind="link")
+    return render_template("accounts/email_form.html", form=form, kind=kind.purpose)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+def forgot_password():
+    """Mails a password reset link."""
+    return _request_link(RESET_MAIL)
+
+
+@bp.route("/inloglink", methods=["GET", "POST"])
+def request_login_link():
+    """A one-time login link by e-mail, for people who rarely log in."""
+    return _request_link(LOGIN_MAIL)
 
 
 @bp.route("/inloglink/<token>", methods=["GET", "POST"])

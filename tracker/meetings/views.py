@@ -111,19 +111,32 @@ def _update_request_status(meeting: Meeting):
     return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
 
 
-@bp.get("/vergaderingen/<int:meeting_id>")
-def detail(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+def _render_detail(meeting: Meeting, held_form: HeldForm | None = None, status: int = 200):
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         start=to_local(meeting.starts_at, _tz()),
         end=to_local(meeting.ends_at, _tz()),
-        held_form=HeldForm(),
+        held_form=held_form or HeldForm(),
         cancel_form=CancelForm(),
         update_status=_update_request_status(meeting),
         is_past=meeting.starts_at <= utcnow(),
-    )
+    ), status
+
+
+@bp.get("/vergaderingen/<int:meeting_id>")
+def detail(meeting_id: int):
+    return _render_detail(_meeting_or_404(meeting_id))
+
+
+def _meeting_fields(form: MeetingForm) -> dict:
+    """Date and local times from the form as UTC start and end, plus place and agenda."""
+    return {
+        "starts_at": _utc(form.day.data, form.start.data),
+        "ends_at": _utc(form.day.data, form.end.data),
+        "location": form.location.data or "",
+        "agenda": form.agenda.data or "",
+    }
 
 
 @bp.route("/vergaderingen/nieuw", methods=["GET", "POST"])
@@ -137,13 +150,7 @@ def create():
     if form.validate_on_submit():
         series = db.session.get(MeetingSeries, int(form.series.data))
         meeting = services.create_meeting(
-            series,
-            starts_at=_utc(form.day.data, form.start.data),
-            ends_at=_utc(form.day.data, form.end.data),
-            location=form.location.data or "",
-            agenda=form.agenda.data or "",
-            author=current_user,
-            now=utcnow(),
+            series, **_meeting_fields(form), author=current_user, now=utcnow()
         )
         db.session.commit()
         flash("Vergadering gepland; de herinneringen staan klaar.", "info")
@@ -169,13 +176,7 @@ def edit(meeting_id: int):
         form.location.data, form.agenda.data = meeting.location, meeting.agenda
     if form.validate_on_submit():
         changed = services.update_meeting(
-            meeting,
-            starts_at=_utc(form.day.data, form.start.data),
-            ends_at=_utc(form.day.data, form.end.data),
-            location=form.location.data or "",
-            agenda=form.agenda.data or "",
-            author=current_user,
-            now=utcnow(),
+            meeting, **_meeting_fields(form), author=current_user, now=utcnow()
         )
         db.session.commit()
         flash("Vergadering gewijzigd." if changed else "Er was niets gewijzigd.", "info")

@@ -138,6 +138,21 @@ CASES = [
     ("GET", "/rapportages/{snapshot_id}.pdf", None, EVERYONE),
     ("GET", "/rapportages/vergelijk?a={snapshot_id}&b={snapshot_id}", None, EVERYONE),
     ("POST", "/rapportages/{snapshot_id}/verwijderen", {}, ADMIN_ONLY),
+    ("POST", "/export/upload", {}, {r: "400" for r in ROLES[1:]} | {None: "login"}),
+    (
+        "POST",
+        "/export/upload/onbekendtoken123",
+        {},
+        {r: "404" for r in ROLES[1:]} | {None: "login"},
+    ),
+    (
+        "POST",
+        "/profiel/tweestaps/aan",
+        {"totp-code": "000000"},
+        {r: "400" for r in ROLES[1:]} | {None: "login"},
+    ),
+    ("POST", "/profiel/tweestaps/uit", {}, EVERYONE),
+    ("POST", "/profiel/herstelcodes", {}, {r: "400" for r in ROLES[1:]} | {None: "login"}),
     ("POST", "/logout", {}, EVERYONE),
     ("GET", "/setup", None, {role: "404" for role in ROLES}),
 ]

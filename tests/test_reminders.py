@@ -347,10 +347,20 @@ def test_series_can_set_its_own_subject_and_introduction(
 
 
 def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_update(
-    mail_app, smtp_server, people, make_meeting, client_for
+    mail_app, smtp_server, people, make_meeting, client_for, monkeypatch
 ):
+    from tracker.notifications import sending
+
+    lookups = []
+    real_lookup = sending.users_with_open_actions
+    monkeypatch.setattr(
+        sending,
+        "users_with_open_actions",
+        lambda plan_id: lookups.append(plan_id) or real_lookup(plan_id),
+    )
     meeting = make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
     tick(utc(2025, 6, 10, 9, 0))
+    assert len(lookups) == 1  # once per tick, not once per request e-mail
     requests = [(r, m) for r, m in smtp_server.messages if m["Subject"].startswith("Verzoek")]
     got = {r[0] for r, _ in requests}
     assert {"avim@example.test", "riec@example.test"} <= got

@@ -184,38 +184,54 @@ def last_held(series_code: str, now: datetime) -> Meeting | None:
     )
 
 
-def update_request_progress(now: datetime) -> list[dict]:
-    """For coming meetings whose update requests went out: how many of the requested actions
-    were updated since (shown on the overview)."""
+def update_request_status(meeting: Meeting) -> list[tuple] | None:
+    """For a meeting whose update requests went out: each requested action, whether it was
+    updated since its owner was asked, and when that was. None when nobody was asked."""
     from tracker.notifications.models import Notification, NotificationKind, NotificationState
     from tracker.notifications.planning import users_with_open_actions
 
-    rows = db.session.execute(
-        select(Notification.meeting_id, Notification.recipient_id, Notification.sent_at)
-        .join(Meeting, Meeting.id == Notification.meeting_id)
-        .where(
-            Meeting.starts_at > now,
-            Meeting.state == MeetingState.PLANNED.value,
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.meeting_id == meeting.id,
             Notification.kind == NotificationKind.UPDATE_REQUEST.value,
             Notification.state == NotificationState.SENT.value,
         )
     ).all()
     if not rows:
-        return []
-    result = []
-    for meeting_id in sorted({row.meeting_id for row in rows}):
-        meeting = db.session.get(Meeting, meeting_id)
-        open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
-        asked: dict[int, datetime] = {}
-        for row in rows:
-            if row.meeting_id == meeting_id:
-                for action in open_actions.get(row.recipient_id, []):
-                    asked[action.id] = min(asked.get(action.id, row.sent_at), row.sent_at)
-        actions = {a.id: a for acts in open_actions.values() for a in acts}
-        updated = sum(
-            1
-            for action_id, sent_at in asked.items()
-            if actions[action_id].last_update_at and actions[action_id].last_update_at > sent_at
+        return None
+    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
+    seen, result = set(), []
+    for row in sorted(rows, key=lambda r: r.sent_at):  # the earliest request counts
+        for action in open_actions.get(row.recipient_id, []):
+            if action.id not in seen:
+                seen.add(action.id)
+                updated = action.last_update_at is not None and action.last_update_at > row.sent_at
+                result.append((action, updated, row.sent_at))
+    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
+
+
+def update_request_progress(now: datetime) -> list[dict]:
+    """For coming meetings whose update requests went out: how many of the requested actions
+    were updated since (shown on the overview)."""
+    from tracker.notifications.models import Notification, NotificationKind, NotificationState
+
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.starts_at > now,
+            Meeting.state == MeetingState.PLANNED.value,
+            Meeting.id.in_(
+                select(Notification.meeting_id).where(
+                    Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+                    Notification.state == NotificationState.SENT.value,
+                )
+            ),
         )
-        result.append({"meeting": meeting, "asked": len(asked), "updated": updated})
+        .order_by(Meeting.starts_at)
+    ).all()
+    result = []
+    for meeting in meetings:
+        status = update_request_status(meeting) or []
+        updated = sum(1 for _, is_updated, _ in status if is_updated)
+        result.append({"meeting": meeting, "asked": len(status), "updated": updated})
     return result

@@ -31,7 +31,6 @@ from tracker.meetings import services
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.forms import CancelForm, HeldForm, ImportForm, MeetingForm, SeriesForm
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
-from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_meeting
 from tracker.plan.models import Action, Party, Theme
 
@@ -85,32 +84,6 @@ def index():
     )
 
 
-def _update_request_status(meeting: Meeting):
-    """For a meeting whose series asks for updates: per requested person the actions and
-    whether each was updated since the request went out."""
-    rows = db.session.scalars(
-        select(Notification).where(
-            Notification.meeting_id == meeting.id,
-            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
-            Notification.state == NotificationState.SENT.value,
-        )
-    ).all()
-    if not rows:
-        return None
-    from tracker.notifications.planning import users_with_open_actions
-
-    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
-    seen, result = set(), []
-    for row in sorted(rows, key=lambda r: r.sent_at):
-        for action in open_actions.get(row.recipient_id, []):
-            if action.id in seen:
-                continue
-            seen.add(action.id)
-            updated = action.last_update_at is not None and action.last_update_at > row.sent_at
-            result.append((action, updated, row.sent_at))
-    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
-
-
 def _render_detail(meeting: Meeting, held_form: HeldForm | None = None, status: int = 200):
     return render_template(
         "meetings/detail.html",
@@ -119,7 +92,7 @@ def _render_detail(meeting: Meeting, held_form: HeldForm | None = None, status: 
         end=to_local(meeting.ends_at, _tz()),
         held_form=held_form or HeldForm(),
         cancel_form=CancelForm(),
-        update_status=_update_request_status(meeting),
+        update_status=services.update_request_status(meeting),
         is_past=meeting.starts_at <= utcnow(),
     ), status
 
@@ -204,7 +177,7 @@ def held(meeting_id: int):
             cancel_form=CancelForm(),
             start=to_local(meeting.starts_at, _tz()),
             end=to_local(meeting.ends_at, _tz()),
-            update_status=_update_request_status(meeting),
+            update_status=services.update_request_status(meeting),
             is_past=True,
         ), 400
     services.mark_held(meeting, form.minutes.data, current_user, utcnow())

@@ -112,8 +112,10 @@ TEMPLATES = {
 }
 
 
-def build_message(row: Notification) -> Message:
-    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached."""
+def build_message(row: Notification, open_actions: dict | None = None) -> Message:
+    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached.
+    ``open_actions`` caches ``users_with_open_actions`` per plan for the whole tick, so a
+    round of update requests queries it once, not once per recipient."""
     config = current_app.config
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum
     series = meeting.series
@@ -135,7 +137,11 @@ def build_message(row: Notification) -> Message:
         "days": row.offset_days,
     }
     if kind is NotificationKind.UPDATE_REQUEST:
-        actions = users_with_open_actions(series.action.theme.plan_id).get(user.id, [])
+        plan_id = series.action.theme.plan_id
+        cache = open_actions if open_actions is not None else {}
+        if plan_id not in cache:
+            cache[plan_id] = users_with_open_actions(plan_id)
+        actions = cache[plan_id].get(user.id, [])
         context["actions"] = [
             (a, external_url("plan.action", code=a.code, _anchor="voortgang")) for a in actions
         ]
@@ -151,7 +157,7 @@ def build_message(row: Notification) -> Message:
     return message
 
 
-def _send_one(row: Notification, now: datetime) -> bool:
+def _send_one(row: Notification, now: datetime, open_actions: dict) -> bool:
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
         row.state = NotificationState.WITHDRAWN.value
@@ -161,7 +167,7 @@ def _send_one(row: Notification, now: datetime) -> bool:
         row.state = NotificationState.EXPIRED.value
         row.last_error = "Vervangen door een latere herinnering"
         return False
-    message = build_message(row)
+    message = build_message(row, open_actions)
     row.subject, row.body_text = message.subject, message.body
     try:
         deliver(message, name=f"{row.id}-{row.kind}")
@@ -187,11 +193,11 @@ def send_due_notifications(now: datetime) -> int:
     plan_upcoming(now)
     db.session.commit()
     _expire_and_recover(now)
-    sent = 0
+    sent, open_actions = 0, {}
     while ids := claim_due(now):
         for row_id in ids:
             row = db.session.get(Notification, row_id)
-            sent += _send_one(row, now)
+            sent += _send_one(row, now, open_actions)
             db.session.commit()
         if len(ids) < BATCH:
             break

@@ -8,8 +8,12 @@ from sqlalchemy import func, select
 
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
+from tracker.meetings import services as meetings
+from tracker.notifications.models import Notification, NotificationState
 from tracker.plan import queries
 from tracker.plan.schedule import describe_schedule
+from tracker.progress import services as progress
+from tracker.progress.forms import ProgressForm
 
 bp = Blueprint("plan", __name__)
 
@@ -32,15 +36,10 @@ def overview():
     plan = _require_plan()
     today = _today()
     summaries = queries.plan_summary(plan, today)
-    from tracker.meetings import services as meetings
-    from tracker.notifications.models import Notification, NotificationState
-
     now = utcnow()
     orphans, failed = [], 0
     if current_user.is_admin:
-        from tracker.progress.services import orphaned_actions
-
-        orphans = orphaned_actions(plan)
+        orphans = progress.orphaned_actions(plan)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
                 Notification.state == NotificationState.FAILED.value
@@ -111,9 +110,6 @@ def load_action(code: str):
 def render_action_page(action, status: int = 200, **context):
     """The action page: text, planning, owners, the update form and both histories.
     Progress views re-render it with their form (errors and input kept) on a failed save."""
-    from tracker.progress import services as progress
-    from tracker.progress.forms import ProgressForm
-
     tz = current_app.config["TIMEZONE"]
     if "progress_form" not in context:
         form = ProgressForm(formdata=None)

@@ -261,6 +261,13 @@ def _owners_snapshot(owners) -> list[str]:
     return result
 
 
+def _owner_rows(owners: list[OwnerLine]) -> list[ActionOwner]:
+    return [
+        ActionOwner(position=i, party=o.party, label=o.label, role=o.role, is_lead=o.is_lead)
+        for i, o in enumerate(owners, start=1)
+    ]
+
+
 def revise_action(
     action: Action,
     author: User,
@@ -302,10 +309,7 @@ def _write_revision(
     new_owners = _owners_snapshot(owners)
     if old_owners != new_owners:
         changes["owners"] = [old_owners, new_owners]
-        action.owners = [
-            ActionOwner(position=i, party=o.party, label=o.label, role=o.role, is_lead=o.is_lead)
-            for i, o in enumerate(owners, start=1)
-        ]
+        action.owners = _owner_rows(owners)
     if not changes:
         return None
     action.revised_at = now
@@ -337,10 +341,7 @@ def create_action(
         owners_text=owners_text.strip(),
         is_per_municipality=is_per_municipality,
         revised_at=now,
-        owners=[
-            ActionOwner(position=i, party=o.party, label=o.label, role=o.role, is_lead=o.is_lead)
-            for i, o in enumerate(owners, start=1)
-        ],
+        owners=_owner_rows(owners),
     )
     action.set_planning(planning.strip())
     db.session.add(action)

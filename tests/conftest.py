@@ -146,7 +146,7 @@ def seeded_app(app, seed_data, _sqlite_templates):
     return app
 
 
-PASSWORD = "correct horse battery staple"
+from .helpers import PASSWORD  # noqa: E402 - one password for every test account
 
 
 @pytest.fixture(scope="session")
@@ -336,6 +336,16 @@ def smtp_server():
     yield inbox
     if inbox.controller is not None:
         inbox.controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_finish():
+    """Jobs run after a response (link mails) finish within their test, before its
+    database goes away."""
+    yield
+    from tracker import background
+
+    background.wait_idle()
 
 
 @pytest.fixture(autouse=True)

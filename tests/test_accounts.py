@@ -3,43 +3,21 @@ sessions that really end, CSRF, API tokens and the users CLI."""
 
 import re
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 import pyotp
 import pytest
 import time_machine
 from sqlalchemy import select
 
+from tracker import background
 from tracker.accounts.models import ApiToken, RecoveryCode, User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
-from .conftest import PASSWORD, login_as
+from .conftest import login_as
+from .helpers import PASSWORD, login, post_form
 
 SECRET = pyotp.random_base32()
-
-
-def csrf_token(client, path: str) -> str:
-    """The session's CSRF token, from the page itself or (for POST-only paths) another page."""
-    for page in (path, "/profiel", "/login"):
-        response = client.get(page)
-        if response.status_code == 200:
-            found = re.search(
-                r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)
-            )
-            if found:
-                return found.group(1)
-    raise AssertionError("no CSRF token found")
-
-
-def post_form(client, path: str, data: dict, **kwargs):
-    """Post like a browser: first GET the page for its CSRF token."""
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
-
-
-def login(client, email, password=PASSWORD, next_url=None):
-    path = "/login" + (f"?next={quote(next_url, safe='')}" if next_url else "")
-    return post_form(client, path, {"email": email, "password": password})
 
 
 def kinds():
@@ -288,12 +266,25 @@ def test_contributor_can_switch_totp_on_and_off(seeded_app, make_user):
     db.session.refresh(user)
     assert user.totp_enabled
     assert "Tweestapsverificatie uitzetten" in client.get("/profiel").get_data(as_text=True)
-    post_form(client, "/profiel/tweestaps/uit", {})
+    refused = post_form(client, "/profiel/tweestaps/uit", {"uit-current_code": "000000"})
+    assert refused.status_code == 400
+    db.session.refresh(user)
+    assert user.totp_enabled
+    with time_machine.travel(datetime.now() + timedelta(seconds=60)):
+        code = pyotp.TOTP(secret).now()
+        post_form(client, "/profiel/tweestaps/uit", {"uit-current_code": code})
     db.session.refresh(user)
     assert not user.totp_enabled
 
 
 # Tokens by e-mail ----------------------------------------------------------------------------
+
+
+def request_link(client, path: str, email: str):
+    """Ask for a reset or login link and wait for the mail, which is sent after the answer."""
+    response = post_form(client, path, {"email": email})
+    background.wait_idle()
+    return response
 
 
 def _link_from(message) -> str:
@@ -319,6 +310,7 @@ def test_password_reset_by_email_works_once(mail_app, smtp_server, make_user):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = {"email": "Vergeten@example.test", "csrf_token": token}
     assert client.post("/wachtwoord-vergeten", data=data, base_url=evil).status_code == 302
+    background.wait_idle()
     ((recipients, message),) = smtp_server.messages
     assert recipients == ["vergeten@example.test"]
     assert message["Subject"] == "Nieuw wachtwoord instellen"
@@ -338,13 +330,14 @@ def test_reset_for_unknown_address_says_the_same_and_sends_nothing(mail_app, smt
         mail_app.test_client(), "/wachtwoord-vergeten", {"email": "niemand@example.test"}
     )
     assert response.status_code == 302
+    background.wait_idle()
     assert smtp_server.messages == []
 
 
 def test_forged_and_expired_reset_tokens_are_refused(mail_app, smtp_server, make_user):
     make_user("lezer", email="vergeten@example.test")
     client = mail_app.test_client()
-    post_form(client, "/wachtwoord-vergeten", {"email": "vergeten@example.test"})
+    request_link(client, "/wachtwoord-vergeten", "vergeten@example.test")
     path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
     forged = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
     assert client.get(forged).status_code == 400
@@ -357,7 +350,7 @@ def test_forged_and_expired_reset_tokens_are_refused(mail_app, smtp_server, make
 def test_one_time_login_link(mail_app, smtp_server, make_user):
     user = make_user("bijdrager", party="RIEC", email="zelden@example.test")
     client = mail_app.test_client()
-    post_form(client, "/inloglink", {"email": user.email})
+    request_link(client, "/inloglink", user.email)
     path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
     assert path.startswith("/inloglink/")
     assert client.get(path).status_code == 200  # a mail scanner's GET spends nothing
@@ -368,7 +361,7 @@ def test_one_time_login_link(mail_app, smtp_server, make_user):
     replay = mail_app.test_client()
     assert replay.get(path).status_code == 400
     with time_machine.travel(datetime.now() + timedelta(minutes=31)):
-        post_form(mail_app.test_client(), "/inloglink", {"email": user.email})
+        request_link(mail_app.test_client(), "/inloglink", user.email)
         late = _link_from(smtp_server.messages[1][1]).removeprefix("https://tracker.example.test")
     with time_machine.travel(datetime.now() + timedelta(minutes=62)):
         assert mail_app.test_client().get(late).status_code == 400
@@ -377,14 +370,14 @@ def test_one_time_login_link(mail_app, smtp_server, make_user):
 def test_login_link_still_requires_the_second_factor(mail_app, smtp_server, make_user):
     user = make_user("beheerder", totp_secret=SECRET, email="beheer@example.test")
     client = mail_app.test_client()
-    post_form(client, "/inloglink", {"email": user.email})
+    request_link(client, "/inloglink", user.email)
     path = _link_from(smtp_server.messages[0][1]).removeprefix("https://tracker.example.test")
     assert post_form(client, path, {}).headers["Location"] == "/login/tweede-stap"
 
 
 def test_without_smtp_mail_is_kept_as_eml_in_the_instance_outbox(seeded_app, make_user):
     make_user("lezer", email="outbox@example.test")
-    post_form(seeded_app.test_client(), "/wachtwoord-vergeten", {"email": "outbox@example.test"})
+    request_link(seeded_app.test_client(), "/wachtwoord-vergeten", "outbox@example.test")
     files = list(
         (
             seeded_app.instance_path

@@ -151,7 +151,15 @@ CASES = [
         {"totp-code": "000000"},
         {r: "400" for r in ROLES[1:]} | {None: "login"},
     ),
-    ("POST", "/profiel/tweestaps/uit", {}, EVERYONE),
+    # Without a second factor there is nothing to switch off or replace; a beheerder is told
+    # it is compulsory.
+    (
+        "POST",
+        "/profiel/tweestaps/uit",
+        {},
+        {r: "400" for r in ROLES[1:]} | {None: "login", "beheerder": "ok"},
+    ),
+    ("POST", "/profiel/tweestaps/vervangen", {}, {r: "400" for r in ROLES[1:]} | {None: "login"}),
     ("POST", "/profiel/herstelcodes", {}, {r: "400" for r in ROLES[1:]} | {None: "login"}),
     ("POST", "/logout", {}, EVERYONE),
     ("GET", "/setup", None, {role: "404" for role in ROLES}),

@@ -1,9 +1,11 @@
 """Zero-configuration start, configuration overrides and the migrations themselves."""
 
+from datetime import datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, select, text
 
 from tracker import create_app
 from tracker.config import database_url_to_sqlalchemy
@@ -62,25 +64,165 @@ def test_migrations_build_the_models_schema_on_sqlite(tmp_path):
     _assert_migrations_match_models(f"sqlite:///{tmp_path / 'migrated.db'}", tmp_path)
 
 
-def _check_postgres_migrations(tmp_path):
-    """Runs in a scratch schema so the shared test schema is left alone."""
+def _in_scratch_schema(schema: str, check, tmp_path):
+    """Run ``check(url, tmp_path)`` on PostgreSQL in a scratch schema, so the shared test
+    schema is left alone."""
     base = database_url_to_sqlalchemy(POSTGRES_URL)
     engine = create_engine(base)
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        conn.execute(text("CREATE SCHEMA migration_check"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         separator = "&" if "?" in base else "?"
-        _assert_migrations_match_models(
-            f"{base}{separator}options=-csearch_path%3Dmigration_check", tmp_path
-        )
+        check(f"{base}{separator}options=-csearch_path%3D{schema}", tmp_path)
     finally:
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA migration_check CASCADE"))
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
 
 
 if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never skipped
 
     def test_migrations_build_the_models_schema_on_postgres(tmp_path):
-        _check_postgres_migrations(tmp_path)
+        _in_scratch_schema("migration_check", _assert_migrations_match_models, tmp_path)
+
+
+#: The schema of the last release; the upgrade test fills a database at this revision.
+PREVIOUS_RELEASE = "0004_reports"
+
+
+def _fill_at_previous_release(conn) -> None:
+    """Rows a deployed tracker has: an account, progress, a meeting and its outbox rows,
+    written with the tables as they were at ``PREVIOUS_RELEASE`` (reflected, not the models)."""
+    old = MetaData()
+    old.reflect(conn)
+    t = old.tables
+    action_id = conn.execute(select(t["action"].c.id).limit(1)).scalar_one()
+    series_id = conn.execute(select(t["meeting_series"].c.id).limit(1)).scalar_one()
+    now = datetime(2025, 3, 1, 12, 0)
+    user_id = conn.execute(
+        t["user"]
+        .insert()
+        .values(
+            email="af@gemeente.test",
+            name="Alex Aandacht",
+            role="bijdrager",
+            is_enabled=True,
+            password_hash="x",
+            session_token="s",
+            totp_enabled=False,
+            muted_notifications="",
+            calendar_token="c",
+            created_at=now,
+        )
+        .returning(t["user"].c.id)
+    ).scalar_one()
+    conn.execute(
+        t["progress_update"].insert(),
+        [
+            dict(
+                action_id=action_id,
+                author_id=user_id,
+                created_at=now,
+                status_before="niet_gestart",
+                status_after="lopend",
+                signal_before=None,
+                signal_after="op_koers",
+                text=f"Voortgang {n}",
+                link=None,
+            )
+            for n in range(3)
+        ],
+    )
+    meeting_id = conn.execute(
+        t["meeting"]
+        .insert()
+        .values(
+            series_id=series_id,
+            uid="m1@tracker",
+            starts_at=now,
+            ends_at=now,
+            location="Stadhuis",
+            agenda="1. Opening",
+            state="gepland",
+            minutes="",
+            sequence=0,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        .returning(t["meeting"].c.id)
+    ).scalar_one()
+    conn.execute(
+        t["notification"].insert(),
+        [
+            dict(
+                kind="herinnering",
+                recipient_id=user_id,
+                meeting_id=meeting_id,
+                offset_days=days,
+                dedupe_key=f"herinnering:{meeting_id}:{user_id}:{days}",
+                due_at=now,
+                state=state,
+                attempts=1,
+                claimed_at=now,
+                created_at=now,
+            )
+            for days, state in ((14, "verstuurd"), (2, "bezig"))
+        ],
+    )
+
+
+def _table_contents(conn, tables) -> dict:
+    return {
+        name: sorted(tuple(str(v) for v in row) for row in conn.execute(select(table)))
+        for name, table in tables.items()
+    }
+
+
+def _upgrade_keeps_every_row(url: str, tmp_path):
+    from tracker.seeding import apply_seeds, read_seeds
+
+    from .conftest import SEEDS_DIR
+
+    app = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path)
+    )
+    with app.app_context():
+        upgrade(revision=PREVIOUS_RELEASE)
+        apply_seeds(db.session, read_seeds(SEEDS_DIR))
+        db.session.commit()
+        with db.engine.begin() as conn:
+            _fill_at_previous_release(conn)
+        with db.engine.connect() as conn:
+            old = MetaData()
+            old.reflect(conn)
+            old.remove(old.tables["alembic_version"])
+            before = _table_contents(conn, old.tables)
+        upgrade()
+        with db.engine.connect() as conn:
+            new = MetaData()
+            new.reflect(conn)
+            after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
+        for name in before:
+            assert len(after[name]) == len(before[name]), name
+        # Columns that existed keep their values (new columns are appended, so compare prefixes).
+        for name, rows in before.items():
+            width = len(old.tables[name].columns)
+            old_columns = [c.name for c in old.tables[name].columns]
+            new_columns = [c.name for c in new.tables[name].columns]
+            positions = [new_columns.index(c) for c in old_columns]
+            assert sorted(tuple(r[i] for i in positions) for r in after[name]) == rows, name
+            assert width == len(old_columns)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upgrade_from_the_previous_release_keeps_every_row_on_sqlite(tmp_path):
+    _upgrade_keeps_every_row(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+
+
+if POSTGRES_URL:
+
+    def test_upgrade_from_the_previous_release_keeps_every_row_on_postgres(tmp_path):
+        _in_scratch_schema("upgrade_check", _upgrade_keeps_every_row, tmp_path)

@@ -13,8 +13,7 @@ from tracker.meetings.models import Meeting, MeetingSeries
 from tracker.meetings.schedule import year_standing
 from tracker.notifications.models import Notification
 
-from .test_accounts import post_form
-from .test_pages import text_of
+from .helpers import post_form, text_of
 
 
 def series(code: str) -> MeetingSeries:

@@ -10,12 +10,7 @@ from tracker.extensions import db
 from tracker.plan.models import Action, Status
 
 from .conftest import login_as
-
-
-def text_of(response) -> str:
-    """The page as text, tags stripped, whitespace folded, for content assertions."""
-    html = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from .helpers import text_of
 
 
 def action_codes(response) -> list[str]:

@@ -11,22 +11,12 @@ from sqlalchemy import select, update
 from tracker.audit.models import AuditEvent
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.plan.models import Action, Theme
+from tracker.plan.models import Action
 from tracker.progress import services
 from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
 from tracker.seeding import apply_seeds
 
-from .test_accounts import post_form
-from .test_pages import text_of
-
-
-def action(code: str) -> Action:
-    theme, number = (int(x) for x in code.split("."))
-    found = db.session.scalars(
-        select(Action).join(Action.theme).where(Theme.number == theme, Action.number == number)
-    ).one()
-    db.session.refresh(found)
-    return found
+from .helpers import action, post_form, text_of
 
 
 def form_version(client, path: str, form_action: str) -> str:

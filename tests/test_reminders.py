@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 import vobject
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import create_app
 from tracker.dates import utcnow
@@ -16,8 +16,17 @@ from tracker.extensions import db
 from tracker.meetings import services
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.schedule import days_before_at
+from tracker.notifications import planning
 from tracker.notifications.models import Notification
-from tracker.notifications.sending import MAX_ATTEMPTS, send_due_notifications
+from tracker.notifications.planning import plan_upcoming
+from tracker.notifications.sending import (
+    BATCH,
+    MAX_ATTEMPTS,
+    claim_due,
+    lease_length,
+    send_claimed,
+    send_due_notifications,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -254,7 +263,7 @@ def test_permanent_failure_is_marked_failed_shown_and_can_be_retried(
     assert "kon niet worden verstuurd" in admin.get("/").get_data(as_text=True)
 
     smtp_server.refuse.clear()
-    from .test_accounts import post_form
+    from .helpers import post_form
 
     with time_machine.travel((at + timedelta(hours=4)).replace(tzinfo=UTC), tick=False):
         post_form(client_for("beheerder"), f"/beheer/berichten/{row.id}/opnieuw", {})
@@ -379,7 +388,7 @@ def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_updat
 
     from tracker.progress.services import record_update
 
-    from .test_progress import action
+    from .helpers import action
 
     with time_machine.travel(datetime(2025, 6, 12, 10, 0, tzinfo=UTC), tick=False):
         record_update(
@@ -504,3 +513,72 @@ def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkey
     assert calls["scheduler"] is seeded_app
     assert calls["served"] == ("127.0.0.1", 5099, seeded_app)
     assert calls["shutdown"]
+
+
+# Claims: an owner, a short lease, small batches ---------------------------------------------
+
+
+def test_a_sender_that_lost_its_lease_sends_nothing(mail_app, smtp_server, people, make_meeting):
+    """Sender A claims and stalls; its lease runs out, B takes the rows over and sends them;
+    when A wakes up it must not send them again (it used to: 96 mails for 52 rows)."""
+    make_meeting()
+    at = utc(2025, 6, 6, 9, 0)
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        plan_upcoming(at)
+        db.session.commit()
+        stalled = claim_due(at, owner="a")
+    assert len(stalled) == 2
+    later = at + lease_length() + timedelta(seconds=1)
+    assert tick(later) == 2  # B: the lease ran out, the rows went back to the queue
+    with time_machine.travel(later.replace(tzinfo=UTC), tick=False):
+        assert send_claimed(stalled, "a", at, {}) == 0  # A wakes up
+    assert len(smtp_server.messages) == 2
+    states = db.session.scalars(select(Notification.state).where(Notification.id.in_(stalled)))
+    assert set(states) == {"verstuurd"}
+
+
+def test_a_killed_sender_strands_one_small_batch_for_one_lease(
+    mail_app, smtp_server, make_user, make_meeting
+):
+    for n in range(30):
+        make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
+    make_meeting()
+    at = utc(2025, 6, 6, 9, 0)
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        plan_upcoming(at)
+        db.session.commit()
+        claimed = claim_due(at, owner="killed")  # and then kill -9
+    assert len(claimed) == BATCH < 30
+    assert tick(at + timedelta(seconds=30)) == 30 - BATCH  # the rest goes out at once
+    assert lease_length() <= timedelta(minutes=3)
+    assert tick(at + lease_length() + timedelta(seconds=1)) == BATCH
+    recipients = [r[0] for r, _ in smtp_server.messages]
+    assert len(recipients) == 30 == len(set(recipients))
+
+
+def test_marking_sent_needs_the_claim(mail_app, smtp_server, people, make_meeting):
+    make_meeting()
+    at = utc(2025, 6, 6, 9, 0)
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        plan_upcoming(at)
+        db.session.commit()
+        (row_id, _) = claim_due(at, owner="a")
+        db.session.execute(
+            Notification.__table__.update().where(Notification.id == row_id).values(claim_token="b")
+        )
+        db.session.commit()
+        assert send_claimed([row_id], "a", at, {}) == 0
+    assert smtp_server.messages == []
+
+
+def test_concurrent_planning_treats_the_dedupe_key_as_already_planned(
+    mail_app, people, make_meeting, monkeypatch
+):
+    meeting = make_meeting()
+    count = db.session.scalar(select(func.count(Notification.id)))
+    assert count > 0
+    # A second scheduler that read the meeting's rows before the first one committed its own.
+    monkeypatch.setattr(planning, "_existing", lambda meeting: {})
+    planning.plan_meeting(meeting, utc(2025, 1, 2, 12, 0))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Notification.id))) == count

@@ -16,9 +16,7 @@ from tracker.extensions import db
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
 from tracker.reports.models import ReportSnapshot
 
-from .test_accounts import post_form
-from .test_pages import text_of
-from .test_progress import action
+from .helpers import action, post_form, text_of
 
 
 def update(code, user, status, text, at, signal=None):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker.params import BoundedIntConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +23,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config["SEEDS_DIR"] = str(PROJECT_ROOT / "seeds")
+    app.url_map.converters["int"] = BoundedIntConverter
 
     from tracker.config import load_config
 
@@ -33,6 +37,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     mail.init_app(app)
 
     from tracker.accounts import admin as user_admin
+    from tracker.accounts import profile as _profile  # noqa: F401 - routes on accounts.bp
     from tracker.accounts import views as account_views
     from tracker.accounts.auth import register_auth
     from tracker.audit import views as audit_views
@@ -57,6 +62,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        # Behind N reverse proxies: the client's address and scheme come from their
+        # X-Forwarded-For/-Proto headers (throttling per address, HSTS, secure cookies).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_auth(app)
     register_web(app)
     register_cli(app)

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from tracker.backup import BackupError, backup, restore
 from tracker.extensions import db
 from tracker.seeding import SeedError, apply_seeds, read_seeds
 
@@ -53,6 +54,40 @@ def seed_command(no_migrate: bool) -> None:
     click.echo("Seeds geladen: " + ", ".join(parts) + ".")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent backup of the database to FILE (SQLite copy, or pg_dump's custom
+    format on PostgreSQL), readable only by its owner."""
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Back-up geschreven naar {file}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup in FILE. Stop the app and the
+    scheduler first."""
+    if not yes:
+        click.confirm(
+            "Alle gegevens in de database worden vervangen door de back-up. Doorgaan?",
+            abort=True,
+        )
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Back-up {file} teruggezet. Start de app en de scheduler opnieuw.")
+
+
 def register_cli(app: Flask) -> None:
     from tracker.accounts.cli import users_cli
     from tracker.meetings.cli import (
@@ -64,6 +99,8 @@ def register_cli(app: Flask) -> None:
 
     for command in (
         seed_command,
+        backup_command,
+        restore_command,
         users_cli,
         meetings_cli,
         reminders_cli,

@@ -9,10 +9,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from tracker.files import private_dir, write_private
+
 DEFAULTS = {
     "TIMEZONE": "Europe/Amsterdam",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "JSON_SORT_KEYS": False,
+    # Uploads (.xlsx, .ics) larger than this are refused before they are read.
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    "TRUSTED_PROXIES": 0,
     # Sessions: HttpOnly and SameSite=Lax always; Secure is switched on behind HTTPS.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -28,6 +33,8 @@ DEFAULTS = {
     "LOGIN_LINK_MINUTES": 30,
     "PASSWORD_RESET_MINUTES": 60,
     "INVITATION_DAYS": 7,
+    # Password-reset and login-link e-mails per account per hour; more requests send nothing.
+    "LINK_MAILS_PER_HOUR": 3,
     # "Update due" on Mijn acties: no progress update for this many days.
     "UPDATE_DUE_DAYS": 90,
     # Reminders "N days before" go out at this local time (Europe/Amsterdam) on that day.
@@ -53,15 +60,26 @@ def _instance_secret_key(instance_path: Path) -> str:
     """Read the secret key from the instance folder, generating it on first start."""
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        write_private(key_file, secrets.token_hex(32).encode())
+    key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """Create the SQLite database file as 0600 before SQLite would create it with the umask;
+    SQLite gives its journal files the same mode."""
+    if not uri.startswith("sqlite:///") or uri == "sqlite:///:memory:":
+        return
+    path = Path(uri.removeprefix("sqlite:///"))
+    if path.parent.is_dir():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` in order: defaults, instance file, environment, test overrides."""
     instance_path = Path(app.instance_path)
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_dir(instance_path)  # database, secret key, uploads and mail: the owner's only
 
     app.config.from_mapping(DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'tracker.db'}"
@@ -75,6 +93,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_to_sqlalchemy(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):

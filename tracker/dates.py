@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -24,6 +24,18 @@ def to_local(moment: datetime, timezone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(timezone))
+
+
+def local_to_utc(day: date, clock: time, timezone: str) -> datetime | None:
+    """Naive UTC of a wall-clock time in ``timezone``; None when that time does not exist
+    there (the hour skipped when summer time starts). In the hour that occurs twice when
+    summer time ends, the first (summer-time) occurrence is meant."""
+    zone = ZoneInfo(timezone)
+    local = datetime.combine(day, clock, tzinfo=zone)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return moment.replace(tzinfo=None)
 
 
 def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam") -> str:

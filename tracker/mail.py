@@ -19,6 +19,7 @@ from flask import current_app, render_template
 from flask_mail import Message
 
 from tracker.dates import utcnow
+from tracker.files import private_dir, write_private
 
 
 def _quoted_printable() -> Charset:
@@ -54,9 +55,7 @@ def render_email(template: str, **context) -> tuple[str, str]:
 
 
 def outbox_dir() -> Path:
-    path = Path(current_app.instance_path) / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(current_app.instance_path) / "outbox")
 
 
 def smtp_configured() -> bool:
@@ -98,7 +97,7 @@ def _describe(refused: dict) -> str:
 
 def keep_as_eml(message: Message, name: str) -> Path:
     path = outbox_dir() / f"{name}.eml"
-    path.write_bytes(message.as_bytes())
+    write_private(path, message.as_bytes())
     return path
 
 

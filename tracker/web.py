@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
@@ -58,6 +58,11 @@ ERROR_TEXTS = {
     403: ("Geen toegang", "U heeft geen rechten voor deze pagina of handeling."),
     404: ("Niet gevonden", "Deze pagina bestaat niet (meer)."),
     405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
+    413: (
+        "Bestand te groot",
+        "Het bestand is groter dan de tracker aanneemt (5 MB). Upload een export van de "
+        "tracker of een agendabestand van één overleg.",
+    ),
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
 }
 
@@ -77,7 +82,19 @@ def error_page(exc: HTTPException):
     return render_template("error.html", title=title, text=text, code=code), code
 
 
+def refuse_nul_bytes():
+    """A NUL byte is never meaningful in a URL or a form, and PostgreSQL refuses it in text
+    (a 500 deep in a query): answer 400 before any view runs."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST":
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def register_web(app: Flask) -> None:
+    # First of all before-request hooks, so not even the login wall sees such a request.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
     for code in ERROR_TEXTS:
         app.register_error_handler(code, error_page)
     app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(

@@ -75,6 +75,8 @@ def safe_next(target: str | None) -> str | None:
     """Only paths on this site: no scheme, no host, no protocol-relative ``//``."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return None  # CR/LF would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:
         return None

@@ -60,6 +60,21 @@ class TotpSetupForm(FlaskForm):
     code = StringField("Code uit de app (6 cijfers)", validators=[required(), max_length(10)])
 
 
+class TotpReplaceForm(FlaskForm):
+    current_code = StringField(
+        "Code uit uw huidige app (of een herstelcode)", validators=[required(), max_length(20)]
+    )
+    new_code = StringField(
+        "Code uit de nieuwe app (6 cijfers)", validators=[required(), max_length(10)]
+    )
+
+
+class TotpDisableForm(FlaskForm):
+    current_code = StringField(
+        "Code uit uw app (of een herstelcode)", validators=[required(), max_length(20)]
+    )
+
+
 class ApiTokenForm(FlaskForm):
     name = StringField("Naam van de token", validators=[required(), max_length(80)])
 

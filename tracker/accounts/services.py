@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 import pyotp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts.models import ApiToken, LoginAttempt, LoginToken, RecoveryCode, User
@@ -65,19 +66,40 @@ def find_user_by_email(email: str) -> User | None:
 # Throttling ---------------------------------------------------------------------------------
 
 
-def throttle_reason(email: str, address: str, now: datetime, config) -> str | None:
-    """Why a login try must be refused now (too many recent failures), else None."""
+def begin_login_attempt(email: str, address: str, now: datetime) -> LoginAttempt:
+    """Write (and commit) the attempt as a failure *before* the password or code is checked.
+
+    Counting happens after this commit, so parallel tries see each other: of 30 simultaneous
+    wrong passwords at most the allowed number get as far as a password check."""
+    attempt = LoginAttempt(email=normalise_email(email), address=address, succeeded=False, at=now)
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def throttle_reason(
+    email: str, address: str, now: datetime, config, *, known_device: bool = False
+) -> str | None:
+    """Why a login try must be refused now (too many recent failures), else None.
+
+    Call after ``begin_login_attempt``: the counts include this try and every one in flight.
+    The per-address limit does not apply on a device that has logged in to this account
+    before (``known_device``), so one address (or a proxy every user shares) full of
+    failures cannot lock out other people's correct logins."""
     since = now - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
     email = normalise_email(email)
     failures = select(func.count(LoginAttempt.id)).where(
         LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
     )
-    per_account = db.session.scalar(failures.where(LoginAttempt.email == email))
-    per_address = db.session.scalar(failures.where(LoginAttempt.address == address))
-    if (
-        per_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or per_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    over_account = (
+        db.session.scalar(failures.where(LoginAttempt.email == email))
+        > config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    )
+    over_address = not known_device and (
+        db.session.scalar(failures.where(LoginAttempt.address == address))
+        > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+    if over_account or over_address:
         minutes = config["LOGIN_LOCKOUT_MINUTES"]
         return (
             "Te veel mislukte inlogpogingen. Om misbruik te voorkomen kunt u het over "
@@ -86,10 +108,9 @@ def throttle_reason(email: str, address: str, now: datetime, config) -> str | No
     return None
 
 
-def record_login_attempt(email: str, address: str, succeeded: bool, now: datetime) -> None:
-    db.session.add(
-        LoginAttempt(email=normalise_email(email), address=address, succeeded=succeeded, at=now)
-    )
+def forget_attempt(attempt: LoginAttempt) -> None:
+    """A refused (throttled) try is not a failed password: it does not extend the lockout."""
+    db.session.delete(attempt)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -134,26 +155,48 @@ def matching_totp_counter(secret: str, code: str, now: datetime, last_counter: i
     return None
 
 
-def verify_second_factor(user: User, code: str, now: datetime) -> bool:
-    """Accept a fresh TOTP code or an unused recovery code (which is then spent)."""
-    counter = matching_totp_counter(user.totp_secret or "", code, now, user.totp_last_counter)
-    if user.totp_secret and counter is not None:
-        user.totp_last_counter = counter
-        return True
+def _spend_totp_counter(user: User, counter: int) -> bool:
+    """Record ``counter`` as used unless this or a later step already was, in one
+    conditional UPDATE: of parallel requests with the same code only one wins."""
+    result = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_counter.is_(None), User.totp_last_counter < counter),
+        )
+        .values(totp_last_counter=counter)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_counter", counter)
+    return True
+
+
+def _spend_recovery_code(user: User, code: str, now: datetime) -> bool:
     normalised = "".join((code or "").split()).replace("-", "").lower()
     if len(normalised) != 10:
         return False
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
+    result = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == sha256(normalised),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
-    if recovery is None:
-        return False
-    recovery.used_at = now
-    return True
+    return result.rowcount == 1
+
+
+def verify_second_factor(user: User, code: str, now: datetime) -> bool:
+    """Accept a fresh TOTP code or an unused recovery code, spending it atomically: a code
+    replayed in parallel requests logs in once."""
+    counter = matching_totp_counter(user.totp_secret or "", code, now, user.totp_last_counter)
+    if user.totp_secret and counter is not None:
+        return _spend_totp_counter(user, counter)
+    return _spend_recovery_code(user, code, now)
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -167,13 +210,33 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def enable_totp(user: User, secret: str, code: str, now: datetime) -> bool:
+    """Switch on TOTP with a new ``secret`` once ``code`` proves the app has it. Refused when
+    the account already has a second factor: replacing it goes through ``replace_totp``."""
     counter = matching_totp_counter(secret, code, now, None)
-    if counter is None:
+    if counter is None or user.totp_enabled:
         return False
     user.totp_secret = secret
     user.totp_enabled = True
     user.totp_last_counter = counter
     return True
+
+
+def replace_totp(
+    user: User, current_code: str, secret: str, new_code: str, now
+) -> tuple[str, str] | None:
+    """Move the account to a new authenticator app. Needs the current second factor (a code
+    from the old app or a recovery code) and a code from the new one. Returns the form field
+    and a Dutch message when refused, else None."""
+    if matching_totp_counter(secret, new_code, now, None) is None:
+        return (
+            "new_code",
+            "De code uit de nieuwe app klopt niet. Controleer de tijd op uw telefoon.",
+        )
+    if not verify_second_factor(user, current_code, now):
+        return "current_code", "De huidige code (of herstelcode) klopt niet of is al gebruikt."
+    user.totp_secret = secret
+    user.totp_last_counter = matching_totp_counter(secret, new_code, now, None)
+    return None
 
 
 def disable_totp(user: User) -> None:
@@ -238,8 +301,36 @@ def redeem_login_token(token: str, purpose: str, max_age, secret_key: str, now) 
     row = _valid_login_token(token, purpose, max_age, secret_key, now)
     if row is None:
         return None
-    row.used_at = now
+    spent = db.session.execute(
+        update(LoginToken)
+        .where(LoginToken.id == row.id, LoginToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return None  # a parallel request spent it first
+    # Every other open link of the same kind dies with it (an older reset mail stops working).
+    db.session.execute(
+        update(LoginToken)
+        .where(
+            LoginToken.user_id == row.user_id,
+            LoginToken.purpose == purpose,
+            LoginToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(row, "used_at", now)
     return row.user
+
+
+def recent_link_count(user: User, since: datetime) -> int:
+    """E-mailed links (reset and login) issued to ``user`` since ``since``."""
+    return db.session.scalar(
+        select(func.count(LoginToken.id)).where(
+            LoginToken.user_id == user.id, LoginToken.created_at >= since
+        )
+    )
 
 
 def new_calendar_token() -> str:

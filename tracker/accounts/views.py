@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,25 +22,23 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker import background
+from tracker.accounts import devices, services
 from tracker.accounts.auth import safe_next
 from tracker.accounts.forms import (
-    ApiTokenForm,
-    ChangePasswordForm,
     ConfirmForm,
     EmailOnlyForm,
     LoginForm,
     NewPasswordForm,
-    NotificationPrefsForm,
     SecondFactorForm,
     SetupForm,
     TotpSetupForm,
 )
-from tracker.accounts.models import ApiToken, Role, User
+from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.mail import send_now
+from tracker.mail import DeliveryError, send_now
 from tracker.urls import external_url
 
 bp = Blueprint("accounts", __name__)
@@ -56,14 +55,22 @@ def _address() -> str:
     return request.remote_addr or "onbekend"
 
 
-def _complete_login(user: User, next_url: str | None):
-    """Start a fresh session for ``user`` and go where they were heading."""
+def _log_in(user: User) -> None:
+    """Start a fresh session for ``user``."""
     session.clear()
     login_user(user)
     user.last_login_at = utcnow()
     record("login", user, user.email, "Ingelogd")
     db.session.commit()
-    return redirect(safe_next(next_url) or url_for("plan.overview"))
+
+
+def _complete_login(user: User, next_url: str | None):
+    """Log in and go where they were heading; the browser is remembered as a known device of
+    this account (see ``devices``)."""
+    _log_in(user)
+    response = redirect(safe_next(next_url) or url_for("plan.overview"))
+    devices.remember(response, user)
+    return response
 
 
 def _start_second_step(user: User, next_url: str | None):
@@ -97,6 +104,21 @@ def _pending_user() -> User | None:
     return user
 
 
+def _throttled(email: str, now, template: str, form):
+    """Write this try down first, then count (see ``begin_login_attempt``). Returns the
+    attempt and, when too many failures are in the window, the 429 page to answer with."""
+    attempt = services.begin_login_attempt(email, _address(), now)
+    reason = services.throttle_reason(
+        email, _address(), now, current_app.config, known_device=devices.is_known(email)
+    )
+    if reason is None:
+        return attempt, None
+    services.forget_attempt(attempt)
+    record("login.throttled", None, services.normalise_email(email), reason)
+    db.session.commit()
+    return attempt, (render_template(template, form=form, error=reason), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """E-mail and password; throttled per account and per address, counted in the database."""
@@ -107,18 +129,16 @@ def login():
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        now = utcnow()
-        if reason := services.throttle_reason(form.email.data, _address(), now, current_app.config):
-            record("login.throttled", None, services.normalise_email(form.email.data), reason)
-            db.session.commit()
-            return render_template("accounts/login.html", form=form, error=reason), 429
+        attempt, refused = _throttled(form.email.data, utcnow(), "accounts/login.html", form)
+        if refused:
+            return refused
         user = services.authenticate(form.email.data, form.password.data)
-        services.record_login_attempt(form.email.data, _address(), user is not None, now)
         if user is None:
             record("login.failed", None, services.normalise_email(form.email.data), "Mislukt")
             db.session.commit()
             error = "Het e-mailadres of het wachtwoord klopt niet."
             return render_template("accounts/login.html", form=form, error=error), 401
+        attempt.succeeded = True
         return _after_first_factor(user, next_url)
     return render_template("accounts/login.html", form=form, error=None)
 
@@ -135,11 +155,12 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         now = utcnow()
-        if reason := services.throttle_reason(user.email, _address(), now, current_app.config):
-            return render_template("accounts/second_factor.html", form=form, error=reason), 429
+        attempt, refused = _throttled(user.email, now, "accounts/second_factor.html", form)
+        if refused:
+            return refused
         if services.verify_second_factor(user, form.code.data, now):
+            attempt.succeeded = True
             return _complete_login(user, session[PENDING_KEY].get("next"))
-        services.record_login_attempt(user.email, _address(), False, now)
         record("login.failed", None, user.email, "Onjuiste tweede-stapcode")
         db.session.commit()
         error = "Deze code klopt niet of is al gebruikt. Probeer de volgende code uit de app."
@@ -147,16 +168,20 @@ def second_factor():
     return render_template("accounts/second_factor.html", form=form, error=None)
 
 
-def _qr_svg(uri: str) -> str:
+def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
 @bp.route("/login/tweede-stap/instellen", methods=["GET", "POST"])
 def second_factor_setup():
-    """Beheerders must set up an authenticator app before their first login completes."""
+    """A beheerder without a second factor sets up an authenticator app before the first
+    login completes. Only for accounts that have none: an existing second factor is asked
+    for (``second_factor``), never replaced here, so the password alone never gets in."""
     user = _pending_user()
     if user is None:
         return redirect(url_for("accounts.login"))
+    if user.totp_enabled:
+        return redirect(url_for("accounts.second_factor"))
     pending = session[PENDING_KEY]
     secret = pending.get("secret") or services.new_totp_secret()
     pending["secret"] = secret
@@ -167,12 +192,14 @@ def second_factor_setup():
         if services.enable_totp(user, secret, form.code.data, utcnow()):
             codes = services.new_recovery_codes(user)
             record("totp.enable", user, user.email, "Tweestapsverificatie ingesteld")
-            _complete_login(user, pending.get("next"))
-            return render_template("accounts/recovery_codes.html", codes=codes)
+            _log_in(user)
+            page = make_response(render_template("accounts/recovery_codes.html", codes=codes))
+            devices.remember(page, user)
+            return page
         error = "Deze code klopt niet. Controleer de tijd op uw telefoon en probeer opnieuw."
     uri = services.totp_uri(user, secret)
     return render_template(
-        "accounts/totp_setup.html", form=form, error=error, secret=secret, qr=_qr_svg(uri)
+        "accounts/totp_setup.html", form=form, error=error, secret=secret, qr=qr_svg(uri)
     ), (400 if error else 200)
 
 
@@ -228,6 +255,8 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.redeem_login_token(token, "reset", max_age, secret, utcnow())
+        if user is None:  # spent by a parallel request
+            return render_template("accounts/token_invalid.html"), 400
         services.set_password(user, form.password.data)
         record("password.reset", user, user.email, "Wachtwoord opnieuw ingesteld")
         db.session.commit()
@@ -273,25 +302,43 @@ LOGIN_MAIL = LinkMail(
 )
 
 
+def send_link_mail(kind: LinkMail, email: str, now) -> None:
+    """Background job: mail the link when the address has an active account and has not had
+    ``LINK_MAILS_PER_HOUR`` links in the last hour. Failures are logged and audited; the
+    person asking already had the same answer as for an unknown address."""
+    user = services.find_user_by_email(email)
+    if user is None or not user.is_enabled:
+        return
+    if services.recent_link_count(user, now - timedelta(hours=1)) >= _config("LINK_MAILS_PER_HOUR"):
+        record(kind.audit_kind, None, user.email, "Niet verstuurd: te veel aanvragen dit uur")
+        db.session.commit()
+        return
+    lifetime = timedelta(minutes=_config(kind.minutes_setting))
+    token = services.issue_login_token(user, kind.purpose, lifetime, _config("SECRET_KEY"))
+    db.session.commit()
+    try:
+        send_now(
+            kind.subject,
+            user.email,
+            kind.template,
+            user=user,
+            link=external_url(kind.endpoint, token=token),
+            minutes=int(lifetime.total_seconds() // 60),
+        )
+    except DeliveryError as exc:
+        current_app.logger.warning("Could not send %s mail: %s", kind.purpose, exc)
+        record(kind.audit_kind, None, user.email, "Versturen mislukt")
+    else:
+        record(kind.audit_kind, None, user.email, kind.audit_text)
+    db.session.commit()
+
+
 def _request_link(kind: LinkMail):
-    """Mail the link when the address has an active account; answer the same either way,
-    so the form does not reveal which addresses have an account."""
+    """Answer the same way, at once, whether or not the address has an account; the lookup
+    and the mail happen afterwards (``background``)."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.is_enabled:
-            lifetime = timedelta(minutes=_config(kind.minutes_setting))
-            token = services.issue_login_token(user, kind.purpose, lifetime, _config("SECRET_KEY"))
-            send_now(
-                kind.subject,
-                user.email,
-                kind.template,
-                user=user,
-                link=external_url(kind.endpoint, token=token),
-                minutes=int(lifetime.total_seconds() // 60),
-            )
-            record(kind.audit_kind, None, user.email, kind.audit_text)
-        db.session.commit()
+        background.submit(send_link_mail, kind, form.email.data, utcnow())
         flash(kind.confirmation, "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/email_form.html", form=form, kind=kind.purpose)
@@ -324,176 +371,3 @@ def use_login_link(token: str):
     if not services.is_login_token_valid(token, "login", max_age, secret, utcnow()):
         return render_template("accounts/token_invalid.html"), 400
     return render_template("accounts/use_login_link.html", form=form)
-
-
-# Profile -------------------------------------------------------------------------------------
-
-
-def _profile_page(status: int = 200, **forms):
-    defaults = {
-        "password_form": ChangePasswordForm(prefix="pw"),
-        "totp_form": TotpSetupForm(prefix="totp"),
-        "token_form": ApiTokenForm(prefix="token"),
-        "confirm_form": ConfirmForm(),
-        "prefs_form": _prefs_form(),
-    }
-    defaults.update(forms)
-    tokens = db.session.scalars(
-        select(ApiToken)
-        .where(ApiToken.user_id == current_user.id)
-        .order_by(ApiToken.created_at.desc())
-    ).all()
-    secret = session.get("totp_setup_secret")
-    if not current_user.totp_enabled and not secret:
-        secret = services.new_totp_secret()
-        session["totp_setup_secret"] = secret
-    qr = None if current_user.totp_enabled else _qr_svg(services.totp_uri(current_user, secret))
-    return render_template(
-        "accounts/profile.html", tokens=tokens, totp_secret=secret, qr=qr, **defaults
-    ), status
-
-
-def _prefs_form() -> NotificationPrefsForm:
-    form = NotificationPrefsForm(prefix="prefs", formdata=None)
-    for kind in NOTIFICATION_KINDS:
-        getattr(form, kind).data = current_user.wants(kind)
-    return form
-
-
-NOTIFICATION_KINDS = (
-    "herinnering",
-    "voortgangsverzoek",
-    "vergadering_gewijzigd",
-    "vergadering_geannuleerd",
-)
-
-
-@bp.post("/profiel/berichten")
-@login_required
-def notification_prefs():
-    """Which kinds of meeting e-mail the user wants."""
-    form = NotificationPrefsForm(prefix="prefs")
-    if not form.validate_on_submit():
-        abort(400)
-    user = current_user._get_current_object()
-    muted = [kind for kind in NOTIFICATION_KINDS if not getattr(form, kind).data]
-    user.muted_notifications = ",".join(muted)
-    record("profile.notifications", user, user.email, "Berichtvoorkeuren gewijzigd", muted=muted)
-    db.session.commit()
-    flash("Uw berichtvoorkeuren zijn opgeslagen.", "info")
-    return redirect(url_for("accounts.profile"))
-
-
-@bp.post("/profiel/agenda/nieuw")
-@login_required
-def rotate_calendar_token():
-    """A new secret feed address; the old one stops working."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    user = current_user._get_current_object()
-    user.calendar_token = services.new_calendar_token()
-    record("profile.calendar_token", user, user.email, "Nieuw agenda-adres")
-    db.session.commit()
-    flash("U heeft een nieuw agenda-adres; het oude werkt niet meer.", "info")
-    return redirect(url_for("accounts.profile"))
-
-
-@bp.get("/profiel")
-@login_required
-def profile():
-    """Your account: password, two-step verification, API tokens."""
-    return _profile_page()
-
-
-@bp.post("/profiel/wachtwoord")
-@login_required
-def change_password():
-    form = ChangePasswordForm(prefix="pw")
-    form.email_for_check = lambda: current_user.email
-    if not form.validate_on_submit():
-        return _profile_page(400, password_form=form)
-    user = current_user._get_current_object()
-    if services.authenticate(user.email, form.current_password.data) is None:
-        form.current_password.errors.append("Het huidige wachtwoord klopt niet.")
-        return _profile_page(400, password_form=form)
-    services.set_password(user, form.password.data)
-    record("password.change", user, user.email, "Wachtwoord gewijzigd")
-    db.session.commit()
-    login_user(user)  # new session token: this session continues, all others end
-    flash("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.", "info")
-    return redirect(url_for("accounts.profile"))
-
-
-@bp.post("/profiel/tweestaps/aan")
-@login_required
-def enable_totp():
-    form = TotpSetupForm(prefix="totp")
-    secret = session.get("totp_setup_secret")
-    user = current_user._get_current_object()
-    if not form.validate_on_submit() or not secret:
-        return _profile_page(400, totp_form=form)
-    if not services.enable_totp(user, secret, form.code.data, utcnow()):
-        form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon.")
-        return _profile_page(400, totp_form=form)
-    session.pop("totp_setup_secret", None)
-    codes = services.new_recovery_codes(user)
-    record("totp.enable", user, user.email, "Tweestapsverificatie aangezet")
-    db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes)
-
-
-@bp.post("/profiel/tweestaps/uit")
-@login_required
-def disable_totp():
-    user = current_user._get_current_object()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if user.is_admin:
-        flash("Voor beheerders is tweestapsverificatie verplicht.", "error")
-        return redirect(url_for("accounts.profile"))
-    services.disable_totp(user)
-    record("totp.disable", user, user.email, "Tweestapsverificatie uitgezet")
-    db.session.commit()
-    flash("Tweestapsverificatie staat uit.", "info")
-    return redirect(url_for("accounts.profile"))
-
-
-@bp.post("/profiel/herstelcodes")
-@login_required
-def regenerate_recovery_codes():
-    user = current_user._get_current_object()
-    if not ConfirmForm().validate_on_submit() or not user.totp_enabled:
-        abort(400)
-    codes = services.new_recovery_codes(user)
-    record("totp.recovery_codes", user, user.email, "Nieuwe herstelcodes")
-    db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes)
-
-
-@bp.post("/profiel/tokens")
-@login_required
-def create_token():
-    form = ApiTokenForm(prefix="token")
-    if not form.validate_on_submit():
-        return _profile_page(400, token_form=form)
-    user = current_user._get_current_object()
-    token, plain = services.create_api_token(user, form.name.data.strip())
-    record("api_token.create", user, user.email, f"API-token '{token.name}' aangemaakt")
-    db.session.commit()
-    return render_template("accounts/token_created.html", token=token, plain=plain)
-
-
-@bp.post("/profiel/tokens/<int:token_id>/intrekken")
-@login_required
-def revoke_token(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record("api_token.revoke", current_user, current_user.email, f"'{token.name}' ingetrokken")
-        db.session.commit()
-    flash(f"Token '{token.name}' is ingetrokken.", "info")
-    return redirect(url_for("accounts.profile"))

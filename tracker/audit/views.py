@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from tracker.accounts.auth import admin_required
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.params import parse_int
 
 bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
 PAGE_SIZE = 100
@@ -18,8 +19,7 @@ PAGE_SIZE = 100
 def index():
     """Newest first, filterable by kind, 100 per page."""
     kind = request.args.get("soort", "").strip()
-    page = request.args.get("pagina", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = parse_int(request.args.get("pagina"), low=1, high=100_000) or 1
     stmt = select(AuditEvent)
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)

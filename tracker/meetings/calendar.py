@@ -6,7 +6,8 @@ that Outlook itself writes), so every client shows the same wall-clock time acro
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -100,29 +101,58 @@ def _to_utc(value, default_tz: str) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+#: More events than this in one file is no meeting series: refused before parsing.
+MAX_IMPORT_EVENTS = 500
+#: Meetings outside these years are typing errors (or an attack on date arithmetic).
+IMPORT_YEARS = range(2000, 2101)
+_VEVENT = re.compile(rb"^BEGIN:VEVENT", re.IGNORECASE | re.MULTILINE)
+
+
+def _event_times(component, default_tz: str) -> tuple[datetime, datetime] | None:
+    """Start and end in UTC, or None when a date is missing, impossible or out of range."""
+    try:
+        start = component.decoded("dtstart", None)
+        end = component.decoded("dtend", None)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if not isinstance(start, date) or not isinstance(end, date | None):
+        return None  # icalendar keeps a value it cannot read as text
+    if any(v is not None and v.year not in IMPORT_YEARS for v in (start, end)):
+        return None
+    starts_at = _to_utc(start, default_tz)
+    ends_at = _to_utc(end, default_tz) if end is not None else starts_at + timedelta(hours=2)
+    if not isinstance(start, datetime):
+        ends_at = starts_at + timedelta(hours=8)
+    return starts_at, max(ends_at, starts_at)
+
+
 def read_ics(data: bytes, default_tz: str = TZID) -> tuple[list[ImportedEvent], list[str]]:
     """Events from an .ics file and the problems met (Dutch), never raising on bad input."""
+    if len(_VEVENT.findall(data)) > MAX_IMPORT_EVENTS:
+        return [], [
+            f"Het bestand bevat meer dan {MAX_IMPORT_EVENTS} afspraken; dat is geen reeks "
+            "vergaderingen. Exporteer alleen de vergaderingen van dit overleg."
+        ]
     try:
         calendar = Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
         return [], [f"Het bestand is geen geldig iCalendar-bestand ({exc})."]
     events, problems = [], []
     for number, component in enumerate(calendar.walk("VEVENT"), start=1):
         uid = str(component.get("uid") or "").strip()
-        start = component.decoded("dtstart", None)
-        if not uid or start is None:
-            problems.append(f"Afspraak {number} heeft geen UID of begintijd en is overgeslagen.")
+        times = _event_times(component, default_tz)
+        if not uid or times is None:
+            problems.append(
+                f"Afspraak {number} heeft geen UID of geen geldige begintijd (tussen "
+                f"{IMPORT_YEARS[0]} en {IMPORT_YEARS[-1]}) en is overgeslagen."
+            )
             continue
-        end = component.decoded("dtend", None)
-        starts_at = _to_utc(start, default_tz)
-        ends_at = _to_utc(end, default_tz) if end is not None else starts_at + timedelta(hours=2)
-        if not isinstance(start, datetime):
-            ends_at = starts_at + timedelta(hours=8)
+        starts_at, ends_at = times
         events.append(
             ImportedEvent(
                 uid=uid[:255],
                 starts_at=starts_at,
-                ends_at=max(ends_at, starts_at),
+                ends_at=ends_at,
                 location=str(component.get("location") or "")[:300],
                 agenda=str(component.get("description") or ""),
                 summary=str(component.get("summary") or ""),

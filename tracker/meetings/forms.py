@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -16,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from tracker.dates import dutch_date, local_to_utc
 from tracker.forms import input_required, max_length, required
 
 
@@ -28,8 +30,24 @@ class MeetingForm(FlaskForm):
     agenda = TextAreaField("Agenda", validators=[max_length(10000)])
 
     def validate_end(self, field):
+        self._check_exists(field)
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError("De eindtijd moet na de begintijd liggen.")
+
+    def _check_exists(self, field):
+        timezone = current_app.config["TIMEZONE"]
+        if (
+            self.day.data
+            and field.data
+            and local_to_utc(self.day.data, field.data, timezone) is None
+        ):
+            raise ValidationError(
+                f"{field.data:%H:%M} bestaat niet op {dutch_date(self.day.data)}: de klok gaat "
+                "dan een uur vooruit (zomertijd). Kies een andere tijd."
+            )
+
+    def validate_start(self, field):
+        self._check_exists(field)
 
 
 class HeldForm(FlaskForm):

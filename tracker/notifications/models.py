@@ -54,7 +54,10 @@ class Notification(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=NotificationState.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    #: When the current claim was taken or last renewed: the lease runs from here.
     claimed_at: Mapped[datetime | None]
+    #: Which sender holds the claim; only that sender may send the row or mark it done.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(200))

@@ -10,8 +10,11 @@ from datetime import datetime, time
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.accounts.models import User
+from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
 from tracker.meetings.schedule import days_before_at
@@ -107,17 +110,25 @@ def _wanted(meeting: Meeting, people: list[User]) -> dict[str, tuple]:
     return wanted
 
 
-def _add(kind, meeting, user, offset, due_at, key) -> Notification:
-    row = Notification(
-        kind=kind.value,
-        recipient_id=user.id,
-        meeting_id=meeting.id,
-        offset_days=offset,
-        dedupe_key=key,
-        due_at=due_at,
+def _add(kind, meeting, user, offset, due_at, key) -> None:
+    """Insert the row unless it exists: a scheduler planning the same meeting at the same
+    moment has then planned it already (INSERT … ON CONFLICT DO NOTHING on the dedupe key)."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Notification)
+        .values(
+            kind=kind.value,
+            recipient_id=user.id,
+            meeting_id=meeting.id,
+            offset_days=offset,
+            dedupe_key=key,
+            due_at=due_at,
+            state=PENDING,
+            attempts=0,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
-    db.session.add(row)
-    return row
 
 
 def _already_told(existing: dict[str, Notification]) -> set[int]:

@@ -1,14 +1,20 @@
 """The scheduler's job: send what the outbox says is due, exactly once.
 
 ``send_due_notifications(now)`` is a plain function: the APScheduler tick, the CLI and the
-tests all call it. Each row is claimed in the database before it is sent (a single
-conditional UPDATE; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two schedulers running at
-once never send the same row twice.
+tests all call it. Rows are claimed in small batches (a single conditional UPDATE; ``FOR
+UPDATE SKIP LOCKED`` on PostgreSQL) under a claim token of this sender. The claim is a short
+lease: the sender renews it, conditionally on still holding it, right before each message,
+and marks the row done only while it still holds it. A lease that ran out (its sender was
+killed) goes back to the queue; a sender that lost its lease skips the row. So two
+schedulers never send the same row twice, and a kill -9 strands at most one small batch for
+one lease.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -30,9 +36,15 @@ SENDING = NotificationState.SENDING.value
 #: Minutes to wait after the 1st, 2nd, … failed attempt; after the last the row is failed.
 RETRY_MINUTES = [1, 5, 15, 60]
 MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
-#: A row claimed this long ago whose sender died is put back (the Message-ID stays the same).
-STALE_CLAIM = timedelta(minutes=15)
-BATCH = 200
+#: Rows claimed at once: what a killed sender can strand until its lease runs out.
+BATCH = 10
+
+
+def lease_length() -> timedelta:
+    """How long a claim holds without renewal: longer than one SMTP delivery can take (it
+    times out after ``MAIL_TIMEOUT``), so a lease never runs out while its message is on the
+    wire; a row whose sender died is back in the queue after this (same Message-ID)."""
+    return timedelta(seconds=2 * float(current_app.config["MAIL_TIMEOUT"]) + 60)
 
 
 def message_id(key: str, domain: str) -> str:
@@ -49,14 +61,15 @@ def _expire_and_recover(now: datetime) -> None:
     )
     db.session.execute(
         update(Notification)
-        .where(Notification.state == SENDING, Notification.claimed_at < now - STALE_CLAIM)
-        .values(state=PENDING)
+        .where(Notification.state == SENDING, Notification.claimed_at < now - lease_length())
+        .values(state=PENDING, claim_token=None)
     )
     db.session.commit()
 
 
-def claim_due(now: datetime, limit: int = BATCH) -> list[int]:
-    """Atomically move due rows from pending to sending; returns the ids this process owns."""
+def claim_due(now: datetime, owner: str, limit: int = BATCH) -> list[int]:
+    """Atomically move due rows from pending to sending under ``owner``'s claim; returns the
+    ids claimed."""
     candidates = (
         select(Notification.id)
         .where(
@@ -72,7 +85,9 @@ def claim_due(now: datetime, limit: int = BATCH) -> list[int]:
     result = db.session.execute(
         update(Notification)
         .where(Notification.id.in_(candidates.scalar_subquery()), Notification.state == PENDING)
-        .values(state=SENDING, claimed_at=now, attempts=Notification.attempts + 1)
+        .values(
+            state=SENDING, claimed_at=now, claim_token=owner, attempts=Notification.attempts + 1
+        )
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )
@@ -157,34 +172,111 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     return message
 
 
-def _send_one(row: Notification, now: datetime, open_actions: dict) -> bool:
+def _owned(row_id: int, owner: str):
+    return (
+        (Notification.id == row_id)
+        & (Notification.claim_token == owner)
+        & (Notification.state == SENDING)
+    )
+
+
+def _renew(row_id: int, owner: str, at: datetime) -> bool:
+    """Extend the lease if ``owner`` still holds the row (committed, so others see it)."""
+    result = db.session.execute(
+        update(Notification)
+        .where(_owned(row_id, owner))
+        .values(claimed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _finish(row_id: int, owner: str, **values) -> bool:
+    """Record the outcome, only while ``owner`` still holds the row; releases the claim."""
+    result = db.session.execute(
+        update(Notification)
+        .where(_owned(row_id, owner))
+        .values(claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dict:
+    """After a failed attempt: back in the queue after a pause, or failed for good."""
+    if attempts >= MAX_ATTEMPTS:
+        current_app.logger.error("Notification %s failed for good: %s", row_id, error)
+        return {"state": NotificationState.FAILED.value, "last_error": str(error)[:2000]}
+    return {
+        "state": PENDING,
+        "last_error": str(error)[:2000],
+        "next_attempt_at": now + timedelta(minutes=RETRY_MINUTES[attempts - 1]),
+    }
+
+
+def _send_one(
+    row: Notification, owner: str, now: datetime, open_actions: dict, lease_at: datetime
+) -> bool:
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
-        row.state = NotificationState.WITHDRAWN.value
-        row.last_error = "Ontvanger uitgeschakeld of wil dit soort bericht niet"
+        _finish(
+            row.id,
+            owner,
+            state=NotificationState.WITHDRAWN.value,
+            last_error="Ontvanger uitgeschakeld of wil dit soort bericht niet",
+        )
         return False
     if _superseded(row, now):
-        row.state = NotificationState.EXPIRED.value
-        row.last_error = "Vervangen door een latere herinnering"
+        _finish(
+            row.id,
+            owner,
+            state=NotificationState.EXPIRED.value,
+            last_error="Vervangen door een latere herinnering",
+        )
         return False
     message = build_message(row, open_actions)
-    row.subject, row.body_text = message.subject, message.body
+    row_id, attempts, name = row.id, row.attempts, f"{row.id}-{row.kind}"
+    if not _renew(row_id, owner, lease_at):
+        return False  # our lease ran out and another sender took the row
     try:
-        deliver(message, name=f"{row.id}-{row.kind}")
+        deliver(message, name=name)
     except DeliveryError as exc:
-        row.last_error = str(exc)[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.state = NotificationState.FAILED.value
-            current_app.logger.error("Notification %s failed for good: %s", row.id, exc)
-        else:
-            row.state = PENDING
-            row.next_attempt_at = now + timedelta(minutes=RETRY_MINUTES[row.attempts - 1])
+        _finish(
+            row_id,
+            owner,
+            subject=message.subject,
+            body_text=message.body,
+            **_failure(row_id, attempts, exc, now),
+        )
         return False
-    row.state = NotificationState.SENT.value
-    row.sent_at = now
-    row.message_id = message.msgId
-    row.last_error = None
+    sent = _finish(
+        row_id,
+        owner,
+        state=NotificationState.SENT.value,
+        sent_at=now,
+        message_id=message.msgId,
+        last_error=None,
+        subject=message.subject,
+        body_text=message.body,
+    )
+    if not sent:  # cannot happen while a delivery is shorter than the lease; say so if it does
+        current_app.logger.warning("Notification %s sent after its claim was lost", row_id)
     return True
+
+
+def send_claimed(ids: list[int], owner: str, now: datetime, open_actions: dict) -> int:
+    """Send the rows ``owner`` claimed; returns how many went out."""
+    sent = 0
+    started = time.monotonic()
+    for row_id in ids:
+        # The lease is renewed against the tick's clock plus the time this batch has taken.
+        lease_at = now + timedelta(seconds=time.monotonic() - started)
+        row = db.session.get(Notification, row_id)
+        if row is not None and row.claim_token == owner:
+            sent += _send_one(row, owner, now, open_actions, lease_at)
+    return sent
 
 
 def send_due_notifications(now: datetime) -> int:
@@ -193,12 +285,10 @@ def send_due_notifications(now: datetime) -> int:
     plan_upcoming(now)
     db.session.commit()
     _expire_and_recover(now)
+    owner = uuid.uuid4().hex
     sent, open_actions = 0, {}
-    while ids := claim_due(now):
-        for row_id in ids:
-            row = db.session.get(Notification, row_id)
-            sent += _send_one(row, now, open_actions)
-            db.session.commit()
+    while ids := claim_due(now, owner):
+        sent += send_claimed(ids, owner, now, open_actions)
         if len(ids) < BATCH:
             break
     return sent

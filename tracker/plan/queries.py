@@ -16,10 +16,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.extensions import db
+from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.plan.schedule import ScheduleKind
 
-CODE_RE = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
+CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200
 
 
@@ -51,19 +52,12 @@ def current_plan() -> Plan | None:
     )
 
 
-def _parse_int(value: str, low: int, high: int) -> int | None:
-    if not re.fullmatch(r"\d{1,4}", value):
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
 def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     """Validate the query parameters ``thema``, ``partij``, ``status``, ``jaar`` and ``q``."""
     errors: dict[str, str] = {}
     values: dict = {}
     if theme := (args.get("thema") or "").strip():
-        values["theme"] = _parse_int(theme, 1, 99)
+        values["theme"] = parse_int(theme, 1, 99)
         if values["theme"] is None:
             errors["thema"] = "Kies een themanummer (een getal, bijvoorbeeld 3)."
     if party := (args.get("partij") or "").strip():
@@ -78,7 +72,7 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
             allowed = ", ".join(s.value for s in Status)
             errors["status"] = f"Status '{status[:40]}' is onbekend; kies uit {allowed}."
     if year := (args.get("jaar") or "").strip():
-        values["year"] = _parse_int(year, 2000, 2100)
+        values["year"] = parse_int(year, 2000, 2100)
         if values["year"] is None:
             errors["jaar"] = "Geef een jaartal van vier cijfers, bijvoorbeeld 2025."
     if query := (args.get("q") or "").strip():

@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import NumberRange, ValidationError
 
 from tracker.forms import choices, input_required, max_length, optional_url, required
+from tracker.params import parse_int
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
 from tracker.plan.schedule import ScheduleKind, parse_planning
 
@@ -21,7 +22,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[input_required()])
 
     def validate_version(self, field):
-        if not (field.data or "").isdigit():
+        if parse_int(field.data) is None:
             raise ValidationError("Het formulier is onvolledig; laad de pagina opnieuw.")
 
 

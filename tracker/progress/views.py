@@ -16,6 +16,7 @@ from tracker.dates import today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings.services import last_held
+from tracker.params import parse_int
 from tracker.plan.models import Municipality, Status
 from tracker.plan.queries import current_plan
 from tracker.plan.views import load_action, render_action_page
@@ -106,9 +107,8 @@ def my_actions():
 
 
 def _year_arg(plan) -> int:
-    raw = request.args.get("jaar", "")
-    if raw.isdigit() and plan.start_year <= int(raw) <= plan.end_year:
-        return int(raw)
+    if year := parse_int(request.args.get("jaar"), plan.start_year, plan.end_year):
+        return year
     this_year = today_local(current_app.config["TIMEZONE"]).year
     return min(max(this_year, plan.start_year), plan.end_year)
 

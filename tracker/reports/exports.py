@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
@@ -136,10 +137,35 @@ def _clean(value) -> str:
     return text[1:] if text.startswith("'") else text
 
 
-def read_upload(data: bytes) -> UploadResult:
+#: An exported workbook unpacks to well under a megabyte; a zip that claims more than this,
+#: or more parts than a workbook has, is refused before openpyxl inflates it.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 100
+
+
+def _zip_problem(data: bytes) -> str | None:
+    """Why this file must not be opened as a workbook (a "zip bomb"), else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "Het bestand is geen Excel-werkboek (.xlsx)."
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        return (
+            "Het bestand is uitgepakt te groot voor een export van de tracker; "
+            "upload het werkboek dat u van de tracker kreeg."
+        )
+    return None
+
+
+def read_upload(data: bytes, max_rows: int) -> UploadResult:
     """The filled-in rows of an exported workbook; every problem is named by row and column.
-    Rows where all three fill-in columns are empty are ignored."""
+    Rows where all three fill-in columns are empty are ignored; reading stops after
+    ``max_rows`` rows (the plan's actions plus a margin)."""
     result = UploadResult()
+    if problem := _zip_problem(data):
+        result.problems.append(problem)
+        return result
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
@@ -160,6 +186,12 @@ def read_upload(data: bytes) -> UploadResult:
     status_by_label = {label.lower(): status.value for status, label in STATUS_LABELS.items()}
     signal_by_label = {label.lower(): signal.value for signal, label in SIGNAL_LABELS.items()}
     for number, values in enumerate(rows, start=2):
+        if number > max_rows + 1:
+            result.problems.append(
+                f"Het werkblad heeft meer dan {max_rows} rijen; het plan heeft er minder. "
+                "Gebruik een export van de tracker."
+            )
+            break
         values = list(values) + [None] * (len(header) - len(values))
         new_status = _clean(values[col["Nieuwe status"]])
         new_signal = _clean(values[col["Nieuw signaal"]])

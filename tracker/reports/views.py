@@ -29,7 +29,9 @@ from tracker.accounts.auth import admin_required, can_report_on
 from tracker.audit.services import record
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
+from tracker.files import private_dir, write_private
 from tracker.meetings.services import standings
+from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
 from tracker.progress.services import StaleEdit, apply_batch
@@ -78,7 +80,7 @@ def parse_params(args) -> tuple[ReportParams, dict]:
     if since and since >= reference:
         errors["sinds"] = "De datum 'sinds' moet vóór de peildatum liggen."
     theme = args.get("thema", "").strip()
-    if theme and not (theme.isdigit() and 1 <= int(theme) <= 99):
+    if theme and parse_int(theme, 1, 99) is None:
         errors["thema"] = "Kies een themanummer."
     party = args.get("partij", "").strip()
     if party and db.session.scalar(select(Party.id).where(Party.code == party)) is None:
@@ -91,7 +93,7 @@ def parse_params(args) -> tuple[ReportParams, dict]:
     params = ReportParams(
         reference_date=reference,
         since=since if "sinds" not in errors else None,
-        theme=int(theme) if theme and "thema" not in errors else None,
+        theme=parse_int(theme, 1, 99),
         party=party if party and "partij" not in errors else None,
         municipality=municipality if municipality and "gemeente" not in errors else None,
     )
@@ -205,8 +207,7 @@ UPLOAD_PREVIEW_HOURS = 24
 
 def _upload_dir() -> Path:
     """Where previewed uploads wait to be applied; previews older than a day are dropped."""
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
+    path = private_dir(Path(current_app.instance_path) / "uploads")
     cutoff = time.time() - UPLOAD_PREVIEW_HOURS * 3600
     for old in path.glob("*.json"):
         if old.stat().st_mtime < cutoff:
@@ -251,7 +252,10 @@ def upload():
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("reports/upload.html", form=form, problems=[]), status
-    parsed = exports.read_upload(form.file.data.read(5_000_001))
+    plan = queries.current_plan()
+    parsed = exports.read_upload(
+        form.file.data.read(), max_rows=sum(queries.action_counts_by_theme(plan).values()) + 200
+    )
     changes, problems = _plan_changes(parsed.rows)
     problems = parsed.problems + problems
     if not problems and not changes:
@@ -263,7 +267,7 @@ def upload():
         return render_template("reports/upload.html", form=form, problems=problems), 400
     token = secrets.token_urlsafe(16)
     payload = {"user_id": current_user.id, "changes": changes}
-    (_upload_dir() / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
+    write_private(_upload_dir() / f"{token}.json", json.dumps(payload).encode())
     return render_template(
         "reports/upload_preview.html", changes=changes, token=token, form=FlaskForm()
     )
@@ -377,10 +381,10 @@ def snapshot_pdf(snapshot_id: int):
 @bp.get("/rapportages/vergelijk")
 def compare_snapshots():
     """What changed in status and signal between two snapshots."""
-    a, b = request.args.get("a", ""), request.args.get("b", "")
-    if not (a.isdigit() and b.isdigit()):
+    a, b = parse_int(request.args.get("a")), parse_int(request.args.get("b"))
+    if a is None or b is None:
         abort(400)
-    old, new = _snapshot_or_404(int(a)), _snapshot_or_404(int(b))
+    old, new = _snapshot_or_404(a), _snapshot_or_404(b)
     if old.reference_date > new.reference_date:
         old, new = new, old
     return render_template(

@@ -1,0 +1,52 @@
+"""Helpers the test modules share: posting forms like a browser, reading pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.plan.models import Action, Theme
+
+PASSWORD = "correct horse battery staple"
+
+
+def csrf_token(client, path: str) -> str:
+    """The session's CSRF token, from the page itself or (for POST-only paths) another page."""
+    for page in (path, "/profiel", "/login"):
+        response = client.get(page)
+        if response.status_code == 200:
+            found = re.search(
+                r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)
+            )
+            if found:
+                return found.group(1)
+    raise AssertionError("no CSRF token found")
+
+
+def post_form(client, path: str, data: dict, **kwargs):
+    """Post like a browser: first GET the page for its CSRF token."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
+
+
+def login(client, email, password=PASSWORD, next_url=None):
+    path = "/login" + (f"?next={quote(next_url, safe='')}" if next_url else "")
+    return post_form(client, path, {"email": email, "password": password})
+
+
+def text_of(response) -> str:
+    """The page as text, tags stripped, whitespace folded, for content assertions."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def action(code: str) -> Action:
+    """The seeded action with this code, fresh from the database."""
+    theme, number = (int(x) for x in code.split("."))
+    found = db.session.scalars(
+        select(Action).join(Action.theme).where(Theme.number == theme, Action.number == number)
+    ).one()
+    db.session.refresh(found)
+    return found

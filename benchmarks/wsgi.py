@@ -3,6 +3,9 @@
 from tracker import create_app
 from tracker.accounts.auth import PUBLIC_ENDPOINTS
 
+from tracker.privacy.detect import load
+
 app = create_app()
+load()  # as tracker/wsgi.py does in production: no request waits for the lists
 app.add_url_rule("/_bench/ping", "bench_ping", lambda: "ok")
 PUBLIC_ENDPOINTS.add("bench_ping")

@@ -5,6 +5,8 @@ Outcomes: ``login`` (anonymous, sent to the login page; 401 JSON on the API), ``
 CSRF is switched off here so that only authorisation is tested; test_accounts checks CSRF.
 """
 
+import re
+
 import pytest
 
 from tracker.accounts.models import ApiToken
@@ -22,6 +24,7 @@ ROLES = [
 
 EVERYONE = {role: "ok" for role in ROLES[1:]} | {None: "login"}
 ADMIN_ONLY = {role: "403" for role in ROLES[1:]} | {None: "login", "beheerder": "ok"}
+ADMIN_EMPTY_FORM = ADMIN_ONLY | {"beheerder": "400"}
 
 
 def only(*allowed):
@@ -127,6 +130,16 @@ CASES = [
     ("POST", "/profiel/agenda/nieuw", {}, EVERYONE),
     ("GET", "/agenda/{lezer_feed}.ics", None, {role: "ok" for role in ROLES}),
     ("GET", "/agenda/ongeldig.ics", None, {role: "404" for role in ROLES}),
+    ("GET", "/agenda/{lezer_feed}/{series_code}.ics", None, {role: "ok" for role in ROLES}),
+    ("GET", "/agenda/ongeldig/{series_code}.ics", None, {role: "404" for role in ROLES}),
+    # Beheerders only; an empty form is refused with 400 (and nothing saved).
+    ("POST", "/vergaderingen/importeren", {}, ADMIN_EMPTY_FORM),
+    ("POST", "/vergaderingen/overlegvormen/nieuw", {}, ADMIN_EMPTY_FORM),
+    ("POST", "/vergaderingen/overlegvormen/{series_id}", {}, ADMIN_EMPTY_FORM),
+    ("GET", "/beheer/privacy", None, ADMIN_ONLY),
+    ("GET", "/beheer/afschermen/agenda/{meeting_id}", None, ADMIN_ONLY),
+    ("POST", "/beheer/afschermen/agenda/{meeting_id}", {}, ADMIN_EMPTY_FORM),
+    ("GET", "/beheer/afschermen/onbekend/{meeting_id}", None, ADMIN_ONLY | {"beheerder": "404"}),
     ("GET", "/rapportage", None, EVERYONE),
     ("GET", "/rapportage.pdf", None, EVERYONE),
     ("GET", "/export.xlsx", None, EVERYONE),
@@ -194,6 +207,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
         series_id=meeting.series_id,
         notification_id=notification.id,
         lezer_feed=roles["lezer"].calendar_token,
+        series_code=meeting.series.code,
         snapshot_id=_snapshot().id,
     )
     if data is MEETING:
@@ -266,3 +280,24 @@ _EMPTY_REPORT = {
     "meetings": [],
     "municipal_rows": [],
 }
+
+
+def _rule_pattern(rule) -> re.Pattern:
+    return re.compile("^" + re.sub(r"<[^>]+>", r"[^/]+", rule.rule) + "$")
+
+
+def test_every_route_has_a_row_in_the_matrix(seeded_app):
+    """Generated from the URL map: a route without a row above fails here. The public pages
+    of logging in (``PUBLIC_ENDPOINTS``, tested in test_accounts) need no row."""
+    from tracker.accounts.auth import PUBLIC_ENDPOINTS
+
+    paths = [(method, re.sub(r"\{[^}]+\}", "1", path).split("?")[0]) for method, path, *_ in CASES]
+    missing = []
+    for rule in seeded_app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS - {"meetings.personal_feed", "meetings.series_feed"}:
+            continue
+        pattern = _rule_pattern(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if not any(m == method and pattern.match(p) for m, p in paths):
+                missing.append(f"{method} {rule.rule}")
+    assert missing == []

@@ -93,7 +93,7 @@ def test_stale_save_is_refused_shows_the_newer_update_and_loses_nothing(client_f
     late = {
         "status": "afgerond",
         "signal": "",
-        "text": "Bob's eigen verslag.",
+        "text": "Het eigen verslag van de tweede bijdrager.",
         "link": "",
         "version": seen_by_bob,
     }
@@ -101,7 +101,7 @@ def test_stale_save_is_refused_shows_the_newer_update_and_loses_nothing(client_f
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Iemand anders heeft deze actie bijgewerkt" in html
-    assert "Bob&#39;s eigen verslag." in html  # still in the form
+    assert "Het eigen verslag van de tweede bijdrager." in html  # still in the form
     assert "Voorstel besproken in de stuurgroep." in html  # the newer update is shown
     assert [u.text for u in db.session.scalars(select(ProgressUpdate))] == [UPDATE["text"]]
     assert action("4.1").status == "lopend"

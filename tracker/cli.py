@@ -96,9 +96,11 @@ def register_cli(app: Flask) -> None:
         scheduler_command,
         serve_command,
     )
+    from tracker.privacy.cli import privacy_cli
 
     for command in (
         seed_command,
+        privacy_cli,
         backup_command,
         restore_command,
         users_cli,

@@ -39,6 +39,24 @@ def tick(app: Flask) -> int:
     return sent
 
 
+def nightly_privacy_scan(app: Flask) -> None:
+    """Check every stored text for personal data; the overview shows the counts."""
+    from tracker.privacy.scan import scan
+
+    with app.app_context():
+        try:
+            results = scan(utcnow())
+            db.session.commit()
+            hard = sum(r.is_hard for r in results)
+            if hard:
+                log.warning("Privacy scan: %d stored text(s) with hard findings", hard)
+        except Exception:
+            db.session.rollback()
+            log.exception("Privacy scan failed")
+        finally:
+            db.session.remove()
+
+
 def _configure(scheduler, app: Flask):
     scheduler.add_job(
         tick,
@@ -49,6 +67,17 @@ def _configure(scheduler, app: Flask):
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        nightly_privacy_scan,
+        "cron",
+        args=[app],
+        hour=2,
+        minute=30,
+        timezone=app.config["TIMEZONE"],
+        id="privacy-scan",
+        max_instances=1,
+        coalesce=True,
     )
     return scheduler
 

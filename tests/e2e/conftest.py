@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tracker.extensions import db
+from tracker.privacy.detect import load as load_privacy_lists
 
 from ..conftest import PASSWORD, free_port
 
@@ -43,7 +44,9 @@ def browser():
 
 @pytest.fixture
 def live_server(seeded_app, make_app):
-    """A second app on the test database, served by werkzeug in a thread on 127.0.0.1."""
+    """A second app on the test database, served by werkzeug in a thread on 127.0.0.1,
+    started like production: the privacy guard's lists loaded before the first request."""
+    load_privacy_lists()
     port = free_port()
     app = make_app(BASE_URL=f"http://127.0.0.1:{port}")
     server = make_server("127.0.0.1", port, app, threaded=True)

@@ -99,3 +99,31 @@ def test_reading_pages_render(page, e2e_users, path):
     login(page, e2e_users["ph"])
     page.goto(path)
     expect(page.locator("main h1")).to_be_visible()
+
+
+def test_the_privacy_guard_refuses_case_data_and_asks_about_a_name(page, e2e_users):
+    """An aandachtsfunctionaris types case data by mistake: refused, highlighted, kept in the
+    form; then a colleague's name: saved only after ticking the confirmation."""
+    login(page, e2e_users["af"])
+    page.goto("/acties/3.6")
+    text = page.get_by_label("Wat is er gedaan en wat volgt?")
+    text.fill("Gesprek met slachtoffer, BSN 123456782, tel. 06-12345678, Dorpsstraat 12.")
+    page.get_by_label("Status").select_option(label="Lopend")
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    expect(page.locator(".error-summary")).to_contain_text("persoonsgegevens")
+    expect(page.locator(".privacy-findings mark")).to_have_count(3)
+    expect(text).to_have_value(re.compile("Dorpsstraat 12"))
+    screenshot(page, "privacy-geweigerd")
+    assert db.session.scalar(select(ProgressUpdate)) is None
+
+    text.fill("Overleg met Pieter Bakker (wijkagent) over de campagne in de wijk.")
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    confirmation = page.get_by_label(
+        "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
+    )
+    expect(confirmation).to_be_visible()
+    screenshot(page, "privacy-bevestigen")
+    confirmation.check()
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.6 opgeslagen.")
+    assert db.session.scalar(select(ProgressUpdate)).text.startswith("Overleg met Pieter")

@@ -35,8 +35,10 @@ def import_command(file: Path, series_name: str):
     report = import_ics(file.read_bytes(), series, None, utcnow(), current_app.config["TIMEZONE"])
     db.session.commit()
     click.echo(report.summary())
-    for problem in report.problems:
+    for problem in report.refused + report.problems:
         click.echo(f"  - {problem}")
+    if report.refused or not (report.created or report.skipped):
+        raise SystemExit(1)  # nothing could be imported: scripts must notice
 
 
 @reminders_cli.command("send-due")
@@ -66,9 +68,11 @@ def serve_command(host: str, port: int):
     """Development server with the scheduler running inside it."""
     from werkzeug.serving import run_simple
 
+    from tracker.privacy.detect import warm_up
     from tracker.scheduler import start_background
 
     app = current_app._get_current_object()
+    warm_up()  # the privacy guard's name lists load while the server starts
     scheduler = start_background(app)
     click.echo(f"Tracker op http://{host}:{port} (scheduler draait mee); stop met Ctrl-C.")
     try:

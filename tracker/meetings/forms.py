@@ -19,9 +19,11 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc
 from tracker.forms import input_required, max_length, required
+from tracker.privacy.guard import PrivacyCheckedForm
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(PrivacyCheckedForm, FlaskForm):
+    privacy_fields = ("location", "agenda")
     series = SelectField("Overleg", choices=[], validators=[required()])
     day = DateField("Datum", validators=[input_required()], render_kw={"placeholder": "jjjj-mm-dd"})
     start = TimeField("Begintijd", validators=[input_required()])
@@ -50,13 +52,15 @@ class MeetingForm(FlaskForm):
         self._check_exists(field)
 
 
-class HeldForm(FlaskForm):
+class HeldForm(PrivacyCheckedForm, FlaskForm):
+    privacy_fields = ("minutes",)
     minutes = TextAreaField(
         "Korte verslaglegging en besluiten", validators=[required(), max_length(20000)]
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PrivacyCheckedForm, FlaskForm):
+    privacy_fields = ("reason",)
     reason = TextAreaField("Reden van annuleren", validators=[max_length(2000)])
 
 
@@ -68,7 +72,8 @@ def _days_list(form, field):
         )
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(PrivacyCheckedForm, FlaskForm):
+    privacy_fields = ("name", "reminder_subject", "reminder_intro")
     name = StringField("Naam", validators=[required(), max_length(200)])
     action = SelectField("Hoort bij actie", choices=[])
     min_per_year = IntegerField(

@@ -15,6 +15,7 @@ from tracker.meetings.calendar import read_ics
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.notifications.planning import plan_meeting
+from tracker.privacy.guard import import_problems
 
 
 def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
@@ -87,7 +88,12 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    #: Personal data found in the file: then nothing at all is imported.
+    refused: list[str] = field(default_factory=list)
+
     def summary(self) -> str:
+        if self.refused:
+            return "Niets geïmporteerd: het bestand bevat persoonsgegevens (zie hieronder)."
         parts = [f"{len(self.created)} vergadering(en) toegevoegd"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} al bekend (zelfde UID) en overgeslagen")
@@ -100,6 +106,15 @@ def import_ics(data: bytes, series: MeetingSeries, author, now, timezone: str) -
     """Add the file's events to ``series``; events whose UID is known are skipped."""
     events, problems = read_ics(data, timezone)
     report = ImportReport(problems=problems)
+    for number, event in enumerate(events, start=1):
+        for name, text in (
+            ("titel", event.summary),
+            ("locatie", event.location),
+            ("beschrijving", event.agenda),
+        ):
+            report.refused += import_problems(f"Afspraak {number} ({name})", text)
+    if report.refused:
+        return report
     known = set(
         db.session.scalars(select(Meeting.uid).where(Meeting.uid.in_([e.uid for e in events])))
     )

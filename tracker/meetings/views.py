@@ -76,14 +76,19 @@ def index():
     )
 
 
-def _render_detail(meeting: Meeting, held_form: HeldForm | None = None, status: int = 200):
+def _render_detail(
+    meeting: Meeting,
+    held_form: HeldForm | None = None,
+    status: int = 200,
+    cancel_form: CancelForm | None = None,
+):
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         start=to_local(meeting.starts_at, _tz()),
         end=to_local(meeting.ends_at, _tz()),
         held_form=held_form or HeldForm(),
-        cancel_form=CancelForm(),
+        cancel_form=cancel_form or CancelForm(),
         update_status=services.update_request_status(meeting),
         is_past=meeting.starts_at <= utcnow(),
     ), status
@@ -186,7 +191,7 @@ def cancel(meeting_id: int):
     if meeting.state != MeetingState.PLANNED.value:
         abort(400)
     if not form.validate_on_submit():
-        abort(400)
+        return _render_detail(meeting, cancel_form=form, status=400)
     services.cancel(meeting, form.reason.data or "", current_user, utcnow())
     db.session.commit()
     flash("Vergadering geannuleerd; wie al een herinnering had, krijgt bericht.", "info")

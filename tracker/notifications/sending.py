@@ -81,10 +81,16 @@ def claim_due(now: datetime, owner: str, limit: int = BATCH) -> list[int]:
         .limit(limit)
     )
     if db.engine.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # A materialised CTE runs once: as a plain IN-subquery PostgreSQL may run it again
+        # per row, and with SKIP LOCKED each run picks other rows (30 claimed for a limit of 10).
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        chosen = chosen.prefix_with("MATERIALIZED")
+        candidate_ids = select(chosen.c.id).scalar_subquery()
+    else:
+        candidate_ids = candidates.scalar_subquery()
     result = db.session.execute(
         update(Notification)
-        .where(Notification.id.in_(candidates.scalar_subquery()), Notification.state == PENDING)
+        .where(Notification.id.in_(candidate_ids), Notification.state == PENDING)
         .values(
             state=SENDING, claimed_at=now, claim_token=owner, attempts=Notification.attempts + 1
         )

@@ -12,6 +12,7 @@ from tracker.meetings import services as meetings
 from tracker.notifications.models import Notification, NotificationState
 from tracker.plan import queries
 from tracker.plan.schedule import describe_schedule
+from tracker.privacy.scan import latest_scan
 from tracker.progress import services as progress
 from tracker.progress.forms import ProgressForm
 
@@ -37,8 +38,9 @@ def overview():
     today = _today()
     summaries = queries.plan_summary(plan, today)
     now = utcnow()
-    orphans, failed = [], 0
+    orphans, failed, privacy_scan = [], 0, None
     if current_user.is_admin:
+        privacy_scan = latest_scan()
         orphans = progress.orphaned_actions(plan)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -53,6 +55,7 @@ def overview():
         today=today,
         orphans=orphans,
         failed_notifications=failed,
+        privacy_scan=privacy_scan,
         next_meetings=meetings.upcoming(now),
         update_requests=meetings.update_request_progress(now),
         meeting_flags=[s for s in meetings.standings(today.year, today, now) if s.standing.flag],

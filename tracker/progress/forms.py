@@ -10,6 +10,7 @@ from tracker.forms import choices, input_required, max_length, optional_url, req
 from tracker.params import parse_int
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
 from tracker.plan.schedule import ScheduleKind, parse_planning
+from tracker.privacy.guard import PrivacyCheckedForm
 
 STATUS_CHOICES = choices((status.value, label) for status, label in STATUS_LABELS.items())
 SIGNAL_CHOICES = choices(
@@ -26,7 +27,8 @@ class VersionedForm(FlaskForm):
             raise ValidationError("Het formulier is onvolledig; laad de pagina opnieuw.")
 
 
-class ProgressForm(VersionedForm):
+class ProgressForm(PrivacyCheckedForm, VersionedForm):
+    privacy_fields = ("text",)
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
     signal = SelectField("Signaal", choices=SIGNAL_CHOICES)
     text = TextAreaField(
@@ -35,7 +37,8 @@ class ProgressForm(VersionedForm):
     link = StringField("Link (optioneel)", validators=[*optional_url(), max_length(500)])
 
 
-class MunicipalityCellForm(VersionedForm):
+class MunicipalityCellForm(PrivacyCheckedForm, VersionedForm):
+    privacy_fields = ("note",)
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
     note = TextAreaField("Toelichting", validators=[max_length(2000)])
 
@@ -48,7 +51,8 @@ OWNERS_HELP = (
 )
 
 
-class PlanTextForm(FlaskForm):
+class PlanTextForm(PrivacyCheckedForm, FlaskForm):
+    privacy_fields = ("text", "planning", "owners_text", "owners", "reason")
     text = TextAreaField("Actie", validators=[required(), max_length(5000)])
     planning = StringField("Planning", validators=[required(), max_length(200)])
     owners_text = TextAreaField(
@@ -82,5 +86,6 @@ class NewActionForm(PlanTextForm):
     )
 
 
-class DropActionForm(VersionedForm):
+class DropActionForm(PrivacyCheckedForm, VersionedForm):
+    privacy_fields = ("reason",)
     reason = TextAreaField("Waarom vervalt deze actie?", validators=[required(), max_length(2000)])

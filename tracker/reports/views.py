@@ -34,6 +34,7 @@ from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
+from tracker.privacy.guard import import_problems, mask_free_text
 from tracker.progress.services import StaleEdit, apply_batch
 from tracker.reports import exports
 from tracker.reports.chart import status_chart
@@ -115,10 +116,12 @@ def _meeting_figures(year: int) -> list[dict]:
 
 
 def current_report(params: ReportParams) -> dict:
+    """The report as it may leave the tracker: hard findings of the privacy guard masked
+    (``privacy_masked`` says how many texts), whatever slipped into the stored texts."""
     plan = queries.current_plan()
     if plan is None:
         abort(404)
-    return build_report(
+    data = build_report(
         plan,
         params,
         timezone=_tz(),
@@ -127,6 +130,16 @@ def current_report(params: ReportParams) -> dict:
         made_at=utcnow(),
         meeting_figures=_meeting_figures(params.reference_date.year),
     )
+    masked, count = mask_free_text(data)
+    masked["privacy_masked"] = count
+    return masked
+
+
+def _audit_export(kind: str, what: str, params: ReportParams | None = None) -> None:
+    """Who saw or took which report: every view, print, download and export."""
+    details = params.as_query() if params else {}
+    record(kind, current_user, what, "Rapportage bekeken of geëxporteerd", **details)
+    db.session.commit()
 
 
 def _filter_choices():
@@ -143,6 +156,7 @@ def report():
     params, errors = parse_params(request.args)
     data = current_report(params)
     parties, municipalities = _filter_choices()
+    _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
     return render_template(
         "reports/report.html",
         report=data,
@@ -180,6 +194,7 @@ def _valid_params() -> ReportParams:
 def report_pdf_download():
     params = _valid_params()
     pdf = report_pdf(current_report(params))
+    _audit_export("report.pdf", "Rapportage als pdf", params)
     return _download(pdf, "application/pdf", _filename(params, "pdf"))
 
 
@@ -187,6 +202,7 @@ def report_pdf_download():
 def export_xlsx():
     params = _valid_params()
     data = exports.to_xlsx(current_report(params))
+    _audit_export("export.xlsx", "Export als Excel", params)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(data, mimetype, _filename(params, "xlsx"))
 
@@ -194,9 +210,9 @@ def export_xlsx():
 @bp.get("/export.csv")
 def export_csv():
     params = _valid_params()
-    return _download(
-        exports.to_csv(current_report(params)), "text/csv; charset=utf-8", _filename(params, "csv")
-    )
+    data = exports.to_csv(current_report(params))
+    _audit_export("export.csv", "Export als CSV", params)
+    return _download(data, "text/csv; charset=utf-8", _filename(params, "csv"))
 
 
 # Round trip ----------------------------------------------------------------------------------
@@ -221,6 +237,7 @@ def _plan_changes(rows):
     changes, problems = [], []
     for row in rows:
         action = queries.get_action(plan, row.code)
+        problems += import_problems(f"Actie {row.code}", row.text)
         if action is None:
             problems.append(f"Actie {row.code}: bestaat niet in het huidige plan.")
         elif not can_report_on(current_user, action):
@@ -358,6 +375,7 @@ def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
 @bp.get("/rapportages/<int:snapshot_id>")
 def snapshot(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
+    _audit_export("snapshot.view", item.title)
     return render_template(
         "reports/report.html",
         report=item.data,
@@ -375,6 +393,7 @@ def snapshot(snapshot_id: int):
 @bp.get("/rapportages/<int:snapshot_id>.pdf")
 def snapshot_pdf(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
+    _audit_export("snapshot.pdf", item.title)
     return _download(item.pdf, "application/pdf", f"rapportage-{item.reference_date}-{item.id}.pdf")
 
 

@@ -1,0 +1,443 @@
+"""The privacy guard: detection (corpus with precision and recall), every form and import
+refusing personal data, redaction erasing every copy, masking before anything leaves, the
+scan, and the audit of every export."""
+
+import email
+import io
+import re
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from tracker.audit.models import AuditEvent
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings import services as meeting_services
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.notifications.models import Notification
+from tracker.privacy.detect import find_personal_data
+from tracker.privacy.guard import domain_allowlist
+from tracker.privacy.models import PrivacyScan, Redaction
+from tracker.progress import services as progress_services
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.reports.models import ReportSnapshot
+
+from .conftest import SEEDS_DIR
+from .helpers import action, post_form, text_of
+from .privacy_corpus import CORPUS
+
+LEAK = (
+    "Gesprek met slachtoffer Fatima de Vries (BSN 123456782, tel. 06-12345678), wonend "
+    "Dorpsstraat 12, 3111 AB Schiedam."
+)
+CONFIRM = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
+
+
+# Detection ------------------------------------------------------------------------------------
+
+
+def test_corpus_precision_and_recall(request):
+    """At least 40 sentences; no hard finding may be missed; report the figures."""
+    assert len(CORPUS) >= 40
+    true_pos = false_pos = false_neg = 0
+    missed_hard = []
+    for text, expected in CORPUS:
+        found = {f.kind.value for f in find_personal_data(text)}
+        true_pos += len(found & expected)
+        false_pos += len(found - expected)
+        false_neg += len(expected - found)
+        missed_hard += [
+            (kind, text) for kind in expected - found if kind not in ("naam", "leeftijd")
+        ]
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    reporter.write_line(
+        f"privacy corpus: {len(CORPUS)} sentences, precision {precision:.2f}, "
+        f"recall {recall:.2f} (true {true_pos}, false {false_pos}, missed {false_neg})"
+    )
+    assert missed_hard == []
+    assert precision >= 0.95 and recall >= 0.95
+
+
+def _plan_texts() -> list[str]:
+    plan = yaml.safe_load((SEEDS_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    texts = []
+    for theme in plan["themes"]:
+        texts.append(theme.get("introduction", ""))
+        for item in theme["actions"]:
+            texts += [item["text"], item["planning"], str(item.get("wie", ""))]
+    return [t for t in texts if t]
+
+
+def test_the_plans_own_language_has_no_findings(seeded_app):
+    texts = _plan_texts()
+    assert len(texts) > 100
+    hard = [(f.text, t[:50]) for t in texts for f in find_personal_data(t) if f.is_hard]
+    assert hard == []
+    allowlist = domain_allowlist()
+    soft = [(f.text, t[:50]) for t in texts for f in find_personal_data(t, allowlist)]
+    assert soft == []
+
+
+def test_municipality_and_party_names_are_not_names(seeded_app):
+    allowlist = domain_allowlist()
+    for text in (
+        "De Gemeente Capelle en Krimpen aan den IJssel organiseerden de training.",
+        "Overleg tussen Fier, CoMensha en Humanitas in Rotterdam.",
+    ):
+        assert find_personal_data(text, allowlist) == []
+
+
+# Forms refuse, keep the text, highlight; names need a confirmation ------------------------------
+
+
+def test_progress_update_with_personal_data_is_refused_and_kept(client_for):
+    client = client_for("bijdrager_eigen")
+    target = action("4.1")
+    data = {"status": "lopend", "signal": "", "text": LEAK, "version": target.version}
+    response = post_form(client, "/acties/4.1/voortgang", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Deze tekst bevat persoonsgegevens die hier niet thuishoren" in html
+    assert "BSN “123456782”" in html and "telefoonnummer “06-12345678”" in html
+    assert '<mark title="BSN">123456782</mark>' in html
+    assert "Dorpsstraat 12" in html  # the text stays in the form
+    assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 0
+
+
+def test_a_name_needs_an_explicit_confirmation(client_for):
+    client = client_for("bijdrager_eigen")
+    target = action("4.1")
+    text = "Pieter Bakker van de politie heeft het overleg voorgezeten."
+    data = {"status": "lopend", "signal": "", "text": text, "version": target.version}
+    first = post_form(client, "/acties/4.1/voortgang", data)
+    assert first.status_code == 400
+    page = first.get_data(as_text=True)
+    assert "lijkt een naam of leeftijd te bevatten: naam “Pieter Bakker”" in page
+    assert CONFIRM in page
+    confirmed = post_form(client, "/acties/4.1/voortgang", {**data, "privacy_confirmed": "y"})
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(ProgressUpdate.text)) == text
+
+
+def _meeting(past: bool = True) -> Meeting:
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    start = utcnow() + (timedelta(days=-2) if past else timedelta(days=30))
+    meeting = meeting_services.create_meeting(
+        series,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        location="Stadhuis",
+        agenda="1. Voortgang",
+        author=None,
+        now=start - timedelta(days=60),
+    )
+    db.session.commit()
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "data"),
+    [
+        (
+            "af_schiedam",
+            "/acties/2.4/gemeenten/schiedam/2025",
+            {"status": "lopend", "note": LEAK, "version": "0"},
+        ),
+        ("beheerder", "/acties/4.1/vervallen", {"reason": LEAK, "version": "{version}"}),
+        (
+            "beheerder",
+            "/vergaderingen/{meeting_id}/gehouden",
+            {"minutes": LEAK},
+        ),
+        ("beheerder", "/vergaderingen/{meeting_id}/annuleren", {"reason": LEAK}),
+        (
+            "beheerder",
+            "/vergaderingen/nieuw",
+            {
+                "series": "{series_id}",
+                "day": "2030-06-02",
+                "start": "10:00",
+                "end": "11:00",
+                "agenda": LEAK,
+            },
+        ),
+        (
+            "beheerder",
+            "/vergaderingen/overlegvormen/{series_id}",
+            {
+                "name": "RVO",
+                "min_per_year": "1",
+                "reminder_days": "14",
+                "update_request_days": "21",
+                "reminder_intro": LEAK,
+            },
+        ),
+    ],
+)
+def test_every_text_field_is_guarded(client_for, role, path, data):
+    meeting = _meeting()
+    target = action("4.1")
+    fill = {"meeting_id": meeting.id, "series_id": meeting.series_id, "version": target.version}
+    path = path.format(**fill)
+    data = {k: v.format(**fill) if isinstance(v, str) else v for k, v in data.items()}
+    response = post_form(client_for(role), path, data)
+    assert response.status_code == 400, path
+    assert "Deze tekst bevat persoonsgegevens" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(MunicipalityProgress.id))) == 0
+    assert db.session.get(Meeting, meeting.id).state == "gepland"
+
+
+def test_plan_revision_texts_are_guarded(client_for):
+    target = action("4.1")
+    page = client_for("beheerder").get("/acties/4.1/herzien").get_data(as_text=True)
+    owners = re.search(r'<textarea[^>]*name="owners"[^>]*>\s*([^<]*)</textarea>', page).group(1)
+    data = {
+        "text": target.text,
+        "planning": target.planning,
+        "owners_text": target.owners_text,
+        "owners": owners.strip(),
+        "reason": "Op verzoek van j.devries@voorbeeld.test aangepast.",
+        "version": target.version,
+    }
+    response = post_form(client_for("beheerder"), "/acties/4.1/herzien", data)
+    assert response.status_code == 400
+    assert "e-mailadres “j.devries@voorbeeld.test”" in response.get_data(as_text=True)
+
+
+# Imports: each finding is a row error and nothing is written ------------------------------------
+
+
+def test_excel_import_with_personal_data_is_refused_whole(client_for):
+    client = client_for("beheerder")
+    workbook = load_workbook(io.BytesIO(client.get("/export.xlsx").data))
+    sheet = workbook["Acties"]
+    header = [c.value for c in sheet[1]]
+    text_col = header.index("Nieuwe voortgangstekst") + 1
+    sheet.cell(row=2, column=text_col, value="Training gegeven aan 40 medewerkers.")
+    sheet.cell(row=3, column=text_col, value="Terugbellen op 06-12345678.")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    from .test_security import _upload
+
+    response = _upload(client, "/export/upload", "voortgang.xlsx", buffer.getvalue())
+    assert response.status_code == 400
+    assert "bevat persoonsgegevens (telefoonnummer “06-12345678”)" in text_of(response)
+    assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 0
+
+
+def test_ics_import_with_personal_data_imports_nothing(client_for):
+    from .test_security import _upload
+
+    series_id = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.code == "rvo"))
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//NL\r\n"
+        b"BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250601T100000Z\r\nSUMMARY:RVO\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20250901T100000Z\r\nSUMMARY:RVO\r\n"
+        b"DESCRIPTION:Casus van Fatima de Vries\\, tel. 06-12345678\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    response = _upload(
+        client_for("beheerder"),
+        "/vergaderingen/importeren",
+        "a.ics",
+        data,
+        {"series": str(series_id)},
+    )
+    page = text_of(response)
+    assert "Niets geïmporteerd" in page
+    assert "Afspraak 2 (beschrijving): bevat persoonsgegevens" in page
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+
+
+# What slipped in: masked on the way out, found by the scan, erased by redaction ------------------
+
+
+def _leaked_update(roles) -> ProgressUpdate:
+    """A text that got past the guard (typed before it existed, say)."""
+    target = action("4.1")
+    update = progress_services.record_update(
+        target,
+        roles["bijdrager_eigen"],
+        status="lopend",
+        signal="aandacht",
+        text=LEAK,
+        link=None,
+        expected_version=target.version,
+        now=utcnow(),
+    )
+    db.session.commit()
+    return update
+
+
+def test_reports_and_exports_mask_hard_findings(client_for, roles):
+    _leaked_update(roles)
+    client = client_for("beheerder")
+    page = client.get("/rapportage").get_data(as_text=True)
+    assert "123456782" not in page and "[BSN afgeschermd]" in page
+    assert "1 tekst bevat persoonsgegevens" in page
+    pdf = client.get("/rapportage.pdf").data
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "123456782" not in pdf_text and "06-12345678" not in pdf_text
+    assert "123456782" not in client.get("/export.csv").get_data(as_text=True)
+    workbook = load_workbook(io.BytesIO(client.get("/export.xlsx").data))
+    cells = " ".join(str(c.value) for row in workbook["Acties"].iter_rows() for c in row)
+    assert "123456782" not in cells and "[BSN afgeschermd]" in cells
+    post_form(client, "/rapportages", {"peildatum": utcnow().date().isoformat()})
+    snapshot = db.session.scalar(select(ReportSnapshot))
+    assert "123456782" not in str(snapshot.data)
+
+
+def test_every_view_and_export_is_audited(client_for, roles):
+    client = client_for("lezer")
+    for path in ("/rapportage", "/rapportage.pdf", "/export.xlsx", "/export.csv"):
+        assert client.get(path).status_code == 200
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == roles["lezer"].id)
+    ).all()
+    assert {e.kind for e in events} >= {"report.view", "report.pdf", "export.xlsx", "export.csv"}
+
+
+def test_scan_cli_lists_masked_findings_and_fails_on_a_hard_one(runner, roles):
+    result = runner.invoke(args=["privacy", "scan"])
+    assert result.exit_code == 0, result.output
+    assert "0 tekst(en) met bevindingen" in result.output
+    _leaked_update(roles)
+    result = runner.invoke(args=["privacy", "scan"])
+    assert result.exit_code == 1
+    assert "Voortgang actie 4.1" in result.output and "BSN" in result.output
+    assert "123456782" not in result.output and "Fatima" not in result.output
+    assert db.session.scalar(select(func.count(PrivacyScan.id))) == 2
+
+
+def test_nightly_scan_feeds_the_beheerders_overview(seeded_app, client_for, roles):
+    from tracker.scheduler import nightly_privacy_scan
+
+    _leaked_update(roles)
+    nightly_privacy_scan(seeded_app)
+    page = text_of(client_for("beheerder").get("/"))
+    assert "1 tekst met persoonsgegevens" in page
+    assert "persoonsgegevens" not in text_of(client_for("lezer").get("/"))
+
+
+def test_redaction_erases_the_text_everywhere_it_was_copied(seeded_app, client_for, roles):
+    update = _leaked_update(roles)
+    # Copies: a snapshot (data and PDF) made before masking existed, an audit event, a sent
+    # e-mail in the outbox table and its .eml file.
+    from tracker.reports.pdf import report_pdf
+
+    with seeded_app.test_request_context():
+        data = _minimal_report(seeded_app, LEAK)
+        snapshot_pdf = report_pdf(data)
+    snapshot = ReportSnapshot(
+        title="Oud", reference_date=utcnow().date(), params={}, data=data, pdf=snapshot_pdf
+    )
+    db.session.add(snapshot)
+    db.session.add(AuditEvent(kind="municipality.update", summary="x", details={"note": LEAK}))
+    meeting = _meeting(past=False)
+    mail = Notification(
+        kind="herinnering",
+        recipient_id=roles["lezer"].id,
+        meeting_id=meeting.id,
+        dedupe_key="x",
+        due_at=utcnow(),
+        state="verstuurd",
+        subject="Herinnering",
+        body_text=f"Agenda:\n{LEAK}\n",
+    )
+    db.session.add(mail)
+    db.session.commit()
+    from tracker.mail import keep_as_eml, new_message
+
+    with seeded_app.test_request_context():
+        eml = keep_as_eml(
+            new_message("Herinnering", "a@example.test", LEAK, f"<p>{LEAK}</p>"), "m1"
+        )
+    assert "123456782" in _eml_text(eml)
+
+    client = client_for("beheerder")
+    path = f"/beheer/afschermen/voortgang/{update.id}"
+    assert "<mark" in client.get(path).get_data(as_text=True)
+    refused = post_form(client, path, {"reason": "Bevatte het BSN 111222333."})
+    assert refused.status_code == 400  # the reason is guarded too
+    response = post_form(client, path, {"reason": "Bevatte gegevens over een slachtoffer."})
+    assert response.status_code == 302
+    db.session.expire_all()
+
+    text = db.session.get(ProgressUpdate, update.id).text
+    assert text.startswith("[Afgeschermd op ") and "Bevatte gegevens over een slachtoffer" in text
+    assert "123456782" not in str(db.session.get(ReportSnapshot, snapshot.id).data)
+    pdf = db.session.get(ReportSnapshot, snapshot.id).pdf
+    assert "123456782" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for event in db.session.scalars(select(AuditEvent)):
+        assert "123456782" not in f"{event.summary} {event.details}"
+    assert "123456782" not in db.session.get(Notification, mail.id).body_text
+    assert "123456782" not in _eml_text(eml)
+    redaction = db.session.scalar(select(Redaction))
+    assert redaction.copies_erased >= 4
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "privacy.redact"))
+    assert "Fatima" not in f"{event.summary} {event.details}"
+    page = client.get("/acties/4.1").get_data(as_text=True)
+    assert "Fatima" not in page and "Afgeschermd op" in page
+
+
+def _minimal_report(app, text: str) -> dict:
+    """A real report's data with one update text, for a PDF that holds it."""
+    from tracker.plan.queries import current_plan
+    from tracker.reports.services import ReportParams, build_report
+
+    data = build_report(
+        current_plan(),
+        ReportParams(reference_date=utcnow().date()),
+        timezone="Europe/Amsterdam",
+        stale_days=90,
+        made_by="Test",
+        made_at=utcnow(),
+        meeting_figures=[],
+    )
+    for theme in data["themes"]:
+        for row in theme["rows"]:
+            row["latest_update_text"] = text
+    return data
+
+
+def _eml_text(path: Path) -> str:
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    return " ".join(
+        part.get_content() for part in message.walk() if part.get_content_type().startswith("text/")
+    )
+
+
+def test_redacting_twice_or_an_unknown_text_is_refused(client_for, roles):
+    update = _leaked_update(roles)
+    client = client_for("beheerder")
+    assert client.get("/beheer/afschermen/voortgang/999999").status_code == 404
+    path = f"/beheer/afschermen/voortgang/{update.id}"
+    post_form(client, path, {"reason": "Bevatte gegevens over een slachtoffer."})
+    again = client.get(path)
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Redaction.id))) == 1
+
+
+def test_privacy_page_lists_findings_with_redaction_links(client_for, roles):
+    update = _leaked_update(roles)
+    page = client_for("beheerder").get("/beheer/privacy").get_data(as_text=True)
+    assert "Voortgang actie 4.1" in page
+    assert f"/beheer/afschermen/voortgang/{update.id}" in page
+    assert "123456782" not in page and "[BSN afgeschermd]" in page
+
+
+def test_deduce_lookup_lists_are_ready_at_install_time():
+    """./dev and .ci/run build them (flask privacy warm); a check never builds them."""
+    import deduce
+
+    cache = Path(deduce.__file__).parent / "data" / "lookup" / "cache"
+    assert cache.is_dir() and any(cache.iterdir())

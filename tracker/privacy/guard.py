@@ -1,0 +1,203 @@
+"""The guard on everything people type or import: forms refuse hard findings and ask for a
+confirmation when a text only seems to hold a name; imports list each finding as a row error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from flask import g
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from wtforms import BooleanField
+
+from tracker.extensions import db
+from tracker.privacy.detect import Finding, find_personal_data, mask, segments
+
+CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
+
+#: Words of the domain that deduce's name lists also hold (organisations, programmes, dates).
+DOMAIN_WORDS = [
+    "aandachtsfunctionaris",
+    "aandachtsfunctionarissen",
+    "actieplan",
+    "avim",
+    "belastingdienst",
+    "ckm",
+    "comensha",
+    "essm",
+    "fier",
+    "gemeente",
+    "gemeenten",
+    "humanitas",
+    "mensenhandel",
+    "meld",
+    "misdaad",
+    "anoniem",
+    "nla",
+    "om",
+    "platform",
+    "politie",
+    "portefeuillehouder",
+    "rctm",
+    "regionale",
+    "riec",
+    "rvo",
+    "tafel",
+    "var",
+    "veiligheidsalliantie",
+    "week",
+    "tegen",
+    "zvh",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+]
+
+
+def domain_allowlist() -> frozenset[str]:
+    """Lower-cased words that are never someone's name here: parties, municipalities, the
+    meeting series and every word of the plan itself. Once per request."""
+    if "privacy_allowlist" not in g:
+        from tracker.meetings.models import MeetingSeries
+        from tracker.plan.models import Action, Municipality, Party, Theme
+
+        texts = [
+            *db.session.scalars(select(Party.short_name)),
+            *db.session.scalars(select(Party.name)),
+            *db.session.scalars(select(Municipality.name)),
+            *db.session.scalars(select(MeetingSeries.name)),
+            *db.session.scalars(select(Theme.title)),
+            *db.session.scalars(select(Action.text)),
+        ]
+        words = {w.lower() for text in texts for w in re.findall(r"[A-Za-zÀ-ÿ]{2,}", text or "")}
+        g.privacy_allowlist = frozenset(words | set(DOMAIN_WORDS))
+    return g.privacy_allowlist
+
+
+def check(text: str | None) -> list[Finding]:
+    """Personal data in ``text``, with the domain's own words allowed."""
+    return find_personal_data(text or "", domain_allowlist())
+
+
+def describe(findings: list[Finding]) -> str:
+    """'BSN “123456782”, telefoonnummer “06-12345678”' for messages."""
+    return ", ".join(f"{f.kind.label} “{f.text}”" for f in findings)
+
+
+def hard_message(findings: list[Finding]) -> str:
+    return (
+        "Deze tekst bevat persoonsgegevens die hier niet thuishoren: "
+        f"{describe(findings)}. Haal ze weg; de tracker bevat nooit zaak- of "
+        "slachtoffergegevens."
+    )
+
+
+def soft_message(findings: list[Finding]) -> str:
+    return (
+        f"Deze tekst lijkt een naam of leeftijd te bevatten: {describe(findings)}. Gaat het om "
+        "een collega of een organisatie, vink dan hieronder aan dat u het heeft gecontroleerd."
+    )
+
+
+def highlight(text: str, findings: list[Finding]) -> Markup:
+    """The text with each finding in a ``<mark>`` naming its kind (escaped throughout)."""
+    html = []
+    for part, finding in segments(text, findings):
+        if finding is None:
+            html.append(str(escape(part)))
+        else:
+            html.append(
+                f'<mark title="{escape(finding.kind.label)}">{escape(part)}</mark>'
+                f'<span class="visually-hidden"> ({escape(finding.kind.label)})</span>'
+            )
+    return Markup("".join(html))  # noqa: S704 - every piece is escaped above
+
+
+class PrivacyCheckedForm:
+    """Mixin for a FlaskForm whose ``privacy_fields`` hold free text. After the form's own
+    validation, each such field is checked: hard findings are an error on the field (the
+    text stays in the form, the findings highlighted); names and ages are an error until
+    ``privacy_confirmed`` is ticked."""
+
+    privacy_fields: tuple[str, ...] = ()
+    privacy_confirmed = BooleanField(CONFIRMATION)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.privacy_highlights: dict[str, Markup] = {}
+        self.needs_privacy_confirmation = False
+        for name in self.privacy_fields:
+            field = getattr(self, name)
+            text = field.data or ""
+            findings = check(text)
+            if not findings:
+                continue
+            hard = [f for f in findings if f.is_hard]
+            if hard:
+                field.errors = [*field.errors, hard_message(hard)]
+                self.privacy_highlights[name] = highlight(text, hard)
+                valid = False
+            elif not self.privacy_confirmed.data:
+                field.errors = [*field.errors, soft_message(findings)]
+                self.privacy_highlights[name] = highlight(text, findings)
+                self.needs_privacy_confirmation = True
+                valid = False
+        return valid
+
+
+def import_problems(where: str, text: str | None) -> list[str]:
+    """Row errors for an imported text: every finding, hard or soft, stops the import."""
+    findings = check(text)
+    if not findings:
+        return []
+    return [f"{where}: bevat persoonsgegevens ({describe(findings)}); haal ze weg."]
+
+
+#: Keys under which a report holds free text (update texts, notes, action texts).
+FREE_TEXT_KEYS = frozenset({"text", "short_text", "latest_update_text", "note"})
+
+
+@lru_cache(maxsize=8192)
+def mask_hard(text: str) -> str:
+    """``text`` with hard findings masked. Hard findings do not depend on the allowlist, so
+    the result is cached per text: a report renders the same texts again and again."""
+    hard = [f for f in find_personal_data(text) if f.is_hard]
+    return mask(text, hard) if hard else text
+
+
+def mask_free_text(value) -> tuple[object, int]:
+    """A copy of nested report data with hard findings masked in its free-text values, and
+    how many different texts were masked: defence in depth before anything leaves."""
+    masked_texts: set[str] = set()
+
+    def walk(item, key=None):
+        if isinstance(item, dict):
+            return {k: walk(v, k) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, key) for v in item]
+        if key in FREE_TEXT_KEYS and isinstance(item, str):
+            masked = mask_hard(item)
+            if masked != item:
+                masked_texts.add(item)
+            return masked
+        return item
+
+    return walk(value), len(masked_texts)

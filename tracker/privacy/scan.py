@@ -1,0 +1,82 @@
+"""Scanning what is stored: every text people typed or imported, with its findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.privacy.detect import Finding, mask
+from tracker.privacy.guard import check
+from tracker.privacy.models import PrivacyScan
+from tracker.privacy.targets import TARGETS, Target
+
+
+@dataclass(frozen=True)
+class StoredText:
+    target: Target
+    row_id: int
+    text: str
+    where: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    stored: StoredText
+    findings: list[Finding]
+
+    @property
+    def is_hard(self) -> bool:
+        return any(f.is_hard for f in self.findings)
+
+    @property
+    def kinds(self) -> str:
+        return ", ".join(sorted({f.kind.label for f in self.findings}))
+
+    @property
+    def masked_excerpt(self) -> str:
+        """The text with every finding masked (names too), shortened: safe to print."""
+        masked = mask(self.stored.text, self.findings, hard_only=False)
+        return masked if len(masked) <= 160 else masked[:159] + "…"
+
+
+def stored_texts() -> Iterator[StoredText]:
+    """Every redactable text that holds anything, target by target."""
+    for target in TARGETS.values():
+        for row in db.session.scalars(select(target.model)).yield_per(500):
+            text = getattr(row, target.column) or ""
+            if text.strip() and not target.is_redacted(text):
+                yield StoredText(target, row.id, text, target.describe(row), target.date(row))
+
+
+def find_all() -> tuple[list[ScanFinding], int]:
+    """Every stored text with findings, and how many texts were checked."""
+    results, checked = [], 0
+    for stored in stored_texts():
+        checked += 1
+        if findings := check(stored.text):
+            results.append(ScanFinding(stored, findings))
+    return results, checked
+
+
+def scan(now: datetime) -> list[ScanFinding]:
+    """The scan as a job (nightly, and the CLI): check everything and record the counts the
+    beheerder's overview shows. The caller commits."""
+    results, checked = find_all()
+    db.session.add(
+        PrivacyScan(
+            ran_at=now,
+            texts_checked=checked,
+            hard_count=sum(r.is_hard for r in results),
+            soft_count=sum(not r.is_hard for r in results),
+        )
+    )
+    return results
+
+
+def latest_scan() -> PrivacyScan | None:
+    return db.session.scalar(select(PrivacyScan).order_by(PrivacyScan.ran_at.desc()).limit(1))

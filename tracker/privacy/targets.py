@@ -1,0 +1,106 @@
+"""The stored texts people type, by kind: where each lives, how to name it, where it is
+shown. One list, used by the scan, the redaction and their pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from tracker.meetings.models import Meeting
+from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
+
+#: Every redacted text starts with this, so it is recognised (and never scanned again).
+MARKER_PREFIX = "[Afgeschermd"
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    model: type
+    column: str
+    #: "Voortgang actie 3.14": where the text is, in words.
+    describe: Callable[[object], str]
+    #: When the text was written (or the meeting it belongs to).
+    date: Callable[[object], datetime | None]
+    #: Endpoint and arguments of the page that shows the text.
+    page: Callable[[object], tuple[str, dict]]
+    max_length: int | None = None
+
+    @staticmethod
+    def is_redacted(text: str) -> bool:
+        return text.startswith(MARKER_PREFIX)
+
+
+def _meeting_page(row) -> tuple[str, dict]:
+    return "meetings.detail", {"meeting_id": row.id}
+
+
+def _action_page(row) -> tuple[str, dict]:
+    return "plan.action", {"code": row.action.code, "_anchor": "voortgang"}
+
+
+TARGETS = {
+    target.key: target
+    for target in (
+        Target(
+            "voortgang",
+            "Voortgangsupdate",
+            ProgressUpdate,
+            "text",
+            describe=lambda row: f"Voortgang actie {row.action.code}",
+            date=lambda row: row.created_at,
+            page=_action_page,
+        ),
+        Target(
+            "toelichting",
+            "Toelichting van een gemeente",
+            MunicipalityProgress,
+            "note",
+            describe=lambda row: f"Actie {row.action.code}, {row.municipality.name}, {row.year}",
+            date=lambda row: row.updated_at,
+            page=lambda row: (
+                "progress.municipality_grid",
+                {"code": row.action.code, "jaar": row.year},
+            ),
+        ),
+        Target(
+            "verslag",
+            "Verslag van een vergadering",
+            Meeting,
+            "minutes",
+            describe=lambda row: f"Verslag {row.series.name}",
+            date=lambda row: row.starts_at,
+            page=_meeting_page,
+        ),
+        Target(
+            "agenda",
+            "Agenda van een vergadering",
+            Meeting,
+            "agenda",
+            describe=lambda row: f"Agenda {row.series.name}",
+            date=lambda row: row.starts_at,
+            page=_meeting_page,
+        ),
+        Target(
+            "locatie",
+            "Locatie van een vergadering",
+            Meeting,
+            "location",
+            describe=lambda row: f"Locatie {row.series.name}",
+            date=lambda row: row.starts_at,
+            page=_meeting_page,
+            max_length=300,
+        ),
+        Target(
+            "herziening",
+            "Reden van een planherziening",
+            ActionRevision,
+            "reason",
+            describe=lambda row: f"Herziening actie {row.action.code}",
+            date=lambda row: row.created_at,
+            page=_action_page,
+        ),
+    )
+}

@@ -1,0 +1,67 @@
+"""Beheerders: the stored texts with findings, and taking a text out ("afschermen")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.accounts.auth import admin_required
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.privacy import redaction
+from tracker.privacy.forms import RedactForm
+from tracker.privacy.guard import check, highlight
+from tracker.privacy.scan import find_all, latest_scan
+from tracker.privacy.targets import TARGETS
+
+bp = Blueprint("privacy", __name__, url_prefix="/beheer")
+
+
+@bp.get("/privacy")
+@admin_required
+def index():
+    """Every stored text in which the guard finds personal data, hard findings first."""
+    results, checked = find_all()
+    results.sort(key=lambda r: (not r.is_hard, r.stored.where))
+    return render_template(
+        "privacy/index.html", results=results, checked=checked, last_scan=latest_scan()
+    )
+
+
+def _target_row(key: str, row_id: int):
+    target = TARGETS.get(key)
+    row = db.session.get(target.model, row_id) if target else None
+    if row is None:
+        abort(404)
+    return target, row
+
+
+@bp.route("/afschermen/<key>/<int:row_id>", methods=["GET", "POST"])
+@admin_required
+def redact(key: str, row_id: int):
+    """Replace a stored text by a marker (who, when, why) and erase it everywhere."""
+    target, row = _target_row(key, row_id)
+    text = getattr(row, target.column) or ""
+    endpoint, args = target.page(row)
+    back = url_for(endpoint, **args)
+    if target.is_redacted(text):
+        flash("Deze tekst is al afgeschermd.", "info")
+        return redirect(back)
+    form = RedactForm()
+    if form.validate_on_submit():
+        done = redaction.redact(target, row, form.reason.data, current_user, utcnow())
+        db.session.commit()
+        flash(
+            f"De tekst is afgeschermd en uit {done.copies_erased} kopie(ën) gewist "
+            "(rapportages, auditlog, e-mails).",
+            "info",
+        )
+        return redirect(back)
+    return render_template(
+        "privacy/redact.html",
+        form=form,
+        target=target,
+        where=target.describe(row),
+        marked=highlight(text, check(text)),
+        back=back,
+    ), (400 if form.errors else 200)

@@ -1,0 +1,12 @@
+"""The WSGI entry point for production: ``gunicorn --preload 'tracker.wsgi:app'``.
+
+The privacy guard's name and address lists (deduce, about 1 GB) are loaded here, before
+gunicorn forks its workers with ``--preload``, so the workers share one copy and no request
+waits for them.
+"""
+
+from tracker import create_app
+from tracker.privacy.detect import load
+
+app = create_app()
+load()

@@ -36,6 +36,8 @@ LEAK = (
     "Gesprek met slachtoffer Fatima de Vries (BSN 123456782, tel. 06-12345678), wonend "
     "Dorpsstraat 12, 3111 AB Schiedam."
 )
+#: A day to plan meetings on: always ahead of the clock the tests run with.
+FUTURE_DAY = (utcnow().date() + timedelta(days=60)).isoformat()
 CONFIRM = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
 
@@ -163,7 +165,7 @@ def _meeting(past: bool = True) -> Meeting:
             "/vergaderingen/nieuw",
             {
                 "series": "{series_id}",
-                "day": "2030-06-02",
+                "day": "{future_day}",
                 "start": "10:00",
                 "end": "11:00",
                 "agenda": LEAK,
@@ -185,7 +187,12 @@ def _meeting(past: bool = True) -> Meeting:
 def test_every_text_field_is_guarded(client_for, role, path, data):
     meeting = _meeting()
     target = action("4.1")
-    fill = {"meeting_id": meeting.id, "series_id": meeting.series_id, "version": target.version}
+    fill = {
+        "meeting_id": meeting.id,
+        "series_id": meeting.series_id,
+        "version": target.version,
+        "future_day": FUTURE_DAY,
+    }
     path = path.format(**fill)
     data = {k: v.format(**fill) if isinstance(v, str) else v for k, v in data.items()}
     response = post_form(client_for(role), path, data)
@@ -441,3 +448,18 @@ def test_deduce_lookup_lists_are_ready_at_install_time():
 
     cache = Path(deduce.__file__).parent / "data" / "lookup" / "cache"
     assert cache.is_dir() and any(cache.iterdir())
+
+
+def test_a_meeting_place_may_be_an_address_but_not_a_phone_number(client_for):
+    series_id = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.code == "rvo"))
+    client = client_for("beheerder")
+    data = {"series": series_id, "day": FUTURE_DAY, "start": "10:00", "end": "11:00"}
+    refused = post_form(
+        client, "/vergaderingen/nieuw", {**data, "location": "Stadhuis, bel 06-12345678"}
+    )
+    assert refused.status_code == 400
+    saved = post_form(
+        client, "/vergaderingen/nieuw", {**data, "location": "Stadhuis, Coolsingel 40, 3011 AD"}
+    )
+    assert saved.status_code == 302
+    assert db.session.scalar(select(Meeting.location)) == "Stadhuis, Coolsingel 40, 3011 AD"

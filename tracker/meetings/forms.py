@@ -24,6 +24,7 @@ from tracker.privacy.guard import PrivacyCheckedForm
 
 class MeetingForm(PrivacyCheckedForm, FlaskForm):
     privacy_fields = ("location", "agenda")
+    venue_fields = ("location",)
     series = SelectField("Overleg", choices=[], validators=[required()])
     day = DateField("Datum", validators=[input_required()], render_kw={"placeholder": "jjjj-mm-dd"})
     start = TimeField("Begintijd", validators=[input_required()])

@@ -107,12 +107,10 @@ def import_ics(data: bytes, series: MeetingSeries, author, now, timezone: str) -
     events, problems = read_ics(data, timezone)
     report = ImportReport(problems=problems)
     for number, event in enumerate(events, start=1):
-        for name, text in (
-            ("titel", event.summary),
-            ("locatie", event.location),
-            ("beschrijving", event.agenda),
-        ):
-            report.refused += import_problems(f"Afspraak {number} ({name})", text)
+        where = f"Afspraak {number}"
+        report.refused += import_problems(f"{where} (titel)", event.summary)
+        report.refused += import_problems(f"{where} (locatie)", event.location, venue=True)
+        report.refused += import_problems(f"{where} (beschrijving)", event.agenda)
     if report.refused:
         return report
     known = set(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms import BooleanField
 
 from tracker.extensions import db
-from tracker.privacy.detect import Finding, find_personal_data, mask, segments
+from tracker.privacy.detect import Finding, FindingKind, find_personal_data, mask, segments
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
@@ -92,9 +92,15 @@ def domain_allowlist() -> frozenset[str]:
     return g.privacy_allowlist
 
 
-def check(text: str | None) -> list[Finding]:
-    """Personal data in ``text``, with the domain's own words allowed."""
-    return find_personal_data(text or "", domain_allowlist())
+#: A meeting's location is a place: the address of a town hall is no personal data.
+VENUE_KINDS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE})
+
+
+def check(text: str | None, *, venue: bool = False) -> list[Finding]:
+    """Personal data in ``text``, with the domain's own words allowed; for a ``venue`` (a
+    meeting's location) addresses and postcodes are allowed too."""
+    findings = find_personal_data(text or "", domain_allowlist())
+    return [f for f in findings if not (venue and f.kind in VENUE_KINDS)]
 
 
 def describe(findings: list[Finding]) -> str:
@@ -138,6 +144,8 @@ class PrivacyCheckedForm:
     ``privacy_confirmed`` is ticked."""
 
     privacy_fields: tuple[str, ...] = ()
+    #: Fields that name a meeting place (``check(venue=True)``).
+    venue_fields: tuple[str, ...] = ()
     privacy_confirmed = BooleanField(CONFIRMATION)
 
     def validate(self, extra_validators=None) -> bool:
@@ -147,7 +155,7 @@ class PrivacyCheckedForm:
         for name in self.privacy_fields:
             field = getattr(self, name)
             text = field.data or ""
-            findings = check(text)
+            findings = check(text, venue=name in self.venue_fields)
             if not findings:
                 continue
             hard = [f for f in findings if f.is_hard]
@@ -163,9 +171,9 @@ class PrivacyCheckedForm:
         return valid
 
 
-def import_problems(where: str, text: str | None) -> list[str]:
+def import_problems(where: str, text: str | None, *, venue: bool = False) -> list[str]:
     """Row errors for an imported text: every finding, hard or soft, stops the import."""
-    findings = check(text)
+    findings = check(text, venue=venue)
     if not findings:
         return []
     return [f"{where}: bevat persoonsgegevens ({describe(findings)}); haal ze weg."]

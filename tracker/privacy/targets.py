@@ -33,12 +33,21 @@ class Target:
         return text.startswith(MARKER_PREFIX)
 
 
-def _meeting_page(row) -> tuple[str, dict]:
-    return "meetings.detail", {"meeting_id": row.id}
-
-
 def _action_page(row) -> tuple[str, dict]:
     return "plan.action", {"code": row.action.code, "_anchor": "voortgang"}
+
+
+def _meeting_target(key: str, what: str, column: str, max_length: int | None = None) -> Target:
+    return Target(
+        key,
+        f"{what} van een vergadering",
+        Meeting,
+        column,
+        describe=lambda row: f"{what} {row.series.name}",
+        date=lambda row: row.starts_at,
+        page=lambda row: ("meetings.detail", {"meeting_id": row.id}),
+        max_length=max_length,
+    )
 
 
 TARGETS = {
@@ -65,34 +74,9 @@ TARGETS = {
                 {"code": row.action.code, "jaar": row.year},
             ),
         ),
-        Target(
-            "verslag",
-            "Verslag van een vergadering",
-            Meeting,
-            "minutes",
-            describe=lambda row: f"Verslag {row.series.name}",
-            date=lambda row: row.starts_at,
-            page=_meeting_page,
-        ),
-        Target(
-            "agenda",
-            "Agenda van een vergadering",
-            Meeting,
-            "agenda",
-            describe=lambda row: f"Agenda {row.series.name}",
-            date=lambda row: row.starts_at,
-            page=_meeting_page,
-        ),
-        Target(
-            "locatie",
-            "Locatie van een vergadering",
-            Meeting,
-            "location",
-            describe=lambda row: f"Locatie {row.series.name}",
-            date=lambda row: row.starts_at,
-            page=_meeting_page,
-            max_length=300,
-        ),
+        _meeting_target("verslag", "Verslag", "minutes"),
+        _meeting_target("agenda", "Agenda", "agenda"),
+        _meeting_target("locatie", "Locatie", "location", max_length=300),
         Target(
             "herziening",
             "Reden van een planherziening",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pyotp
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import background
 from tracker.accounts.models import ApiToken, RecoveryCode, User
@@ -566,3 +566,84 @@ def test_users_cli(runner, seeded_app):
     )
     assert runner.invoke(args=["users", "deactivate", "cli@example.test"]).exit_code == 0
     assert "uitgeschakeld" in runner.invoke(args=["users", "list"]).output
+
+
+def test_users_cli_checks_everything_before_asking_the_password(runner, seeded_app):
+    bad = runner.invoke(
+        args=["users", "create", "--email", "not-an-email", "--name", "X", "--role", "lezer"],
+        input="",
+    )
+    assert bad.exit_code != 0
+    assert "Vul een geldig e-mailadres in" in bad.output
+    assert "Wachtwoord" not in bad.output  # refused before the prompt
+    unknown = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "a@x.test",
+            "--name",
+            "A",
+            "--role",
+            "bijdrager",
+            "--party",
+            "ONBEKEND",
+        ],
+    )
+    assert "Onbekende partij 'ONBEKEND'. Kies uit:" in unknown.output and "RIEC" in unknown.output
+    af_without = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "af@x.test",
+            "--name",
+            "A",
+            "--role",
+            "bijdrager",
+            "--party",
+            "af",
+        ],
+    )
+    assert "Een aandachtsfunctionaris hoort bij een gemeente" in af_without.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_users_cli_finds_parties_and_municipalities_by_name_in_any_case(runner, seeded_app):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "af@capelle.test",
+            "--name",
+            "Alex Aandacht",
+            "--role",
+            "bijdrager",
+            "--party",
+            "af",
+            "--municipality",
+            "capelle aan den ijssel",
+        ],
+        input="een lang wachtwoord\neen lang wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert user.party.code == "AF" and user.municipality.name == "Capelle aan den IJssel"
+
+
+def test_beheerder_form_uses_the_same_rules(client_for):
+    response = post_form(
+        client_for("beheerder"),
+        "/beheer/gebruikers/nieuw",
+        {
+            "name": "Alex",
+            "email": "alex@x.test",
+            "role": "bijdrager",
+            "party": "AF",
+            "municipality": "",
+            "is_enabled": "y",
+        },
+    )
+    assert response.status_code == 400
+    assert "Een aandachtsfunctionaris hoort bij een gemeente" in response.get_data(as_text=True)

@@ -401,6 +401,7 @@ def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_updat
             expected_version=action("4.1").version,
             now=utcnow(),
         )
+        db.session.commit()
     page = client_for("beheerder").get(f"/vergaderingen/{meeting.id}").get_data(as_text=True)
     section = page.split("Bijgewerkt sinds het verzoek om voortgang")[1]
     row_41 = section.split('href="/acties/4.1"')[1].split("</tr>")[0]

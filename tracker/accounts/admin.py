@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -18,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker.accounts import services, users
 from tracker.accounts.auth import admin_required
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
@@ -68,11 +66,6 @@ def _apply_form(user: User, form: UserForm) -> dict:
     return changes
 
 
-def _email_taken(email: str, user_id: int | None) -> bool:
-    existing = services.find_user_by_email(email)
-    return existing is not None and existing.id != user_id
-
-
 @bp.get("")
 @admin_required
 def index():
@@ -88,14 +81,21 @@ def create():
     form = UserForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        if _email_taken(form.email.data, None):
-            form.email.errors.append("Er bestaat al een account met dit e-mailadres.")
+        try:
+            user = users.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                party=form.party.data or None,
+                municipality=form.municipality.data or None,
+                actor=current_user,
+                via="door een beheerder",
+            )
+        except users.AccountProblem as exc:
+            for name, message in exc.problems.items():
+                getattr(form, name).errors.append(message)
         else:
-            # A random password nobody knows; the invitation link lets the person set theirs.
-            user = User(password_hash=services.hash_password(secrets.token_urlsafe(32)))
-            changes = _apply_form(user, form)
-            db.session.add(user)
-            db.session.flush()
+            user.is_enabled = bool(form.is_enabled.data)
             token = services.issue_login_token(
                 user,
                 "reset",
@@ -111,7 +111,6 @@ def create():
                 link=link,
                 days=current_app.config["INVITATION_DAYS"],
             )
-            record("user.create", current_user, user.email, "Account aangemaakt", changes=changes)
             db.session.commit()
             flash(f"Account voor {user.name} aangemaakt; er is een uitnodiging gemaild.", "info")
             return redirect(url_for("users.index"))
@@ -119,36 +118,44 @@ def create():
     return render_template("accounts/user_form.html", form=form, user=None), status
 
 
+def _edit_allowed(form: UserForm, user: User) -> bool:
+    """The account rules (``users.account_problems``), and no beheerder demotes themselves;
+    problems go onto the form's fields."""
+    problems = users.account_problems(
+        email=form.email.data,
+        name=form.name.data,
+        role=form.role.data,
+        party=form.party.data or None,
+        municipality=form.municipality.data or None,
+        editing=user,
+    )
+    if user.id == current_user.id and (
+        form.role.data != Role.ADMIN.value or not form.is_enabled.data
+    ):
+        problems["role"] = "U kunt uw eigen beheerdersrol niet afnemen of uitzetten."
+    for name, message in problems.items():
+        getattr(form, name).errors.append(message)
+    return not problems
+
+
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
     """Change role, party, municipality or name; deactivate (ends the person's sessions)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=None if request.method == "POST" else user)
     _fill_choices(form)
     if request.method != "POST":
         form.party.data = user.party.code if user.party else ""
         form.municipality.data = user.municipality.code if user.municipality else ""
-    if form.validate_on_submit():
-        if _email_taken(form.email.data, user.id):
-            form.email.errors.append("Er bestaat al een account met dit e-mailadres.")
-        elif user.id == current_user.id and (
-            form.role.data != Role.ADMIN.value or not form.is_enabled.data
-        ):
-            form.role.errors.append("U kunt uw eigen beheerdersrol niet afnemen of uitzetten.")
-        else:
-            changes = _apply_form(user, form)
-            if changes:
-                kind = (
-                    "user.deactivate"
-                    if changes.get("is_enabled") == [True, False]
-                    else "user.update"
-                )
-                record(kind, current_user, user.email, "Account gewijzigd", changes=changes)
-            db.session.commit()
-            flash(f"Account van {user.name} opgeslagen.", "info")
-            return redirect(url_for("users.index"))
+    if form.validate_on_submit() and _edit_allowed(form, user):
+        changes = _apply_form(user, form)
+        if changes:
+            deactivated = changes.get("is_enabled") == [True, False]
+            kind = "user.deactivate" if deactivated else "user.update"
+            record(kind, current_user, user.email, "Account gewijzigd", changes=changes)
+        db.session.commit()
+        flash(f"Account van {user.name} opgeslagen.", "info")
+        return redirect(url_for("users.index"))
     status = 400 if form.errors else 200
     return render_template("accounts/user_form.html", form=form, user=user), status

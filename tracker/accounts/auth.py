@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from tracker.accounts.models import User
+from tracker.accounts.membership import party_ids_of
+from tracker.accounts.models import Role, User
 from tracker.accounts.services import user_for_api_token
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
@@ -93,36 +93,24 @@ def admin_required(view):
     return wrapped
 
 
-def reporting_party_ids(user: User) -> set[int]:
-    """Parties a user reports for: their own party and their municipality's party."""
-    ids = {user.party_id} if user.party_id else set()
-    if user.municipality_id:
-        from tracker.plan.models import Party
-
-        party_id = db.session.scalar(
-            select(Party.id).where(Party.municipality_id == user.municipality_id)
-        )
-        if party_id:
-            ids.add(party_id)
-    return ids
-
-
 def can_report_on(user: User, action) -> bool:
     """Beheerder: every action; bijdrager: actions one of their parties owns."""
     if not user.is_authenticated:
         return False
     if user.is_admin:
         return True
-    if user.role != "bijdrager":
+    if user.role != Role.CONTRIBUTOR.value:
         return False
     owners = {owner.party_id for owner in action.owners if owner.party_id}
-    return bool(owners & reporting_party_ids(user))
+    return bool(owners & party_ids_of(user))
 
 
 def can_edit_municipality(user: User, municipality_id: int) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_admin or (user.role == "bijdrager" and user.municipality_id == municipality_id)
+    return user.is_admin or (
+        user.role == Role.CONTRIBUTOR.value and user.municipality_id == municipality_id
+    )
 
 
 def register_auth(app: Flask) -> None:

@@ -6,11 +6,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker.accounts import services, users
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.plan.models import Municipality, Party
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -19,36 +18,26 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--party", help="Party code, e.g. VAR or AF.")
-@click.option("--municipality", help="Municipality code, e.g. schiedam.")
-@click.password_option("--password", help="Asked for when not given.")
+@click.option("--party", help="Party code or name, e.g. VAR, AF or RIEC.")
+@click.option("--municipality", help="Municipality code or name, e.g. schiedam or Schiedam.")
+@click.option("--password", help="Asked for (twice, hidden) when not given.")
 def create_user(email, name, role, party, municipality, password):
-    """Create an account."""
-    if services.find_user_by_email(email):
-        raise click.ClickException(f"Er bestaat al een account voor {email}.")
-    if problem := services.password_problem(password, email):
-        raise click.ClickException(problem)
-    user = User(
-        email=services.normalise_email(email),
-        name=name,
-        role=role,
-        password_hash=services.hash_password(password),
-    )
-    if party:
-        user.party = db.session.scalar(select(Party).where(Party.code == party))
-        if user.party is None:
-            raise click.ClickException(f"Onbekende partij '{party}'.")
-    if municipality:
-        user.municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == municipality)
-        )
-        if user.municipality is None:
-            raise click.ClickException(f"Onbekende gemeente '{municipality}'.")
-    if role == Role.CONTRIBUTOR.value and not (party or municipality):
-        raise click.ClickException("Een bijdrager heeft een --party of --municipality nodig.")
-    db.session.add(user)
-    db.session.flush()
-    record("user.create", None, user.email, "Account aangemaakt via de CLI", role=role)
+    """Create an account. Everything is checked before the password is asked."""
+    details = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "party": party,
+        "municipality": municipality,
+    }
+    if problems := users.account_problems(**details):
+        raise click.ClickException(" ".join(problems.values()))
+    if password is None:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(**details, password=password, via="CLI")
+    except users.AccountProblem as exc:
+        raise click.ClickException(" ".join(exc.problems.values())) from exc
     db.session.commit()
     click.echo(f"Account aangemaakt: {user.email} ({role}).")
 

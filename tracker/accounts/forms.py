@@ -90,12 +90,6 @@ class UserForm(FlaskForm):
     municipality = SelectField("Gemeente", choices=[], coerce=str)
     is_enabled = BooleanField("Actief", default=True)
 
-    def validate_role(self, field):
-        if field.data == Role.CONTRIBUTOR.value and not (self.party.data or self.municipality.data):
-            raise ValidationError(
-                "Een bijdrager hoort bij een partij of een gemeente; kies er minstens één."
-            )
-
 
 class NotificationPrefsForm(FlaskForm):
     """One checkbox per kind of meeting e-mail; unticked kinds are not sent to this user."""

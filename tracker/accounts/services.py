@@ -16,7 +16,14 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.accounts.models import ApiToken, LoginAttempt, LoginToken, RecoveryCode, User
+from tracker.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    LoginToken,
+    RecoveryCode,
+    Role,
+    User,
+)
 from tracker.dates import utcnow
 from tracker.extensions import db
 
@@ -67,13 +74,11 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def begin_login_attempt(email: str, address: str, now: datetime) -> LoginAttempt:
-    """Write (and commit) the attempt as a failure *before* the password or code is checked.
-
-    Counting happens after this commit, so parallel tries see each other: of 30 simultaneous
+    """Add the attempt as a failure, to be committed *before* the password or code is
+    checked: counted after that commit, parallel tries see each other, so of 30 simultaneous
     wrong passwords at most the allowed number get as far as a password check."""
     attempt = LoginAttempt(email=normalise_email(email), address=address, succeeded=False, at=now)
     db.session.add(attempt)
-    db.session.commit()
     return attempt
 
 
@@ -364,17 +369,12 @@ def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:
 
     if not party_ids:
         return {}
+    from tracker.accounts.membership import is_member
+
     rows = db.session.execute(
         select(Party.id, func.count(User.id))
-        .join(
-            User,
-            or_(
-                User.party_id == Party.id,
-                (Party.municipality_id.is_not(None))
-                & (User.municipality_id == Party.municipality_id),
-            ),
-        )
-        .where(Party.id.in_(party_ids), User.is_enabled.is_(True), User.role != "lezer")
+        .join(User, is_member())
+        .where(Party.id.in_(party_ids), User.is_enabled.is_(True), User.role != Role.READER.value)
         .group_by(Party.id)
     )
     return dict(rows.all())

@@ -23,7 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from tracker import background
-from tracker.accounts import devices, services
+from tracker.accounts import devices, services, users
 from tracker.accounts.auth import safe_next
 from tracker.accounts.forms import (
     ConfirmForm,
@@ -108,6 +108,7 @@ def _throttled(email: str, now, template: str, form):
     """Write this try down first, then count (see ``begin_login_attempt``). Returns the
     attempt and, when too many failures are in the window, the 429 page to answer with."""
     attempt = services.begin_login_attempt(email, _address(), now)
+    db.session.commit()  # before counting: parallel requests must see this try
     reason = services.throttle_reason(
         email, _address(), now, current_app.config, known_device=devices.is_known(email)
     )
@@ -224,15 +225,13 @@ def setup():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
-        user = User(
-            email=services.normalise_email(form.email.data),
-            name=form.name.data.strip(),
+        user = users.create_user(
+            email=form.email.data,
+            name=form.name.data,
             role=Role.ADMIN.value,
-            password_hash=services.hash_password(form.password.data),
+            password=form.password.data,
+            via="eerste beheerder, /setup",
         )
-        db.session.add(user)
-        db.session.flush()
-        record("user.create", user, user.email, "Eerste beheerder aangemaakt via /setup")
         db.session.commit()
         flash("Account aangemaakt. Stel nu de tweestapsverificatie in.", "info")
         return _start_second_step(user, None)

@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.accounts.auth import admin_required
+from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.dates import local_to_utc, to_local, today_local, utcnow
@@ -331,18 +332,10 @@ def _feed_user(token: str) -> User:
 
 
 def _users_meetings(user: User) -> list[Meeting]:
-    party_ids = set()
-    if user.party_id:
-        party_ids.add(user.party_id)
-    if user.municipality_id:
-        party_ids |= set(
-            db.session.scalars(
-                select(Party.id).where(Party.municipality_id == user.municipality_id)
-            )
-        )
-    series = [s for s in db.session.scalars(select(MeetingSeries)) if s.party_ids & party_ids]
-    if user.is_admin:
-        series = list(db.session.scalars(select(MeetingSeries)))
+    series = list(db.session.scalars(select(MeetingSeries)))
+    if not user.is_admin:
+        party_ids = party_ids_of(user)
+        series = [s for s in series if s.party_ids & party_ids]
     if not series:
         return []
     return list(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from tracker.accounts.models import User
+from tracker.accounts.membership import is_member
+from tracker.accounts.models import Role, User
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
@@ -40,17 +41,13 @@ def recipients(meeting: Meeting) -> list[User]:
     party_ids = meeting.series.party_ids
     if not party_ids:
         return []
-    municipality_ids = select(Party.municipality_id).where(
-        Party.id.in_(party_ids), Party.municipality_id.is_not(None)
-    )
     return list(
         db.session.scalars(
             select(User)
-            .where(
-                User.is_enabled.is_(True),
-                or_(User.party_id.in_(party_ids), User.municipality_id.in_(municipality_ids)),
-            )
+            .join(Party, is_member())
+            .where(User.is_enabled.is_(True), Party.id.in_(party_ids))
             .order_by(User.id)
+            .distinct()
         )
     )
 
@@ -61,14 +58,14 @@ def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
 
     rows = db.session.execute(
         select(User.id, Action)
-        .join(Party, or_(Party.id == User.party_id, Party.municipality_id == User.municipality_id))
+        .join(Party, is_member())
         .join(ActionOwner, ActionOwner.party_id == Party.id)
         .join(Action, Action.id == ActionOwner.action_id)
         .join(Theme, Theme.id == Action.theme_id)
         .where(
             Theme.plan_id == plan_id,
             User.is_enabled.is_(True),
-            User.role.in_(["bijdrager", "beheerder"]),
+            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
             Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
         )
         .order_by(User.id, Theme.number, Action.number)

@@ -87,11 +87,12 @@ def owner_lines_text(action: Action) -> str:
 
 @contextmanager
 def _saving():
-    """Commit what the block wrote; a version clash at flush or commit becomes StaleEdit.
-    A unique-key clash (two first saves of the same cell) is a stale edit too."""
+    """Flush what the block wrote; a version clash at flush becomes StaleEdit (the UPDATE's
+    ``WHERE version = …`` matched nothing). A unique-key clash (two first saves of the same
+    cell) is a stale edit too. The caller commits, as with every service."""
     try:
         yield
-        db.session.commit()
+        db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
         raise StaleEdit from exc
@@ -353,7 +354,6 @@ def create_action(
         )
     )
     record("plan.add_action", author, f"actie {action.code}", reason.strip())
-    db.session.commit()
     return action
 
 

@@ -10,8 +10,8 @@ from tracker.accounts.auth import (
     admin_required,
     can_edit_municipality,
     can_report_on,
-    reporting_party_ids,
 )
+from tracker.accounts.membership import party_ids_of
 from tracker.dates import today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
@@ -68,6 +68,7 @@ def add_update(code: str):
         action = load_action(code)
         form.version.data = str(action.version)  # a second save is a conscious choice
         return render_action_page(action, 409, progress_form=form, stale_message=STALE_MESSAGE)
+    db.session.commit()
     flash(f"Voortgang van actie {action.code} opgeslagen.", "info")
     return redirect(url_for("plan.action", code=action.code) + "#voortgang")
 
@@ -85,7 +86,7 @@ def my_actions():
     items = services.my_actions(
         user,
         plan,
-        reporting_party_ids(user),
+        party_ids_of(user),
         now,
         current_app.config["UPDATE_DUE_DAYS"],
         since=last_table.starts_at if last_table else None,
@@ -182,6 +183,7 @@ def municipality_cell(code: str, municipality_code: str, year: int):
                 stale_message=STALE_MESSAGE,
                 **context,
             ), 409
+        db.session.commit()
         flash(f"{municipality.name} {year} opgeslagen.", "info")
         return redirect(url_for("progress.municipality_grid", code=action.code, jaar=year))
     return render_template("progress/municipality_cell.html", form=form, **context)
@@ -230,6 +232,7 @@ def revise(code: str):
                     action=action,
                     stale_message=STALE_MESSAGE,
                 ), 409
+            db.session.commit()
             if revision is None:
                 flash("Er was niets gewijzigd; er is geen herziening vastgelegd.", "info")
             else:
@@ -265,6 +268,7 @@ def drop(code: str):
     except services.StaleEdit:
         flash(STALE_MESSAGE, "error")
         return redirect(url_for("progress.revise", code=action.code)), 303
+    db.session.commit()
     flash(f"Actie {action.code} is vervallen.", "info")
     return redirect(url_for("plan.action", code=action.code))
 
@@ -302,6 +306,7 @@ def new_action():
                 is_per_municipality=form.is_per_municipality.data,
                 now=utcnow(),
             )
+            db.session.commit()
             flash(f"Actie {action.code} is toegevoegd.", "info")
             return redirect(url_for("plan.action", code=action.code))
     status = 400 if form.errors else 200

@@ -322,6 +322,7 @@ def apply_upload(token: str):
             "Exporteer opnieuw."
         ]
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
+    db.session.commit()
     flash(f"{len(changes)} voortgangsupdate(s) uit het Excel-bestand opgeslagen.", "info")
     return redirect(url_for("reports.report"))
 

@@ -2,7 +2,6 @@
 
 from tracker import create_app
 from tracker.accounts.auth import PUBLIC_ENDPOINTS
-
 from tracker.privacy.detect import load
 
 app = create_app()

@@ -23,9 +23,9 @@ from tracker.meetings.models import Meeting, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.privacy.detect import find_personal_data
 from tracker.privacy.guard import domain_allowlist
-from tracker.privacy.models import PrivacyScan, Redaction
 from tracker.progress import services as progress_services
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.redaction.models import PrivacyScan, Redaction
 from tracker.reports.models import ReportSnapshot
 
 from .conftest import SEEDS_DIR
@@ -390,7 +390,7 @@ def test_redaction_erases_the_text_everywhere_it_was_copied(seeded_app, client_f
     assert "123456782" not in _eml_text(eml)
     redaction = db.session.scalar(select(Redaction))
     assert redaction.copies_erased >= 4
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "privacy.redact"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "redaction.redact"))
     assert "Fatima" not in f"{event.summary} {event.details}"
     page = client.get("/acties/4.1").get_data(as_text=True)
     assert "Fatima" not in page and "Afgeschermd op" in page

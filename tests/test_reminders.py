@@ -11,11 +11,10 @@ import vobject
 from sqlalchemy import func, select
 
 from tracker import create_app
-from tracker.dates import utcnow
+from tracker.dates import days_before_at, utcnow
 from tracker.extensions import db
 from tracker.meetings import services
 from tracker.meetings.models import MeetingSeries
-from tracker.meetings.schedule import days_before_at
 from tracker.notifications import planning
 from tracker.notifications.models import Notification
 from tracker.notifications.planning import plan_upcoming
@@ -499,6 +498,13 @@ def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkey
         def shutdown(self, wait):
             calls["shutdown"] = True
 
+    class FakeServer:
+        def serve_forever(self):
+            calls["served"] = True
+
+        def server_close(self):
+            calls["closed"] = True
+
     monkeypatch.setattr(
         tracker.scheduler,
         "start_background",
@@ -506,14 +512,28 @@ def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkey
     )
     monkeypatch.setattr(
         werkzeug.serving,
-        "run_simple",
-        lambda host, port, app, **kw: calls.update(served=(host, port, app)),
+        "make_server",
+        lambda host, port, app, **kw: calls.update(bound=(host, port, app)) or FakeServer(),
     )
     result = seeded_app.test_cli_runner().invoke(args=["serve", "--port", "5099"])
     assert result.exit_code == 0, result.output
     assert calls["scheduler"] is seeded_app
-    assert calls["served"] == ("127.0.0.1", 5099, seeded_app)
-    assert calls["shutdown"]
+    assert calls["bound"] == ("127.0.0.1", 5099, seeded_app)
+    assert calls["served"] and calls["closed"] and calls["shutdown"]
+    assert "Tracker op http://127.0.0.1:5099" in result.output
+
+
+def test_serve_says_so_when_the_port_is_taken_before_claiming_to_run(seeded_app):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = seeded_app.test_cli_runner().invoke(args=["serve", "--port", str(port)])
+    assert result.exit_code != 0
+    assert f"Poort {port} op 127.0.0.1 is bezet" in result.output
+    assert "Tracker op" not in result.output
 
 
 # Claims: an owner, a short lease, small batches ---------------------------------------------

@@ -42,15 +42,17 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.accounts.auth import register_auth
     from tracker.audit import views as audit_views
     from tracker.cli import register_cli
+    from tracker.dashboard import views as dashboard_views
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
     from tracker.plan import api, views
-    from tracker.privacy import views as privacy_views
     from tracker.progress import views as progress_views
+    from tracker.redaction import views as redaction_views
     from tracker.reports import views as report_views
     from tracker.web import register_web
 
     for blueprint in (
+        dashboard_views.bp,
         views.bp,
         api.bp,
         account_views.bp,
@@ -60,7 +62,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         meeting_views.bp,
         notification_views.bp,
         report_views.bp,
-        privacy_views.bp,
+        redaction_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -88,15 +89,57 @@ def restore_command(file: Path, yes: bool) -> None:
     click.echo(f"Back-up {file} teruggezet. Start de app en de scheduler opnieuw.")
 
 
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the scheduler as its own process (production): exactly one next to the web app."""
+    from tracker.scheduler import run_blocking
+
+    click.echo("Scheduler gestart; stop met Ctrl-C.")
+    run_blocking(current_app._get_current_object())
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve_command(host: str, port: int):
+    """Development server with the scheduler running inside it."""
+    from werkzeug import serving
+
+    from tracker import scheduler
+    from tracker.privacy.detect import warm_up
+
+    app = current_app._get_current_object()
+    # Check the port first: one in use (5000 is AirPlay's on macOS) is said in Dutch, before
+    # anything claims the tracker is running.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"Poort {port} op {host} is bezet ({exc.strerror}). Kies een andere, "
+                f"bijvoorbeeld: PORT={port + 1} ./dev serve"
+            ) from exc
+    server = serving.make_server(host, port, app, threaded=True)
+    warm_up()  # the privacy guard's name lists load while the server starts
+    background = scheduler.start_background(app)
+    click.echo(f"Tracker op http://{host}:{port} (scheduler draait mee); stop met Ctrl-C.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        background.shutdown(wait=False)
+
+
 def register_cli(app: Flask) -> None:
     from tracker.accounts.cli import users_cli
-    from tracker.meetings.cli import (
-        meetings_cli,
-        reminders_cli,
-        scheduler_command,
-        serve_command,
-    )
-    from tracker.privacy.cli import privacy_cli
+    from tracker.meetings.cli import meetings_cli
+    from tracker.notifications.cli import reminders_cli
+    from tracker.redaction.cli import privacy_cli
 
     for command in (
         seed_command,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -53,3 +53,15 @@ def dutch_datetime(value: datetime | None, timezone: str = "Europe/Amsterdam") -
         return ""
     local = to_local(value, timezone)
     return format_datetime(local, "d MMMM y 'om' HH:mm", tzinfo=local.tzinfo, locale=LOCALE)
+
+
+def days_before_at(starts_at: datetime, days: int, send_time: time, timezone: str) -> datetime:
+    """Naive UTC time of ``send_time`` (local) on the local day ``days`` before ``starts_at``.
+
+    "14 days before, at 09:00" means 09:00 on the wall clock in Amsterdam, whichever side of a
+    daylight-saving change the meeting or the reminder falls on.
+    """
+    zone = ZoneInfo(timezone)
+    local_day = starts_at.replace(tzinfo=UTC).astimezone(zone).date() - timedelta(days=days)
+    local = datetime.combine(local_day, send_time, tzinfo=zone)
+    return local.astimezone(UTC).replace(tzinfo=None)

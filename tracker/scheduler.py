@@ -41,7 +41,7 @@ def tick(app: Flask) -> int:
 
 def nightly_privacy_scan(app: Flask) -> None:
     """Check every stored text for personal data; the overview shows the counts."""
-    from tracker.privacy.scan import scan
+    from tracker.redaction.scan import scan
 
     with app.app_context():
         try:

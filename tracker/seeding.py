@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
 
 PLAN_FILE = "plan.yaml"
@@ -483,8 +484,6 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
 
 def _create_missing_series(session, report, series_seeds, parties, themes) -> None:
     """New series only: once created, a series belongs to the beheerder (edited in the app)."""
-    from tracker.meetings.models import MeetingSeries
-
     existing = set(session.scalars(select(MeetingSeries.code)))
     session.flush()
     for seed in series_seeds:

@@ -16,8 +16,8 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.access import admin_required
 from tracker.accounts import services, users
-from tracker.accounts.auth import admin_required
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record

@@ -5,10 +5,10 @@ permissions, e-mail and pages alike, so who may report and who gets mail cannot 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.plan.models import Party
 
@@ -31,3 +31,17 @@ def party_ids_of(user: User) -> set[int]:
             )
         )
     return ids
+
+
+def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:
+    """Per party id, how many active non-reader users can report for it (own party or own
+    municipality's party)."""
+    if not party_ids:
+        return {}
+    rows = db.session.execute(
+        select(Party.id, func.count(User.id))
+        .join(User, is_member())
+        .where(Party.id.in_(party_ids), User.is_enabled.is_(True), User.role != Role.READER.value)
+        .group_by(Party.id)
+    )
+    return dict(rows.all())

@@ -21,7 +21,6 @@ from tracker.accounts.models import (
     LoginAttempt,
     LoginToken,
     RecoveryCode,
-    Role,
     User,
 )
 from tracker.dates import utcnow
@@ -360,21 +359,3 @@ def user_for_api_token(plain: str, now: datetime) -> User | None:
         return None
     token.last_used_at = now
     return token.user
-
-
-def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:
-    """Per party id, how many active non-reader users can report for it (own party or own
-    municipality's party)."""
-    from tracker.plan.models import Party
-
-    if not party_ids:
-        return {}
-    from tracker.accounts.membership import is_member
-
-    rows = db.session.execute(
-        select(Party.id, func.count(User.id))
-        .join(User, is_member())
-        .where(Party.id.in_(party_ids), User.is_enabled.is_(True), User.role != Role.READER.value)
-        .group_by(Party.id)
-    )
-    return dict(rows.all())

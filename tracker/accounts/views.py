@@ -68,7 +68,7 @@ def _complete_login(user: User, next_url: str | None):
     """Log in and go where they were heading; the browser is remembered as a known device of
     this account (see ``devices``)."""
     _log_in(user)
-    response = redirect(safe_next(next_url) or url_for("plan.overview"))
+    response = redirect(safe_next(next_url) or url_for("dashboard.overview"))
     devices.remember(response, user)
     return response
 
@@ -124,7 +124,7 @@ def _throttled(email: str, now, template: str, form):
 def login():
     """E-mail and password; throttled per account and per address, counted in the database."""
     if current_user.is_authenticated:
-        return redirect(url_for("plan.overview"))
+        return redirect(url_for("dashboard.overview"))
     if db.session.scalar(select(User.id).limit(1)) is None:
         return redirect(url_for("accounts.setup"))
     form = LoginForm()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from tracker.accounts.auth import admin_required
+from tracker.access import admin_required
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.params import parse_int

@@ -1,5 +1,4 @@
-"""CLI for meetings and reminders: import an .ics file, run one tick, run the scheduler,
-and the development server with the scheduler inside it."""
+"""``flask --app tracker meetings import``: meetings from an .ics file."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
 from tracker.dates import utcnow
@@ -16,7 +15,6 @@ from tracker.meetings.models import MeetingSeries
 from tracker.meetings.services import import_ics
 
 meetings_cli = AppGroup("meetings", help="Meetings.")
-reminders_cli = AppGroup("reminders", help="The e-mail outbox.")
 
 
 @meetings_cli.command("import")
@@ -39,44 +37,3 @@ def import_command(file: Path, series_name: str):
         click.echo(f"  - {problem}")
     if report.refused or not (report.created or report.skipped):
         raise SystemExit(1)  # nothing could be imported: scripts must notice
-
-
-@reminders_cli.command("send-due")
-def send_due_command():
-    """Run one scheduler tick: plan, expire, and send what is due."""
-    from tracker.notifications.sending import send_due_notifications
-
-    sent = send_due_notifications(utcnow())
-    click.echo(f"{sent} bericht(en) verstuurd.")
-
-
-@click.command("scheduler")
-@with_appcontext
-def scheduler_command():
-    """Run the scheduler as its own process (production)."""
-    from tracker.scheduler import run_blocking
-
-    click.echo("Scheduler gestart; stop met Ctrl-C.")
-    run_blocking(current_app._get_current_object())
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@with_appcontext
-def serve_command(host: str, port: int):
-    """Development server with the scheduler running inside it."""
-    from werkzeug.serving import run_simple
-
-    from tracker.privacy.detect import warm_up
-    from tracker.scheduler import start_background
-
-    app = current_app._get_current_object()
-    warm_up()  # the privacy guard's name lists load while the server starts
-    scheduler = start_background(app)
-    click.echo(f"Tracker op http://{host}:{port} (scheduler draait mee); stop met Ctrl-C.")
-    try:
-        # run_simple, not app.run: Flask ignores app.run() inside a `flask` command.
-        run_simple(host, port, app, threaded=True, use_reloader=False)
-    finally:
-        scheduler.shutdown(wait=False)

@@ -1,22 +1,9 @@
-"""Pure date logic for meetings: when reminders fall due, and how a series' year stands."""
+"""Pure date logic for meetings: how a series' year stands against its minimum."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-
-def days_before_at(starts_at: datetime, days: int, send_time: time, timezone: str) -> datetime:
-    """Naive UTC time of ``send_time`` (local) on the local day ``days`` before ``starts_at``.
-
-    "14 days before, at 09:00" means 09:00 on the wall clock in Amsterdam, whichever side of a
-    daylight-saving change the meeting or the reminder falls on.
-    """
-    zone = ZoneInfo(timezone)
-    local_day = starts_at.replace(tzinfo=UTC).astimezone(zone).date() - timedelta(days=days)
-    local = datetime.combine(local_day, send_time, tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+from datetime import date
 
 
 @dataclass(frozen=True)

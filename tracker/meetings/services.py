@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.meetings.calendar import read_ics
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
-from tracker.notifications.planning import plan_meeting
+from tracker.meetings.signals import meeting_changed
 from tracker.privacy.guard import import_problems
 
 
@@ -32,7 +32,7 @@ def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now,
         meeting.uid = uid
     db.session.add(meeting)
     db.session.flush()
-    plan_meeting(meeting, now)
+    meeting_changed.send(meeting, now=now)
     record("meeting.create", author, _subject(meeting), "Vergadering gepland")
     return meeting
 
@@ -57,7 +57,7 @@ def update_meeting(meeting, *, starts_at, ends_at, location, agenda, author, now
     meeting.sequence += 1
     meeting.updated_at = now
     db.session.flush()
-    plan_meeting(meeting, now, moved=moved)
+    meeting_changed.send(meeting, now=now, moved=moved)
     record("meeting.update", author, _subject(meeting), "Vergadering gewijzigd")
     return True
 
@@ -66,7 +66,7 @@ def mark_held(meeting: Meeting, minutes: str, author, now) -> None:
     meeting.state = MeetingState.HELD.value
     meeting.minutes = minutes.strip()
     meeting.updated_at = now
-    plan_meeting(meeting, now)
+    meeting_changed.send(meeting, now=now)
     record("meeting.held", author, _subject(meeting), "Vergadering gehouden")
 
 
@@ -78,7 +78,7 @@ def cancel(meeting: Meeting, reason: str, author, now) -> None:
     if reason.strip():
         meeting.minutes = f"Geannuleerd: {reason.strip()}"
     db.session.flush()
-    plan_meeting(meeting, now)
+    meeting_changed.send(meeting, now=now)
     record("meeting.cancel", author, _subject(meeting), reason.strip() or "Geannuleerd")
 
 
@@ -195,56 +195,3 @@ def last_held(series_code: str, now: datetime) -> Meeting | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
-
-
-def update_request_status(meeting: Meeting) -> list[tuple] | None:
-    """For a meeting whose update requests went out: each requested action, whether it was
-    updated since its owner was asked, and when that was. None when nobody was asked."""
-    from tracker.notifications.models import Notification, NotificationKind, NotificationState
-    from tracker.notifications.planning import users_with_open_actions
-
-    rows = db.session.scalars(
-        select(Notification).where(
-            Notification.meeting_id == meeting.id,
-            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
-            Notification.state == NotificationState.SENT.value,
-        )
-    ).all()
-    if not rows:
-        return None
-    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
-    seen, result = set(), []
-    for row in sorted(rows, key=lambda r: r.sent_at):  # the earliest request counts
-        for action in open_actions.get(row.recipient_id, []):
-            if action.id not in seen:
-                seen.add(action.id)
-                updated = action.last_update_at is not None and action.last_update_at > row.sent_at
-                result.append((action, updated, row.sent_at))
-    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
-
-
-def update_request_progress(now: datetime) -> list[dict]:
-    """For coming meetings whose update requests went out: how many of the requested actions
-    were updated since (shown on the overview)."""
-    from tracker.notifications.models import Notification, NotificationKind, NotificationState
-
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.starts_at > now,
-            Meeting.state == MeetingState.PLANNED.value,
-            Meeting.id.in_(
-                select(Notification.meeting_id).where(
-                    Notification.kind == NotificationKind.UPDATE_REQUEST.value,
-                    Notification.state == NotificationState.SENT.value,
-                )
-            ),
-        )
-        .order_by(Meeting.starts_at)
-    ).all()
-    result = []
-    for meeting in meetings:
-        status = update_request_status(meeting) or []
-        updated = sum(1 for _, is_updated, _ in status if is_updated)
-        result.append({"meeting": meeting, "asked": len(status), "updated": updated})
-    return result

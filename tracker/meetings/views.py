@@ -19,7 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.accounts.auth import admin_required
+from tracker.access import admin_required
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
@@ -30,7 +30,7 @@ from tracker.meetings import services
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.forms import CancelForm, HeldForm, ImportForm, MeetingForm, SeriesForm
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
-from tracker.notifications.planning import plan_meeting
+from tracker.meetings.signals import meeting_changed
 from tracker.params import parse_int
 from tracker.plan.models import Action, Party, Theme
 
@@ -90,7 +90,6 @@ def _render_detail(
         end=to_local(meeting.ends_at, _tz()),
         held_form=held_form or HeldForm(),
         cancel_form=cancel_form or CancelForm(),
-        update_status=services.update_request_status(meeting),
         is_past=meeting.starts_at <= utcnow(),
     ), status
 
@@ -159,6 +158,7 @@ def edit(meeting_id: int):
 @bp.post("/vergaderingen/<int:meeting_id>/gehouden")
 @admin_required
 def held(meeting_id: int):
+    """Record that a meeting took place, with its minutes and decisions."""
     meeting = _meeting_or_404(meeting_id)
     form = HeldForm()
     if meeting.state != MeetingState.PLANNED.value or meeting.starts_at > utcnow():
@@ -168,16 +168,7 @@ def held(meeting_id: int):
         )
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     if not form.validate_on_submit():
-        return render_template(
-            "meetings/detail.html",
-            meeting=meeting,
-            held_form=form,
-            cancel_form=CancelForm(),
-            start=to_local(meeting.starts_at, _tz()),
-            end=to_local(meeting.ends_at, _tz()),
-            update_status=services.update_request_status(meeting),
-            is_past=True,
-        ), 400
+        return _render_detail(meeting, held_form=form, status=400)
     services.mark_held(meeting, form.minutes.data, current_user, utcnow())
     db.session.commit()
     flash("Vergadering als gehouden vastgelegd.", "info")
@@ -303,7 +294,7 @@ def series_form(series_id: int | None = None):
         db.session.flush()
         now = utcnow()
         for meeting in series.meetings:
-            plan_meeting(meeting, now)
+            meeting_changed.send(meeting, now=now)
         record("series.save", current_user, series.name, "Overlegvorm opgeslagen")
         db.session.commit()
         flash(f"Overlegvorm '{series.name}' opgeslagen.", "info")

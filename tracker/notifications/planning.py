@@ -15,12 +15,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
-from tracker.dates import utcnow
+from tracker.dates import days_before_at, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
-from tracker.meetings.schedule import days_before_at
+from tracker.meetings.signals import meeting_changed
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.plan.models import Action, ActionOwner, Party, Status
+from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
 
 PENDING = NotificationState.PENDING.value
 SENT = NotificationState.SENT.value
@@ -54,8 +54,6 @@ def recipients(meeting: Meeting) -> list[User]:
 
 def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
     """Per active contributor or beheerder, the open actions their parties own."""
-    from tracker.plan.models import Theme
-
     rows = db.session.execute(
         select(User.id, Action)
         .join(Party, is_member())
@@ -174,6 +172,11 @@ def plan_meeting(meeting: Meeting, now: datetime, *, moved: bool = False) -> Non
             key = dedupe_key(NotificationKind.CHANGED, meeting.id, user_id, meeting.sequence)
             if key not in existing and user_id in by_id:
                 _add(NotificationKind.CHANGED, meeting, by_id[user_id], None, now, key)
+
+
+@meeting_changed.connect
+def _meeting_changed(meeting: Meeting, now: datetime, moved: bool = False) -> None:
+    plan_meeting(meeting, now, moved=moved)
 
 
 def plan_upcoming(now: datetime) -> None:

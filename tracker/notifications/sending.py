@@ -164,7 +164,7 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
             cache[plan_id] = users_with_open_actions(plan_id)
         actions = cache[plan_id].get(user.id, [])
         context["actions"] = [
-            (a, external_url("plan.action", code=a.code, _anchor="voortgang")) for a in actions
+            (a, external_url("progress.action", code=a.code, _anchor="voortgang")) for a in actions
         ]
     text, html = render_email(TEMPLATES[kind], **context)
     message = new_message(subject, user.email, text, html)

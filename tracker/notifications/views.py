@@ -8,14 +8,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from tracker.accounts.auth import admin_required
+from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.requests import update_request_status
 from tracker.notifications.sending import retry as retry_row
 
 bp = Blueprint("notifications", __name__, url_prefix="/beheer/berichten")
+# A meeting's page shows which requested actions were updated; the outbox knows.
+bp.add_app_template_global(update_request_status)
 PAGE_SIZE = 100
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from wtforms import BooleanField
 
 from tracker.extensions import db
+from tracker.plan.models import Action, Municipality, Party, Theme
 from tracker.privacy.detect import Finding, FindingKind, find_personal_data, mask, segments
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
@@ -32,6 +33,7 @@ DOMAIN_WORDS = [
     "gemeenten",
     "humanitas",
     "mensenhandel",
+    "netwerkbijeenkomst",
     "meld",
     "misdaad",
     "anoniem",
@@ -73,17 +75,13 @@ DOMAIN_WORDS = [
 
 
 def domain_allowlist() -> frozenset[str]:
-    """Lower-cased words that are never someone's name here: parties, municipalities, the
-    meeting series and every word of the plan itself. Once per request."""
+    """Lower-cased words that are never someone's name here: parties, municipalities and
+    every word of the plan itself. Once per request."""
     if "privacy_allowlist" not in g:
-        from tracker.meetings.models import MeetingSeries
-        from tracker.plan.models import Action, Municipality, Party, Theme
-
         texts = [
             *db.session.scalars(select(Party.short_name)),
             *db.session.scalars(select(Party.name)),
             *db.session.scalars(select(Municipality.name)),
-            *db.session.scalars(select(MeetingSeries.name)),
             *db.session.scalars(select(Theme.title)),
             *db.session.scalars(select(Action.text)),
         ]

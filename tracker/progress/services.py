@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, subqueryload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.accounts.membership import active_users_for_parties
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -457,8 +458,6 @@ class OrphanedAction:
 def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
     """Actions none of whose owner parties has an active contributor or beheerder to report
     for it; each with the parties that lack one. Free-text owners never count as covered."""
-    from tracker.accounts.services import active_users_for_parties
-
     actions = (
         db.session.scalars(
             select(Action)

@@ -6,20 +6,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.accounts.auth import (
-    admin_required,
-    can_edit_municipality,
-    can_report_on,
-)
-from tracker.accounts.membership import party_ids_of
-from tracker.dates import today_local, utcnow
+from tracker.access import admin_required
+from tracker.accounts.auth import can_edit_municipality, can_report_on
+from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
-from tracker.meetings.services import last_held
 from tracker.params import parse_int
 from tracker.plan.models import Municipality, Status
-from tracker.plan.queries import current_plan
-from tracker.plan.views import load_action, render_action_page
+from tracker.plan.queries import get_action
+from tracker.plan.schedule import describe_schedule
+from tracker.plan.views import local_today, require_plan
 from tracker.progress import services
 from tracker.progress.forms import (
     DropActionForm,
@@ -40,6 +36,41 @@ STALE_MESSAGE = (
 
 def _user():
     return current_user._get_current_object()
+
+
+def load_action(code: str):
+    """The current plan's action with this code, or 404."""
+    found = get_action(require_plan(), code)
+    if found is None:
+        abort(404)
+    return found
+
+
+def render_action_page(action, status: int = 200, **context):
+    """The action page: text, planning, owners, the update form and both histories.
+    Progress views re-render it with their form (errors and input kept) on a failed save."""
+    tz = current_app.config["TIMEZONE"]
+    if "progress_form" not in context:
+        form = ProgressForm(formdata=None)
+        form.status.data, form.signal.data = action.status, action.signal or ""
+        form.version.data = str(action.version)
+        context["progress_form"] = form
+    return render_template(
+        "progress/action.html",
+        plan=action.theme.plan,
+        action=action,
+        interpretation=describe_schedule(action.schedule, lambda d: dutch_date(d, tz)),
+        today=local_today(),
+        updates=services.history(action),
+        revisions=services.revisions(action),
+        **context,
+    ), status
+
+
+@bp.get("/acties/<code>")
+def action(code: str):
+    """One action: full text, planning and how it is read, owners, progress and revisions."""
+    return render_action_page(load_action(code))
 
 
 @bp.post("/acties/<code>/voortgang")
@@ -70,47 +101,13 @@ def add_update(code: str):
         return render_action_page(action, 409, progress_form=form, stale_message=STALE_MESSAGE)
     db.session.commit()
     flash(f"Voortgang van actie {action.code} opgeslagen.", "info")
-    return redirect(url_for("plan.action", code=action.code) + "#voortgang")
-
-
-@bp.get("/mijn-acties")
-def my_actions():
-    """The actions of the user's party (and municipality), and which need an update."""
-    plan = current_plan()
-    if plan is None:
-        abort(404)
-    user = _user()
-    now = utcnow()
-    year = today_local(current_app.config["TIMEZONE"]).year
-    last_table = last_held("regionale-tafel", now)
-    items = services.my_actions(
-        user,
-        plan,
-        party_ids_of(user),
-        now,
-        current_app.config["UPDATE_DUE_DAYS"],
-        since=last_table.starts_at if last_table else None,
-    )
-    municipal = (
-        services.municipality_items(plan, user.municipality_id, year)
-        if user.municipality_id
-        else []
-    )
-    orphans = services.orphaned_actions(plan) if user.is_admin else []
-    return render_template(
-        "progress/my_actions.html",
-        items=items,
-        municipal=municipal,
-        year=year,
-        orphans=orphans,
-        due_days=current_app.config["UPDATE_DUE_DAYS"],
-    )
+    return redirect(url_for("progress.action", code=action.code) + "#voortgang")
 
 
 def _year_arg(plan) -> int:
     if year := parse_int(request.args.get("jaar"), plan.start_year, plan.end_year):
         return year
-    this_year = today_local(current_app.config["TIMEZONE"]).year
+    this_year = local_today().year
     return min(max(this_year, plan.start_year), plan.end_year)
 
 
@@ -237,7 +234,7 @@ def revise(code: str):
                 flash("Er was niets gewijzigd; er is geen herziening vastgelegd.", "info")
             else:
                 flash(f"Actie {action.code} is herzien.", "info")
-            return redirect(url_for("plan.action", code=action.code) + "#herzieningen")
+            return redirect(url_for("progress.action", code=action.code) + "#herzieningen")
     status = 400 if form.errors else 200
     return render_template(
         "progress/revise.html", form=form, drop_form=drop_form, action=action
@@ -270,16 +267,14 @@ def drop(code: str):
         return redirect(url_for("progress.revise", code=action.code)), 303
     db.session.commit()
     flash(f"Actie {action.code} is vervallen.", "info")
-    return redirect(url_for("plan.action", code=action.code))
+    return redirect(url_for("progress.action", code=action.code))
 
 
 @bp.route("/acties/nieuw", methods=["GET", "POST"])
 @admin_required
 def new_action():
     """Add an action to a theme of the current plan, with a reason."""
-    plan = current_plan()
-    if plan is None:
-        abort(404)
+    plan = require_plan()
     form = NewActionForm()
     form.theme.choices = choices((str(t.number), f"{t.number}. {t.title}") for t in plan.themes)
     if request.method == "GET":
@@ -308,6 +303,6 @@ def new_action():
             )
             db.session.commit()
             flash(f"Actie {action.code} is toegevoegd.", "info")
-            return redirect(url_for("plan.action", code=action.code))
+            return redirect(url_for("progress.action", code=action.code))
     status = 400 if form.errors else 200
     return render_template("progress/new_action.html", form=form), status

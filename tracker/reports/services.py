@@ -30,6 +30,7 @@ from tracker.plan.models import (
     Theme,
 )
 from tracker.progress.models import ProgressUpdate
+from tracker.progress.services import municipality_items
 
 SHORT_TEXT = 160
 AF_PARTY = "AF"
@@ -246,8 +247,6 @@ def _describe_filters(params: ReportParams, municipality) -> str:
 
 
 def _municipal_rows(plan: Plan, municipality: Municipality, year: int) -> list[dict]:
-    from tracker.progress.services import municipality_items
-
     return [
         {
             "code": action.code,

@@ -25,7 +25,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 
-from tracker.accounts.auth import admin_required, can_report_on
+from tracker.access import admin_required
+from tracker.accounts.auth import can_report_on
 from tracker.audit.services import record
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db

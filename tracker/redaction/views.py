@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.accounts.auth import admin_required
+from tracker.access import admin_required
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.privacy import redaction
-from tracker.privacy.forms import RedactForm
 from tracker.privacy.guard import check, highlight
-from tracker.privacy.scan import find_all, latest_scan
-from tracker.privacy.targets import TARGETS
+from tracker.redaction import services as redaction
+from tracker.redaction.forms import RedactForm
+from tracker.redaction.scan import find_all, latest_scan
+from tracker.redaction.targets import TARGETS
 
-bp = Blueprint("privacy", __name__, url_prefix="/beheer")
+bp = Blueprint("redaction", __name__, url_prefix="/beheer")
 
 
 @bp.get("/privacy")
@@ -24,7 +24,7 @@ def index():
     results, checked = find_all()
     results.sort(key=lambda r: (not r.is_hard, r.stored.where))
     return render_template(
-        "privacy/index.html", results=results, checked=checked, last_scan=latest_scan()
+        "redaction/index.html", results=results, checked=checked, last_scan=latest_scan()
     )
 
 
@@ -58,7 +58,7 @@ def redact(key: str, row_id: int):
         )
         return redirect(back)
     return render_template(
-        "privacy/redact.html",
+        "redaction/redact.html",
         form=form,
         target=target,
         where=target.describe(row),

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.privacy.detect import Finding, mask
 from tracker.privacy.guard import check
-from tracker.privacy.models import PrivacyScan
-from tracker.privacy.targets import TARGETS, Target
+from tracker.redaction.models import PrivacyScan
+from tracker.redaction.targets import TARGETS, Target
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ from tracker.dates import dutch_date
 from tracker.extensions import db
 from tracker.files import write_private
 from tracker.notifications.models import Notification
-from tracker.privacy.models import Redaction
-from tracker.privacy.targets import MARKER_PREFIX, Target
 from tracker.progress.models import ActionRevision
+from tracker.redaction.models import Redaction
+from tracker.redaction.targets import MARKER_PREFIX, Target
+from tracker.reports.models import ReportSnapshot
+from tracker.reports.pdf import report_pdf
 
 #: Shorter originals are only erased where a copy holds exactly that text (a whole value),
 #: so redacting "Stadhuis" does not rewrite every message that mentions a town hall.
@@ -80,9 +82,6 @@ def _scrub_rows(rows, columns: tuple[str, ...], scrubber: _Scrubber) -> list:
 
 
 def _scrub_snapshots(scrubber: _Scrubber) -> int:
-    from tracker.reports.models import ReportSnapshot
-    from tracker.reports.pdf import report_pdf
-
     snapshots = db.session.scalars(select(ReportSnapshot)).all()
     changed = _scrub_rows(snapshots, ("data",), scrubber)
     for snapshot in changed:
@@ -170,7 +169,7 @@ def redact(target: Target, row, reason: str, actor, now: datetime) -> Redaction:
     db.session.add(redaction)
     # The audit event names what and why, never the content.
     record(
-        "privacy.redact",
+        "redaction.redact",
         actor,
         target.describe(row),
         f"{target.label} afgeschermd: {reason.strip()}",

@@ -34,7 +34,7 @@ class Target:
 
 
 def _action_page(row) -> tuple[str, dict]:
-    return "plan.action", {"code": row.action.code, "_anchor": "voortgang"}
+    return "progress.action", {"code": row.action.code, "_anchor": "voortgang"}
 
 
 def _meeting_target(key: str, what: str, column: str, max_length: int | None = None) -> Target:

@@ -14,7 +14,7 @@ privacy_cli = AppGroup("privacy", help="The privacy guard.")
 @privacy_cli.command("scan")
 def scan_command():
     """List every stored text with personal data (masked); exit 1 on a hard finding."""
-    from tracker.privacy.scan import scan
+    from tracker.redaction.scan import scan
 
     results = scan(utcnow())
     db.session.commit()

@@ -1,0 +1,83 @@
+"""The overview (per theme, what needs attention) and Mijn acties (what is mine to update)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from tracker.accounts.membership import party_ids_of
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings import services as meetings
+from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.requests import update_request_progress
+from tracker.plan import queries
+from tracker.plan.views import local_today, require_plan
+from tracker.progress import services as progress
+from tracker.redaction.scan import latest_scan
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def overview():
+    """Per theme: actions by status, what falls due this year and what is overdue."""
+    plan = require_plan()
+    today = local_today()
+    summaries = queries.plan_summary(plan, today)
+    now = utcnow()
+    orphans, failed, privacy_scan = [], 0, None
+    if current_user.is_admin:
+        privacy_scan = latest_scan()
+        orphans = progress.orphaned_actions(plan)
+        failed = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.state == NotificationState.FAILED.value
+            )
+        )
+    return render_template(
+        "dashboard/overview.html",
+        plan=plan,
+        summaries=summaries,
+        totals=queries.sum_summaries(summaries),
+        today=today,
+        orphans=orphans,
+        failed_notifications=failed,
+        privacy_scan=privacy_scan,
+        next_meetings=meetings.upcoming(now),
+        update_requests=update_request_progress(now),
+        meeting_flags=[s for s in meetings.standings(today.year, today, now) if s.standing.flag],
+    )
+
+
+@bp.get("/mijn-acties")
+def my_actions():
+    """The actions of the user's party (and municipality), and which need an update."""
+    plan = require_plan()
+    user = current_user._get_current_object()
+    now = utcnow()
+    year = local_today().year
+    last_table = meetings.last_held("regionale-tafel", now)
+    items = progress.my_actions(
+        user,
+        plan,
+        party_ids_of(user),
+        now,
+        current_app.config["UPDATE_DUE_DAYS"],
+        since=last_table.starts_at if last_table else None,
+    )
+    municipal = (
+        progress.municipality_items(plan, user.municipality_id, year)
+        if user.municipality_id
+        else []
+    )
+    orphans = progress.orphaned_actions(plan) if user.is_admin else []
+    return render_template(
+        "dashboard/my_actions.html",
+        items=items,
+        municipal=municipal,
+        year=year,
+        orphans=orphans,
+        due_days=current_app.config["UPDATE_DUE_DAYS"],
+    )

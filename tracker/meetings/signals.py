@@ -1,0 +1,12 @@
+"""What meetings announce to the rest of the tracker. The outbox (``tracker.notifications``)
+listens: it re-plans a meeting's reminders whenever the meeting or its series changes, so
+this package needs to know nothing about e-mail."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sent with the meeting as sender and ``now`` (and ``moved=True`` when its time changed).
+meeting_changed = _signals.signal("meeting-changed")

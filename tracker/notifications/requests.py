@@ -1,0 +1,61 @@
+"""Update requests that went out before a meeting: which of the requested actions were
+updated since (on the meeting's page and the overview)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingState
+from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.notifications.planning import users_with_open_actions
+
+
+def update_request_status(meeting: Meeting) -> list[tuple] | None:
+    """For a meeting whose update requests went out: each requested action, whether it was
+    updated since its owner was asked, and when that was. None when nobody was asked."""
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.meeting_id == meeting.id,
+            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+            Notification.state == NotificationState.SENT.value,
+        )
+    ).all()
+    if not rows:
+        return None
+    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
+    seen, result = set(), []
+    for row in sorted(rows, key=lambda r: r.sent_at):  # the earliest request counts
+        for action in open_actions.get(row.recipient_id, []):
+            if action.id not in seen:
+                seen.add(action.id)
+                updated = action.last_update_at is not None and action.last_update_at > row.sent_at
+                result.append((action, updated, row.sent_at))
+    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
+
+
+def update_request_progress(now: datetime) -> list[dict]:
+    """For coming meetings whose update requests went out: how many of the requested actions
+    were updated since (shown on the overview)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.starts_at > now,
+            Meeting.state == MeetingState.PLANNED.value,
+            Meeting.id.in_(
+                select(Notification.meeting_id).where(
+                    Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+                    Notification.state == NotificationState.SENT.value,
+                )
+            ),
+        )
+        .order_by(Meeting.starts_at)
+    ).all()
+    result = []
+    for meeting in meetings:
+        status = update_request_status(meeting) or []
+        updated = sum(1 for _, is_updated, _ in status if is_updated)
+        result.append({"meeting": meeting, "asked": len(status), "updated": updated})
+    return result

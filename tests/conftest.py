@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import g
 from sqlalchemy import event, select, text
 
@@ -22,6 +24,18 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (per test)'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clock():
+    """``TEST_CLOCK=2027-06-01 ./dev test`` runs the suite as if it were that day (CI does,
+    after the plan period, so a test that plans on a fixed date shows itself)."""
+    value = os.environ.get("TEST_CLOCK")
+    if not value:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(value).replace(tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,16 @@ from tracker.notifications.models import Notification
 
 from .helpers import post_form, text_of
 
+#: The moment these tests run at: before every meeting date they plan (in 2027).
+NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """Meetings are planned on fixed days; the clock stands before them, whatever the date."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
 
 def series(code: str) -> MeetingSeries:
     return db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))

@@ -36,8 +36,13 @@ LEAK = (
     "Gesprek met slachtoffer Fatima de Vries (BSN 123456782, tel. 06-12345678), wonend "
     "Dorpsstraat 12, 3111 AB Schiedam."
 )
-#: A day to plan meetings on: always ahead of the clock the tests run with.
-FUTURE_DAY = (utcnow().date() + timedelta(days=60)).isoformat()
+
+
+def future_day() -> str:
+    """A day to plan meetings on: always ahead of the clock the tests run with."""
+    return (utcnow().date() + timedelta(days=60)).isoformat()
+
+
 CONFIRM = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
 
@@ -191,7 +196,7 @@ def test_every_text_field_is_guarded(client_for, role, path, data):
         "meeting_id": meeting.id,
         "series_id": meeting.series_id,
         "version": target.version,
-        "future_day": FUTURE_DAY,
+        "future_day": future_day(),
     }
     path = path.format(**fill)
     data = {k: v.format(**fill) if isinstance(v, str) else v for k, v in data.items()}
@@ -453,7 +458,7 @@ def test_deduce_lookup_lists_are_ready_at_install_time():
 def test_a_meeting_place_may_be_an_address_but_not_a_phone_number(client_for):
     series_id = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.code == "rvo"))
     client = client_for("beheerder")
-    data = {"series": series_id, "day": FUTURE_DAY, "start": "10:00", "end": "11:00"}
+    data = {"series": series_id, "day": future_day(), "start": "10:00", "end": "11:00"}
     refused = post_form(
         client, "/vergaderingen/nieuw", {**data, "location": "Stadhuis, bel 06-12345678"}
     )

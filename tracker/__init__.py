@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -9,7 +10,25 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.params import BoundedIntConverter
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """``templates``, ``static`` or ``seeds``: inside the package when installed from a wheel
+    (mapped in at build time), else at the top of the source checkout."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
+
+
+def default_instance_path() -> str | None:
+    """``TRACKER_INSTANCE_PATH``, else ``instance/`` of a source checkout, else Flask's own
+    choice for an installed package (``<prefix>/var/tracker-instance``)."""
+    if path := os.environ.get("TRACKER_INSTANCE_PATH"):
+        return path
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return str(PROJECT_ROOT / "instance")
+    return None
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -18,11 +37,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=instance_path or str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=instance_path or default_instance_path(),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
     )
-    app.config["SEEDS_DIR"] = str(PROJECT_ROOT / "seeds")
+    app.config["SEEDS_DIR"] = str(resource_dir("seeds"))
     app.url_map.converters["int"] = BoundedIntConverter
 
     from tracker.config import load_config
@@ -43,6 +62,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.audit import views as audit_views
     from tracker.cli import register_cli
     from tracker.dashboard import views as dashboard_views
+    from tracker.health import bp as health_bp
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
     from tracker.plan import api, views
@@ -63,6 +83,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         notification_views.bp,
         report_views.bp,
         redaction_views.bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

@@ -17,17 +17,21 @@ from flask import Flask
 
 from tracker.dates import utcnow
 from tracker.extensions import db
+from tracker.health import beat
+from tracker.notifications.sending import send_due_notifications
+from tracker.redaction.scan import scan
 
 log = logging.getLogger(__name__)
 
 
 def tick(app: Flask) -> int:
     """One round in its own app context; errors are logged, never kill the scheduler."""
-    from tracker.notifications.sending import send_due_notifications
-
     with app.app_context():
         try:
-            sent = send_due_notifications(utcnow())
+            now = utcnow()
+            sent = send_due_notifications(now)
+            beat("scheduler", now)
+            db.session.commit()
         except Exception:
             db.session.rollback()
             log.exception("Scheduler tick failed")
@@ -41,8 +45,6 @@ def tick(app: Flask) -> int:
 
 def nightly_privacy_scan(app: Flask) -> None:
     """Check every stored text for personal data; the overview shows the counts."""
-    from tracker.redaction.scan import scan
-
     with app.app_context():
         try:
             results = scan(utcnow())

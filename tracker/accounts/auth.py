@@ -24,6 +24,8 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     "accounts.request_login_link",
     "accounts.use_login_link",
+    # Monitoring and the container's health check: says nothing beyond "up" and a tick age.
+    "health.healthz",
     # Calendar clients cannot log in: these are protected by the secret token in the URL.
     "meetings.personal_feed",
     "meetings.series_feed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import time
@@ -285,7 +286,11 @@ def upload():
         return render_template("reports/upload.html", form=form, problems=problems), 400
     token = secrets.token_urlsafe(16)
     payload = {"user_id": current_user.id, "changes": changes}
-    write_private(_upload_dir() / f"{token}.json", json.dumps(payload).encode())
+    preview = _upload_dir() / f"{token}.json"
+    write_private(preview, json.dumps(payload).encode())
+    # Stamped with the clock the pruning compares against (not the file system's own).
+    stamp = time.time()
+    os.utime(preview, (stamp, stamp))
     return render_template(
         "reports/upload_preview.html", changes=changes, token=token, form=FlaskForm()
     )

@@ -405,3 +405,40 @@ def test_beheerder_adds_a_series(client_for):
     assert post_form(admin, "/vergaderingen/overlegvormen/nieuw", data).status_code == 302
     added = series("werkgroep-lvb")
     assert added.reminder_offsets == [10, 3] and added.min_per_year == 2
+
+
+@pytest.mark.parametrize(
+    ("timezone", "local", "offset_hours"),
+    [
+        ("Europe/Amsterdam", datetime(2027, 7, 1, 14, 0), 2),
+        ("Europe/Amsterdam", datetime(2027, 1, 12, 14, 0), 1),
+        ("America/New_York", datetime(2027, 7, 1, 14, 0), -4),
+        ("America/New_York", datetime(2027, 12, 1, 14, 0), -5),
+        ("Australia/Sydney", datetime(2027, 7, 1, 14, 0), 10),
+        ("Asia/Tokyo", datetime(2027, 7, 1, 14, 0), 9),
+    ],
+)
+def test_calendar_files_use_the_configured_timezone(seeded_app, timezone, local, offset_hours):
+    """The VTIMEZONE comes from the zoneinfo database for the configured zone, in the RRULE
+    form, and an independent parser (vobject) reads the same wall-clock time back."""
+    from zoneinfo import ZoneInfo
+
+    from tracker.meetings.calendar import calendar_bytes
+
+    starts_at = local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC).replace(tzinfo=None)
+    meeting = Meeting(
+        series=series("rvo"),
+        uid=f"tz-{timezone}-{local:%m}@test",
+        starts_at=starts_at,
+        ends_at=starts_at,
+        location="",
+        agenda="",
+        sequence=0,
+        updated_at=starts_at,
+        state="gepland",
+    )
+    data = calendar_bytes([meeting], "https://tracker.example.test", timezone=timezone)
+    assert f"TZID:{timezone}".encode() in data and b"RDATE" not in data
+    event = vobject.readOne(data.decode()).vevent
+    assert event.dtstart.value.replace(tzinfo=None) == local
+    assert event.dtstart.value.utcoffset().total_seconds() == offset_hours * 3600

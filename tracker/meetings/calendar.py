@@ -1,11 +1,13 @@
 """iCalendar (RFC 5545) for meetings: single-event downloads, mail attachments and feeds.
 
-Times are written as local Europe/Amsterdam times with a compact VTIMEZONE (the RRULE form
-that Outlook itself writes), so every client shows the same wall-clock time across DST.
+Times are written as local times of the configured ``TIMEZONE`` with its VTIMEZONE (built by
+icalendar from the zoneinfo database), so every client shows the same wall-clock time across
+daylight-saving changes.
 """
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,34 +17,91 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 from tracker.meetings.models import Meeting
 
 PRODID = "-//VeiligheidsAlliantie regio Rotterdam//Actieplan Mensenhandel tracker//NL"
-TZID = "Europe/Amsterdam"
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
-def _amsterdam_timezone() -> Timezone:
-    tz = Timezone()
-    tz.add("tzid", TZID)
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("tzoffsetfrom", timedelta(hours=1))
-    summer.add("tzoffsetto", timedelta(hours=2))
-    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("tzoffsetfrom", timedelta(hours=2))
-    winter.add("tzoffsetto", timedelta(hours=1))
-    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    tz.add_component(summer)
-    tz.add_component(winter)
-    return tz
+#: The year whose daylight-saving rules the VTIMEZONE describes (as a yearly RRULE).
+RULE_YEAR = 2024
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(TZID))
+def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
+    """The moments (UTC) in ``year`` at which ``zone`` changes its offset."""
+    found = []
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    offset = moment.astimezone(zone).utcoffset()
+    while moment.year == year:
+        step = moment + timedelta(days=1)
+        if step.astimezone(zone).utcoffset() != offset:
+            while moment.astimezone(zone).utcoffset() == offset:  # to the hour
+                moment += timedelta(hours=1)
+            found.append(moment)
+            offset = moment.astimezone(zone).utcoffset()
+        moment = step if step > moment else moment
+    return found
 
 
-def meeting_event(meeting: Meeting, base_url: str) -> Event:
+def _observance(zone: ZoneInfo, change: datetime):
+    """A STANDARD or DAYLIGHT block for one yearly change, in the RRULE form that Outlook
+    itself writes (BYMONTH and BYDAY such as -1SU: the last Sunday)."""
+    before = (change - timedelta(seconds=1)).astimezone(zone)
+    after = change.astimezone(zone)
+    onset = change.replace(tzinfo=None) + before.utcoffset()  # local wall time, old offset
+    is_summer = bool(after.dst())
+    block = TimezoneDaylight() if is_summer else TimezoneStandard()
+    block.add("tzname", after.tzname())
+    block.add("tzoffsetfrom", before.utcoffset())
+    block.add("tzoffsetto", after.utcoffset())
+    last_week = onset.day + 7 > calendar_module.monthrange(onset.year, onset.month)[1]
+    week = -1 if last_week else (onset.day - 1) // 7 + 1
+    # The same rule from 1970 on, as Outlook writes it, so every earlier date is covered too.
+    first = _nth_weekday(1970, onset.month, onset.weekday(), week)
+    block.add("dtstart", datetime.combine(first, onset.time()))
+    byday = f"{week}{_WEEKDAYS[onset.weekday()]}"
+    block.add("rrule", {"freq": "yearly", "bymonth": onset.month, "byday": byday})
+    return block
+
+
+def _nth_weekday(year: int, month: int, weekday: int, week: int) -> date:
+    """The ``week``-th ``weekday`` of the month (-1: the last one)."""
+    days = [
+        day
+        for day in range(1, calendar_module.monthrange(year, month)[1] + 1)
+        if date(year, month, day).weekday() == weekday
+    ]
+    return date(year, month, days[week if week < 0 else week - 1])
+
+
+def vtimezone(timezone: str) -> Timezone:
+    """The VTIMEZONE of the configured ``timezone``, derived from the zoneinfo database: its
+    yearly changes as RRULEs, or one STANDARD block for a zone without summer time.
+
+    Not icalendar's ``Timezone.from_tzid``: that writes every change as an RDATE, and
+    dateutil-based clients (vobject) then read a July meeting in winter time; the RRULE form
+    is the one calendar clients agree on. Every file carries the same block for a zone."""
+    zone = ZoneInfo(timezone)
+    block = Timezone()
+    block.add("tzid", timezone)
+    changes = _transitions(zone, RULE_YEAR)
+    if not changes:
+        standard = TimezoneStandard()
+        moment = datetime(RULE_YEAR, 1, 1, tzinfo=UTC).astimezone(zone)
+        standard.add("tzname", moment.tzname())
+        standard.add("tzoffsetfrom", moment.utcoffset())
+        standard.add("tzoffsetto", moment.utcoffset())
+        standard.add("dtstart", datetime(1970, 1, 1))
+        block.add_component(standard)
+        return block
+    for change in changes:
+        block.add_component(_observance(zone, change))
+    return block
+
+
+def _local(moment: datetime, timezone: str) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+
+
+def meeting_event(meeting: Meeting, base_url: str, timezone: str = DEFAULT_TIMEZONE) -> Event:
     """One VEVENT: stable UID, SEQUENCE raised on every change, STATUS, link back, alarm."""
     url = f"{base_url.rstrip('/')}/vergaderingen/{meeting.id}"
     event = Event()
@@ -50,8 +109,8 @@ def meeting_event(meeting: Meeting, base_url: str) -> Event:
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", meeting.updated_at.replace(tzinfo=UTC))
     event.add("last-modified", meeting.updated_at.replace(tzinfo=UTC))
-    event.add("dtstart", _local(meeting.starts_at))
-    event.add("dtend", _local(meeting.ends_at))
+    event.add("dtstart", _local(meeting.starts_at, timezone))
+    event.add("dtend", _local(meeting.ends_at, timezone))
     event.add("summary", meeting.series.name)
     if meeting.location:
         event.add("location", meeting.location)
@@ -69,8 +128,14 @@ def meeting_event(meeting: Meeting, base_url: str) -> Event:
     return event
 
 
-def calendar_bytes(meetings: list[Meeting], base_url: str, name: str | None = None) -> bytes:
-    """A VCALENDAR with the given meetings (METHOD:PUBLISH: information, no invitation)."""
+def calendar_bytes(
+    meetings: list[Meeting],
+    base_url: str,
+    name: str | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> bytes:
+    """A VCALENDAR with the given meetings (METHOD:PUBLISH: information, no invitation), in
+    local times of ``timezone`` with its VTIMEZONE."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -78,10 +143,10 @@ def calendar_bytes(meetings: list[Meeting], base_url: str, name: str | None = No
     calendar.add("method", "PUBLISH")
     if name:
         calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_amsterdam_timezone())
+        calendar.add("x-wr-timezone", timezone)
+    calendar.add_component(vtimezone(timezone))
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, base_url))
+        calendar.add_component(meeting_event(meeting, base_url, timezone))
     return calendar.to_ical()
 
 
@@ -126,7 +191,9 @@ def _event_times(component, default_tz: str) -> tuple[datetime, datetime] | None
     return starts_at, max(ends_at, starts_at)
 
 
-def read_ics(data: bytes, default_tz: str = TZID) -> tuple[list[ImportedEvent], list[str]]:
+def read_ics(
+    data: bytes, default_tz: str = DEFAULT_TIMEZONE
+) -> tuple[list[ImportedEvent], list[str]]:
     """Events from an .ics file and the problems met (Dutch), never raising on bad input."""
     if len(_VEVENT.findall(data)) > MAX_IMPORT_EVENTS:
         return [], [

@@ -47,10 +47,7 @@ def _series_choices(form_field) -> None:
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.get_or_404(Meeting, meeting_id)
 
 
 def _year_arg() -> int:
@@ -204,7 +201,7 @@ def _ics_response(data: bytes, filename: str) -> Response:
 @bp.get("/vergaderingen/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    data = calendar_bytes([meeting], current_app.config["BASE_URL"])
+    data = calendar_bytes([meeting], current_app.config["BASE_URL"], timezone=_tz())
     return _ics_response(data, f"vergadering-{meeting.id}.ics")
 
 
@@ -268,9 +265,7 @@ def series_index():
 @admin_required
 def series_form(series_id: int | None = None):
     """Add or edit a series; saving re-plans the reminders of its coming meetings."""
-    series = db.session.get(MeetingSeries, series_id) if series_id else None
-    if series_id and series is None:
-        abort(404)
+    series = db.get_or_404(MeetingSeries, series_id) if series_id else None
     form = SeriesForm()
     _fill_series_form(form)
     if request.method == "GET":
@@ -343,7 +338,10 @@ def personal_feed(token: str):
     """The meetings the user takes part in, for subscribing in Outlook."""
     user = _feed_user(token)
     data = calendar_bytes(
-        _users_meetings(user), current_app.config["BASE_URL"], "Actieplan Mensenhandel"
+        _users_meetings(user),
+        current_app.config["BASE_URL"],
+        "Actieplan Mensenhandel",
+        timezone=_tz(),
     )
     return _ics_response(data, "actieplan-mensenhandel.ics")
 
@@ -354,5 +352,7 @@ def series_feed(token: str, series_code: str):
     series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))
     if series is None:
         abort(404)
-    data = calendar_bytes(list(series.meetings), current_app.config["BASE_URL"], series.name)
+    data = calendar_bytes(
+        list(series.meetings), current_app.config["BASE_URL"], series.name, timezone=_tz()
+    )
     return _ics_response(data, f"{series.code}.ics")

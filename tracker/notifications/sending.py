@@ -173,7 +173,7 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     message.attach(
         "vergadering.ics",
         "text/calendar; method=PUBLISH; charset=utf-8",
-        calendar_bytes([meeting], base_url),
+        calendar_bytes([meeting], base_url, timezone=tz),
     )
     return message
 

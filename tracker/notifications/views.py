@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.requests import update_request_status
 from tracker.notifications.sending import retry as retry_row
+from tracker.params import parse_int
 
 bp = Blueprint("notifications", __name__, url_prefix="/beheer/berichten")
 # A meeting's page shows which requested actions were updated; the outbox knows.
@@ -25,13 +26,17 @@ PAGE_SIZE = 100
 @bp.get("")
 @admin_required
 def index():
+    """Every e-mail the tracker owes or sent, newest first, 100 a page, filterable by state."""
     state = request.args.get("status", "")
     stmt = select(Notification)
     if state in {s.value for s in NotificationState}:
         stmt = stmt.where(Notification.state == state)
-    rows = db.session.scalars(
-        stmt.order_by(Notification.due_at.desc(), Notification.id.desc()).limit(PAGE_SIZE)
-    ).all()
+    page = db.paginate(
+        stmt.order_by(Notification.due_at.desc(), Notification.id.desc()),
+        page=parse_int(request.args.get("pagina"), low=1, high=100_000) or 1,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     counts = dict(
         db.session.execute(
             select(Notification.state, func.count()).group_by(Notification.state)
@@ -39,7 +44,8 @@ def index():
     )
     return render_template(
         "notifications/index.html",
-        rows=rows,
+        rows=page.items,
+        page=page,
         counts=counts,
         state=state,
         states=list(NotificationState),
@@ -50,7 +56,8 @@ def index():
 @bp.get("/<int:row_id>")
 @admin_required
 def show(row_id: int):
-    row = db.session.get(Notification, row_id) or abort(404)
+    """One e-mail: its text as sent (or as it will be), state, attempts and last error."""
+    row = db.get_or_404(Notification, row_id)
     return render_template("notifications/show.html", row=row, form=FlaskForm())
 
 
@@ -58,7 +65,7 @@ def show(row_id: int):
 @admin_required
 def retry(row_id: int):
     """Put a failed (or expired) notification back in the queue."""
-    row = db.session.get(Notification, row_id) or abort(404)
+    row = db.get_or_404(Notification, row_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if row.state not in (NotificationState.FAILED.value, NotificationState.EXPIRED.value):

@@ -30,10 +30,9 @@ def index():
 
 def _target_row(key: str, row_id: int):
     target = TARGETS.get(key)
-    row = db.session.get(target.model, row_id) if target else None
-    if row is None:
+    if target is None:
         abort(404)
-    return target, row
+    return target, db.get_or_404(target.model, row_id)
 
 
 @bp.route("/afschermen/<key>/<int:row_id>", methods=["GET", "POST"])

@@ -376,7 +376,7 @@ def snapshots():
 
 
 def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
-    return db.session.get(ReportSnapshot, snapshot_id) or abort(404)
+    return db.get_or_404(ReportSnapshot, snapshot_id)
 
 
 @bp.get("/rapportages/<int:snapshot_id>")

@@ -1,0 +1,198 @@
+"""Applying read seeds: bring the database in line, idempotently. Rows are matched on natural
+keys (plan slug, theme number, action number, party and municipality code) and only fields
+that differ are written, so progress history, which hangs off the action rows, is never
+touched; actions revised in the app keep their revision. The caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.meetings.models import MeetingSeries
+from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
+from tracker.seeding.reading import (
+    MUNICIPALITY_PARTY_PREFIX,
+    ActionSeed,
+    OwnerSeed,
+    SeedData,
+)
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    #: Codes of actions revised in the app whose seed text differs: the app's text is kept.
+    kept_revised: list[str] = field(default_factory=list)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set only the attributes that differ; return whether anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(session: Session, report: SeedReport, kind: str, existing: Any, make, values) -> Any:
+    if existing is None:
+        obj = make(**values)
+        session.add(obj)
+        report.count(report.created, kind)
+        return obj
+    if _assign(existing, values):
+        report.count(report.updated, kind)
+    return existing
+
+
+def _owner_keys(action: Action) -> list[tuple]:
+    return [(o.party.code if o.party else None, o.label, o.role, o.is_lead) for o in action.owners]
+
+
+def _seed_owner_keys(owners: list[OwnerSeed]) -> list[tuple]:
+    return [(o.party_code, o.label, o.role, o.is_lead) for o in owners]
+
+
+def _apply_owners(action: Action, owners: list[OwnerSeed], parties: dict[str, Party]) -> bool:
+    if _owner_keys(action) == _seed_owner_keys(owners):
+        return False
+    action.owners = [
+        ActionOwner(
+            position=position,
+            party=parties[o.party_code] if o.party_code else None,
+            label=o.label,
+            role=o.role,
+            is_lead=o.is_lead,
+        )
+        for position, o in enumerate(owners, start=1)
+    ]
+    return True
+
+
+def _differs_from_seed(action: Action, seed: ActionSeed) -> bool:
+    return (action.text, action.planning, action.owners_text, _owner_keys(action)) != (
+        seed.text,
+        seed.planning,
+        seed.owners_text,
+        _seed_owner_keys(seed.owners),
+    )
+
+
+def apply_seeds(session: Session, data: SeedData) -> SeedReport:
+    """Write validated seed data; the caller commits (or rolls back on error)."""
+    report = SeedReport()
+
+    municipalities = {m.code: m for m in session.scalars(select(Municipality))}
+    parties = {p.code: p for p in session.scalars(select(Party))}
+    for entry in data.municipalities:
+        muni = _upsert(
+            session, report, "gemeenten", municipalities.get(entry["code"]), Municipality, entry
+        )
+        municipalities[entry["code"]] = muni
+        code = MUNICIPALITY_PARTY_PREFIX + entry["code"]
+        values = {
+            "code": code,
+            "short_name": f"Gemeente {entry['name']}",
+            "name": f"Gemeente {entry['name']}",
+            "kind": PartyKind.MUNICIPALITY.value,
+            "municipality": muni,
+        }
+        parties[code] = _upsert(session, report, "partijen", parties.get(code), Party, values)
+    for entry in data.parties:
+        parties[entry["code"]] = _upsert(
+            session, report, "partijen", parties.get(entry["code"]), Party, entry
+        )
+
+    plan_values = dict(data.plan)
+    plan = session.scalar(select(Plan).where(Plan.slug == plan_values["slug"]))
+    plan = _upsert(session, report, "plannen", plan, Plan, plan_values)
+    session.flush()  # the plan needs its id before other plans are compared with it
+    if plan.is_current:
+        for other in session.scalars(select(Plan).where(Plan.is_current, Plan.id != plan.id)):
+            other.is_current = False
+
+    themes = {t.number: t for t in plan.themes}
+    for theme_seed in data.themes:
+        theme_values = {
+            "number": theme_seed.number,
+            "title": theme_seed.title,
+            "introduction": theme_seed.introduction,
+            "risk_table": theme_seed.risk_table,
+            "plan": plan,
+        }
+        theme = _upsert(
+            session, report, "thema's", themes.get(theme_seed.number), Theme, theme_values
+        )
+        themes[theme_seed.number] = theme
+        actions = {a.number: a for a in theme.actions}
+        for seed in theme_seed.actions:
+            action = actions.get(seed.number)
+            is_new = action is None
+            if is_new:
+                action = Action(number=seed.number, theme=theme)
+                session.add(action)
+            elif action.revised_at is not None:
+                # A beheerder revised this action in the app (with a recorded reason); the
+                # seeds describe the plan as adopted and must not undo that silently.
+                if _differs_from_seed(action, seed):
+                    report.kept_revised.append(action.code)
+                continue
+            changed = _assign(
+                action,
+                {
+                    "text": seed.text,
+                    "owners_text": seed.owners_text,
+                    "is_per_municipality": seed.is_per_municipality,
+                },
+            )
+            if action.planning != seed.planning:
+                action.set_planning(seed.planning)
+                changed = True
+            changed = _apply_owners(action, seed.owners, parties) or changed
+            if is_new:
+                report.count(report.created, "acties")
+            elif changed:
+                report.count(report.updated, "acties")
+    _create_missing_series(session, report, data.series, parties, themes)
+    return report
+
+
+def _create_missing_series(session, report, series_seeds, parties, themes) -> None:
+    """New series only: once created, a series belongs to the beheerder (edited in the app)."""
+    existing = set(session.scalars(select(MeetingSeries.code)))
+    session.flush()
+    for seed in series_seeds:
+        if seed.code in existing:
+            continue
+        action = None
+        if seed.action_code:
+            theme_number, number = (int(x) for x in seed.action_code.split("."))
+            action = next(a for a in themes[theme_number].actions if a.number == number)
+        session.add(
+            MeetingSeries(
+                code=seed.code,
+                name=seed.name,
+                action=action,
+                min_per_year=seed.min_per_year,
+                season=seed.season,
+                chair_party=parties.get(seed.chair) if seed.chair else None,
+                secretary_party=parties.get(seed.secretary) if seed.secretary else None,
+                participants=[parties[code] for code in seed.participants],
+                reminder_days=",".join(str(d) for d in seed.reminder_days),
+                sends_update_request=seed.sends_update_request,
+                update_request_days=seed.update_request_days,
+            )
+        )
+        report.count(report.created, "overlegvormen")

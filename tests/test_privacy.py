@@ -295,6 +295,7 @@ def test_reports_and_exports_mask_hard_findings(client_for, roles):
     client = client_for("beheerder")
     page = client.get("/rapportage").get_data(as_text=True)
     assert "123456782" not in page and "[BSN afgeschermd]" in page
+    assert "Fatima" not in page  # beside a BSN, the name is the victim's: masked too
     assert "1 tekst bevat persoonsgegevens" in page
     pdf = client.get("/rapportage.pdf").data
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

@@ -183,10 +183,15 @@ FREE_TEXT_KEYS = frozenset({"text", "short_text", "latest_update_text", "note"})
 
 @lru_cache(maxsize=8192)
 def mask_hard(text: str) -> str:
-    """``text`` with hard findings masked. Hard findings do not depend on the allowlist, so
-    the result is cached per text: a report renders the same texts again and again."""
-    hard = [f for f in find_personal_data(text) if f.is_hard]
-    return mask(text, hard) if hard else text
+    """``text`` with its personal data masked when it holds a hard finding: then the names and
+    ages in it go too (beside a BSN or an address, a name is the person the case is about).
+    A text with only a name is left alone; the beheerder sees it at /beheer/privacy. Hard
+    findings do not depend on the allowlist, so the result is cached per text: a report
+    renders the same texts again and again."""
+    findings = find_personal_data(text)
+    if not any(f.is_hard for f in findings):
+        return text
+    return mask(text, findings, hard_only=False)
 
 
 def mask_free_text(value) -> tuple[object, int]:

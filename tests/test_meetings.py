@@ -350,6 +350,13 @@ def test_import_ics_cli(seeded_app, tmp_path):
     assert "2 al bekend" in again.output
     unknown = runner.invoke(args=["meetings", "import", str(path), "--series", "Bestaat niet"])
     assert unknown.exit_code != 0 and "Onbekend overleg" in unknown.output
+    junk = tmp_path / "kapot.ics"
+    junk.write_bytes(b"geen agenda")
+    unreadable = runner.invoke(
+        args=["meetings", "import", str(junk), "--series", "Platform Mensenhandel"]
+    )
+    assert unreadable.exit_code == 1  # nothing could be read: scripts must notice
+    assert "geen geldig iCalendar-bestand" in unreadable.output
 
 
 # Series --------------------------------------------------------------------------------------

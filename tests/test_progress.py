@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.plan.models import Action
 from tracker.progress import services
 from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
+from tracker.progress.versions import StaleEdit
 from tracker.seeding import apply_seeds
 
 from .helpers import action, post_form, text_of
@@ -122,7 +123,7 @@ def test_a_concurrent_write_between_check_and_commit_is_caught_by_the_database(s
         conn.execute(
             update(Action).where(Action.id == target.id).values(version=seen + 1, status="lopend")
         )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.record_update(
             target,
             roles["beheerder"],

@@ -14,7 +14,7 @@ from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.requests import update_request_progress
 from tracker.plan import queries
 from tracker.plan.views import local_today, require_plan
-from tracker.progress import services as progress
+from tracker.progress import queries as progress
 from tracker.redaction.scan import latest_scan
 
 bp = Blueprint("dashboard", __name__)

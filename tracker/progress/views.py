@@ -16,7 +16,7 @@ from tracker.plan.models import Municipality, Status
 from tracker.plan.queries import get_action
 from tracker.plan.schedule import describe_schedule
 from tracker.plan.views import local_today, require_plan
-from tracker.progress import services
+from tracker.progress import revisions, services
 from tracker.progress.forms import (
     DropActionForm,
     MunicipalityCellForm,
@@ -24,6 +24,7 @@ from tracker.progress.forms import (
     ProgressForm,
     RevisionForm,
 )
+from tracker.progress.versions import StaleEdit
 
 bp = Blueprint("progress", __name__)
 
@@ -62,7 +63,7 @@ def render_action_page(action, status: int = 200, **context):
         interpretation=describe_schedule(action.schedule, lambda d: dutch_date(d, tz)),
         today=local_today(),
         updates=services.history(action),
-        revisions=services.revisions(action),
+        revisions=revisions.revisions(action),
         **context,
     ), status
 
@@ -94,7 +95,7 @@ def add_update(code: str):
             expected_version=seen_version,
             now=utcnow(),
         )
-    except services.StaleEdit:
+    except StaleEdit:
         db.session.expire_all()
         action = load_action(code)
         form.version.data = str(action.version)  # a second save is a conscious choice
@@ -169,7 +170,7 @@ def municipality_cell(code: str, municipality_code: str, year: int):
                 expected_version=int(form.version.data),
                 now=utcnow(),
             )
-        except services.StaleEdit:
+        except StaleEdit:
             db.session.expire_all()
             cell = services.municipality_cells(action, year).get(municipality.id)
             form.version.data = str(cell.version if cell else 0)
@@ -196,17 +197,17 @@ def revise(code: str):
         form.text.data = action.text
         form.planning.data = action.planning
         form.owners_text.data = action.owners_text
-        form.owners.data = services.owner_lines_text(action)
+        form.owners.data = revisions.owner_lines_text(action)
         form.is_per_municipality.data = action.is_per_municipality
         form.version.data = str(action.version)
     drop_form = DropActionForm(formdata=None, version=str(action.version))
     if request.method == "POST" and form.validate_on_submit():
-        owners, errors = services.parse_owner_lines(form.owners.data)
+        owners, errors = revisions.parse_owner_lines(form.owners.data)
         if errors:
             form.owners.errors = errors
         else:
             try:
-                revision = services.revise_action(
+                revision = revisions.revise_action(
                     action,
                     _user(),
                     reason=form.reason.data,
@@ -218,7 +219,7 @@ def revise(code: str):
                     expected_version=int(form.version.data),
                     now=utcnow(),
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 db.session.expire_all()
                 action = load_action(code)
                 form.version.data = str(action.version)
@@ -249,20 +250,20 @@ def drop(code: str):
     form = DropActionForm()
     if not form.validate_on_submit():
         revise_form = RevisionForm(formdata=None, obj=action)
-        revise_form.owners.data = services.owner_lines_text(action)
+        revise_form.owners.data = revisions.owner_lines_text(action)
         revise_form.version.data = str(action.version)
         return render_template(
             "progress/revise.html", form=revise_form, drop_form=form, action=action
         ), 400
     try:
-        services.drop_action(
+        revisions.drop_action(
             action,
             _user(),
             reason=form.reason.data,
             expected_version=int(form.version.data),
             now=utcnow(),
         )
-    except services.StaleEdit:
+    except StaleEdit:
         flash(STALE_MESSAGE, "error")
         return redirect(url_for("progress.revise", code=action.code)), 303
     db.session.commit()
@@ -281,7 +282,7 @@ def new_action():
         form.reason.data = ""
     if request.method == "POST" and form.validate_on_submit():
         theme = next(t for t in plan.themes if str(t.number) == form.theme.data)
-        owners, errors = services.parse_owner_lines(form.owners.data)
+        owners, errors = revisions.parse_owner_lines(form.owners.data)
         if errors:
             form.owners.errors = errors
         elif any(a.number == form.number.data for a in theme.actions):
@@ -289,7 +290,7 @@ def new_action():
                 f"Actie {theme.number}.{form.number.data} bestaat al; kies een ander nummer."
             )
         else:
-            action = services.create_action(
+            action = revisions.create_action(
                 theme,
                 form.number.data,
                 _user(),

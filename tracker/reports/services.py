@@ -30,7 +30,7 @@ from tracker.plan.models import (
     Theme,
 )
 from tracker.progress.models import ProgressUpdate
-from tracker.progress.services import municipality_items
+from tracker.progress.queries import municipality_items
 
 SHORT_TEXT = 160
 AF_PARTY = "AF"

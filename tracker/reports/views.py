@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
-import time
 from datetime import date
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -23,21 +18,17 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.accounts.auth import can_report_on
 from tracker.audit.services import record
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
-from tracker.files import private_dir, write_private
 from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
-from tracker.privacy.guard import import_problems, mask_free_text
-from tracker.progress.services import StaleEdit, apply_batch
+from tracker.privacy.guard import mask_free_text
 from tracker.reports import exports
 from tracker.reports.chart import status_chart
 from tracker.reports.models import ReportSnapshot
@@ -45,16 +36,6 @@ from tracker.reports.pdf import report_pdf
 from tracker.reports.services import ReportParams, build_report, compare
 
 bp = Blueprint("reports", __name__)
-
-
-class UploadForm(FlaskForm):
-    file = FileField(
-        "Ingevuld Excel-bestand (.xlsx)",
-        validators=[
-            FileRequired(message="Kies het ingevulde Excel-bestand."),
-            FileAllowed(["xlsx"], message="Alleen .xlsx-bestanden uit de export van de tracker."),
-        ],
-    )
 
 
 def _tz() -> str:
@@ -215,122 +196,6 @@ def export_csv():
     data = exports.to_csv(current_report(params))
     _audit_export("export.csv", "Export als CSV", params)
     return _download(data, "text/csv; charset=utf-8", _filename(params, "csv"))
-
-
-# Round trip ----------------------------------------------------------------------------------
-
-
-UPLOAD_PREVIEW_HOURS = 24
-
-
-def _upload_dir() -> Path:
-    """Where previewed uploads wait to be applied; previews older than a day are dropped."""
-    path = private_dir(Path(current_app.instance_path) / "uploads")
-    cutoff = time.time() - UPLOAD_PREVIEW_HOURS * 3600
-    for old in path.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return path
-
-
-def _plan_changes(rows):
-    """Validate every uploaded row against the database; returns (changes, problems)."""
-    plan = queries.current_plan()
-    changes, problems = [], []
-    for row in rows:
-        action = queries.get_action(plan, row.code)
-        problems += import_problems(f"Actie {row.code}", row.text)
-        if action is None:
-            problems.append(f"Actie {row.code}: bestaat niet in het huidige plan.")
-        elif not can_report_on(current_user, action):
-            problems.append(f"Actie {row.code}: u mag over deze actie geen voortgang melden.")
-        elif action.version != row.version:
-            problems.append(
-                f"Actie {row.code}: is gewijzigd sinds de export (iemand heeft haar "
-                "bijgewerkt). Exporteer opnieuw en neem uw tekst over."
-            )
-        else:
-            changes.append(
-                {
-                    "code": row.code,
-                    "version": row.version,
-                    "status": row.status,
-                    "signal": row.signal,
-                    "text": row.text,
-                    "status_before": action.status,
-                    "signal_before": action.signal,
-                }
-            )
-    return changes, problems
-
-
-@bp.route("/export/upload", methods=["GET", "POST"])
-def upload():
-    """Upload the filled-in export: everything is checked first and a preview shown."""
-    form = UploadForm()
-    if not form.validate_on_submit():
-        status = 400 if form.errors else 200
-        return render_template("reports/upload.html", form=form, problems=[]), status
-    plan = queries.current_plan()
-    parsed = exports.read_upload(
-        form.file.data.read(), max_rows=sum(queries.action_counts_by_theme(plan).values()) + 200
-    )
-    changes, problems = _plan_changes(parsed.rows)
-    problems = parsed.problems + problems
-    if not problems and not changes:
-        problems = [
-            "Er is niets ingevuld in de kolommen 'Nieuwe status', 'Nieuw signaal' en "
-            "'Nieuwe voortgangstekst'."
-        ]
-    if problems:
-        return render_template("reports/upload.html", form=form, problems=problems), 400
-    token = secrets.token_urlsafe(16)
-    payload = {"user_id": current_user.id, "changes": changes}
-    preview = _upload_dir() / f"{token}.json"
-    write_private(preview, json.dumps(payload).encode())
-    # Stamped with the clock the pruning compares against (not the file system's own).
-    stamp = time.time()
-    os.utime(preview, (stamp, stamp))
-    return render_template(
-        "reports/upload_preview.html", changes=changes, token=token, form=FlaskForm()
-    )
-
-
-@bp.post("/export/upload/<token>")
-def apply_upload(token: str):
-    """Apply a previewed upload, all or nothing."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]{10,40}", token) or not FlaskForm().validate_on_submit():
-        abort(400)
-    path = _upload_dir() / f"{token}.json"
-    if not path.exists():
-        abort(404)
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    if payload["user_id"] != current_user.id:
-        abort(404)
-    path.unlink()
-    rows = [
-        exports.UploadRow(c["code"], c["version"], c["status"], c["signal"], c["text"])
-        for c in payload["changes"]
-    ]
-    changes, problems = _plan_changes(rows)
-    if problems:
-        return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
-    plan = queries.current_plan()
-    try:
-        apply_batch(
-            [(queries.get_action(plan, c["code"]), c) for c in changes],
-            current_user._get_current_object(),
-            utcnow(),
-        )
-    except StaleEdit:
-        problems = [
-            "Een van de acties is net door iemand anders bijgewerkt; er is niets opgeslagen. "
-            "Exporteer opnieuw."
-        ]
-        return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
-    db.session.commit()
-    flash(f"{len(changes)} voortgangsupdate(s) uit het Excel-bestand opgeslagen.", "info")
-    return redirect(url_for("reports.report"))
 
 
 # Snapshots -----------------------------------------------------------------------------------

@@ -1,0 +1,213 @@
+"""Revising the plan during its period: an action's text, planning and owners change with a
+recorded reason, never silently; actions are added or let lapse the same way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.accounts.models import User
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
+from tracker.progress.models import ActionRevision
+from tracker.progress.services import record_update
+from tracker.progress.versions import check_version, saving
+
+
+@dataclass(frozen=True)
+class OwnerLine:
+    party: Party | None
+    label: str | None
+    role: str | None
+    is_lead: bool
+
+
+_OWNER_LINE = re.compile(r"^(?P<lead>\*)?\s*(?P<name>[^()]+?)\s*(?:\((?P<role>[^()]*)\))?$")
+
+
+def parse_owner_lines(text: str) -> tuple[list[OwnerLine], list[str]]:
+    """Owners from the revision form, one per line; returns (owners, Dutch error messages)."""
+    parties = {p.code.lower(): p for p in db.session.scalars(select(Party))}
+    owners, errors = [], []
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        if line.lower().startswith("tekst:"):
+            label = line[6:].strip()
+            if not label:
+                errors.append(f"Regel {number}: vul na 'tekst:' de omschrijving in.")
+            owners.append(OwnerLine(None, label, None, False))
+            continue
+        match = _OWNER_LINE.match(line)
+        party = parties.get(match.group("name").strip().lower()) if match else None
+        if party is None:
+            errors.append(
+                f"Regel {number}: '{line}' is geen bekende partijcode. Gebruik een code uit de "
+                "lijst, of 'tekst: ...' voor een eigenaar die geen partij is."
+            )
+            continue
+        role = (match.group("role") or "").strip() or None
+        owners.append(OwnerLine(party, None, role, bool(match.group("lead"))))
+    if not lines:
+        errors.append("Geef minstens één eigenaar op.")
+    if sum(o.is_lead for o in owners) > 1:
+        errors.append("Markeer hoogstens één trekker met *.")
+    if owners and not any(o.is_lead for o in owners):
+        first = owners[0]
+        owners[0] = OwnerLine(first.party, first.label, first.role, True)
+    return owners, errors
+
+
+def owner_lines_text(action: Action) -> str:
+    """The owners of an action in the form's line syntax (inverse of ``parse_owner_lines``)."""
+    lines = []
+    for index, owner in enumerate(action.owners):
+        prefix = "*" if owner.is_lead and index > 0 else ""
+        if owner.party is None:
+            lines.append(f"tekst: {owner.label}")
+        else:
+            role = f" ({owner.role})" if owner.role else ""
+            lines.append(f"{prefix}{owner.party.code}{role}")
+    return "\n".join(lines)
+
+
+def revisions(action: Action) -> list[ActionRevision]:
+    return list(
+        db.session.scalars(
+            select(ActionRevision)
+            .where(ActionRevision.action_id == action.id)
+            .order_by(ActionRevision.created_at.desc(), ActionRevision.id.desc())
+        )
+    )
+
+
+def _owners_snapshot(owners) -> list[str]:
+    result = []
+    for owner in owners:
+        name = owner.party.short_name if owner.party else owner.label
+        role = f" ({owner.role})" if owner.role else ""
+        lead = " [trekker]" if owner.is_lead else ""
+        result.append(f"{name}{role}{lead}")
+    return result
+
+
+def _owner_rows(owners: list[OwnerLine]) -> list[ActionOwner]:
+    return [
+        ActionOwner(position=i, party=o.party, label=o.label, role=o.role, is_lead=o.is_lead)
+        for i, o in enumerate(owners, start=1)
+    ]
+
+
+def revise_action(
+    action: Action,
+    author: User,
+    *,
+    reason: str,
+    text: str,
+    planning: str,
+    owners_text: str,
+    owners: list[OwnerLine],
+    is_per_municipality: bool,
+    expected_version: int,
+    now: datetime,
+) -> ActionRevision | None:
+    """Change the plan's wording of an action; returns None when nothing changed."""
+    check_version(action, expected_version)
+    with saving():
+        revision = _write_revision(
+            action, author, reason, text, planning, owners_text, owners, is_per_municipality, now
+        )
+    return revision
+
+
+def _write_revision(
+    action, author, reason, text, planning, owners_text, owners, is_per_municipality, now
+):
+    changes: dict[str, list] = {}
+    for field, value in (
+        ("text", text.strip()),
+        ("owners_text", owners_text.strip()),
+        ("is_per_municipality", is_per_municipality),
+    ):
+        if getattr(action, field) != value:
+            changes[field] = [getattr(action, field), value]
+            setattr(action, field, value)
+    if action.planning != planning.strip():
+        changes["planning"] = [action.planning, planning.strip()]
+        action.set_planning(planning.strip())
+    old_owners = _owners_snapshot(action.owners)
+    new_owners = _owners_snapshot(owners)
+    if old_owners != new_owners:
+        changes["owners"] = [old_owners, new_owners]
+        action.owners = _owner_rows(owners)
+    if not changes:
+        return None
+    action.revised_at = now
+    revision = ActionRevision(
+        action=action, author_id=author.id, created_at=now, reason=reason.strip(), changes=changes
+    )
+    db.session.add(revision)
+    record("plan.revise", author, f"actie {action.code}", reason.strip(), changes=changes)
+    return revision
+
+
+def create_action(
+    theme: Theme,
+    number: int,
+    author: User,
+    *,
+    reason: str,
+    text: str,
+    planning: str,
+    owners_text: str,
+    owners: list[OwnerLine],
+    is_per_municipality: bool,
+    now: datetime,
+) -> Action:
+    action = Action(
+        theme=theme,
+        number=number,
+        text=text.strip(),
+        owners_text=owners_text.strip(),
+        is_per_municipality=is_per_municipality,
+        revised_at=now,
+        owners=_owner_rows(owners),
+    )
+    action.set_planning(planning.strip())
+    db.session.add(action)
+    db.session.flush()
+    changes = {"nieuw": [None, f"{theme.number}.{number}"]}
+    db.session.add(
+        ActionRevision(
+            action=action, author_id=author.id, created_at=now, reason=reason, changes=changes
+        )
+    )
+    record("plan.add_action", author, f"actie {action.code}", reason.strip())
+    return action
+
+
+def drop_action(action: Action, author: User, *, reason: str, expected_version: int, now):
+    """Mark an action vervallen: a revision for the plan and a progress update for its state."""
+    check_version(action, expected_version)
+    db.session.add(
+        ActionRevision(
+            action=action,
+            author_id=author.id,
+            created_at=now,
+            reason=reason.strip(),
+            changes={"status": [action.status, Status.DROPPED.value]},
+        )
+    )
+    return record_update(
+        action,
+        author,
+        status=Status.DROPPED.value,
+        signal=action.signal,
+        text=f"Actie vervallen: {reason.strip()}",
+        link=None,
+        expected_version=expected_version,
+        now=now,
+    )

@@ -83,11 +83,7 @@ def create():
     if form.validate_on_submit():
         try:
             user = users.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                party=form.party.data or None,
-                municipality=form.municipality.data or None,
+                **_account_details(form),
                 actor=current_user,
                 via="door een beheerder",
             )
@@ -118,17 +114,21 @@ def create():
     return render_template("accounts/user_form.html", form=form, user=None), status
 
 
+def _account_details(form: UserForm) -> dict:
+    """The form's values as ``users.create_user`` and ``users.account_problems`` take them."""
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "role": form.role.data,
+        "party": form.party.data or None,
+        "municipality": form.municipality.data or None,
+    }
+
+
 def _edit_allowed(form: UserForm, user: User) -> bool:
     """The account rules (``users.account_problems``), and no beheerder demotes themselves;
     problems go onto the form's fields."""
-    problems = users.account_problems(
-        email=form.email.data,
-        name=form.name.data,
-        role=form.role.data,
-        party=form.party.data or None,
-        municipality=form.municipality.data or None,
-        editing=user,
-    )
+    problems = users.account_problems(**_account_details(form), editing=user)
     if user.id == current_user.id and (
         form.role.data != Role.ADMIN.value or not form.is_enabled.data
     ):

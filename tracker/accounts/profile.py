@@ -126,13 +126,18 @@ def change_password():
     return redirect(url_for("accounts.profile"))
 
 
-def _secret_confirmed(user, audit_kind: str, audit_text: str):
-    """The offered secret is now the account's: new recovery codes, shown once."""
-    session.pop(NEW_SECRET_KEY, None)
+def _new_recovery_codes(user, audit_kind: str, audit_text: str):
+    """Ten new recovery codes (the old ones stop working), shown once."""
     codes = services.new_recovery_codes(user)
     record(audit_kind, user, user.email, audit_text)
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+def _secret_confirmed(user, audit_kind: str, audit_text: str):
+    """The offered secret is now the account's: new recovery codes go with it."""
+    session.pop(NEW_SECRET_KEY, None)
+    return _new_recovery_codes(user, audit_kind, audit_text)
 
 
 @bp.post("/profiel/tweestaps/aan")
@@ -205,10 +210,7 @@ def regenerate_recovery_codes():
     user = current_user._get_current_object()
     if not ConfirmForm().validate_on_submit() or not user.totp_enabled:
         abort(400)
-    codes = services.new_recovery_codes(user)
-    record("totp.recovery_codes", user, user.email, "Nieuwe herstelcodes")
-    db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes)
+    return _new_recovery_codes(user, "totp.recovery_codes", "Nieuwe herstelcodes")
 
 
 @bp.post("/profiel/tokens")

@@ -649,3 +649,18 @@ def test_eml_files_and_upload_previews_are_private(seeded_app, make_user, client
     assert response.status_code == 200
     (preview,) = (Path(seeded_app.instance_path) / "uploads").glob("*.json")
     assert stat.S_IMODE(preview.stat().st_mode) == 0o600
+
+
+def test_guessing_the_code_on_the_profile_is_throttled_like_a_login(seeded_app, make_user):
+    """A stolen session must not brute-force the code that switches the second factor off."""
+    user = make_user("bijdrager", party="RIEC", totp_secret=SECRET)
+    client = login_as(seeded_app.test_client(), user)
+    limit = seeded_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for n in range(limit):
+        wrong = post_form(client, "/profiel/tweestaps/uit", {"uit-current_code": f"00000{n}"})
+        assert wrong.status_code == 400
+    refused = post_form(client, "/profiel/tweestaps/uit", {"uit-current_code": totp_now()})
+    assert refused.status_code == 429
+    assert "Te veel mislukte inlogpogingen" in refused.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.totp_enabled

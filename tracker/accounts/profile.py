@@ -3,7 +3,7 @@ and API tokens of the logged-in user."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
@@ -126,6 +126,25 @@ def change_password():
     return redirect(url_for("accounts.profile"))
 
 
+def _code_check_allowed(user, field):
+    """A code typed on the profile counts as a login attempt of the account, with the same
+    limits as the login's second step, so a stolen session cannot guess its way to
+    switching the second factor off. Returns the attempt (mark it succeeded when the code
+    was right), or None with the refusal on ``field``."""
+    now = utcnow()
+    attempt = services.begin_login_attempt(user.email, request.remote_addr or "onbekend", now)
+    db.session.commit()  # before counting, as at login
+    reason = services.throttle_reason(
+        user.email, request.remote_addr or "onbekend", now, current_app.config, known_device=True
+    )
+    if reason is None:
+        return attempt
+    services.forget_attempt(attempt)
+    db.session.commit()
+    field.errors.append(reason)
+    return None
+
+
 def _new_recovery_codes(user, audit_kind: str, audit_text: str):
     """Ten new recovery codes (the old ones stop working), shown once."""
     codes = services.new_recovery_codes(user)
@@ -170,6 +189,9 @@ def replace_totp():
         abort(400)
     if not form.validate_on_submit() or not secret:
         return _profile_page(400, replace_form=form)
+    attempt = _code_check_allowed(user, form.current_code)
+    if attempt is None:
+        return _profile_page(429, replace_form=form)
     if problem := services.replace_totp(
         user, form.current_code.data, secret, form.new_code.data, utcnow()
     ):
@@ -177,6 +199,7 @@ def replace_totp():
         getattr(form, field).errors.append(message)
         db.session.commit()  # a spent code stays spent
         return _profile_page(400, replace_form=form)
+    attempt.succeeded = True
     return _secret_confirmed(user, "totp.replace", "Andere authenticator-app gekoppeld")
 
 
@@ -193,9 +216,13 @@ def disable_totp():
         abort(400)
     if not form.validate_on_submit():
         return _profile_page(400, disable_form=form)
+    attempt = _code_check_allowed(user, form.current_code)
+    if attempt is None:
+        return _profile_page(429, disable_form=form)
     if not services.verify_second_factor(user, form.current_code.data, utcnow()):
         form.current_code.errors.append("Deze code klopt niet of is al gebruikt.")
         return _profile_page(400, disable_form=form)
+    attempt.succeeded = True
     services.disable_totp(user)
     record("totp.disable", user, user.email, "Tweestapsverificatie uitgezet")
     db.session.commit()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as calendar_module
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -25,20 +26,21 @@ RULE_YEAR = 2024
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
-    """The moments (UTC) in ``year`` at which ``zone`` changes its offset."""
+@cache
+def _transitions(zone: ZoneInfo, year: int) -> tuple[datetime, ...]:
+    """The moments (UTC) in ``year`` at which ``zone`` changes its offset. Cached: every
+    reminder e-mail carries a calendar file, and the zone's rules do not change at run time."""
     found = []
-    moment = datetime(year, 1, 1, tzinfo=UTC)
-    offset = moment.astimezone(zone).utcoffset()
-    while moment.year == year:
-        step = moment + timedelta(days=1)
-        if step.astimezone(zone).utcoffset() != offset:
+    day = datetime(year, 1, 1, tzinfo=UTC)
+    while day.year == year:
+        offset, following = day.astimezone(zone).utcoffset(), day + timedelta(days=1)
+        if following.astimezone(zone).utcoffset() != offset:
+            moment = day
             while moment.astimezone(zone).utcoffset() == offset:  # to the hour
                 moment += timedelta(hours=1)
             found.append(moment)
-            offset = moment.astimezone(zone).utcoffset()
-        moment = step if step > moment else moment
-    return found
+        day = following
+    return tuple(found)
 
 
 def _observance(zone: ZoneInfo, change: datetime):

@@ -21,6 +21,7 @@ from tracker.dates import dutch_date
 from tracker.extensions import db
 from tracker.files import write_private
 from tracker.notifications.models import Notification
+from tracker.privacy.guard import mask_hard
 from tracker.progress.models import ActionRevision
 from tracker.redaction.models import Redaction
 from tracker.redaction.targets import MARKER_PREFIX, Target
@@ -158,6 +159,7 @@ def redact(target: Target, row, reason: str, actor, now: datetime) -> Redaction:
         copies += len(_scrub_rows(mails, ("subject", "body_text"), scrubber))
         copies += _scrub_snapshots(scrubber)
         copies += _scrub_eml_files(scrubber)
+    mask_hard.cache_clear()  # it may hold the original; other processes drop it as it ages out
     redaction = Redaction(
         target=target.key,
         target_id=row.id,

@@ -50,3 +50,17 @@ def action(code: str) -> Action:
     ).one()
     db.session.refresh(found)
     return found
+
+
+def owner_fields(*owners, lead: int = 0) -> dict:
+    """Form data for the owners editor: each owner a party code, or ("", description), or
+    (code, "", role)."""
+    data = {"lead": str(lead)}
+    for index, owner in enumerate(owners):
+        party, label, role = (owner, "", "") if isinstance(owner, str) else (*owner, "")[:3]
+        data |= {
+            f"owners-{index}-party": party,
+            f"owners-{index}-label": label,
+            f"owners-{index}-role": role,
+        }
+    return data

@@ -44,11 +44,22 @@ REVISION = {
     "text": "Uitwerken voorstel (herzien).",
     "planning": "2025",
     "owners_text": "RIEC",
-    "owners": "RIEC",
+    "owners-0-party": "RIEC",
+    "lead": "0",
     "reason": "Besluit Regionale Tafel.",
     "version": "1",
 }
 NEW_ACTION = {**REVISION, "theme": "4", "number": "9"}
+BULK_UPDATE = {
+    "rows-0-code": "4.1",
+    "rows-0-version": "1",
+    "rows-0-status": "lopend",
+    "rows-0-signal": "",
+    "rows-0-text": "Gestart met de voorbereiding.",
+    "rows-0-shown_status": "niet_gestart",
+    "rows-0-shown_signal": "",
+}
+NOT_FOR_READERS = EVERYONE | {"lezer": "403"}
 MEETING = {
     "start": "14:00",
     "end": "16:00",
@@ -84,6 +95,12 @@ CASES = [
     ("POST", "/acties/3.6/voortgang", UPDATE, only("af_schiedam", "af_vlaardingen", "beheerder")),
     ("POST", "/acties/2.12/voortgang", UPDATE, only("beheerder")),
     ("GET", "/acties/2.4/gemeenten", None, EVERYONE),
+    ("GET", "/voortgang", None, NOT_FOR_READERS),
+    ("GET", "/voortgang?thema=4", None, NOT_FOR_READERS),
+    ("POST", "/voortgang", {}, NOT_FOR_READERS),
+    ("POST", "/voortgang?thema=4", BULK_UPDATE, only("bijdrager_eigen", "beheerder")),
+    ("GET", "/voortgang?thema=9", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    ("GET", "/hulp", None, EVERYONE),
     ("GET", "/acties/2.4/gemeenten/schiedam/2025", None, only("af_schiedam", "beheerder")),
     ("POST", "/acties/2.4/gemeenten/schiedam/2025", CELL, only("af_schiedam", "beheerder")),
     ("POST", "/acties/2.4/gemeenten/vlaardingen/2025", CELL, only("af_vlaardingen", "beheerder")),

@@ -17,7 +17,7 @@ from tracker.progress.models import ActionRevision, MunicipalityProgress, Progre
 from tracker.progress.versions import StaleEdit
 from tracker.seeding import apply_seeds
 
-from .helpers import action, post_form, text_of
+from .helpers import action, owner_fields, post_form, text_of
 
 
 def form_version(client, path: str, form_action: str) -> str:
@@ -205,7 +205,7 @@ REVISION = {
     "text": "Uitwerken voorstel uitbreiden handhavingsknelpunt naar mensenhandel.",
     "planning": "2025",
     "owners_text": "RIEC/ VAR",
-    "owners": "RIEC\nVAR (ondersteuning)",
+    **owner_fields("RIEC", ("VAR", "", "ondersteuning")),
     "reason": "Besluit Regionale Tafel van 12 maart 2025: doorgeschoven naar 2025.",
 }
 
@@ -238,7 +238,7 @@ def test_beheerder_revises_an_action_with_a_reason_and_history(client_for, seed_
 
 def test_revision_form_validates_owners_and_unknown_planning(client_for):
     client = client_for("beheerder")
-    bad = {**REVISION, "owners": "RIEC\nONBEKEND (trekker)", "planning": "ooit", "version": "1"}
+    bad = {**REVISION, **owner_fields("RIEC", "ONBEKEND"), "planning": "ooit", "version": "1"}
     response = post_form(client, "/acties/4.1/herzien", bad)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -247,11 +247,11 @@ def test_revision_form_validates_owners_and_unknown_planning(client_for):
     assert db.session.scalar(select(ActionRevision)) is None
 
     owners_only = post_form(
-        client, "/acties/4.1/herzien", {**REVISION, "owners": "RIEC\nONBEKEND", "version": "1"}
+        client,
+        "/acties/4.1/herzien",
+        {**REVISION, **owner_fields("RIEC", "ONBEKEND"), "version": "1"},
     )
-    assert "Regel 2: &#39;ONBEKEND&#39; is geen bekende partijcode" in owners_only.get_data(
-        as_text=True
-    )
+    assert "Rij 2: deze partij bestaat niet (meer); kies er een." in text_of(owners_only)
 
     accepted = post_form(
         client,
@@ -296,17 +296,31 @@ def test_my_actions_lists_own_party_actions_and_whether_an_update_is_due(client_
     for code in riec:
         assert f" {code} " in page, code
     assert " 2.10 " not in page
-    assert "nog nooit bijgewerkt" in page
+    # Not started: nothing to report yet, so no update is asked for.
+    assert "Ja" not in re.search(r"4\.3 (.*?) 4\.4 ", page).group(1)
+    running = action("4.3")
+    running.status = "lopend"
+    db.session.commit()
+    row = re.search(r"4\.3 (.*?) 4\.4 ", text_of(client.get("/mijn-acties"))).group(1)
+    assert "Ja, nog nooit bijgewerkt" in row.replace(" ,", ",")
 
     version = form_version(client, "/acties/4.1", "/acties/4.1/voortgang")
     post_form(client, "/acties/4.1/voortgang", {**UPDATE, "version": version})
     row = re.search(r"4\.1 (.*?) 4\.2 ", text_of(client.get("/mijn-acties"))).group(1)
-    assert row.endswith("Nee")
+    assert "Nee" in row and "Ja," not in row.replace(" ,", ",")
     with time_machine.travel(utcnow() + timedelta(days=91)):
         later = re.search(
             r"4\.1 (.*?) 4\.2 ", text_of(client_for("bijdrager_eigen").get("/mijn-acties"))
         ).group(1)
     assert "langer dan 90 dagen niet bijgewerkt" in later
+
+
+def test_a_reader_is_not_told_that_updates_are_due(client_for, seeded_app):
+    running = action("2.1")
+    running.status = "lopend"
+    db.session.commit()
+    page = text_of(client_for("lezer").get("/mijn-acties"))
+    assert "Update nodig" not in page and "Voortgang van meerdere acties" not in page
 
 
 def test_aandachtsfunctionaris_sees_the_municipal_rows_of_their_municipality(client_for):
@@ -364,8 +378,13 @@ def test_audit_log_shows_each_kind_of_change(client_for, roles):
         },
     )
     page = admin.get("/beheer/audit").get_data(as_text=True)
-    for kind in ("progress.update", "municipality.update", "plan.revise", "user.create"):
-        assert f"<code>{kind}</code>" in page, kind
+    for label in (
+        "Voortgang bijgewerkt",
+        "Voortgang gemeente bijgewerkt",
+        "Actie herzien",
+        "Account aangemaakt",
+    ):
+        assert f'<td data-label="Soort">{label}</td>' in page, label
     assert roles["beheerder"].name in page
     filtered = admin.get("/beheer/audit?soort=plan.revise").get_data(as_text=True)
     assert "<code>user.create</code>" not in filtered and "Besluit Regionale Tafel" in filtered

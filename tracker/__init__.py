@@ -63,9 +63,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.cli import register_cli
     from tracker.dashboard import views as dashboard_views
     from tracker.health import bp as health_bp
+    from tracker.help import bp as help_bp
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
     from tracker.plan import api, views
+    from tracker.progress import bulk as _bulk  # noqa: F401 - routes on progress.bp
     from tracker.progress import views as progress_views
     from tracker.redaction import views as redaction_views
     from tracker.reports import uploads as _uploads  # noqa: F401 - routes on reports.bp
@@ -85,6 +87,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         report_views.bp,
         redaction_views.bp,
         health_bp,
+        help_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

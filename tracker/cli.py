@@ -94,7 +94,9 @@ def restore_command(file: Path, yes: bool) -> None:
 def scheduler_command():
     """Run the scheduler as its own process (production): exactly one next to the web app."""
     from tracker.scheduler import run_blocking
+    from tracker.urls import warn_without_base_url
 
+    warn_without_base_url(current_app)
     click.echo("Scheduler gestart; stop met Ctrl-C.")
     run_blocking(current_app._get_current_object())
 
@@ -123,6 +125,8 @@ def serve_command(host: str, port: int):
                 f"bijvoorbeeld: PORT={port + 1} ./dev serve"
             ) from exc
     server = serving.make_server(host, port, app, threaded=True)
+    # Links in e-mails (also the scheduler's, outside any request) point to this server.
+    app.config["BASE_URL"] = app.config["BASE_URL"] or f"http://{host}:{port}"
     warm_up()  # the privacy guard's name lists load while the server starts
     background = scheduler.start_background(app)
     click.echo(f"Tracker op http://{host}:{port} (scheduler draait mee); stop met Ctrl-C.")

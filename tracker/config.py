@@ -24,8 +24,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": None,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
-    # Links in e-mails are built from this, never from the request's Host header.
-    "BASE_URL": "http://127.0.0.1:5000",
+    # The tracker's public address for links in e-mails and feeds (see tracker/urls.py).
+    # Production sets it; unset, links follow the address of the request.
+    "BASE_URL": "",
     "MAIL_DEFAULT_SENDER": "Actieplan Mensenhandel <noreply@tracker.invalid>",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,

@@ -25,8 +25,17 @@ def input_required():
     return InputRequired(message=REQUIRED)
 
 
+class _MaxLength(Length):
+    """A length check that does not put ``maxlength`` on the input: a browser would silently
+    cut a longer paste there, and the writer would never know. The server says it instead."""
+
+    field_flags = {}
+
+
 def max_length(n: int):
-    return Length(max=n, message=f"Hoogstens {n} tekens.")
+    return _MaxLength(
+        max=n, message=f"Hoogstens {n} tekens; deze tekst heeft er %(length)d. Kort hem in."
+    )
 
 
 def email_address():

@@ -10,8 +10,11 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from tracker.accounts.models import Role
+from tracker.audit.models import kind_label
 from tracker.dates import dutch_date, dutch_datetime
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
+from tracker.urls import external_url
 
 _LIST_ITEM = re.compile(r"^[-•▪] ")
 
@@ -113,5 +116,9 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["signal_label"] = lambda value: (
         SIGNAL_LABELS[Signal(value)] if value else "Geen signaal"
     )
+    app.jinja_env.filters["audit_kind"] = kind_label
     app.jinja_env.globals["STATUSES"] = list(Status)
+    app.jinja_env.globals["SIGNALS"] = list(Signal)
+    app.jinja_env.globals["ROLES"] = list(Role)
+    app.jinja_env.globals["external_url"] = external_url
     app.after_request(security_headers)

@@ -7,6 +7,8 @@ waits for them.
 
 from tracker import create_app
 from tracker.privacy.detect import load
+from tracker.urls import warn_without_base_url
 
 app = create_app()
+warn_without_base_url(app)
 load()

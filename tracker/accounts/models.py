@@ -24,6 +24,20 @@ class Role(StrEnum):
     def label(self) -> str:
         return {"beheerder": "Beheerder", "bijdrager": "Bijdrager", "lezer": "Lezer"}[self.value]
 
+    @property
+    def description(self) -> str:
+        """What someone with this role can do, in one sentence (user form and help page)."""
+        return ROLE_DESCRIPTIONS[self.value]
+
+
+ROLE_DESCRIPTIONS = {
+    "beheerder": "houdt het plan bij, plant vergaderingen, beheert accounts en kan alles "
+    "bijwerken (de secretaris van de VAR).",
+    "bijdrager": "meldt voortgang op de acties van de eigen partij en, als "
+    "aandachtsfunctionaris, op de acties die iedere gemeente uitvoert.",
+    "lezer": "leest alles en maakt rapportages (bijvoorbeeld de portefeuillehouder).",
+}
+
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)

@@ -249,7 +249,7 @@ def create_token():
         return _profile_page(400, token_form=form)
     user = current_user._get_current_object()
     token, plain = services.create_api_token(user, form.name.data.strip())
-    record("api_token.create", user, user.email, f"API-token '{token.name}' aangemaakt")
+    record("api_token.create", user, user.email, f"Koppelsleutel '{token.name}' aangemaakt")
     db.session.commit()
     return render_template("accounts/token_created.html", token=token, plain=plain)
 

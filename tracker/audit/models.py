@@ -10,6 +10,54 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.dates import utcnow
 from tracker.extensions import db
 
+#: How each kind of event reads in the audit log.
+KIND_LABELS = {
+    "api_token.create": "Koppelsleutel aangemaakt",
+    "api_token.revoke": "Koppelsleutel ingetrokken",
+    "export.csv": "Export als CSV",
+    "export.xlsx": "Export als Excel",
+    "login": "Ingelogd",
+    "login.failed": "Inloggen mislukt",
+    "login.link_requested": "Inloglink aangevraagd",
+    "login.link_used": "Ingelogd met inloglink",
+    "login.throttled": "Inloggen tijdelijk geblokkeerd",
+    "logout": "Uitgelogd",
+    "meeting.cancel": "Vergadering geannuleerd",
+    "meeting.create": "Vergadering gepland",
+    "meeting.held": "Vergadering gehouden",
+    "meeting.import": "Vergaderingen geïmporteerd",
+    "meeting.update": "Vergadering gewijzigd",
+    "municipality.update": "Voortgang gemeente bijgewerkt",
+    "notification.retry": "E-mail opnieuw verstuurd",
+    "password.change": "Wachtwoord gewijzigd",
+    "password.reset": "Wachtwoord hersteld",
+    "password.reset_requested": "Wachtwoordherstel aangevraagd",
+    "plan.add_action": "Actie toegevoegd",
+    "plan.revise": "Actie herzien",
+    "profile.calendar_token": "Nieuw agenda-adres",
+    "profile.notifications": "E-mailvoorkeuren gewijzigd",
+    "progress.update": "Voortgang bijgewerkt",
+    "redaction.redact": "Tekst afgeschermd",
+    "report.delete": "Rapportage verwijderd",
+    "report.freeze": "Rapportage vastgelegd",
+    "report.pdf": "Rapportage als PDF",
+    "report.view": "Rapportage bekeken",
+    "series.save": "Overlegvorm opgeslagen",
+    "snapshot.pdf": "Vastgelegde rapportage als PDF",
+    "snapshot.view": "Vastgelegde rapportage bekeken",
+    "totp.disable": "Tweestapsverificatie uitgezet",
+    "totp.enable": "Tweestapsverificatie aangezet",
+    "totp.recovery_codes": "Nieuwe herstelcodes",
+    "totp.replace": "Andere authenticator-app gekoppeld",
+    "user.create": "Account aangemaakt",
+    "user.deactivate": "Account uitgeschakeld",
+    "user.update": "Account gewijzigd",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
 
 class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

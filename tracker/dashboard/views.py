@@ -26,6 +26,7 @@ def overview():
     plan = require_plan()
     today = local_today()
     summaries = queries.plan_summary(plan, today)
+    totals = queries.sum_summaries(summaries)
     now = utcnow()
     orphans, failed, privacy_scan = [], 0, None
     if current_user.is_admin:
@@ -40,7 +41,8 @@ def overview():
         "dashboard/overview.html",
         plan=plan,
         summaries=summaries,
-        totals=queries.sum_summaries(summaries),
+        totals=totals,
+        attention=queries.attention_order(totals.attention),
         today=today,
         orphans=orphans,
         failed_notifications=failed,

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from tracker.dates import dutch_date, local_to_utc
+from tracker.dates import dutch_date, local_to_utc, utcnow
 from tracker.forms import input_required, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
@@ -31,6 +31,9 @@ class MeetingForm(PrivacyCheckedForm, FlaskForm):
     end = TimeField("Eindtijd", validators=[input_required()])
     location = StringField("Locatie", validators=[max_length(300)])
     agenda = TextAreaField("Agenda", validators=[max_length(10000)])
+    offer_already_held = False
+    #: Offered when the date lies in the past: record a meeting that already took place.
+    already_held = BooleanField("Deze vergadering is al geweest: leg haar vast als gehouden")
 
     def validate_end(self, field):
         self._check_exists(field)
@@ -51,6 +54,17 @@ class MeetingForm(PrivacyCheckedForm, FlaskForm):
 
     def validate_start(self, field):
         self._check_exists(field)
+        timezone = current_app.config["TIMEZONE"]
+        if not (self.day.data and field.data) or self.already_held.data:
+            return
+        starts_at = local_to_utc(self.day.data, field.data, timezone)
+        if starts_at is not None and starts_at < utcnow():
+            self.offer_already_held = True
+            raise ValidationError(
+                f"{dutch_date(self.day.data)} om {field.data:%H:%M} ligt in het verleden: een "
+                "geplande vergadering moet nog komen. Kies een latere datum, of vink hieronder "
+                "aan dat de vergadering al is geweest."
+            )
 
 
 class HeldForm(PrivacyCheckedForm, FlaskForm):

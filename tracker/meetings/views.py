@@ -33,6 +33,7 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.signals import meeting_changed
 from tracker.params import parse_int
 from tracker.plan.models import Action, Party, Theme
+from tracker.urls import base_url
 
 bp = Blueprint("meetings", __name__)
 
@@ -119,8 +120,15 @@ def create():
         meeting = services.create_meeting(
             series, **_meeting_fields(form), author=current_user, now=utcnow()
         )
+        if form.already_held.data:
+            services.mark_held(meeting, "", current_user, utcnow())
         db.session.commit()
-        flash("Vergadering gepland; de herinneringen staan klaar.", "info")
+        flash(
+            "De vergadering is vastgelegd als gehouden."
+            if form.already_held.data
+            else "Vergadering gepland; de herinneringen staan klaar.",
+            "info",
+        )
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     status = 400 if form.errors else 200
     return render_template("meetings/form.html", form=form, meeting=None), status
@@ -145,6 +153,8 @@ def edit(meeting_id: int):
         changed = services.update_meeting(
             meeting, **_meeting_fields(form), author=current_user, now=utcnow()
         )
+        if form.already_held.data:
+            services.mark_held(meeting, "", current_user, utcnow())
         db.session.commit()
         flash("Vergadering gewijzigd." if changed else "Er was niets gewijzigd.", "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -201,7 +211,7 @@ def _ics_response(data: bytes, filename: str) -> Response:
 @bp.get("/vergaderingen/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    data = calendar_bytes([meeting], current_app.config["BASE_URL"], timezone=_tz())
+    data = calendar_bytes([meeting], base_url(), timezone=_tz())
     return _ics_response(data, f"vergadering-{meeting.id}.ics")
 
 
@@ -339,7 +349,7 @@ def personal_feed(token: str):
     user = _feed_user(token)
     data = calendar_bytes(
         _users_meetings(user),
-        current_app.config["BASE_URL"],
+        base_url(),
         "Actieplan Mensenhandel",
         timezone=_tz(),
     )
@@ -352,7 +362,5 @@ def series_feed(token: str, series_code: str):
     series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))
     if series is None:
         abort(404)
-    data = calendar_bytes(
-        list(series.meetings), current_app.config["BASE_URL"], series.name, timezone=_tz()
-    )
+    data = calendar_bytes(list(series.meetings), base_url(), series.name, timezone=_tz())
     return _ics_response(data, f"{series.code}.ics")

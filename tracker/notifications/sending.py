@@ -29,7 +29,7 @@ from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_upcoming, users_with_open_actions
-from tracker.urls import external_url
+from tracker.urls import base_url, external_url
 
 PENDING = NotificationState.PENDING.value
 SENDING = NotificationState.SENDING.value
@@ -140,7 +140,7 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     config = current_app.config
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum
     series = meeting.series
-    base_url = config["BASE_URL"].rstrip("/")
+    root_url = base_url()
     tz = config["TIMEZONE"]
     date_text = dutch_date(meeting.starts_at, tz)
     subject = SUBJECTS[kind].format(name=series.name, date=date_text)
@@ -168,12 +168,12 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
         ]
     text, html = render_email(TEMPLATES[kind], **context)
     message = new_message(subject, user.email, text, html)
-    domain = config.get("MESSAGE_ID_DOMAIN") or urlsplit(base_url).hostname or "localhost"
+    domain = config.get("MESSAGE_ID_DOMAIN") or urlsplit(root_url).hostname or "localhost"
     message.msgId = message_id(row.dedupe_key, domain)
     message.attach(
         "vergadering.ics",
         "text/calendar; method=PUBLISH; charset=utf-8",
-        calendar_bytes([meeting], base_url, timezone=tz),
+        calendar_bytes([meeting], root_url, timezone=tz),
     )
     return message
 

@@ -182,6 +182,11 @@ class Action(db.Model):
     def signal_enum(self) -> Signal | None:
         return Signal(self.signal) if self.signal else None
 
+    @property
+    def lead_owner(self) -> ActionOwner | None:
+        """The trekker: the owner marked lead, else the first listed."""
+        return next((o for o in self.owners if o.is_lead), self.owners[0] if self.owners else None)
+
     def is_overdue(self, today: date) -> bool:
         return self.due_on is not None and self.due_on < today and not self.status_enum.is_closed
 

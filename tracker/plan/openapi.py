@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.plan.models import Status
+from tracker.plan.models import Signal, Status
+from tracker.plan.queries import NO_SIGNAL, SORT_KEYS
 from tracker.plan.schedule import ScheduleKind
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -21,6 +22,25 @@ _FILTER_PARAMETERS = [
         "description": "Partijcode als eigenaar, bijv. VAR of gemeente-rotterdam.",
     },
     {"name": "status", "in": "query", "schema": {"enum": [s.value for s in Status]}},
+    {
+        "name": "signaal",
+        "in": "query",
+        "schema": {"enum": [*(s.value for s in Signal), NO_SIGNAL]},
+        "description": f"Signaal van de actie; '{NO_SIGNAL}' voor acties zonder signaal.",
+    },
+    {
+        "name": "niet_bijgewerkt_sinds",
+        "in": "query",
+        "schema": {"type": "string", "format": "date"},
+        "description": "Acties die sinds deze dag niet (of nooit) zijn bijgewerkt.",
+    },
+    {
+        "name": "sorteer",
+        "in": "query",
+        "schema": {"enum": list(SORT_KEYS)},
+        "description": "Volgorde; standaard die van het plan. Lege waarden komen achteraan.",
+    },
+    {"name": "richting", "in": "query", "schema": {"enum": ["op", "af"]}},
     {
         "name": "jaar",
         "in": "query",

@@ -10,14 +10,16 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, or_, select
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
+from tracker.dates import local_to_utc
 from tracker.extensions import db
 from tracker.params import parse_int
-from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Signal, Status, Theme
 from tracker.plan.schedule import ScheduleKind
 
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
@@ -32,17 +34,46 @@ class FilterError(ValueError):
         self.errors = errors
 
 
+#: ``signaal=geen``: actions without a signal.
+NO_SIGNAL = "geen"
+
+#: Sort keys of ``?sorteer=`` (plan order is the default), each ascending first.
+SORT_KEYS = {
+    "code": "Actie",
+    "status": "Status",
+    "signaal": "Signaal",
+    "bijgewerkt": "Laatste update",
+    "termijn": "Termijn",
+}
+
+
 @dataclass(frozen=True)
 class ActionFilter:
     theme: int | None = None
     party: str | None = None
     status: Status | None = None
+    #: A ``Signal`` value or ``NO_SIGNAL``.
+    signal: str | None = None
     year: int | None = None
     query: str | None = None
+    #: Actions whose last update is older than this day (or that were never updated).
+    not_updated_since: date | None = None
+    sort: str = "code"
+    descending: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.theme, self.party, self.status, self.year, self.query))
+        return not any(
+            (
+                self.theme,
+                self.party,
+                self.status,
+                self.signal,
+                self.year,
+                self.query,
+                self.not_updated_since,
+            )
+        )
 
 
 def current_plan() -> Plan | None:
@@ -71,6 +102,23 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
         except ValueError:
             allowed = ", ".join(s.value for s in Status)
             errors["status"] = f"Status '{status[:40]}' is onbekend; kies uit {allowed}."
+    if signal := (args.get("signaal") or "").strip():
+        if signal != NO_SIGNAL and signal not in {s.value for s in Signal}:
+            allowed = ", ".join([*(s.value for s in Signal), NO_SIGNAL])
+            errors["signaal"] = f"Signaal '{signal[:40]}' is onbekend; kies uit {allowed}."
+        values["signal"] = signal
+    if since := (args.get("niet_bijgewerkt_sinds") or "").strip():
+        try:
+            values["not_updated_since"] = date.fromisoformat(since)
+        except ValueError:
+            errors["niet_bijgewerkt_sinds"] = (
+                "Geef een datum als jjjj-mm-dd, bijvoorbeeld 2025-09-01."
+            )
+    if sort := (args.get("sorteer") or "").strip():
+        if sort not in SORT_KEYS:
+            errors["sorteer"] = f"Sorteren kan op {', '.join(SORT_KEYS)}."
+        values["sort"] = sort
+    values["descending"] = (args.get("richting") or "").strip() == "af"
     if year := (args.get("jaar") or "").strip():
         values["year"] = parse_int(year, 2000, 2100)
         if values["year"] is None:
@@ -84,7 +132,7 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     return ActionFilter(**values)
 
 
-def _action_query(plan: Plan):
+def _action_query(plan: Plan, order=None):
     return (
         select(Action)
         .join(Action.theme)
@@ -93,8 +141,27 @@ def _action_query(plan: Plan):
             joinedload(Action.theme),
             subqueryload(Action.owners).joinedload(ActionOwner.party),
         )
-        .order_by(Theme.number, Action.number)
+        .order_by(*(order or ()), Theme.number, Action.number)
     )
+
+
+_STATUS_ORDER = {status.value: rank for rank, status in enumerate(Status)}
+_SIGNAL_ORDER = {Signal.BEHIND.value: 0, Signal.ATTENTION.value: 1, Signal.ON_TRACK.value: 2}
+
+
+def _sort_order(action_filter: ActionFilter) -> list:
+    """ORDER BY terms for the filter's sort key; empty values last in both directions, plan
+    order within equal values. Signals sort by urgency (Achterstand first)."""
+    if action_filter.sort == "code":
+        return [Theme.number.desc(), Action.number.desc()] if action_filter.descending else []
+    column = {
+        "status": case(_STATUS_ORDER, value=Action.status),
+        "signaal": case(_SIGNAL_ORDER, value=Action.signal),
+        "bijgewerkt": Action.last_update_at,
+        "termijn": Action.due_on,
+    }[action_filter.sort]
+    direction = column.desc() if action_filter.descending else column.asc()
+    return [column.is_(None), direction]
 
 
 def _year_clause(year: int):
@@ -114,8 +181,8 @@ def _year_clause(year: int):
 
 
 def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
-    """The plan's actions matching the filter, in plan order."""
-    stmt = _action_query(plan)
+    """The plan's actions matching the filter, in the filter's order (plan order by default)."""
+    stmt = _action_query(plan, _sort_order(action_filter))
     if action_filter.theme:
         stmt = stmt.where(Theme.number == action_filter.theme)
     if action_filter.party:
@@ -127,6 +194,17 @@ def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
         stmt = stmt.where(Action.id.in_(owned))
     if action_filter.status:
         stmt = stmt.where(Action.status == action_filter.status.value)
+    if action_filter.signal == NO_SIGNAL:
+        stmt = stmt.where(Action.signal.is_(None))
+    elif action_filter.signal:
+        stmt = stmt.where(Action.signal == action_filter.signal)
+    if action_filter.not_updated_since:
+        stmt = stmt.where(
+            or_(
+                Action.last_update_at.is_(None),
+                Action.last_update_at < _local_midnight_utc(action_filter.not_updated_since),
+            )
+        )
     if action_filter.year:
         stmt = stmt.where(_year_clause(action_filter.year))
     if action_filter.query:
@@ -144,6 +222,11 @@ def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
                 )
             )
     return list(db.session.scalars(stmt).unique())
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    """The start of ``day`` on the region's clock, as stored (naive UTC)."""
+    return local_to_utc(day, time(), current_app.config["TIMEZONE"])
 
 
 def _escape_like(text: str) -> str:
@@ -186,6 +269,10 @@ def party_choices() -> list[Party]:
 class ThemeSummary:
     theme: Theme | None
     by_status: Counter = field(default_factory=Counter)
+    #: Open actions per signal (Aandacht, Achterstand...).
+    by_signal: Counter = field(default_factory=Counter)
+    #: Open actions with the signal Aandacht or Achterstand.
+    attention: list[Action] = field(default_factory=list)
     due_this_year: list[Action] = field(default_factory=list)
     overdue: list[Action] = field(default_factory=list)
     recurring: int = 0
@@ -201,6 +288,8 @@ def sum_summaries(summaries: list[ThemeSummary]) -> ThemeSummary:
     total = ThemeSummary(theme=None)
     for summary in summaries:
         total.by_status.update(summary.by_status)
+        total.by_signal.update(summary.by_signal)
+        total.attention += summary.attention
         total.due_this_year += summary.due_this_year
         total.overdue += summary.overdue
         total.recurring += summary.recurring
@@ -214,6 +303,10 @@ def plan_summary(plan: Plan, today: date) -> list[ThemeSummary]:
     for action in db.session.scalars(_action_query(plan)).unique():
         summary = summaries[action.theme_id]
         summary.by_status[action.status_enum] += 1
+        if action.signal and not action.status_enum.is_closed:
+            summary.by_signal[action.signal_enum] += 1
+            if action.signal_enum is not Signal.ON_TRACK:
+                summary.attention.append(action)
         if action.schedule.is_recurring:
             summary.recurring += 1
         if action.schedule_kind == ScheduleKind.UNPARSED.value:
@@ -225,3 +318,8 @@ def plan_summary(plan: Plan, today: date) -> list[ThemeSummary]:
         ):
             summary.due_this_year.append(action)
     return list(summaries.values())
+
+
+def attention_order(actions: list[Action]) -> list[Action]:
+    """Achterstand before Aandacht, then plan order."""
+    return sorted(actions, key=lambda a: (_SIGNAL_ORDER[a.signal], a.theme.number, a.number))

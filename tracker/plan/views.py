@@ -3,7 +3,9 @@ shows the plan uses)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
 from tracker.dates import today_local
 from tracker.plan import queries
@@ -36,6 +38,19 @@ def theme(number: int):
     )
 
 
+@dataclass(frozen=True)
+class Sorting:
+    """The list's current order and links to re-sort it, keeping the filters."""
+
+    current: queries.ActionFilter
+    args: dict
+
+    def url(self, key: str) -> str:
+        flip = self.current.sort == key and not self.current.descending
+        args = self.args | {"sorteer": key, "richting": "af" if flip else "op"}
+        return url_for("plan.actions", **args)
+
+
 @bp.get("/acties")
 def actions():
     """All actions, filtered by query parameters so a filtered view can be bookmarked."""
@@ -58,6 +73,7 @@ def actions():
             parties=queries.party_choices(),
             years=range(plan.start_year, plan.end_year + 1),
             today=local_today(),
+            sorting=Sorting(action_filter, request.args.to_dict()),
         ),
         status,
     )

@@ -148,25 +148,34 @@ class PrivacyCheckedForm:
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        self.privacy_highlights: dict[str, Markup] = {}
+        #: Field name -> (its label, the text with the findings marked).
+        self.privacy_highlights: dict[str, tuple[str, Markup]] = {}
         self.needs_privacy_confirmation = False
-        for name in self.privacy_fields:
-            field = getattr(self, name)
-            text = field.data or ""
-            findings = check(text, venue=name in self.venue_fields)
-            if not findings:
-                continue
-            hard = [f for f in findings if f.is_hard]
-            if hard:
-                field.errors = [*field.errors, hard_message(hard)]
-                self.privacy_highlights[name] = highlight(text, hard)
-                valid = False
-            elif not self.privacy_confirmed.data:
-                field.errors = [*field.errors, soft_message(findings)]
-                self.privacy_highlights[name] = highlight(text, findings)
-                self.needs_privacy_confirmation = True
-                valid = False
+        fields = [(name, getattr(self, name)) for name in self.privacy_fields]
+        for name, field in [*fields, *self.more_privacy_fields()]:
+            valid &= self._privacy_check(name, field)
         return valid
+
+    def more_privacy_fields(self) -> list:
+        """Further (name, field) pairs to check, e.g. the fields of repeated rows."""
+        return []
+
+    def _privacy_check(self, name: str, field) -> bool:
+        text = field.data or ""
+        findings = check(text, venue=name in self.venue_fields)
+        if not findings:
+            return True
+        hard = [f for f in findings if f.is_hard]
+        if hard:
+            field.errors = [*field.errors, hard_message(hard)]
+            self.privacy_highlights[name] = (field.label.text, highlight(text, hard))
+            return False
+        if not self.privacy_confirmed.data:
+            field.errors = [*field.errors, soft_message(findings)]
+            self.privacy_highlights[name] = (field.label.text, highlight(text, findings))
+            self.needs_privacy_confirmation = True
+            return False
+        return True
 
 
 def import_problems(where: str, text: str | None, *, venue: bool = False) -> list[str]:

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, ValidationError
 
 from tracker.forms import choices, input_required, max_length, optional_url, required
@@ -43,22 +54,32 @@ class MunicipalityCellForm(PrivacyCheckedForm, VersionedForm):
     note = TextAreaField("Toelichting", validators=[max_length(2000)])
 
 
-OWNERS_HELP = (
-    "Eén eigenaar per regel, in de volgorde van het plan: een partijcode (VAR, RIEC, "
-    "gemeente-rotterdam), eventueel met rol tussen haakjes: 'VAR (secretaris)'. Zet een * voor "
-    "de trekker als dat niet de eerste is. Vrije tekst die geen partij is: 'tekst: nader te "
-    "bepalen netwerkpartners'."
-)
+#: Empty owner rows offered below the filled ones (more with "Meer eigenaren").
+SPARE_OWNER_ROWS = 2
+
+
+class OwnerRowForm(Form):
+    """One owner: a party from the list, or a description when no party fits."""
+
+    party = SelectField("Partij", choices=[], validate_choice=False)
+    label = StringField("Of: omschrijving", validators=[max_length(300)])
+    role = StringField("Rol (optioneel)", validators=[max_length(120)])
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.party.data or (self.label.data or "").strip())
 
 
 class PlanTextForm(PrivacyCheckedForm, FlaskForm):
-    privacy_fields = ("text", "planning", "owners_text", "owners", "reason")
+    privacy_fields = ("text", "planning", "owners_text", "reason")
     text = TextAreaField("Actie", validators=[required(), max_length(5000)])
     planning = StringField("Planning", validators=[required(), max_length(200)])
     owners_text = TextAreaField(
         "Wie (zoals in het plan)", validators=[required(), max_length(1000)]
     )
-    owners = TextAreaField("Eigenaren", description=OWNERS_HELP, validators=[required()])
+    owners = FieldList(FormField(OwnerRowForm), min_entries=1)
+    #: The index of the trekker's row.
+    lead = RadioField("Trekker", choices=[], validate_choice=False)
     is_per_municipality = BooleanField("Wordt door iedere gemeente uitgevoerd")
     reason = TextAreaField("Reden van de wijziging", validators=[required(), max_length(2000)])
     #: Set when the planning is not recognised and the beheerder confirmed it anyway.
@@ -72,6 +93,24 @@ class PlanTextForm(PrivacyCheckedForm, FlaskForm):
                 "'2025 - 2026', 'Minimaal 2x per jaar'). Pas hem aan, of vink hieronder aan dat "
                 "hij zo opgeslagen moet worden."
             )
+
+    def more_privacy_fields(self) -> list:
+        return [
+            (sub.name, sub) for entry in self.owners for sub in (entry.form.label, entry.form.role)
+        ]
+
+    def set_party_choices(self, parties) -> None:
+        """The party pickers list every party, organisations first."""
+        options = [("", "Geen partij (omschrijving)")] + [
+            (p.code, p.short_name if p.short_name == p.name else f"{p.short_name}: {p.name}")
+            for p in parties
+        ]
+        for entry in self.owners:
+            entry.form.party.choices = choices(options)
+
+    def add_spare_rows(self, count: int = SPARE_OWNER_ROWS) -> None:
+        for _ in range(count):
+            self.owners.append_entry()
 
 
 class RevisionForm(PlanTextForm, VersionedForm):

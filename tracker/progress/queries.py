@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, subqueryload
 from tracker.accounts.membership import active_users_for_parties
 from tracker.accounts.models import User
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionOwner, Party, Plan, Theme
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.progress.models import MunicipalityProgress
 
 
@@ -51,7 +51,9 @@ def my_actions(
     ).unique()
     result = []
     for action in actions:
-        if action.status_enum.is_closed:
+        # Only running actions fall behind: a not-started one has nothing to report yet, a
+        # closed one nothing more.
+        if action.status_enum is not Status.IN_PROGRESS:
             due, reason = False, ""
         else:
             due, reason = _due(action.last_update_at, now, due_days, since)

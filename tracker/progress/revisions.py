@@ -3,7 +3,6 @@ recorded reason, never silently; actions are added or let lapse the same way."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,52 +25,44 @@ class OwnerLine:
     is_lead: bool
 
 
-_OWNER_LINE = re.compile(r"^(?P<lead>\*)?\s*(?P<name>[^()]+?)\s*(?:\((?P<role>[^()]*)\))?$")
-
-
-def parse_owner_lines(text: str) -> tuple[list[OwnerLine], list[str]]:
-    """Owners from the revision form, one per line; returns (owners, Dutch error messages)."""
-    parties = {p.code.lower(): p for p in db.session.scalars(select(Party))}
-    owners, errors = [], []
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        if line.lower().startswith("tekst:"):
-            label = line[6:].strip()
-            if not label:
-                errors.append(f"Regel {number}: vul na 'tekst:' de omschrijving in.")
-            owners.append(OwnerLine(None, label, None, False))
+def owners_from_rows(rows: list[dict], lead: str | None) -> tuple[list[OwnerLine], list[str]]:
+    """Owners from the form's rows ({party, label, role}; blank rows skipped) and the index
+    of the trekker's row; returns (owners, Dutch error messages)."""
+    parties = {p.code: p for p in db.session.scalars(select(Party))}
+    owners, errors, lead_found = [], [], False
+    for index, row in enumerate(rows):
+        code, label = row.get("party") or "", (row.get("label") or "").strip()
+        role = (row.get("role") or "").strip() or None
+        if not code and not label:
             continue
-        match = _OWNER_LINE.match(line)
-        party = parties.get(match.group("name").strip().lower()) if match else None
-        if party is None:
+        is_lead = lead == str(index)
+        lead_found |= is_lead
+        if code and label:
             errors.append(
-                f"Regel {number}: '{line}' is geen bekende partijcode. Gebruik een code uit de "
-                "lijst, of 'tekst: ...' voor een eigenaar die geen partij is."
+                f"Rij {index + 1}: kies een partij óf schrijf een omschrijving, niet allebei."
             )
-            continue
-        role = (match.group("role") or "").strip() or None
-        owners.append(OwnerLine(party, None, role, bool(match.group("lead"))))
-    if not lines:
-        errors.append("Geef minstens één eigenaar op.")
-    if sum(o.is_lead for o in owners) > 1:
-        errors.append("Markeer hoogstens één trekker met *.")
+        elif code and code not in parties:
+            errors.append(f"Rij {index + 1}: deze partij bestaat niet (meer); kies er een.")
+        else:
+            owners.append(OwnerLine(parties.get(code), label or None, role, is_lead))
+    if not owners and not errors:
+        errors.append("Geef minstens één eigenaar op: kies een partij of schrijf een omschrijving.")
+    if lead and not lead_found and owners:
+        errors.append("De trekker staat op een lege rij; kies de trekker bij een ingevulde rij.")
     if owners and not any(o.is_lead for o in owners):
         first = owners[0]
         owners[0] = OwnerLine(first.party, first.label, first.role, True)
     return owners, errors
 
 
-def owner_lines_text(action: Action) -> str:
-    """The owners of an action in the form's line syntax (inverse of ``parse_owner_lines``)."""
-    lines = []
-    for index, owner in enumerate(action.owners):
-        prefix = "*" if owner.is_lead and index > 0 else ""
-        if owner.party is None:
-            lines.append(f"tekst: {owner.label}")
-        else:
-            role = f" ({owner.role})" if owner.role else ""
-            lines.append(f"{prefix}{owner.party.code}{role}")
-    return "\n".join(lines)
+def owner_rows(action: Action) -> tuple[list[dict], str]:
+    """The form's rows for an action's owners, and the trekker's row index."""
+    rows = [
+        {"party": o.party.code if o.party else "", "label": o.label or "", "role": o.role or ""}
+        for o in action.owners
+    ]
+    lead = next((str(i) for i, o in enumerate(action.owners) if o.is_lead), "0")
+    return rows, lead
 
 
 def revisions(action: Action) -> list[ActionRevision]:

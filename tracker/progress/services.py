@@ -112,8 +112,9 @@ def update_municipality_cell(
     note: str,
     expected_version: int,
     now: datetime,
-) -> MunicipalityProgress:
-    """Set one municipality's status and note for a year; version 0 means 'not yet stored'."""
+) -> MunicipalityProgress | None:
+    """Set one municipality's status and note for a year; version 0 means 'not yet stored'.
+    None when nothing changed (then nothing is written or audited)."""
     with saving():
         cell = _write_cell(action, municipality, year, author, status, note, expected_version, now)
     return cell
@@ -130,10 +131,14 @@ def _write_cell(action, municipality, year, author, status, note, expected_versi
     if cell is None:
         if expected_version != 0:
             raise StaleEdit
+        if status == Status.NOT_STARTED.value and not note.strip():
+            return None  # the default, as shown: nothing to store
         cell = MunicipalityProgress(action=action, municipality=municipality, year=year)
         db.session.add(cell)
     else:
         check_version(cell, expected_version)
+        if (cell.status, cell.note or "") == (status, note.strip()):
+            return None
     before = (cell.status, cell.note)
     cell.status = status
     cell.note = note.strip()

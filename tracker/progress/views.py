@@ -12,7 +12,7 @@ from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.params import parse_int
-from tracker.plan.models import Municipality, Status
+from tracker.plan.models import Municipality, Party, Status
 from tracker.plan.queries import get_action
 from tracker.plan.schedule import describe_schedule
 from tracker.plan.views import local_today, require_plan
@@ -160,7 +160,7 @@ def municipality_cell(code: str, municipality_code: str, year: int):
         if not form.validate_on_submit():
             return render_template("progress/municipality_cell.html", form=form, **context), 400
         try:
-            services.update_municipality_cell(
+            saved = services.update_municipality_cell(
                 action,
                 municipality,
                 year,
@@ -182,9 +182,56 @@ def municipality_cell(code: str, municipality_code: str, year: int):
                 **context,
             ), 409
         db.session.commit()
-        flash(f"{municipality.name} {year} opgeslagen.", "info")
+        if saved is None:
+            flash(f"Er was niets gewijzigd voor {municipality.name} {year}.", "info")
+        else:
+            flash(f"{municipality.name} {year} opgeslagen.", "info")
         return redirect(url_for("progress.municipality_grid", code=action.code, jaar=year))
     return render_template("progress/municipality_cell.html", form=form, **context)
+
+
+def _fill_owner_rows(form, action=None) -> None:
+    """The owner rows of a form shown afresh: the action's owners (none for a new action),
+    then a few empty rows."""
+    if action is not None:
+        rows, lead = revisions.owner_rows(action)
+        while len(form.owners):
+            form.owners.pop_entry()
+        for row in rows:
+            form.owners.append_entry(row)
+        form.lead.data = lead
+    form.add_spare_rows()
+    form.set_party_choices(party_choices_for_owners())
+
+
+def _more_owner_rows(form) -> bool:
+    """After a POST: True when "Meer eigenaren" was pressed (three more empty rows; the form
+    is shown again and nothing is saved)."""
+    more = "meer_eigenaren" in request.form
+    if more:
+        form.add_spare_rows(3)
+    form.set_party_choices(party_choices_for_owners())
+    return more
+
+
+def _prefill_revision(form, action) -> None:
+    form.text.data = action.text
+    form.planning.data = action.planning
+    form.owners_text.data = action.owners_text
+    form.is_per_municipality.data = action.is_per_municipality
+    form.version.data = str(action.version)
+    _fill_owner_rows(form, action)
+
+
+def party_choices_for_owners():
+    return db.session.scalars(select(Party).order_by(Party.kind.desc(), Party.short_name)).all()
+
+
+def _owners_or_errors(form):
+    owners, errors = revisions.owners_from_rows(form.owners.data, form.lead.data)
+    if errors:
+        form.lead.errors = errors
+    return owners, errors
 
 
 @bp.route("/acties/<code>/herzien", methods=["GET", "POST"])
@@ -193,19 +240,15 @@ def revise(code: str):
     """Change the plan's text, planning or owners of an action, with a reason."""
     action = load_action(code)
     form = RevisionForm()
+    more = False
     if request.method == "GET":
-        form.text.data = action.text
-        form.planning.data = action.planning
-        form.owners_text.data = action.owners_text
-        form.owners.data = revisions.owner_lines_text(action)
-        form.is_per_municipality.data = action.is_per_municipality
-        form.version.data = str(action.version)
+        _prefill_revision(form, action)
+    else:
+        more = _more_owner_rows(form)
     drop_form = DropActionForm(formdata=None, version=str(action.version))
-    if request.method == "POST" and form.validate_on_submit():
-        owners, errors = revisions.parse_owner_lines(form.owners.data)
-        if errors:
-            form.owners.errors = errors
-        else:
+    if request.method == "POST" and not more and form.validate_on_submit():
+        owners, errors = _owners_or_errors(form)
+        if not errors:
             try:
                 revision = revisions.revise_action(
                     action,
@@ -249,9 +292,8 @@ def drop(code: str):
     action = load_action(code)
     form = DropActionForm()
     if not form.validate_on_submit():
-        revise_form = RevisionForm(formdata=None, obj=action)
-        revise_form.owners.data = revisions.owner_lines_text(action)
-        revise_form.version.data = str(action.version)
+        revise_form = RevisionForm(formdata=None)
+        _prefill_revision(revise_form, action)
         return render_template(
             "progress/revise.html", form=revise_form, drop_form=form, action=action
         ), 400
@@ -278,18 +320,20 @@ def new_action():
     plan = require_plan()
     form = NewActionForm()
     form.theme.choices = choices((str(t.number), f"{t.number}. {t.title}") for t in plan.themes)
+    more = False
     if request.method == "GET":
         form.reason.data = ""
-    if request.method == "POST" and form.validate_on_submit():
+        _fill_owner_rows(form)
+    else:
+        more = _more_owner_rows(form)
+    if request.method == "POST" and not more and form.validate_on_submit():
         theme = next(t for t in plan.themes if str(t.number) == form.theme.data)
-        owners, errors = revisions.parse_owner_lines(form.owners.data)
-        if errors:
-            form.owners.errors = errors
-        elif any(a.number == form.number.data for a in theme.actions):
+        owners, errors = _owners_or_errors(form)
+        if not errors and any(a.number == form.number.data for a in theme.actions):
             form.number.errors.append(
                 f"Actie {theme.number}.{form.number.data} bestaat al; kies een ander nummer."
             )
-        else:
+        elif not errors:
             action = revisions.create_action(
                 theme,
                 form.number.data,

@@ -1,0 +1,208 @@
+"""Progress on several actions in one save ("Voortgang bijwerken"): a row per action the user
+can report on, all rows saved together or none, each row with the single-action form's checks
+(text required with a change, privacy guard, stale-save guard)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import ValidationError
+
+from tracker.accounts.membership import party_ids_of
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.forms import max_length
+from tracker.params import parse_int
+from tracker.plan.models import Action, ActionOwner, Theme
+from tracker.plan.views import require_plan
+from tracker.privacy.guard import PrivacyCheckedForm
+from tracker.progress import services
+from tracker.progress.forms import SIGNAL_CHOICES, STATUS_CHOICES
+from tracker.progress.versions import StaleEdit
+from tracker.progress.views import bp
+
+STALE_ROW = (
+    "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende (zie de stand "
+    "hierboven). Er is nog niets opgeslagen; uw tekst staat er nog. Sla opnieuw op om hem toe "
+    "te voegen."
+)
+
+
+class RowForm(PrivacyCheckedForm, Form):
+    """One action's row. Left as it was shown (same status and signal, no text): skipped."""
+
+    privacy_fields = ("text",)
+    code = HiddenField()
+    version = HiddenField()
+    status = RadioField("Status", choices=STATUS_CHOICES, validate_choice=False)
+    signal = RadioField("Signaal", choices=SIGNAL_CHOICES, validate_choice=False)
+    text = TextAreaField("Wat is er gedaan en wat volgt?", validators=[max_length(5000)])
+    #: The status and signal the row was shown with, to tell an edit from an untouched row.
+    shown_status = HiddenField()
+    shown_signal = HiddenField()
+
+    @property
+    def is_changed(self) -> bool:
+        return bool(
+            (self.text.data or "").strip()
+            or self.status.data != self.shown_status.data
+            or (self.signal.data or "") != (self.shown_signal.data or "")
+        )
+
+    def validate_status(self, field):
+        if field.data not in {choice.value for choice in STATUS_CHOICES}:
+            raise ValidationError("Kies een status.")
+
+    def validate_signal(self, field):
+        if (field.data or "") not in {choice.value for choice in SIGNAL_CHOICES}:
+            raise ValidationError("Kies een signaal (of 'Geen signaal').")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not self.is_changed:
+            return True  # an untouched row is not checked, and not saved
+        valid = super().validate(extra_validators)
+        if not (self.text.data or "").strip():
+            self.text.errors = [
+                *self.text.errors,
+                "Schrijf kort wat er is gedaan en wat volgt; zonder tekst wordt de wijziging "
+                "niet opgeslagen.",
+            ]
+            valid = False
+        return valid
+
+
+class BulkProgressForm(FlaskForm):
+    rows = FieldList(FormField(RowForm))
+
+
+@dataclass
+class Row:
+    action: Action
+    form: RowForm
+    stale: bool = False
+
+
+def reportable_actions(plan, theme_number: int | None) -> list[Action]:
+    """The actions the current user may report on: of one theme, or (without a theme) those
+    of the user's own parties. Two queries, whatever the plan's size."""
+    user = current_user
+    stmt = (
+        select(Action)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id)
+        .order_by(Theme.number, Action.number)
+    )
+    if theme_number is not None:
+        stmt = stmt.where(Theme.number == theme_number)
+    if not user.is_admin or theme_number is None:
+        party_ids = party_ids_of(user)
+        if not party_ids or not (user.is_admin or user.role == "bijdrager"):
+            return []
+        owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
+        stmt = stmt.where(Action.id.in_(owned))
+    return list(db.session.scalars(stmt))
+
+
+def _fresh_form(actions: list[Action]) -> BulkProgressForm:
+    form = BulkProgressForm(formdata=None)
+    for action in actions:
+        form.rows.append_entry(
+            {
+                "code": action.code,
+                "version": str(action.version),
+                "status": action.status,
+                "signal": action.signal or "",
+                "shown_status": action.status,
+                "shown_signal": action.signal or "",
+            }
+        )
+    return form
+
+
+def _mark_stale(rows: list[Row]) -> bool:
+    """Mark the rows whose action changed since the page was shown; their version moves on
+    to the current one, so saving again is a deliberate choice. True when any is stale."""
+    for row in rows:
+        if str(row.action.version) != row.form.version.data:
+            row.stale = True
+            row.form.version.data = str(row.action.version)
+    return any(row.stale for row in rows)
+
+
+def _render(plan, theme_number, rows, status=200, **context):
+    return render_template(
+        "progress/bulk.html",
+        plan=plan,
+        theme_number=theme_number,
+        rows=rows,
+        form=context.pop("form"),
+        STALE_ROW=STALE_ROW,
+        **context,
+    ), status
+
+
+@bp.route("/voortgang", methods=["GET", "POST"])
+def bulk_update():
+    """Update several actions on one page: yours, or (``?thema=``) a theme's."""
+    plan = require_plan()
+    theme_number = parse_int(request.args.get("thema"), 1, 99)
+    if request.args.get("thema") and (
+        theme_number is None or not any(t.number == theme_number for t in plan.themes)
+    ):
+        abort(404)
+    if current_user.role == "lezer":
+        abort(403)
+    actions = reportable_actions(plan, theme_number)
+    by_code = {action.code: action for action in actions}
+    if request.method == "GET":
+        form = _fresh_form(actions)
+        rows = [Row(by_code[entry.form.code.data], entry.form) for entry in form.rows]
+        return _render(plan, theme_number, rows, form=form)
+
+    form = BulkProgressForm()
+    rows = []
+    for entry in form.rows:
+        action = by_code.get(entry.form.code.data)
+        if action is None:
+            abort(403)  # not an action this user may report on (or a tampered form)
+        rows.append(Row(action, entry.form))
+    valid = form.validate()
+    changed = [row for row in rows if row.form.is_changed]
+    if not valid or _mark_stale(changed):
+        return _render(plan, theme_number, rows, 409 if valid else 400, form=form)
+    if not changed:
+        flash("U heeft niets gewijzigd; er is niets opgeslagen.", "info")
+        return _render(plan, theme_number, rows, form=form)
+    items = [
+        (
+            row.action,
+            {
+                "version": int(row.form.version.data),
+                "status": row.form.status.data,
+                "signal": row.form.signal.data or None,
+                "text": row.form.text.data,
+            },
+        )
+        for row in changed
+    ]
+    try:
+        services.apply_batch(items, current_user._get_current_object(), utcnow())
+    except StaleEdit:  # a save that landed between the check above and ours
+        db.session.expire_all()
+        _mark_stale(changed)
+        return _render(plan, theme_number, rows, 409, form=form)
+    db.session.commit()
+    codes = ", ".join(row.action.code for row in changed)
+    flash(
+        f"Voortgang opgeslagen voor {len(changed)} "
+        f"{'actie' if len(changed) == 1 else 'acties'}: {codes}.",
+        "info",
+    )
+    if theme_number is None:
+        return redirect(url_for("dashboard.my_actions"))
+    return redirect(url_for("plan.theme", number=theme_number))

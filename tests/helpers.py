@@ -64,3 +64,40 @@ def owner_fields(*owners, lead: int = 0) -> dict:
             f"owners-{index}-role": role,
         }
     return data
+
+
+_EMPTY_REPORT = {
+    "plan": {"title": "Plan", "period": "2024-2026", "region": "VAR"},
+    "params": {},
+    "reference_date": "2025-06-30",
+    "since": None,
+    "filters": "",
+    "made_by": "x",
+    "made_at": "2025-06-30T10:00:00",
+    "stale_days": 90,
+    "themes": [],
+    "totals": {"by_status": {}, "by_signal": {}, "total": 0},
+    "overdue": [],
+    "stale": [],
+    "changes": [],
+    "meetings": [],
+    "municipal_rows": [],
+}
+
+
+def frozen_report():
+    """A stored report snapshot (empty, but complete enough to render)."""
+    from datetime import date
+
+    from tracker.reports.models import ReportSnapshot
+
+    snapshot = ReportSnapshot(
+        title="Rapportage",
+        reference_date=date(2025, 6, 30),
+        params={},
+        data=_EMPTY_REPORT,
+        pdf=b"%PDF-",
+    )
+    db.session.add(snapshot)
+    db.session.commit()
+    return snapshot

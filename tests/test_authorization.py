@@ -14,6 +14,8 @@ from tracker.accounts.models import ApiToken
 from tracker.dates import utcnow
 from tracker.extensions import db
 
+from .helpers import frozen_report
+
 ROLES = [
     None,
     "lezer",
@@ -227,7 +229,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
         notification_id=notification.id,
         lezer_feed=roles["lezer"].calendar_token,
         series_code=meeting.series.code,
-        snapshot_id=_snapshot().id,
+        snapshot_id=frozen_report().id,
     )
     if data is MEETING:  # planned two months ahead of whatever the clock says
         day = (utcnow().date() + timedelta(days=60)).isoformat()
@@ -264,42 +266,6 @@ def _meeting_with_notification(roles):
     db.session.add(notification)
     db.session.commit()
     return meeting, notification
-
-
-def _snapshot():
-    from datetime import date
-
-    from tracker.reports.models import ReportSnapshot
-
-    snapshot = ReportSnapshot(
-        title="Rapportage",
-        reference_date=date(2025, 6, 30),
-        params={},
-        data=_EMPTY_REPORT,
-        pdf=b"%PDF-",
-    )
-    db.session.add(snapshot)
-    db.session.commit()
-    return snapshot
-
-
-_EMPTY_REPORT = {
-    "plan": {"title": "Plan", "period": "2024-2026", "region": "VAR"},
-    "params": {},
-    "reference_date": "2025-06-30",
-    "since": None,
-    "filters": "",
-    "made_by": "x",
-    "made_at": "2025-06-30T10:00:00",
-    "stale_days": 90,
-    "themes": [],
-    "totals": {"by_status": {}, "by_signal": {}, "total": 0},
-    "overdue": [],
-    "stale": [],
-    "changes": [],
-    "meetings": [],
-    "municipal_rows": [],
-}
 
 
 def _rule_pattern(rule) -> re.Pattern:

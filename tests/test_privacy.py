@@ -4,7 +4,6 @@ scan, and the audit of every export."""
 
 import email
 import io
-import re
 from datetime import timedelta
 from email import policy
 from pathlib import Path

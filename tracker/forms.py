@@ -29,7 +29,9 @@ class _MaxLength(Length):
     """A length check that does not put ``maxlength`` on the input: a browser would silently
     cut a longer paste there, and the writer would never know. The server says it instead."""
 
-    field_flags = {}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_flags = {}
 
 
 def max_length(n: int):

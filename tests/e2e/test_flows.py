@@ -44,7 +44,7 @@ def test_aandachtsfunctionaris_finds_their_actions_and_records_an_update(page, e
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn acties")
     expect(page.get_by_text("Gemeente Schiedam, ")).to_be_visible()
     screenshot(page, "mijn-acties")
-    page.get_by_role("link", name="3.6", exact=True).first.click()
+    page.get_by_role("link", name="Actie 3.6", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Actie 3.6")
     page.get_by_label("Status").select_option(label="Lopend")
     page.get_by_label("Signaal").select_option(label="Op koers")

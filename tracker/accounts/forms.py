@@ -76,7 +76,9 @@ class TotpDisableForm(FlaskForm):
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField("Naam van de sleutel (bijv. Power BI)", validators=[required(), max_length(80)])
+    name = StringField(
+        "Naam van de sleutel (bijv. Power BI)", validators=[required(), max_length(80)]
+    )
 
 
 ROLE_CHOICES = choices((role.value, role.label) for role in Role)

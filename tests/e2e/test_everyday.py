@@ -1,0 +1,234 @@
+"""Everyday use in the browser: every page on a phone (360 px), the bulk progress page within a
+click budget, and the new pages under axe."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.notifications.models import Notification
+from tracker.plan.queries import current_plan
+from tracker.progress import services
+from tracker.progress.models import ProgressUpdate
+
+from ..helpers import action, frozen_report
+from .conftest import login, screenshot
+from .test_accessibility import AXE, serious
+
+PHONE = {"width": 360, "height": 740}
+#: A pasted link without spaces: it must wrap, not widen the page.
+LONG_WORD = "https://intranet.gemeente.example.test/" + "x" * 180
+
+#: Pages that are files, feeds or JSON, not pages to read on a phone.
+NOT_PAGES = (".ics", ".pdf", ".xlsx", ".csv", "/api/", "/healthz", "/static/")
+
+
+@pytest.fixture
+def filled(seeded_app, e2e_users):
+    """A meeting with an e-mail, a frozen report, and texts with one very long word."""
+    admin = e2e_users["beheerder"]
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    starts = datetime.combine(utcnow().date() + timedelta(days=30), datetime.min.time())
+    meeting = Meeting(
+        series=series,
+        starts_at=starts.replace(hour=9),
+        ends_at=starts.replace(hour=11),
+        location=LONG_WORD,
+        agenda=f"1. Opening\n2. {LONG_WORD}",
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    notification = Notification(
+        kind="herinnering",
+        recipient_id=admin.id,
+        meeting_id=meeting.id,
+        offset_days=2,
+        dedupe_key=f"herinnering:{meeting.id}:{admin.id}:2",
+        due_at=meeting.starts_at - timedelta(days=2),
+        state="mislukt",
+        last_error=LONG_WORD,
+    )
+    db.session.add(notification)
+    target = action("3.14")
+    services.record_update(
+        target,
+        admin,
+        status="lopend",
+        signal="aandacht",
+        text=f"Zie {LONG_WORD} voor het verslag.",
+        link=None,
+        expected_version=target.version,
+        now=utcnow(),
+    )
+    db.session.commit()
+    snapshot = frozen_report()
+    update = db.session.scalar(select(ProgressUpdate))
+    return {
+        "meeting": meeting.id,
+        "series": series.id,
+        "notification": notification.id,
+        "user": e2e_users["af"].id,
+        "update": update.id,
+        "year": current_plan().end_year,
+        "snapshot": snapshot.id,
+    }
+
+
+def phone_pages(ids) -> dict[str, list[str]]:
+    return {
+        "anoniem": ["/login", "/wachtwoord-vergeten", "/inloglink"],
+        "ph": ["/", "/acties", "/mijn-acties", "/rapportage", "/hulp", "/profiel"],
+        "af": [
+            "/mijn-acties",
+            "/voortgang",
+            "/acties/2.4/gemeenten",
+            f"/acties/2.4/gemeenten/schiedam/{ids['year']}",
+            "/export/upload",
+            "/profiel",
+        ],
+        "beheerder": [
+            "/",
+            "/acties",
+            "/acties?sorteer=signaal&richting=af",
+            "/acties/3.14",
+            "/acties/3.14/herzien",
+            "/acties/nieuw",
+            "/themas/3",
+            "/mijn-acties",
+            "/voortgang?thema=3",
+            "/vergaderingen",
+            f"/vergaderingen/{ids['meeting']}",
+            f"/vergaderingen/{ids['meeting']}/bewerken",
+            "/vergaderingen/nieuw",
+            "/vergaderingen/importeren",
+            "/vergaderingen/overlegvormen",
+            "/vergaderingen/overlegvormen/nieuw",
+            f"/vergaderingen/overlegvormen/{ids['series']}",
+            "/beheer/gebruikers",
+            "/beheer/gebruikers/nieuw",
+            f"/beheer/gebruikers/{ids['user']}",
+            "/beheer/berichten",
+            f"/beheer/berichten/{ids['notification']}",
+            "/beheer/audit",
+            "/beheer/privacy",
+            f"/beheer/afschermen/voortgang/{ids['update']}",
+            "/rapportage",
+            "/rapportages",
+            f"/rapportages/{ids['snapshot']}",
+            f"/rapportages/vergelijk?a={ids['snapshot']}&b={ids['snapshot']}",
+            "/export/upload",
+            "/profiel",
+            "/hulp",
+        ],
+    }
+
+
+def test_every_page_is_in_the_phone_check(live_server, filled):
+    """A new page must be added to the phone check: every GET rule is covered."""
+    pages = [p for paths in phone_pages(filled).values() for p in paths]
+    covered = {live_server.url_map.bind("x").match(p.split("?")[0])[0] for p in pages}
+    rules = {
+        rule.endpoint
+        for rule in live_server.url_map.iter_rules()
+        if "GET" in rule.methods
+        and not any(part in rule.rule for part in NOT_PAGES)
+        and rule.endpoint
+        not in {
+            "accounts.setup",  # only before the first account: tested in test_flows
+            "accounts.second_factor",  # mid-login
+            "accounts.second_factor_setup",
+            "accounts.reset_password",  # need a mailed token
+            "accounts.use_login_link",
+        }
+    }
+    assert rules - covered == set()
+
+
+@pytest.mark.parametrize("role", ["anoniem", "ph", "af", "beheerder"])
+def test_no_page_scrolls_sideways_on_a_phone(page, e2e_users, filled, role):
+    if role != "anoniem":
+        login(page, e2e_users[role])
+    page.set_viewport_size(PHONE)
+    too_wide = {}
+    for path in phone_pages(filled)[role]:
+        response = page.goto(path)
+        assert response.status < 400, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+    assert too_wide == {}
+
+
+def test_the_menu_folds_away_on_a_phone_and_opens_without_javascript(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/login")
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    expect(menu).to_be_hidden()
+    page.get_by_text("Menu", exact=True).click()
+    expect(menu).to_be_visible()
+    context.close()
+
+
+def test_five_updates_in_at_most_twelve_clicks(page, e2e_users):
+    """An aandachtsfunctionaris reports on five actions from Mijn acties in one save."""
+    login(page, e2e_users["af"])
+    clicks = 0
+
+    def click(locator):
+        nonlocal clicks
+        clicks += 1
+        locator.click()
+
+    click(page.get_by_role("link", name="Mijn acties", exact=True))
+    click(page.get_by_role("link", name="Voortgang van meerdere acties bijwerken"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voortgang bijwerken")
+    rows = page.locator("fieldset.bulk-row")
+    assert rows.count() >= 5
+    codes = []
+    for index in range(5):
+        row = rows.nth(index)
+        codes.append(row.locator(":scope > legend").inner_text().removeprefix("Actie "))
+        text = row.get_by_label("Wat is er gedaan en wat volgt?")
+        click(text)
+        page.keyboard.type(f"Stand van zaken {index + 1}: overleg gevoerd.")
+    click(rows.nth(0).locator("fieldset.segmented").first.get_by_text("Lopend", exact=True))
+    click(rows.nth(1).locator("fieldset.segmented").nth(1).get_by_text("Aandacht", exact=True))
+    screenshot(page, "voortgang-bijwerken", full_page=False)
+    click(page.get_by_role("button", name="Alles opslaan"))
+    expect(page.locator(".flash")).to_contain_text("Voortgang opgeslagen voor 5 acties")
+    assert clicks <= 12, clicks
+    db.session.expire_all()
+    assert action(codes[0]).status == "lopend"
+    assert action(codes[1]).signal == "aandacht"
+    assert all(action(code).last_update_at is not None for code in codes)
+
+
+def test_the_new_pages_have_no_serious_violations(page, e2e_users):
+    login(page, e2e_users["af"])
+    problems = {}
+    for path in ["/voortgang", "/hulp", "/acties?sorteer=termijn&richting=af"]:
+        page.goto(path)
+        if found := serious(AXE.run(page)):
+            problems[path] = found
+    page.set_viewport_size(PHONE)
+    for path in ["/", "/acties", "/voortgang"]:
+        page.goto(path)
+        if found := serious(AXE.run(page)):
+            problems[f"{path} (telefoon)"] = found
+    page.goto("/voortgang")  # a refused save: errors per row, named in the summary
+    row = page.locator("fieldset.bulk-row").first
+    row.locator("fieldset.segmented").first.get_by_text("Lopend", exact=True).click()
+    page.get_by_role("button", name="Alles opslaan").click()
+    expect(page.locator("#foutoverzicht")).to_contain_text("Wat is er gedaan en wat volgt?")
+    if found := serious(AXE.run(page)):
+        problems["/voortgang (fout)"] = found
+    assert problems == {}

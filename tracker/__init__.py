@@ -62,6 +62,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.audit import views as audit_views
     from tracker.cli import register_cli
     from tracker.dashboard import views as dashboard_views
+    from tracker.figures import api as _figure_api  # noqa: F401 - routes on api.bp
+    from tracker.figures import views as figure_views
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
     from tracker.meetings import views as meeting_views
@@ -88,6 +90,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         redaction_views.bp,
         health_bp,
         help_bp,
+        figure_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
@@ -66,3 +68,15 @@ def optional_url():
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class UploadForm(FlaskForm):
+    """An .xlsx file made from one of the tracker's own spreadsheets, filled in."""
+
+    file = FileField(
+        "Ingevuld Excel-bestand (.xlsx)",
+        validators=[
+            FileRequired(message="Kies het ingevulde Excel-bestand."),
+            FileAllowed(["xlsx"], message="Alleen .xlsx-bestanden uit de tracker."),
+        ],
+    )

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from tracker.accounts.models import Role
 from tracker.audit.models import kind_label
 from tracker.dates import dutch_date, dutch_datetime
+from tracker.figures.chart import trend_from_data
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.urls import external_url
 
@@ -121,4 +122,5 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["SIGNALS"] = list(Signal)
     app.jinja_env.globals["ROLES"] = list(Role)
     app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals["figure_trend"] = trend_from_data
     app.after_request(security_headers)

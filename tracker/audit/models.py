@@ -15,6 +15,8 @@ KIND_LABELS = {
     "api_token.create": "Koppelsleutel aangemaakt",
     "api_token.revoke": "Koppelsleutel ingetrokken",
     "export.csv": "Export als CSV",
+    "figure.report": "Kerncijfers voor de rapportage gekozen",
+    "figure.save": "Kerncijfer opgeslagen",
     "export.xlsx": "Export als Excel",
     "login": "Ingelogd",
     "login.failed": "Inloggen mislukt",

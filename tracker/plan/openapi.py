@@ -134,6 +134,41 @@ _THEME = {
 }
 
 
+_INDICATOR = {
+    "type": "object",
+    "required": ["code", "name", "source", "area", "unit", "actions", "values"],
+    "properties": {
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "source": {"type": "string", "description": "Organisatie waar het cijfer vandaan komt."},
+        "theme": {"type": ["integer", "null"], "description": "Thema van het plan."},
+        "area": {"type": "string", "description": "'Regio' (de 23 gemeenten) of een gemeente."},
+        "unit": {"type": "string"},
+        "actions": {"type": "array", "items": {"type": "string"}},
+        "values": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["year", "value", "change", "comparable", "monitor"],
+                "properties": {
+                    "year": {"type": "integer"},
+                    "value": {"type": "integer"},
+                    "change": {
+                        "type": ["integer", "null"],
+                        "description": "Verschil met het jaar ervoor; null als dat er niet "
+                        "is of niet vergelijkbaar is.",
+                    },
+                    "comparable": {"type": "boolean"},
+                    "monitor": {"type": "string"},
+                    "section": {"type": "string"},
+                    "caveat": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
 def _json(schema_ref: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
 
@@ -149,7 +184,7 @@ def openapi_document() -> dict:
         "info": {
             "title": "Actieplan Mensenhandel tracker API",
             "version": "1.0.0",
-            "description": "Read-only access to the current action plan.",
+            "description": "Read-only access to the current action plan and the kerncijfers.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -207,6 +242,31 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/indicators": {
+                "get": {
+                    "summary": "Kerncijfers uit de monitors, met hun waarden per jaar",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["count", "indicators"],
+                                        "properties": {
+                                            "count": {"type": "integer"},
+                                            "indicators": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Indicator"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
             "/actions/{code}": {
                 "get": {
                     "summary": "Eén actie",
@@ -226,5 +286,12 @@ def openapi_document() -> dict:
                 }
             },
         },
-        "components": {"schemas": {"Action": _ACTION, "Theme": _THEME, "Error": _ERROR}},
+        "components": {
+            "schemas": {
+                "Action": _ACTION,
+                "Theme": _THEME,
+                "Indicator": _INDICATOR,
+                "Error": _ERROR,
+            }
+        },
     }

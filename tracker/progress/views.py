@@ -10,6 +10,8 @@ from tracker.access import admin_required
 from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
+from tracker.figures import services as figures
+from tracker.figures.chart import trend_svg
 from tracker.forms import choices
 from tracker.params import parse_int
 from tracker.plan.models import Municipality, Party, Status
@@ -64,6 +66,9 @@ def render_action_page(action, status: int = 200, **context):
         today=local_today(),
         updates=services.history(action),
         revisions=revisions.revisions(action),
+        figures=figures.for_action(action.code),
+        trend=trend_svg,
+        figures_points=figures.points,
         **context,
     ), status
 

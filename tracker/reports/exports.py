@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
@@ -18,8 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from tracker.xlsx import clean_cell, neutralise, zip_problem
 
 COLUMNS = [
     ("Thema", 8),
@@ -39,13 +37,6 @@ COLUMNS = [
 ]
 FILL_IN = {"Nieuwe status", "Nieuw signaal", "Nieuwe voortgangstekst"}
 SHEET = "Acties"
-
-
-def neutralise(value):
-    """Text that a spreadsheet would read as a formula is made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _rows(report: dict) -> list[list]:
@@ -132,38 +123,12 @@ class UploadResult:
     problems: list[str] = field(default_factory=list)
 
 
-def _clean(value) -> str:
-    text = "" if value is None else str(value).strip()
-    return text[1:] if text.startswith("'") else text
-
-
-#: An exported workbook unpacks to well under a megabyte; a zip that claims more than this,
-#: or more parts than a workbook has, is refused before openpyxl inflates it.
-MAX_UNPACKED_BYTES = 20 * 1024 * 1024
-MAX_ZIP_ENTRIES = 100
-
-
-def _zip_problem(data: bytes) -> str | None:
-    """Why this file must not be opened as a workbook (a "zip bomb"), else None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return "Het bestand is geen Excel-werkboek (.xlsx)."
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        return (
-            "Het bestand is uitgepakt te groot voor een export van de tracker; "
-            "upload het werkboek dat u van de tracker kreeg."
-        )
-    return None
-
-
 def read_upload(data: bytes, max_rows: int) -> UploadResult:
     """The filled-in rows of an exported workbook; every problem is named by row and column.
     Rows where all three fill-in columns are empty are ignored; reading stops after
     ``max_rows`` rows (the plan's actions plus a margin)."""
     result = UploadResult()
-    if problem := _zip_problem(data):
+    if problem := zip_problem(data):
         result.problems.append(problem)
         return result
     try:
@@ -177,7 +142,7 @@ def read_upload(data: bytes, max_rows: int) -> UploadResult:
         )
         return result
     rows = workbook[SHEET].iter_rows(values_only=True)
-    header = [(_clean(v)) for v in next(rows, [])]
+    header = [(clean_cell(v)) for v in next(rows, [])]
     missing = [name for name, _ in COLUMNS if name not in header]
     if missing:
         result.problems.append("Kolommen ontbreken: " + ", ".join(missing) + ".")
@@ -193,16 +158,16 @@ def read_upload(data: bytes, max_rows: int) -> UploadResult:
             )
             break
         values = list(values) + [None] * (len(header) - len(values))
-        new_status = _clean(values[col["Nieuwe status"]])
-        new_signal = _clean(values[col["Nieuw signaal"]])
-        text = _clean(values[col["Nieuwe voortgangstekst"]])
+        new_status = clean_cell(values[col["Nieuwe status"]])
+        new_signal = clean_cell(values[col["Nieuw signaal"]])
+        text = clean_cell(values[col["Nieuwe voortgangstekst"]])
         if not (new_status or new_signal or text):
             continue
-        code = _clean(values[col["Code"]])
+        code = clean_cell(values[col["Code"]])
         where = f"Rij {number} (actie {code or '?'})"
-        version = _clean(values[col["Versie"]])
-        current_status = status_by_label.get(_clean(values[col["Status"]]).lower())
-        current_signal = signal_by_label.get(_clean(values[col["Signaal"]]).lower())
+        version = clean_cell(values[col["Versie"]])
+        current_status = status_by_label.get(clean_cell(values[col["Status"]]).lower())
+        current_signal = signal_by_label.get(clean_cell(values[col["Signaal"]]).lower())
         status = status_by_label.get(new_status.lower()) if new_status else current_status
         signal = signal_by_label.get(new_signal.lower()) if new_signal else current_signal
         if new_status and status is None:

@@ -7,15 +7,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from tracker import previews
 from tracker.accounts.auth import can_report_on
 from tracker.dates import utcnow
 from tracker.extensions import db
+from tracker.forms import UploadForm
 from tracker.plan import queries
 from tracker.privacy.guard import import_problems
 from tracker.progress.services import apply_batch
 from tracker.progress.versions import StaleEdit
-from tracker.reports import exports, previews
-from tracker.reports.forms import UploadForm
+from tracker.reports import exports
 from tracker.reports.views import bp
 
 

@@ -24,6 +24,7 @@ from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
+from tracker.figures import services as figures
 from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
@@ -113,6 +114,7 @@ def current_report(params: ReportParams) -> dict:
         made_at=utcnow(),
         meeting_figures=_meeting_figures(params.reference_date.year),
     )
+    data["figures"] = [figures.as_data(i) for i in figures.all_indicators(only_in_report=True)]
     masked, count = mask_free_text(data)
     masked["privacy_masked"] = count
     return masked
@@ -279,7 +281,13 @@ def compare_snapshots():
     if old.reference_date > new.reference_date:
         old, new = new, old
     return render_template(
-        "reports/compare.html", old=old, new=new, differences=compare(old.data, new.data)
+        "reports/compare.html",
+        old=old,
+        new=new,
+        differences=compare(old.data, new.data),
+        figure_differences=figures.compare(
+            old.data.get("figures", []), new.data.get("figures", [])
+        ),
     )
 
 

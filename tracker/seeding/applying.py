@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.figures.models import Indicator, IndicatorValue
 from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
 from tracker.seeding.reading import (
@@ -166,7 +167,35 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
             elif changed:
                 report.count(report.updated, "acties")
     _create_missing_series(session, report, data.series, parties, themes)
+    _apply_figures(session, report, data.figures)
     return report
+
+
+def _apply_figures(session, report, figures) -> None:
+    """Indicators are created and kept in step with the seed (except the beheerder's choice
+    of what goes to the report); a value a beheerder entered or changed in the app is kept."""
+    if not figures:
+        return
+    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    for seed in figures:
+        values = {k: v for k, v in seed.items() if k != "values"}
+        indicator = _upsert(
+            session, report, "kerncijfers", indicators.get(seed["code"]), Indicator, values
+        )
+        stored = {v.year: v for v in indicator.values}
+        for value_seed in seed["values"]:
+            existing = stored.get(value_seed["year"])
+            if existing is not None and existing.edited_at is not None:
+                continue
+            row = _upsert(
+                session,
+                report,
+                "kerncijfers per jaar",
+                existing,
+                IndicatorValue,
+                {**value_seed, "indicator": indicator} if existing is None else value_seed,
+            )
+            stored[row.year] = row
 
 
 def _create_missing_series(session, report, series_seeds, parties, themes) -> None:

@@ -15,6 +15,7 @@ PLAN_FILE = "plan.yaml"
 PARTIES_FILE = "parties.yaml"
 MUNICIPALITIES_FILE = "municipalities.yaml"
 MEETINGS_FILE = "meetings.yaml"
+FIGURES_FILE = "kerncijfers.yaml"
 MUNICIPALITY_PARTY_PREFIX = "gemeente-"
 
 
@@ -75,6 +76,8 @@ class SeedData:
     parties: list[dict[str, str]]
     municipalities: list[dict[str, str]]
     series: list[SeriesSeed] = field(default_factory=list)
+    #: Indicators from kerncijfers.yaml, each a dict with its ``values``.
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Reader:
@@ -295,6 +298,63 @@ def _read_series(reader: _Reader, party_codes: set[str], action_codes: set[str])
     return result
 
 
+def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any]]:
+    """kerncijfers.yaml: indicators with their values per year (optional file)."""
+    if not reader.path.exists():
+        return []
+    raw = reader.load()
+    if raw is None:
+        return []
+    monitors = set(raw.get("monitors") or [])
+    indicators, codes = [], set()
+    for position, entry in enumerate(reader.mapping_list(raw.get("indicators"), "indicators")):
+        where = f"kerncijfer {entry.get('code', position + 1)}"
+        code = reader.text(entry, "code", where)
+        if code in codes:
+            reader.problem(where, "code komt twee keer voor")
+        codes.add(code)
+        unknown = [c for c in entry.get("actions") or [] if c not in action_codes]
+        if unknown:
+            reader.problem(where, f"onbekende actie(s): {', '.join(map(str, unknown))}")
+        indicator = {
+            "code": code,
+            "name": reader.text(entry, "name", where),
+            "source": reader.text(entry, "source", where),
+            "theme_number": entry.get("theme"),
+            "area": reader.text(entry, "area", where),
+            "unit": reader.text(entry, "unit", where, required=False) or "",
+            "action_codes": [str(c) for c in entry.get("actions") or []],
+            "position": position,
+            "values": [],
+        }
+        years = set()
+        for value in reader.mapping_list(entry.get("values"), f"{where}: values"):
+            at = f"{where} {value.get('year')}"
+            year = reader.integer(value, "year", at)
+            number = value.get("value")
+            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+                reader.problem(at, "veld 'value' moet een geheel getal van 0 of meer zijn")
+            if year in years:
+                reader.problem(at, "jaar komt twee keer voor")
+            years.add(year)
+            monitor = reader.text(value, "monitor", at)
+            if monitor and monitor not in monitors:
+                reader.problem(at, f"monitor '{monitor}' staat niet onder 'monitors'")
+            indicator["values"].append(
+                {
+                    "year": year,
+                    "value": number,
+                    "monitor": monitor,
+                    "section": reader.text(value, "section", at, required=False) or "",
+                    "quote": reader.text(value, "quote", at),
+                    "caveat": reader.text(value, "caveat", at, required=False) or "",
+                    "comparable": value.get("comparable", True) is not False,
+                }
+            )
+        indicators.append(indicator)
+    return indicators
+
+
 def read_seeds(directory: Path) -> SeedData:
     """Parse and validate all seed files; raise ``SeedError`` listing every problem found."""
     municipalities_reader = _Reader(directory / MUNICIPALITIES_FILE)
@@ -310,15 +370,23 @@ def read_seeds(directory: Path) -> SeedData:
     action_codes = {f"{t.number}.{a.number}" for t in themes for a in t.actions}
     series_reader = _Reader(directory / MEETINGS_FILE)
     series = _read_series(series_reader, party_codes, action_codes)
+    figures_reader = _Reader(directory / FIGURES_FILE)
+    figures = _read_figures(figures_reader, action_codes)
 
     problems = (
         municipalities_reader.problems
         + parties_reader.problems
         + plan_reader.problems
         + series_reader.problems
+        + figures_reader.problems
     )
     if problems:
         raise SeedError(problems)
     return SeedData(
-        plan=plan, themes=themes, parties=parties, municipalities=municipalities, series=series
+        plan=plan,
+        themes=themes,
+        parties=parties,
+        municipalities=municipalities,
+        series=series,
+        figures=figures,
     )

@@ -1,0 +1,15 @@
+"""``/api/v1/indicators``: the kerncijfers with their values per year (for Power BI and the
+like); routes on the API blueprint, described in its OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from tracker.figures import services
+from tracker.plan.api import bp
+
+
+@bp.get("/indicators")
+def indicators():
+    found = services.all_indicators()
+    return jsonify({"count": len(found), "indicators": [services.as_data(i) for i in found]})

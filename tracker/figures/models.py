@@ -1,0 +1,59 @@
+"""Indicators (one figure of the monitors, for one area) and their values per year."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+
+REGION = "Regio"
+
+
+class Indicator(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable key used by the seed loader and the Excel template.
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The organisation the figure comes from ("Politie (TMM)", "Stichting Humanitas (ESSM)").
+    source: Mapped[str] = mapped_column(String(120))
+    #: The plan theme the figure informs, if one.
+    theme_number: Mapped[int | None]
+    #: "Regio" (the 23 VAR municipalities) or one municipality.
+    area: Mapped[str] = mapped_column(String(120), default=REGION)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    #: Codes of the actions the figure informs, e.g. ["1.1", "3.14"].
+    action_codes: Mapped[list] = mapped_column(JSON, default=list)
+    #: Chosen by the beheerder: shown in the RVO report.
+    in_report: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator", order_by="IndicatorValue.year", cascade="all, delete-orphan"
+    )
+
+
+class IndicatorValue(db.Model):
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    year: Mapped[int]
+    value: Mapped[int]
+    #: Where it comes from: the monitor (e.g. "Mensenhandelmonitor 2022") and its section.
+    monitor: Mapped[str] = mapped_column(String(120))
+    section: Mapped[str] = mapped_column(String(200), default="")
+    #: The monitor's own words that hold the number (seeded values; checked by a test).
+    quote: Mapped[str] = mapped_column(Text, default="")
+    #: The monitor's caveat, when it gives one.
+    caveat: Mapped[str] = mapped_column(Text, default="")
+    #: False when the monitor says this year cannot be compared with the year before.
+    comparable: Mapped[bool] = mapped_column(default=True)
+    #: Set when a beheerder entered or changed the value in the app; the seed loader then
+    #: leaves it alone.
+    edited_at: Mapped[datetime | None]
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    indicator: Mapped[Indicator] = relationship(back_populates="values")

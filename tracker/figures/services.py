@@ -1,0 +1,191 @@
+"""Kerncijfers as the pages, the report and the API show them: values per year with the change
+against the year before, and entering new years (form and Excel) with an audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.figures.models import Indicator, IndicatorValue
+
+#: Years a figure may be entered for.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class Point:
+    """One year of an indicator, with its change against the previous year shown."""
+
+    year: int
+    value: int
+    monitor: str
+    section: str
+    caveat: str
+    #: None for the first year, or when the monitor says the years are not comparable.
+    change: int | None
+    comparable: bool
+
+    @property
+    def arrow(self) -> str:
+        if self.change is None:
+            return ""
+        return "▲" if self.change > 0 else "▼" if self.change < 0 else "="
+
+    @property
+    def change_text(self) -> str:
+        """'+9 ▲', '−7 ▼', '0 =', 'niet vergelijkbaar' or '' (first year)."""
+        if not self.comparable:
+            return "niet vergelijkbaar"
+        if self.change is None:
+            return ""
+        sign = "+" if self.change > 0 else "−" if self.change < 0 else ""
+        return f"{sign}{abs(self.change)} {self.arrow}"
+
+
+def points(indicator: Indicator) -> list[Point]:
+    """The indicator's values in year order. The change is against the value of the year just
+    before; without that year (a gap) there is no change to show."""
+    result, previous = [], None
+    for value in sorted(indicator.values, key=lambda v: v.year):
+        follows = previous is not None and previous.year == value.year - 1
+        change = value.value - previous.value if follows and value.comparable else None
+        result.append(
+            Point(
+                year=value.year,
+                value=value.value,
+                monitor=value.monitor,
+                section=value.section,
+                caveat=value.caveat,
+                change=change,
+                comparable=value.comparable or not follows,
+            )
+        )
+        previous = value
+    return result
+
+
+def all_indicators(only_in_report: bool = False) -> list[Indicator]:
+    """Every indicator with its values (two queries), by source and seed order."""
+    stmt = (
+        select(Indicator)
+        .options(selectinload(Indicator.values))
+        .order_by(Indicator.position, Indicator.id)
+    )
+    if only_in_report:
+        stmt = stmt.where(Indicator.in_report.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def for_action(code: str) -> list[Indicator]:
+    """The indicators that inform one action."""
+    return [i for i in all_indicators() if code in (i.action_codes or [])]
+
+
+def by_source(indicators: list[Indicator]) -> list[tuple[str, list[Indicator]]]:
+    groups: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.source, []).append(indicator)
+    return list(groups.items())
+
+
+def as_data(indicator: Indicator) -> dict:
+    """Plain data for the API, the report and its snapshots."""
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "source": indicator.source,
+        "theme": indicator.theme_number,
+        "area": indicator.area,
+        "unit": indicator.unit,
+        "actions": list(indicator.action_codes or []),
+        "values": [
+            {
+                "year": p.year,
+                "value": p.value,
+                "change": p.change,
+                "comparable": p.comparable,
+                "monitor": p.monitor,
+                "section": p.section,
+                "caveat": p.caveat,
+            }
+            for p in points(indicator)
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class NewValue:
+    indicator: Indicator
+    year: int
+    value: int
+    monitor: str
+    section: str
+    caveat: str
+    comparable: bool
+
+
+def save_values(new_values: list[NewValue], author, now: datetime) -> tuple[int, int]:
+    """Store each value (a new year, or a correction of a stored one), audited; returns
+    (added, changed). The caller commits."""
+    added = changed = 0
+    for new in new_values:
+        stored = next((v for v in new.indicator.values if v.year == new.year), None)
+        before = stored.value if stored is not None else None
+        if stored is None:
+            stored = IndicatorValue(indicator=new.indicator, year=new.year, quote="")
+            db.session.add(stored)
+            added += 1
+        elif (stored.value, stored.monitor, stored.section, stored.caveat, stored.comparable) == (
+            new.value,
+            new.monitor,
+            new.section,
+            new.caveat,
+            new.comparable,
+        ):
+            continue
+        else:
+            changed += 1
+        stored.value, stored.monitor, stored.section = new.value, new.monitor, new.section
+        stored.caveat, stored.comparable = new.caveat, new.comparable
+        stored.edited_at, stored.edited_by_id = now, author.id
+        record(
+            "figure.save",
+            author,
+            f"{new.indicator.name} ({new.indicator.area}) {new.year}",
+            f"{'–' if before is None else before} → {new.value}",
+            monitor=new.monitor,
+        )
+    db.session.flush()
+    return added, changed
+
+
+def choose_for_report(codes: set[str], author) -> None:
+    """Which indicators go to the RVO report."""
+    for indicator in all_indicators():
+        indicator.in_report = indicator.code in codes
+    record("figure.report", author, "kerncijfers", f"{len(codes)} kerncijfers in de rapportage")
+
+
+def compare(old: list[dict], new: list[dict]) -> list[dict]:
+    """Figures that differ between two reports: a year added, or a value corrected."""
+    before = {f["code"]: f for f in old}
+    result = []
+    for figure in new:
+        previous = {v["year"]: v["value"] for v in before.get(figure["code"], {}).get("values", [])}
+        for value in figure["values"]:
+            if previous.get(value["year"]) != value["value"]:
+                result.append(
+                    {
+                        "name": figure["name"],
+                        "area": figure["area"],
+                        "year": value["year"],
+                        "before": previous.get(value["year"]),
+                        "after": value["value"],
+                    }
+                )
+    return result

@@ -1,0 +1,47 @@
+"""Spreadsheet safety shared by every export and upload: formula injection on the way out,
+zip bombs and stray apostrophes on the way in.
+
+Every text cell is neutralised against formula injection: a value that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
+shows it as text instead of running it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would read as a formula is made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def clean_cell(value) -> str:
+    text = "" if value is None else str(value).strip()
+    return text[1:] if text.startswith("'") else text
+
+
+#: An exported workbook unpacks to well under a megabyte; a zip that claims more than this,
+#: or more parts than a workbook has, is refused before openpyxl inflates it.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 100
+
+
+def zip_problem(data: bytes) -> str | None:
+    """Why this file must not be opened as a workbook (a "zip bomb"), else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "Het bestand is geen Excel-werkboek (.xlsx)."
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        return (
+            "Het bestand is uitgepakt te groot voor een export van de tracker; "
+            "upload het werkboek dat u van de tracker kreeg."
+        )
+    return None

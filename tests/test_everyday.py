@@ -258,6 +258,7 @@ READER_PAGES = [
     "/export/upload",
     "/profiel",
     "/hulp",
+    "/kerncijfers",
 ]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from openpyxl import load_workbook
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,3 +47,37 @@ def zip_problem(data: bytes) -> str | None:
             "upload het werkboek dat u van de tracker kreeg."
         )
     return None
+
+
+class SheetProblem(Exception):
+    """The upload cannot be read as the expected sheet; the message says why, in Dutch."""
+
+
+def open_rows(data: bytes, sheet: str, columns: list[str], hint: str):
+    """The data rows of ``sheet`` in an uploaded workbook, each a dict by column name (cells
+    cleaned), numbered from 2 as Excel shows them. Raises ``SheetProblem`` for a file that is
+    no workbook, too big unpacked, lacks the sheet (``hint`` says which file to use) or a
+    column."""
+    if problem := zip_problem(data):
+        raise SheetProblem(problem)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise SheetProblem(
+            f"Het bestand is geen Excel-werkboek (.xlsx): {type(exc).__name__}."
+        ) from exc
+    if sheet not in workbook.sheetnames:
+        raise SheetProblem(f"Het werkblad '{sheet}' ontbreekt; {hint}.")
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header = [clean_cell(v) for v in next(rows, [])]
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise SheetProblem("Kolommen ontbreken: " + ", ".join(missing) + ".")
+    index = {name: header.index(name) for name in columns}
+
+    def numbered():
+        for number, values in enumerate(rows, start=2):
+            values = list(values) + [None] * (len(header) - len(values))
+            yield number, {name: clean_cell(values[at]) for name, at in index.items()}
+
+    return numbered()

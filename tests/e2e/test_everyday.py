@@ -83,7 +83,7 @@ def filled(seeded_app, e2e_users):
 def phone_pages(ids) -> dict[str, list[str]]:
     return {
         "anoniem": ["/login", "/wachtwoord-vergeten", "/inloglink"],
-        "ph": ["/", "/acties", "/mijn-acties", "/rapportage", "/hulp", "/profiel"],
+        "ph": ["/", "/acties", "/mijn-acties", "/rapportage", "/kerncijfers", "/hulp", "/profiel"],
         "af": [
             "/mijn-acties",
             "/voortgang",
@@ -125,6 +125,9 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/export/upload",
             "/profiel",
             "/hulp",
+            "/kerncijfers",
+            "/kerncijfers/nieuw",
+            "/kerncijfers/upload",
         ],
     }
 

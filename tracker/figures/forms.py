@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.i18n import get_translations
 from wtforms.validators import NumberRange
 
 from tracker.figures.services import FIRST_YEAR, LAST_YEAR
@@ -13,7 +14,12 @@ from tracker.privacy.guard import PrivacyCheckedForm
 
 class ValueForm(PrivacyCheckedForm, FlaskForm):
     class Meta:
-        locales = ("nl_NL", "nl")  # WTForms' own messages ("Ongeldig getal.") in Dutch
+        """WTForms' own messages ("Ongeldig getal.") in Dutch, without Flask-Babel."""
+
+        locales = ("nl_NL", "nl")
+
+        def get_translations(self, form):
+            return get_translations(self.locales)
 
     #: Only aggregates belong here: the texts go through the privacy guard.
     privacy_fields = ("monitor", "section", "caveat")

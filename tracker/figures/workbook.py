@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.figures.models import Indicator
 from tracker.figures.services import FIRST_YEAR, LAST_YEAR
-from tracker.xlsx import clean_cell, neutralise, zip_problem
+from tracker.xlsx import SheetProblem, neutralise, open_rows
 
 SHEET = "Kerncijfers"
 COLUMNS = [
@@ -88,30 +88,15 @@ class Filled:
 def read(data: bytes, max_rows: int) -> Filled:
     """The rows with a Jaar or Waarde filled in; rows left empty are skipped."""
     result = Filled()
-    if problem := zip_problem(data):
-        result.problems.append(problem)
-        return result
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        result.problems.append(f"Het bestand is geen Excel-werkboek (.xlsx): {type(exc).__name__}.")
+        rows = open_rows(data, SHEET, [name for name, _ in COLUMNS], "gebruik het sjabloon")
+    except SheetProblem as problem:
+        result.problems.append(str(problem))
         return result
-    if SHEET not in workbook.sheetnames:
-        result.problems.append(f"Het werkblad '{SHEET}' ontbreekt; gebruik het sjabloon.")
-        return result
-    rows = workbook[SHEET].iter_rows(values_only=True)
-    header = [clean_cell(v) for v in next(rows, [])]
-    missing = [name for name, _ in COLUMNS if name not in header]
-    if missing:
-        result.problems.append("Kolommen ontbreken: " + ", ".join(missing) + ".")
-        return result
-    col = {name: header.index(name) for name, _ in COLUMNS}
-    for number, values in enumerate(rows, start=2):
+    for number, cell in rows:
         if number > max_rows + 1:
             result.problems.append(f"Het werkblad heeft meer dan {max_rows} rijen.")
             break
-        values = list(values) + [None] * (len(header) - len(values))
-        cell = {name: clean_cell(values[col[name]]) for name, _ in COLUMNS}
         if not (cell["Jaar"] or cell["Waarde"]):
             continue
         where = f"Rij {number} ({cell['Kerncijfer'] or cell['Code'] or '?'})"

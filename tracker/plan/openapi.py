@@ -169,6 +169,28 @@ _INDICATOR = {
 }
 
 
+def _list_of(key: str, schema_ref: str) -> dict:
+    """A 200 response holding ``count`` and a list of ``schema_ref`` under ``key``."""
+    return {
+        "description": "OK",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["count", key],
+                    "properties": {
+                        "count": {"type": "integer"},
+                        key: {
+                            "type": "array",
+                            "items": {"$ref": f"#/components/schemas/{schema_ref}"},
+                        },
+                    },
+                }
+            }
+        },
+    }
+
+
 def _json(schema_ref: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
 
@@ -219,24 +241,7 @@ def openapi_document() -> dict:
                     "summary": "Acties, te filteren zoals /acties",
                     "parameters": _FILTER_PARAMETERS,
                     "responses": {
-                        "200": {
-                            "description": "OK",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["count", "actions"],
-                                        "properties": {
-                                            "count": {"type": "integer"},
-                                            "actions": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Action"},
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
+                        "200": _list_of("actions", "Action"),
                         "400": errors["400"],
                         "503": errors["503"],
                     },
@@ -245,26 +250,7 @@ def openapi_document() -> dict:
             "/indicators": {
                 "get": {
                     "summary": "Kerncijfers uit de monitors, met hun waarden per jaar",
-                    "responses": {
-                        "200": {
-                            "description": "OK",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["count", "indicators"],
-                                        "properties": {
-                                            "count": {"type": "integer"},
-                                            "indicators": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Indicator"},
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        }
-                    },
+                    "responses": {"200": _list_of("indicators", "Indicator")},
                 }
             },
             "/actions/{code}": {

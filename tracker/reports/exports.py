@@ -11,13 +11,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
-from tracker.xlsx import clean_cell, neutralise, zip_problem
+from tracker.xlsx import SheetProblem, neutralise, open_rows
 
 COLUMNS = [
     ("Thema", 8),
@@ -128,46 +128,31 @@ def read_upload(data: bytes, max_rows: int) -> UploadResult:
     Rows where all three fill-in columns are empty are ignored; reading stops after
     ``max_rows`` rows (the plan's actions plus a margin)."""
     result = UploadResult()
-    if problem := zip_problem(data):
-        result.problems.append(problem)
-        return result
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        result.problems.append(f"Het bestand is geen Excel-werkboek (.xlsx): {type(exc).__name__}.")
-        return result
-    if SHEET not in workbook.sheetnames:
-        result.problems.append(
-            f"Het werkblad '{SHEET}' ontbreekt; gebruik een export van de tracker."
+        rows = open_rows(
+            data, SHEET, [name for name, _ in COLUMNS], "gebruik een export van de tracker"
         )
+    except SheetProblem as problem:
+        result.problems.append(str(problem))
         return result
-    rows = workbook[SHEET].iter_rows(values_only=True)
-    header = [(clean_cell(v)) for v in next(rows, [])]
-    missing = [name for name, _ in COLUMNS if name not in header]
-    if missing:
-        result.problems.append("Kolommen ontbreken: " + ", ".join(missing) + ".")
-        return result
-    col = {name: header.index(name) for name, _ in COLUMNS}
     status_by_label = {label.lower(): status.value for status, label in STATUS_LABELS.items()}
     signal_by_label = {label.lower(): signal.value for signal, label in SIGNAL_LABELS.items()}
-    for number, values in enumerate(rows, start=2):
+    for number, cell in rows:
         if number > max_rows + 1:
             result.problems.append(
                 f"Het werkblad heeft meer dan {max_rows} rijen; het plan heeft er minder. "
                 "Gebruik een export van de tracker."
             )
             break
-        values = list(values) + [None] * (len(header) - len(values))
-        new_status = clean_cell(values[col["Nieuwe status"]])
-        new_signal = clean_cell(values[col["Nieuw signaal"]])
-        text = clean_cell(values[col["Nieuwe voortgangstekst"]])
+        new_status, new_signal = cell["Nieuwe status"], cell["Nieuw signaal"]
+        text = cell["Nieuwe voortgangstekst"]
         if not (new_status or new_signal or text):
             continue
-        code = clean_cell(values[col["Code"]])
+        code = cell["Code"]
         where = f"Rij {number} (actie {code or '?'})"
-        version = clean_cell(values[col["Versie"]])
-        current_status = status_by_label.get(clean_cell(values[col["Status"]]).lower())
-        current_signal = signal_by_label.get(clean_cell(values[col["Signaal"]]).lower())
+        version = cell["Versie"]
+        current_status = status_by_label.get(cell["Status"].lower())
+        current_signal = signal_by_label.get(cell["Signaal"].lower())
         status = status_by_label.get(new_status.lower()) if new_status else current_status
         signal = signal_by_label.get(new_signal.lower()) if new_signal else current_signal
         if new_status and status is None:

@@ -371,12 +371,12 @@ def _upload(client, path, filename, data, extra=None):
 
 
 def test_xlsx_that_unpacks_to_a_huge_size_is_refused_unread(client_for, monkeypatch):
-    import tracker.reports.exports as exports
+    import tracker.xlsx as xlsx
 
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
 
-    monkeypatch.setattr(exports, "load_workbook", never)
+    monkeypatch.setattr(xlsx, "load_workbook", never)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

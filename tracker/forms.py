@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import get_translations
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -17,6 +18,17 @@ from wtforms.validators import (
 )
 
 REQUIRED = "Dit veld is verplicht."
+
+
+class DutchForm(FlaskForm):
+    """The base of every form here: WTForms' own messages ("Ongeldig getal.", "Ongeldige
+    keuze.") in Dutch too, without Flask-Babel."""
+
+    class Meta:
+        locales = ("nl_NL", "nl")
+
+        def get_translations(self, form):
+            return get_translations(self.locales)
 
 
 def required():
@@ -70,7 +82,7 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(DutchForm):
     """An .xlsx file made from one of the tracker's own spreadsheets, filled in."""
 
     file = FileField(

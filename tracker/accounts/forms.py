@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from tracker.accounts.models import Role
 from tracker.accounts.services import password_problem
-from tracker.forms import choices, email_address, max_length, required, same_as
+from tracker.forms import DutchForm, choices, email_address, max_length, required, same_as
 
 
-class LoginForm(FlaskForm):
+class LoginForm(DutchForm):
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
     password = PasswordField("Wachtwoord", validators=[required(), max_length(200)])
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(DutchForm):
     code = StringField(
         "Code uit uw authenticator-app of herstelcode", validators=[required(), max_length(20)]
     )
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(DutchForm):
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(DutchForm):
     """Only a CSRF token: for buttons that change state (logout, use a login link)."""
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(DutchForm):
     password = PasswordField("Nieuw wachtwoord", validators=[required(), max_length(200)])
     password_again = PasswordField(
         "Nieuw wachtwoord (nogmaals)", validators=[required(), same_as("password")]
@@ -56,11 +55,11 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField("Huidig wachtwoord", validators=[required()])
 
 
-class TotpSetupForm(FlaskForm):
+class TotpSetupForm(DutchForm):
     code = StringField("Code uit de app (6 cijfers)", validators=[required(), max_length(10)])
 
 
-class TotpReplaceForm(FlaskForm):
+class TotpReplaceForm(DutchForm):
     current_code = StringField(
         "Code uit uw huidige app (of een herstelcode)", validators=[required(), max_length(20)]
     )
@@ -69,13 +68,13 @@ class TotpReplaceForm(FlaskForm):
     )
 
 
-class TotpDisableForm(FlaskForm):
+class TotpDisableForm(DutchForm):
     current_code = StringField(
         "Code uit uw app (of een herstelcode)", validators=[required(), max_length(20)]
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(DutchForm):
     name = StringField(
         "Naam van de sleutel (bijv. Power BI)", validators=[required(), max_length(80)]
     )
@@ -84,7 +83,7 @@ class ApiTokenForm(FlaskForm):
 ROLE_CHOICES = choices((role.value, role.label) for role in Role)
 
 
-class UserForm(FlaskForm):
+class UserForm(DutchForm):
     name = StringField("Naam", validators=[required(), max_length(120)])
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
     role = SelectField("Rol", choices=ROLE_CHOICES, validators=[required()])
@@ -93,7 +92,7 @@ class UserForm(FlaskForm):
     is_enabled = BooleanField("Actief", default=True)
 
 
-class NotificationPrefsForm(FlaskForm):
+class NotificationPrefsForm(DutchForm):
     """One checkbox per kind of meeting e-mail; unticked kinds are not sent to this user."""
 
     herinnering = BooleanField("Herinneringen voor vergaderingen")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import NumberRange
 
 from tracker.figures.services import FIRST_YEAR, LAST_YEAR
-from tracker.forms import input_required, max_length, required
+from tracker.forms import DutchForm, input_required, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
-class ValueForm(PrivacyCheckedForm, FlaskForm):
-    class Meta:
-        """WTForms' own messages ("Ongeldig getal.") in Dutch, without Flask-Babel."""
-
-        locales = ("nl_NL", "nl")
-
-        def get_translations(self, form):
-            return get_translations(self.locales)
-
+class ValueForm(PrivacyCheckedForm, DutchForm):
     #: Only aggregates belong here: the texts go through the privacy guard.
     privacy_fields = ("monitor", "section", "caveat")
     indicator = SelectField("Kerncijfer", choices=[], validators=[required()])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,11 +17,11 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc, utcnow
-from tracker.forms import input_required, max_length, required
+from tracker.forms import DutchForm, input_required, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
-class MeetingForm(PrivacyCheckedForm, FlaskForm):
+class MeetingForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("location", "agenda")
     venue_fields = ("location",)
     series = SelectField("Overleg", choices=[], validators=[required()])
@@ -67,14 +66,14 @@ class MeetingForm(PrivacyCheckedForm, FlaskForm):
             )
 
 
-class HeldForm(PrivacyCheckedForm, FlaskForm):
+class HeldForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("minutes",)
     minutes = TextAreaField(
         "Korte verslaglegging en besluiten", validators=[required(), max_length(20000)]
     )
 
 
-class CancelForm(PrivacyCheckedForm, FlaskForm):
+class CancelForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("reason",)
     reason = TextAreaField("Reden van annuleren", validators=[max_length(2000)])
 
@@ -87,7 +86,7 @@ def _days_list(form, field):
         )
 
 
-class SeriesForm(PrivacyCheckedForm, FlaskForm):
+class SeriesForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("name", "reminder_subject", "reminder_intro")
     name = StringField("Naam", validators=[required(), max_length(200)])
     action = SelectField("Hoort bij actie", choices=[])
@@ -126,7 +125,7 @@ class SeriesForm(PrivacyCheckedForm, FlaskForm):
             raise ValidationError("Gebruik alleen {naam} en {datum} tussen accolades.") from exc
 
 
-class ImportForm(FlaskForm):
+class ImportForm(DutchForm):
     series = SelectField("Overleg", choices=[], validators=[required()])
     file = FileField(
         "Agendabestand (.ics)",

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
@@ -16,7 +15,7 @@ from wtforms.validators import ValidationError
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.forms import max_length
+from tracker.forms import DutchForm, max_length
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Theme
 from tracker.plan.views import require_plan
@@ -76,7 +75,7 @@ class RowForm(PrivacyCheckedForm, Form):
         return valid
 
 
-class BulkProgressForm(FlaskForm):
+class BulkProgressForm(DutchForm):
     rows = FieldList(FormField(RowForm))
 
 

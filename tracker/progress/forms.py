@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, ValidationError
 
-from tracker.forms import choices, input_required, max_length, optional_url, required
+from tracker.forms import DutchForm, choices, input_required, max_length, optional_url, required
 from tracker.params import parse_int
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
 from tracker.plan.schedule import ScheduleKind, parse_planning
@@ -29,7 +28,7 @@ SIGNAL_CHOICES = choices(
 )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(DutchForm):
     #: The version of the object the form was shown with; a newer one means a stale save.
     version = HiddenField(validators=[input_required()])
 
@@ -70,7 +69,7 @@ class OwnerRowForm(Form):
         return not (self.party.data or (self.label.data or "").strip())
 
 
-class PlanTextForm(PrivacyCheckedForm, FlaskForm):
+class PlanTextForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("text", "planning", "owners_text", "reason")
     text = TextAreaField("Actie", validators=[required(), max_length(5000)])
     planning = StringField("Planning", validators=[required(), max_length(200)])

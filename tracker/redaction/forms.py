@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
-from tracker.forms import max_length, required
+from tracker.forms import DutchForm, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
-class RedactForm(PrivacyCheckedForm, FlaskForm):
+class RedactForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("reason",)
     reason = TextAreaField(
         "Waarom wordt deze tekst afgeschermd?",

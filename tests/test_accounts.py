@@ -27,6 +27,38 @@ def kinds():
 # First run -----------------------------------------------------------------------------------
 
 
+def test_first_run_setup_offers_var_as_the_beheerders_party(seeded_app):
+    client = seeded_app.test_client()
+    page = client.get("/setup").get_data(as_text=True)
+    assert re.search(r'<option selected value="VAR">|<option value="VAR" selected>', page)
+    response = post_form(
+        client,
+        "/setup",
+        {
+            "name": "Sam Secretaris",
+            "email": "secretaris@var.test",
+            "party": "VAR",
+            "password": "lange zin als wachtwoord",
+            "password_again": "lange zin als wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(User)).party.code == "VAR"
+
+
+def test_first_run_setup_refuses_an_unknown_party(seeded_app):
+    data = {
+        "name": "Sam",
+        "email": "sam@var.test",
+        "party": "ONBEKEND",
+        "password": "lange zin als wachtwoord",
+        "password_again": "lange zin als wachtwoord",
+    }
+    response = post_form(seeded_app.test_client(), "/setup", data)
+    assert "Kies een partij uit de lijst." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
+
+
 def test_first_run_setup_creates_a_beheerder_once_then_404s(seeded_app):
     client = seeded_app.test_client()
     assert client.get("/").headers["Location"].startswith("/login")
@@ -55,6 +87,7 @@ def test_first_run_setup_creates_a_beheerder_once_then_404s(seeded_app):
     admin = db.session.scalar(select(User))
     assert admin.email == "secretaris@var.test" and admin.role == "beheerder"
     assert admin.password_hash.startswith("scrypt:")
+    assert admin.party is None  # no party was chosen in this post (the page offers VAR)
 
     setup_page = client.get("/login/tweede-stap/instellen").get_data(as_text=True)
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', setup_page).group(1)

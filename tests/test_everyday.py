@@ -427,3 +427,14 @@ def test_an_unchanged_municipality_cell_is_not_saved_or_audited(client_for):
     assert "Er was niets gewijzigd" in text_of(client.get(response.headers["Location"]))
     assert db.session.scalar(select(func.count(MunicipalityProgress.id))) == 0
     assert "municipality.update" not in db.session.scalars(select(AuditEvent.kind)).all()
+
+
+def test_wtforms_own_messages_are_dutch_too(client_for):
+    response = post_form(
+        client_for("beheerder"),
+        "/vergaderingen/overlegvormen/nieuw",
+        {"name": "Nieuw overleg", "min_per_year": "vaak", "reminder_days": "14"},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Ongeldig getal" in html and "Not a valid" not in html

@@ -354,6 +354,40 @@ def test_series_can_set_its_own_subject_and_introduction(
     )
 
 
+def test_a_custom_intro_with_its_own_greeting_gives_one_greeting(
+    mail_app, smtp_server, people, make_meeting
+):
+    series = db.session.scalar(
+        select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")
+    )
+    series.reminder_intro = "Beste deelnemer,\n\nGraag tot ziens op het Platform."
+    db.session.commit()
+    make_meeting()
+    tick(utc(2025, 6, 6, 9, 0))
+    message = smtp_server.messages[0][1]
+    for part in ("plain", "html"):
+        body = message.get_body(preferencelist=(part,)).get_content()
+        assert body.count("Beste") == 1, part
+        assert "Graag tot ziens op het Platform." in body
+
+
+@pytest.mark.parametrize(
+    ("intro", "expected"),
+    [
+        ("Beste deelnemer,\n\nTot dan.", "Tot dan."),
+        ("Geachte leden van het Platform\nTot dan.", "Tot dan."),
+        ("Hallo allemaal! Tot dan.", "Tot dan."),
+        ("Tot dan, beste collega's.", "Tot dan, beste collega's."),
+        ("Dag van de Mensenhandel, 18 oktober.", "Dag van de Mensenhandel, 18 oktober."),
+        ("", ""),
+    ],
+)
+def test_a_greeting_line_is_taken_off_the_intro(intro, expected):
+    from tracker.notifications.sending import without_greeting
+
+    assert without_greeting(intro) == expected
+
+
 def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_update(
     mail_app, smtp_server, people, make_meeting, client_for, monkeypatch
 ):

@@ -46,6 +46,13 @@ class NewPasswordForm(DutchForm):
 class SetupForm(NewPasswordForm):
     name = StringField("Naam", validators=[required(), max_length(120)])
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
+    #: The beheerder's own party (default VAR): Mijn acties, reminders for the meetings the
+    #: party is secretary of, and the flags of actions without a reporter depend on it.
+    party = SelectField("Uw partij", choices=[], validate_choice=False)
+
+    def validate_party(self, field):
+        if (field.data or "") not in {choice.value for choice in field.choices}:
+            raise ValidationError("Kies een partij uit de lijst.")
 
     def email_for_check(self) -> str:
         return self.email.data or ""

@@ -38,7 +38,9 @@ from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
+from tracker.forms import choices
 from tracker.mail import DeliveryError, send_now
+from tracker.plan.models import Party, PartyKind
 from tracker.urls import external_url
 
 bp = Blueprint("accounts", __name__)
@@ -224,11 +226,20 @@ def setup():
     if db.session.scalar(select(User.id).limit(1)) is not None:
         abort(404)
     form = SetupForm()
+    parties = db.session.scalars(
+        select(Party).where(Party.kind != PartyKind.MUNICIPALITY.value).order_by(Party.short_name)
+    ).all()
+    form.party.choices = choices(
+        [("", "Geen partij")] + [(p.code, f"{p.short_name}: {p.name}") for p in parties]
+    )
+    if request.method == "GET":
+        form.party.data = "VAR" if any(p.code == "VAR" for p in parties) else ""
     if form.validate_on_submit():
         user = users.create_user(
             email=form.email.data,
             name=form.name.data,
             role=Role.ADMIN.value,
+            party=form.party.data or None,
             password=form.password.data,
             via="eerste beheerder, /setup",
         )

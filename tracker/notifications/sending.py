@@ -13,6 +13,7 @@ one lease.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -133,6 +134,19 @@ TEMPLATES = {
 }
 
 
+#: A line that greets ("Beste deelnemer,", "Geachte leden", "Hallo allemaal!").
+_GREETING = re.compile(
+    r"^\s*(beste|geachte|hallo|hoi|goedemorgen|goedemiddag|goedenavond)\b[^,!:\n]*[,!:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def without_greeting(intro: str | None) -> str:
+    """A series' custom intro without a greeting of its own: every mail already opens with
+    "Beste <naam>,", and two greetings read as a mistake."""
+    return _GREETING.sub("", intro or "", count=1).strip()
+
+
 def build_message(row: Notification, open_actions: dict | None = None) -> Message:
     """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached.
     ``open_actions`` caches ``users_with_open_actions`` per plan for the whole tick, so a
@@ -156,6 +170,7 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
         "meeting_url": external_url("meetings.detail", meeting_id=meeting.id),
         "profile_url": external_url("accounts.profile"),
         "days": row.offset_days,
+        "intro": without_greeting(series.reminder_intro),
     }
     if kind is NotificationKind.UPDATE_REQUEST:
         plan_id = series.action.theme.plan_id

@@ -104,6 +104,7 @@ CASES = [
     ("GET", "/voortgang?thema=9", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
     ("GET", "/hulp", None, EVERYONE),
     ("GET", "/kerncijfers", None, EVERYONE),
+    ("GET", "/kerncijfers?thema=4", None, EVERYONE),
     ("GET", "/api/v1/indicators", None, EVERYONE | {None: "401"}),
     ("GET", "/kerncijfers/nieuw", None, ADMIN_ONLY),
     ("POST", "/kerncijfers/nieuw", {}, ADMIN_EMPTY_FORM),

@@ -309,3 +309,11 @@ def test_the_api_lists_indicators_with_their_values(client_for):
     assert contacts["values"][1]["comparable"] is False and contacts["values"][1]["change"] is None
     aangiftes = next(i for i in body["indicators"] if i["code"] == "politie-aangiftes")
     assert aangiftes["values"][1]["change"] == 7 and aangiftes["actions"] == ["1.1", "4.4"]
+
+
+def test_the_page_filters_on_a_theme(client_for):
+    client = client_for("lezer")
+    page = text_of(client.get("/kerncijfers?thema=5"))
+    assert "Slachtoffers in de hulpverlening van het ESSM" in page
+    assert "Aangiftes mensenhandel" not in page  # theme 4
+    assert client.get("/kerncijfers?thema=9").status_code == 404

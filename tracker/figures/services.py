@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import subqueryload
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -73,7 +73,7 @@ def all_indicators(only_in_report: bool = False) -> list[Indicator]:
     """Every indicator with its values (two queries), by source and seed order."""
     stmt = (
         select(Indicator)
-        .options(selectinload(Indicator.values))
+        .options(subqueryload(Indicator.values))
         .order_by(Indicator.position, Indicator.id)
     )
     if only_in_report:

@@ -15,6 +15,7 @@ from tracker.figures import services, workbook
 from tracker.figures.chart import trend_svg
 from tracker.figures.forms import ValueForm
 from tracker.forms import UploadForm, choices
+from tracker.params import parse_int
 from tracker.privacy.guard import import_problems
 
 bp = Blueprint("figures", __name__, url_prefix="/kerncijfers")
@@ -23,10 +24,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.get("")
 def index():
-    """Every indicator by source: values per year, change, caveats, trend, linked actions."""
+    """Every indicator by source (or one theme's, ``?thema=``): values per year, change,
+    caveats, trend, linked actions."""
     indicators = services.all_indicators()
+    themes = sorted({i.theme_number for i in indicators if i.theme_number})
+    theme = parse_int(request.args.get("thema"), 1, 99)
+    if request.args.get("thema") and theme not in themes:
+        abort(404)
+    if theme:
+        indicators = [i for i in indicators if i.theme_number == theme]
     return render_template(
         "figures/index.html",
+        themes=themes,
+        theme=theme,
         groups=services.by_source(indicators),
         points={i.id: services.points(i) for i in indicators},
         trend=trend_svg,

@@ -85,6 +85,9 @@ def test_filters_narrow_the_report(client_for, history, roles):
     theme = text_of(lezer.get("/rapportage?thema=4"))
     assert "Thema 4:" in theme and "Thema 3:" not in theme
     party = text_of(lezer.get("/rapportage?partij=RCTM"))
+    # The same party rule as /acties: any letter case.
+    lower = text_of(lezer.get("/rapportage?partij=rctm"))
+    assert re.findall(r" 4\.\d+ ", lower) == re.findall(r" 4\.\d+ ", party)
     assert re.findall(r"Acties van thema \d", party) == ["Acties van thema 4"]
     assert (
         " 4.5 " in party

@@ -83,6 +83,16 @@ def current_plan() -> Plan | None:
     )
 
 
+#: Shared by every filter that takes ``thema`` (the action list, the report).
+THEME_MESSAGE = "Kies een themanummer (een getal, bijvoorbeeld 3)."
+
+
+def party_code(text: str) -> str | None:
+    """The stored code of the party named ``text`` in any letter case (``rctm`` is RCTM), or
+    None: the one rule for ``partij=`` wherever a page filters on it."""
+    return db.session.scalar(select(Party.code).where(func.lower(Party.code) == text.lower()))
+
+
 def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     """Validate the query parameters ``thema``, ``partij``, ``status``, ``jaar`` and ``q``."""
     errors: dict[str, str] = {}
@@ -90,9 +100,9 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     if theme := (args.get("thema") or "").strip():
         values["theme"] = parse_int(theme, 1, 99)
         if values["theme"] is None:
-            errors["thema"] = "Kies een themanummer (een getal, bijvoorbeeld 3)."
+            errors["thema"] = THEME_MESSAGE
     if party := (args.get("partij") or "").strip():
-        found = db.session.scalar(select(Party.code).where(func.lower(Party.code) == party.lower()))
+        found = party_code(party)
         if found is None:
             errors["partij"] = f"Partij '{party[:60]}' is onbekend."
         values["party"] = found

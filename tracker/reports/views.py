@@ -66,10 +66,13 @@ def parse_params(args) -> tuple[ReportParams, dict]:
         errors["sinds"] = "De datum 'sinds' moet vóór de peildatum liggen."
     theme = args.get("thema", "").strip()
     if theme and parse_int(theme, 1, 99) is None:
-        errors["thema"] = "Kies een themanummer."
+        errors["thema"] = queries.THEME_MESSAGE
     party = args.get("partij", "").strip()
-    if party and db.session.scalar(select(Party.id).where(Party.code == party)) is None:
-        errors["partij"] = f"Partij '{party[:40]}' is onbekend."
+    if party:
+        found = queries.party_code(party)
+        if found is None:
+            errors["partij"] = f"Partij '{party[:40]}' is onbekend."
+        party = found or party
     municipality = args.get("gemeente", "").strip()
     if municipality and (
         db.session.scalar(select(Municipality.id).where(Municipality.code == municipality)) is None
@@ -168,8 +171,9 @@ def _filename(params: ReportParams, extension: str) -> str:
     return f"voortgang-actieplan-{params.reference_date.isoformat()}.{extension}"
 
 
-def _valid_params() -> ReportParams:
-    params, errors = parse_params(request.args)
+def _valid_params(values=None) -> ReportParams:
+    """The report's parameters from the query string (or a posted form); 400 when invalid."""
+    params, errors = parse_params(request.args if values is None else values)
     if errors:
         abort(400)
     return params
@@ -208,7 +212,7 @@ def freeze():
     """ "Rapportage vastleggen": store the report and its PDF exactly as handed over."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    params = _valid_params_from(request.form)
+    params = _valid_params(request.form)
     data = current_report(params)
     snapshot = ReportSnapshot(
         created_by_id=current_user.id,
@@ -225,13 +229,6 @@ def freeze():
     db.session.commit()
     flash("De rapportage is vastgelegd.", "info")
     return redirect(url_for("reports.snapshot", snapshot_id=snapshot.id))
-
-
-def _valid_params_from(values) -> ReportParams:
-    params, errors = parse_params(values)
-    if errors:
-        abort(400)
-    return params
 
 
 @bp.get("/rapportages")

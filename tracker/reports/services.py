@@ -114,6 +114,86 @@ def _owners(action: Action) -> str:
     return ", ".join(names)
 
 
+def _row(action: Action, latest: ProgressUpdate | None) -> dict:
+    """One action as the report shows it: its state as of the latest update before the
+    reference date."""
+    status = latest.status_after if latest else Status.NOT_STARTED.value
+    signal = latest.signal_after if latest else None
+    return {
+        "code": action.code,
+        "text": action.text,
+        "short_text": _short(action.text),
+        "owners": _owners(action),
+        "planning": action.planning,
+        "due": action.due_on.isoformat() if action.due_on else None,
+        "status": status,
+        "status_label": STATUS_LABELS[Status(status)],
+        "signal": signal,
+        "signal_label": SIGNAL_LABELS[Signal(signal)] if signal else "",
+        "latest_update_at": latest.created_at.isoformat() if latest else None,
+        "latest_update_text": latest.text if latest else "",
+        "version": action.version,
+    }
+
+
+def _change(action: Action, update: ProgressUpdate) -> dict:
+    def signal_label(value):
+        return SIGNAL_LABELS[Signal(value)] if value else ""
+
+    return {
+        "code": action.code,
+        "at": update.created_at.isoformat(),
+        "author": update.author.name if update.author else "",
+        "status_before": STATUS_LABELS[Status(update.status_before)],
+        "status_after": STATUS_LABELS[Status(update.status_after)],
+        "status_changed": update.status_before != update.status_after,
+        "signal_before": signal_label(update.signal_before),
+        "signal_after": signal_label(update.signal_after),
+        "text": update.text,
+    }
+
+
+def _is_overdue(action: Action, row: dict, reference_date: date) -> bool:
+    closed = Status(row["status"]).is_closed
+    return bool(action.due_on and action.due_on < reference_date and not closed)
+
+
+def _is_stale(row: dict, latest: ProgressUpdate | None, stale_before: datetime) -> bool:
+    """Open and not updated since ``stale_before`` (or never)."""
+    if Status(row["status"]).is_closed:
+        return False
+    return latest is None or latest.created_at < stale_before
+
+
+#: The signal counters' key for actions without a signal.
+NO_SIGNAL = "geen"
+
+
+def _theme_summary(number: int, title: str, rows: list[dict]) -> dict:
+    """A theme's rows with its counts per status and per signal."""
+    by_status = Counter(row["status"] for row in rows)
+    by_signal = Counter(row["signal"] or NO_SIGNAL for row in rows)
+    return {
+        "number": number,
+        "title": title,
+        "rows": rows,
+        "by_status": {s.value: by_status[s.value] for s in Status},
+        "by_signal": {key: by_signal[key] for key in [*(s.value for s in Signal), NO_SIGNAL]},
+        "total": len(rows),
+    }
+
+
+def _totals(themes: list[dict]) -> dict:
+    return {
+        "by_status": {s.value: sum(t["by_status"][s.value] for t in themes) for s in Status},
+        "by_signal": {
+            key: sum(t["by_signal"][key] for t in themes)
+            for key in [*(s.value for s in Signal), NO_SIGNAL]
+        },
+        "total": sum(t["total"] for t in themes),
+    }
+
+
 def build_report(
     plan: Plan,
     params: ReportParams,
@@ -135,84 +215,23 @@ def build_report(
     actions = _actions(plan, params, municipality)
     updates = _updates_until([a.id for a in actions], until)
 
-    themes: dict[int, dict] = {}
+    rows_by_theme: dict[int, list[dict]] = {}
     overdue, stale, changes = [], [], []
     for action in actions:
         history = updates.get(action.id, [])
         latest = history[-1] if history else None
-        status = latest.status_after if latest else Status.NOT_STARTED.value
-        signal = latest.signal_after if latest else None
-        row = {
-            "code": action.code,
-            "text": action.text,
-            "short_text": _short(action.text),
-            "owners": _owners(action),
-            "planning": action.planning,
-            "due": action.due_on.isoformat() if action.due_on else None,
-            "status": status,
-            "status_label": STATUS_LABELS[Status(status)],
-            "signal": signal,
-            "signal_label": SIGNAL_LABELS[Signal(signal)] if signal else "",
-            "latest_update_at": latest.created_at.isoformat() if latest else None,
-            "latest_update_text": latest.text if latest else "",
-            "version": action.version,
-        }
-        theme = themes.setdefault(
-            action.theme.number,
-            {
-                "number": action.theme.number,
-                "title": action.theme.title,
-                "rows": [],
-                "by_status": Counter(),
-                "by_signal": Counter(),
-            },
-        )
-        theme["rows"].append(row)
-        theme["by_status"][status] += 1
-        theme["by_signal"][signal or "geen"] += 1
-        closed = Status(status).is_closed
-        if action.due_on and action.due_on < params.reference_date and not closed:
+        row = _row(action, latest)
+        rows_by_theme.setdefault(action.theme.number, []).append(row)
+        if _is_overdue(action, row, params.reference_date):
             overdue.append(row)
-        last = latest.created_at if latest else None
-        if not closed and (last is None or last < until - timedelta(days=stale_days)):
+        if _is_stale(row, latest, until - timedelta(days=stale_days)):
             stale.append(row)
         if since is not None:
-            for update in history:
-                if update.created_at >= since:
-                    changes.append(
-                        {
-                            "code": action.code,
-                            "at": update.created_at.isoformat(),
-                            "author": update.author.name if update.author else "",
-                            "status_before": STATUS_LABELS[Status(update.status_before)],
-                            "status_after": STATUS_LABELS[Status(update.status_after)],
-                            "status_changed": update.status_before != update.status_after,
-                            "signal_before": SIGNAL_LABELS[Signal(update.signal_before)]
-                            if update.signal_before
-                            else "",
-                            "signal_after": SIGNAL_LABELS[Signal(update.signal_after)]
-                            if update.signal_after
-                            else "",
-                            "text": update.text,
-                        }
-                    )
-    theme_list = []
-    for theme in themes.values():
-        theme["by_status"] = {s.value: theme["by_status"][s.value] for s in Status}
-        theme["by_signal"] = {
-            **{s.value: theme["by_signal"][s.value] for s in Signal},
-            "geen": theme["by_signal"]["geen"],
-        }
-        theme["total"] = len(theme["rows"])
-        theme_list.append(theme)
-    totals = {
-        "by_status": {s.value: sum(t["by_status"][s.value] for t in theme_list) for s in Status},
-        "by_signal": {
-            k: sum(t["by_signal"][k] for t in theme_list)
-            for k in [*(s.value for s in Signal), "geen"]
-        },
-        "total": sum(t["total"] for t in theme_list),
-    }
+            changes += [_change(action, u) for u in history if u.created_at >= since]
+    titles = {action.theme.number: action.theme.title for action in actions}
+    themes = [
+        _theme_summary(number, titles[number], rows) for number, rows in rows_by_theme.items()
+    ]
     return {
         "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
         "params": params.as_query(),
@@ -222,8 +241,8 @@ def build_report(
         "made_by": made_by,
         "made_at": made_at.isoformat(),
         "stale_days": stale_days,
-        "themes": theme_list,
-        "totals": totals,
+        "themes": themes,
+        "totals": _totals(themes),
         "overdue": overdue,
         "stale": stale,
         "changes": sorted(changes, key=lambda c: c["at"]),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -148,17 +149,22 @@ def test_excel_export_is_a_proper_workbook_with_neutralised_formulas(client_for,
     response = client_for("lezer").get("/export.xlsx?peildatum=2025-05-31")
     book = load_workbook(io.BytesIO(response.data))
     sheet = book["Acties"]
-    header = [c.value for c in sheet[1]]
+    title = sheet["A1"].value
+    assert title.startswith("Regionaal Actieplan Mensenhandel") and "peildatum 31 mei 2025" in title
+    header = [c.value for c in sheet[2]]
     assert header[:4] == ["Thema", "Code", "Actie", "Planning"] and "Nieuwe status" in header
-    assert sheet.max_row == 48
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.max_row == 49
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref.startswith("A2:")
     assert sheet.column_dimensions["C"].width == 60
-    assert sheet["C2"].alignment.wrap_text
-    rows = {r[1].value: r for r in sheet.iter_rows(min_row=2)}
+    assert sheet["C3"].alignment.wrap_text
+    version = get_column_letter(header.index("Versie") + 1)
+    assert sheet.column_dimensions[version].hidden  # kept for the upload, not shown
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=3)}
     assert rows["1.2"][header.index("Tekst laatste update")].value.startswith("'=HYPERLINK")
     assert rows["4.1"][header.index("Status")].value == "Afgerond"
-    assert rows["2.10"][header.index("Termijn")].value == "2024-03-31"
+    due = rows["2.10"][header.index("Termijn")]
+    assert due.value == datetime(2024, 3, 31) and due.number_format == "d-m-yyyy"  # a real date
 
 
 def test_csv_export_is_semicolon_separated_and_neutralised(client_for, history):
@@ -176,8 +182,8 @@ def test_csv_export_is_semicolon_separated_and_neutralised(client_for, history):
 def _filled(export: bytes, changes: dict) -> bytes:
     book = load_workbook(io.BytesIO(export))
     sheet = book["Acties"]
-    header = [c.value for c in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
+    header = [c.value for c in sheet[2]]
+    for row in sheet.iter_rows(min_row=3):
         code = row[1].value
         if code in changes:
             status, signal, text = changes[code]

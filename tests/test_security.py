@@ -641,8 +641,8 @@ def test_eml_files_and_upload_previews_are_private(seeded_app, make_user, client
 
     workbook = load_workbook(io.BytesIO(export))
     sheet = workbook["Acties"]
-    header = [c.value for c in sheet[1]]
-    sheet.cell(row=2, column=header.index("Nieuwe voortgangstekst") + 1, value="Overleg gepland")
+    header = [c.value for c in sheet[2]]  # row 1 is the title
+    sheet.cell(row=3, column=header.index("Nieuwe voortgangstekst") + 1, value="Overleg gepland")
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = _upload(client, "/export/upload", "voortgang.xlsx", buffer.getvalue())

@@ -49,6 +49,10 @@ def zip_problem(data: bytes) -> str | None:
     return None
 
 
+#: How many rows down the column names may stand (below a title).
+HEADER_SEARCH = 3
+
+
 class SheetProblem(Exception):
     """The upload cannot be read as the expected sheet; the message says why, in Dutch."""
 
@@ -69,14 +73,19 @@ def open_rows(data: bytes, sheet: str, columns: list[str], hint: str):
     if sheet not in workbook.sheetnames:
         raise SheetProblem(f"Het werkblad '{sheet}' ontbreekt; {hint}.")
     rows = workbook[sheet].iter_rows(values_only=True)
-    header = [clean_cell(v) for v in next(rows, [])]
+    # The column names are in the first row, or below a title row (at most three rows down).
+    header, header_number = [], 0
+    for header_number, values in enumerate(rows, start=1):
+        header = [clean_cell(v) for v in values]
+        if all(name in header for name in columns) or header_number == HEADER_SEARCH:
+            break
     missing = [name for name in columns if name not in header]
     if missing:
         raise SheetProblem("Kolommen ontbreken: " + ", ".join(missing) + ".")
     index = {name: header.index(name) for name in columns}
 
     def numbered():
-        for number, values in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=header_number + 1):
             values = list(values) + [None] * (len(header) - len(values))
             yield number, {name: clean_cell(values[at]) for name, at in index.items()}
 

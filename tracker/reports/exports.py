@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tracker.dates import dutch_date
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
 from tracker.xlsx import SheetProblem, neutralise, open_rows
 
@@ -37,6 +39,8 @@ COLUMNS = [
 ]
 FILL_IN = {"Nieuwe status", "Nieuw signaal", "Nieuwe voortgangstekst"}
 SHEET = "Acties"
+#: The column names are in row 2; row 1 is the title.
+HEADER_ROW = 2
 
 
 def _rows(report: dict) -> list[list]:
@@ -49,11 +53,13 @@ def _rows(report: dict) -> list[list]:
                     row["code"],
                     row["text"],
                     row["planning"],
-                    row["due"] or "",
+                    date.fromisoformat(row["due"]) if row["due"] else None,
                     row["owners"],
                     row["status_label"],
                     row["signal_label"],
-                    (row["latest_update_at"] or "")[:10],
+                    date.fromisoformat(row["latest_update_at"][:10])
+                    if row["latest_update_at"]
+                    else None,
                     row["latest_update_text"],
                     row["version"],
                     "",
@@ -70,14 +76,29 @@ def to_csv(report: dict) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([name for name, _ in COLUMNS if name not in FILL_IN])
     for row in _rows(report):
-        writer.writerow([neutralise(v) for v in row[: len(COLUMNS) - len(FILL_IN)]])
+        values = [v.isoformat() if isinstance(v, date) else v for v in row]
+        writer.writerow([neutralise(v) for v in values[: len(COLUMNS) - len(FILL_IN)]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+#: Dates as a Dutch reader expects them; real date cells, so they sort and filter as dates.
+DATE_FORMAT = "d-m-yyyy"
+DATE_COLUMNS = {"Termijn", "Laatste update"}
+#: Kept (the upload needs it to spot an action changed since the export), not shown.
+HIDDEN_COLUMNS = {"Versie"}
+
+
 def to_xlsx(report: dict) -> bytes:
+    """Row 1 names the plan and peildatum, row 2 the columns, then one row per action."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
+    plan = report["plan"]
+    reference = date.fromisoformat(report["reference_date"])
+    sheet.append(
+        [f"{plan['title']} {plan['period']}: voortgang, peildatum {dutch_date(reference)}"]
+    )
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     sheet.append([name for name, _ in COLUMNS])
     for row in _rows(report):
         sheet.append([neutralise(v) for v in row])
@@ -85,22 +106,26 @@ def to_xlsx(report: dict) -> bytes:
     for index, (name, width) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
-        sheet.cell(row=1, column=index).font = bold
+        sheet.column_dimensions[letter].hidden = name in HIDDEN_COLUMNS
+        sheet.cell(row=HEADER_ROW, column=index).font = bold
         if name in FILL_IN:
-            sheet.cell(row=1, column=index).fill = fill
+            sheet.cell(row=HEADER_ROW, column=index).fill = fill
+    dates = [i for i, (name, _) in enumerate(COLUMNS) if name in DATE_COLUMNS]
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
         for cell in row:
             cell.alignment = wrap
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    last = sheet.max_row
+        for index in dates:
+            row[index].number_format = DATE_FORMAT
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+    first, last = HEADER_ROW + 1, sheet.max_row
     status_col = get_column_letter(COLUMNS.index(("Nieuwe status", 15)) + 1)
     signal_col = get_column_letter(COLUMNS.index(("Nieuw signaal", 15)) + 1)
     statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"')
     signals = DataValidation(type="list", formula1='"' + ",".join(SIGNAL_LABELS.values()) + '"')
-    statuses.add(f"{status_col}2:{status_col}{last}")
-    signals.add(f"{signal_col}2:{signal_col}{last}")
+    statuses.add(f"{status_col}{first}:{status_col}{last}")
+    signals.add(f"{signal_col}{first}:{signal_col}{last}")
     sheet.add_data_validation(statuses)
     sheet.add_data_validation(signals)
     buffer = io.BytesIO()

@@ -232,10 +232,10 @@ def test_excel_import_with_personal_data_is_refused_whole(client_for):
     client = client_for("beheerder")
     workbook = load_workbook(io.BytesIO(client.get("/export.xlsx").data))
     sheet = workbook["Acties"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]  # row 1 is the title
     text_col = header.index("Nieuwe voortgangstekst") + 1
-    sheet.cell(row=2, column=text_col, value="Training gegeven aan 40 medewerkers.")
-    sheet.cell(row=3, column=text_col, value="Terugbellen op 06-12345678.")
+    sheet.cell(row=3, column=text_col, value="Training gegeven aan 40 medewerkers.")
+    sheet.cell(row=4, column=text_col, value="Terugbellen op 06-12345678.")
     buffer = io.BytesIO()
     workbook.save(buffer)
     from .test_security import _upload

@@ -101,3 +101,21 @@ def frozen_report():
     db.session.add(snapshot)
     db.session.commit()
     return snapshot
+
+
+def fill_export(export: bytes, changes: dict[str, dict[str, object]]) -> bytes:
+    """The Excel export with cells filled in per action code: {"4.1": {"Nieuwe status": ...}}.
+    Row 1 is the title, row 2 the column names."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export))
+    sheet = book["Acties"]
+    header = [c.value for c in sheet[2]]
+    for row in sheet.iter_rows(min_row=3):
+        for column, value in changes.get(row[header.index("Code")].value, {}).items():
+            row[header.index(column)].value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

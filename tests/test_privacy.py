@@ -28,7 +28,7 @@ from tracker.redaction.models import PrivacyScan, Redaction
 from tracker.reports.models import ReportSnapshot
 
 from .conftest import SEEDS_DIR
-from .helpers import action, owner_fields, post_form, text_of
+from .helpers import action, fill_export, owner_fields, post_form, text_of
 from .privacy_corpus import CORPUS
 
 LEAK = (
@@ -230,17 +230,16 @@ def test_plan_revision_texts_are_guarded(client_for):
 
 def test_excel_import_with_personal_data_is_refused_whole(client_for):
     client = client_for("beheerder")
-    workbook = load_workbook(io.BytesIO(client.get("/export.xlsx").data))
-    sheet = workbook["Acties"]
-    header = [c.value for c in sheet[2]]  # row 1 is the title
-    text_col = header.index("Nieuwe voortgangstekst") + 1
-    sheet.cell(row=3, column=text_col, value="Training gegeven aan 40 medewerkers.")
-    sheet.cell(row=4, column=text_col, value="Terugbellen op 06-12345678.")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    filled = fill_export(
+        client.get("/export.xlsx").data,
+        {
+            "1.1": {"Nieuwe voortgangstekst": "Training gegeven aan 40 medewerkers."},
+            "1.2": {"Nieuwe voortgangstekst": "Terugbellen op 06-12345678."},
+        },
+    )
     from .test_security import _upload
 
-    response = _upload(client, "/export/upload", "voortgang.xlsx", buffer.getvalue())
+    response = _upload(client, "/export/upload", "voortgang.xlsx", filled)
     assert response.status_code == 400
     assert "bevat persoonsgegevens (telefoonnummer “06-12345678”)" in text_of(response)
     assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 0

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
 from tracker.reports.models import ReportSnapshot
 
-from .helpers import action, post_form, text_of
+from .helpers import action, fill_export, post_form, text_of
 
 
 def update(code, user, status, text, at, signal=None):
@@ -180,19 +180,13 @@ def test_csv_export_is_semicolon_separated_and_neutralised(client_for, history):
 
 
 def _filled(export: bytes, changes: dict) -> bytes:
-    book = load_workbook(io.BytesIO(export))
-    sheet = book["Acties"]
-    header = [c.value for c in sheet[2]]
-    for row in sheet.iter_rows(min_row=3):
-        code = row[1].value
-        if code in changes:
-            status, signal, text = changes[code]
-            row[header.index("Nieuwe status")].value = status
-            row[header.index("Nieuw signaal")].value = signal
-            row[header.index("Nieuwe voortgangstekst")].value = text
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return fill_export(
+        export,
+        {
+            code: {"Nieuwe status": status, "Nieuw signaal": signal, "Nieuwe voortgangstekst": text}
+            for code, (status, signal, text) in changes.items()
+        },
+    )
 
 
 def _upload(client, data: bytes, name="ingevuld.xlsx"):

@@ -28,7 +28,7 @@ from tracker.extensions import db
 from tracker.meetings.models import Meeting
 
 from .conftest import free_port, login_as
-from .helpers import login, post_form
+from .helpers import fill_export, login, post_form
 
 SECRET = pyotp.random_base32()
 
@@ -637,15 +637,8 @@ def test_eml_files_and_upload_previews_are_private(seeded_app, make_user, client
 
     client = client_for("beheerder")
     export = client.get("/export.xlsx").data
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(export))
-    sheet = workbook["Acties"]
-    header = [c.value for c in sheet[2]]  # row 1 is the title
-    sheet.cell(row=3, column=header.index("Nieuwe voortgangstekst") + 1, value="Overleg gepland")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = _upload(client, "/export/upload", "voortgang.xlsx", buffer.getvalue())
+    filled = fill_export(export, {"1.1": {"Nieuwe voortgangstekst": "Overleg gepland"}})
+    response = _upload(client, "/export/upload", "voortgang.xlsx", filled)
     assert response.status_code == 200
     (preview,) = (Path(seeded_app.instance_path) / "uploads").glob("*.json")
     assert stat.S_IMODE(preview.stat().st_mode) == 0o600

@@ -145,6 +145,38 @@ def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
     assert "Thema 5: Preventie en zorg voor het slachtoffer" in text
 
 
+def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_path):
+    """Rendered to images, the last 12 mm of every page (the right margin is 15 mm) stay
+    blank: no table runs off the paper."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm not found (apt-get install poppler-utils; .ci/run does)")
+    # A long owner list and a long update text are the cells that used to push tables out.
+    pdf = client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(  # noqa: S603 - a fixed command on our own file
+        [pdftoppm, "-r", "40", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 5
+    crossing = []
+    for page in pages:
+        image = Image.open(page).convert("L")
+        width, height = image.size
+        margin = image.crop(
+            (int(width * (1 - 12 / 210)), int(height * 0.05), width, int(height * 0.95))
+        )
+        if margin.getextrema()[0] < 200:  # anything darker than the lightest grey
+            crossing.append(page.name)
+    assert crossing == []
+
+
 def test_excel_export_is_a_proper_workbook_with_neutralised_formulas(client_for, history):
     response = client_for("lezer").get("/export.xlsx?peildatum=2025-05-31")
     book = load_workbook(io.BytesIO(response.data))

@@ -235,3 +235,19 @@ def test_the_new_pages_have_no_serious_violations(page, e2e_users):
     if found := serious(AXE.run(page)):
         problems["/voortgang (fout)"] = found
     assert problems == {}
+
+
+def test_the_report_prints_with_page_numbers_and_a_running_header(page, e2e_users):
+    """Printing /rapportage from the browser gives numbered pages with the plan's name on top."""
+    import io
+
+    from pypdf import PdfReader
+
+    login(page, e2e_users["ph"])
+    page.goto("/rapportage")
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    pages = len(printed.pages)
+    assert pages >= 2
+    second = printed.pages[1].extract_text()
+    assert f"Pagina 2 van {pages}" in second
+    assert "Regionaal Actieplan Mensenhandel Regio Rotterdam" in second

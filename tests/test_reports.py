@@ -177,6 +177,20 @@ def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_
     assert crossing == []
 
 
+def test_status_and_signal_are_labels_that_read_without_colour(client_for, history):
+    """The word itself, in a coloured frame (the PDF's stylesheet styles .badge too)."""
+    html = client_for("lezer").get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
+    assert '<span class="badge status-afgerond">Afgerond</span>' in html
+    assert '<span class="badge signal-aandacht">Aandacht</span>' in html
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data)
+        ).pages
+    )
+    assert "Aandacht" in text and "Afgerond" in text
+
+
 def test_excel_export_is_a_proper_workbook_with_neutralised_formulas(client_for, history):
     response = client_for("lezer").get("/export.xlsx?peildatum=2025-05-31")
     book = load_workbook(io.BytesIO(response.data))

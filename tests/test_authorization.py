@@ -173,6 +173,8 @@ CASES = [
     ("GET", "/beheer/afschermen/onbekend/{meeting_id}", None, ADMIN_ONLY | {"beheerder": "404"}),
     ("GET", "/rapportage", None, EVERYONE),
     ("GET", "/rapportage.pdf", None, EVERYONE),
+    ("GET", "/rapportage/tekst", None, ADMIN_ONLY),
+    ("POST", "/rapportage/tekst", {"version": "0", "asks": "Instemmen met het plan."}, ADMIN_ONLY),
     ("GET", "/export.xlsx", None, EVERYONE),
     ("GET", "/export.csv", None, EVERYONE),
     ("GET", "/export/upload", None, EVERYONE),

@@ -88,7 +88,7 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
 
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
-PREVIOUS_RELEASE = "0007_heartbeat"
+PREVIOUS_RELEASE = "0008_figures"
 
 
 def _fill_at_previous_release(conn) -> None:
@@ -191,7 +191,6 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
     with app.app_context():
         upgrade(revision=PREVIOUS_RELEASE)
         seeds = read_seeds(SEEDS_DIR)
-        seeds.figures = []  # the previous release had no kerncijfers (migration 0008)
         apply_seeds(db.session, seeds)
         db.session.commit()
         with db.engine.begin() as conn:

@@ -164,6 +164,8 @@ def _meeting(past: bool = True) -> Meeting:
             {"minutes": LEAK},
         ),
         ("beheerder", "/vergaderingen/{meeting_id}/annuleren", {"reason": LEAK}),
+        ("beheerder", "/rapportage/tekst", {"version": "0", "theme_3": LEAK}),
+        ("beheerder", "/rapportage/tekst", {"version": "0", "asks": LEAK}),
         (
             "beheerder",
             "/vergaderingen/nieuw",

@@ -147,7 +147,7 @@ def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
 
 def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_path):
     """Rendered to images, the last 12 mm of every page (the right margin is 15 mm) stay
-    blank: no table runs off the paper."""
+    blank: no table runs off the paper. The annex pages are landscape (297 mm wide)."""
     import shutil
     import subprocess
 
@@ -169,8 +169,9 @@ def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_
     for page in pages:
         image = Image.open(page).convert("L")
         width, height = image.size
+        paper_width = 297 if width > height else 210
         margin = image.crop(
-            (int(width * (1 - 12 / 210)), int(height * 0.05), width, int(height * 0.95))
+            (int(width * (1 - 12 / paper_width)), int(height * 0.05), width, int(height * 0.95))
         )
         if margin.getextrema()[0] < 200:  # anything darker than the lightest grey
             crossing.append(page.name)

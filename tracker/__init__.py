@@ -74,6 +74,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.redaction import views as redaction_views
     from tracker.reports import uploads as _uploads  # noqa: F401 - routes on reports.bp
     from tracker.reports import views as report_views
+    from tracker.reports import writing as _writing  # noqa: F401 - routes on reports.bp
     from tracker.web import register_web
 
     for blueprint in (

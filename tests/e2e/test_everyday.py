@@ -119,6 +119,8 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/beheer/privacy",
             f"/beheer/afschermen/voortgang/{ids['update']}",
             "/rapportage",
+            "/rapportage?gemeente=schiedam",
+            "/rapportage/tekst",
             "/rapportages",
             f"/rapportages/{ids['snapshot']}",
             f"/rapportages/vergelijk?a={ids['snapshot']}&b={ids['snapshot']}",

@@ -52,6 +52,7 @@ def _apply_form(user: User, form: UserForm) -> dict:
         "party_id": party.id if party else None,
         "municipality_id": municipality.id if municipality else None,
         "is_enabled": bool(form.is_enabled.data),
+        "may_write_report": bool(form.may_write_report.data),
     }
     changes = {}
     for key, value in new.items():
@@ -92,6 +93,7 @@ def create():
                 getattr(form, name).errors.append(message)
         else:
             user.is_enabled = bool(form.is_enabled.data)
+            user.may_write_report = bool(form.may_write_report.data)
             token = services.issue_login_token(
                 user,
                 "reset",

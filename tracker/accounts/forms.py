@@ -96,6 +96,7 @@ class UserForm(DutchForm):
     role = SelectField("Rol", choices=ROLE_CHOICES, validators=[required()])
     party = SelectField("Partij", choices=[], coerce=str)
     municipality = SelectField("Gemeente", choices=[], coerce=str)
+    may_write_report = BooleanField("Mag de tekst van de rapportage schrijven")
     is_enabled = BooleanField("Actief", default=True)
 
 

@@ -64,6 +64,8 @@ class User(UserMixin, db.Model):
     muted_notifications: Mapped[str] = mapped_column(String(200), default="")
     #: Secret in the personal calendar feed URL; rotating it revokes old subscriptions.
     calendar_token: Mapped[str] = mapped_column(String(64), default=new_session_token, unique=True)
+    #: May write the report's texts (a lezer such as the portfolio holder, given the right).
+    may_write_report: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -42,6 +42,7 @@ KIND_LABELS = {
     "redaction.redact": "Tekst afgeschermd",
     "report.delete": "Rapportage verwijderd",
     "report.freeze": "Rapportage vastgelegd",
+    "report.text": "Rapportagetekst gewijzigd",
     "report.pdf": "Rapportage als PDF",
     "report.view": "Rapportage bekeken",
     "series.save": "Overlegvorm opgeslagen",

@@ -187,7 +187,7 @@ def import_problems(where: str, text: str | None, *, venue: bool = False) -> lis
 
 
 #: Keys under which a report holds free text (update texts, notes, action texts).
-FREE_TEXT_KEYS = frozenset({"text", "short_text", "latest_update_text", "note"})
+FREE_TEXT_KEYS = frozenset({"text", "short_text", "latest_update_text", "note", "asks"})
 
 
 @lru_cache(maxsize=8192)

@@ -29,8 +29,9 @@ from tracker.plan.models import (
     Status,
     Theme,
 )
-from tracker.progress.models import ProgressUpdate
-from tracker.progress.queries import municipality_items
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.reports import standing
+from tracker.reports.models import ReportSnapshot
 
 SHORT_TEXT = 160
 AF_PARTY = "AF"
@@ -114,10 +115,11 @@ def _owners(action: Action) -> str:
     return ", ".join(names)
 
 
-def _row(action: Action, latest: ProgressUpdate | None) -> dict:
+def _row(action: Action, latest: ProgressUpdate | None, summary: standing.Rollup | None) -> dict:
     """One action as the report shows it: its state as of the latest update before the
-    reference date."""
-    status = latest.status_after if latest else Status.NOT_STARTED.value
+    reference date; for an every-municipality action, fed by the municipalities' rows."""
+    recorded = latest.status_after if latest else Status.NOT_STARTED.value
+    status = standing.regional_status(recorded, summary)
     signal = latest.signal_after if latest else None
     return {
         "code": action.code,
@@ -133,6 +135,7 @@ def _row(action: Action, latest: ProgressUpdate | None) -> dict:
         "latest_update_at": latest.created_at.isoformat() if latest else None,
         "latest_update_text": latest.text if latest else "",
         "version": action.version,
+        "rollup": summary.text if summary else None,
     }
 
 
@@ -194,6 +197,96 @@ def _totals(themes: list[dict]) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The earlier moment page 1 compares with: the 'sinds' date, or the previous snapshot."""
+
+    day: date
+    label: str
+
+
+def _municipal_cells(actions: list[Action], years: set[int]) -> list[MunicipalityProgress]:
+    ids = [a.id for a in actions if a.is_per_municipality]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(MunicipalityProgress).where(
+                MunicipalityProgress.action_id.in_(ids), MunicipalityProgress.year.in_(years)
+            )
+        )
+    )
+
+
+def _rollups(
+    actions: list[Action], cells: list, municipalities: int, year: int, until: datetime | None
+) -> dict[int, standing.Rollup]:
+    """Per every-municipality action, its roll-up for ``year``: the rows as stored now, or
+    for an earlier moment (``until``) the rows stored before it. A row keeps no history, so
+    one changed since then counts as not yet stored."""
+    statuses: dict[int, list[str]] = {a.id: [] for a in actions if a.is_per_municipality}
+    for cell in cells:
+        if cell.year == year and (until is None or cell.updated_at < until):
+            statuses[cell.action_id].append(cell.status)
+    return {
+        action_id: standing.rollup(found, municipalities, year)
+        for action_id, found in statuses.items()
+    }
+
+
+def _matrix(
+    actions: list[Action], cells: list, municipalities: list[Municipality], rollups, year
+) -> dict | None:
+    """Municipalities x every-municipality actions, each cell its status, note and version."""
+    shared = [a for a in actions if a.is_per_municipality]
+    if not shared:
+        return None
+    stored = {(c.action_id, c.municipality_id): c for c in cells if c.year == year}
+
+    def cell(action, municipality):
+        found = stored.get((action.id, municipality.id))
+        status = found.status if found else Status.NOT_STARTED.value
+        return {
+            "status": status,
+            "status_label": STATUS_LABELS[Status(status)],
+            "note": found.note if found else "",
+            "version": found.version if found else 0,
+        }
+
+    return {
+        "year": year,
+        "actions": [
+            {"code": a.code, "short_text": _short(a.text), "rollup": rollups[a.id].text}
+            for a in shared
+        ],
+        "rows": [
+            {"code": m.code, "name": m.name, "cells": [cell(a, m) for a in shared]}
+            for m in municipalities
+        ],
+    }
+
+
+def _theme_standing(theme: dict, before: list[dict] | None, overdue, stale) -> dict:
+    rows = theme["rows"]
+    result = {
+        "number": theme["number"],
+        "title": theme["title"],
+        "light": standing.traffic_light(rows, overdue, stale),
+        "attention": standing.attention_points(rows),
+        "moved": [],
+        "finished": [],
+    }
+    if before is not None:
+        then = {row["code"]: row["status"] for row in before}
+        result["moved"] = standing.moved(Counter(then.values()), theme["by_status"])
+        result["finished"] = [
+            {"code": row["code"], "short_text": row["short_text"]}
+            for row in rows
+            if row["status"] == "afgerond" and then.get(row["code"]) != "afgerond"
+        ]
+    return result
+
+
 def build_report(
     plan: Plan,
     params: ReportParams,
@@ -203,25 +296,38 @@ def build_report(
     made_by: str,
     made_at: datetime,
     meeting_figures: list[dict] | None = None,
+    comparison: Comparison | None = None,
 ) -> dict:
     """The whole report as data; see the module docstring."""
-    municipality = None
-    if params.municipality:
-        municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == params.municipality)
-        )
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    municipality = next((m for m in municipalities if m.code == params.municipality), None)
+    year = params.reference_date.year
     until = end_of_day_utc(params.reference_date, timezone)
     since = end_of_day_utc(params.since, timezone) if params.since else None
+    then = end_of_day_utc(comparison.day, timezone) if comparison else None
     actions = _actions(plan, params, municipality)
     updates = _updates_until([a.id for a in actions], until)
+    cells = _municipal_cells(actions, {year} | ({comparison.day.year} if comparison else set()))
+    rollups = _rollups(actions, cells, len(municipalities), year, None)
+    rollups_then = (
+        _rollups(actions, cells, len(municipalities), comparison.day.year, then)
+        if comparison
+        else {}
+    )
 
     rows_by_theme: dict[int, list[dict]] = {}
+    rows_then: dict[int, list[dict]] = {}
     overdue, stale, changes = [], [], []
     for action in actions:
         history = updates.get(action.id, [])
         latest = history[-1] if history else None
-        row = _row(action, latest)
+        row = _row(action, latest, rollups.get(action.id))
         rows_by_theme.setdefault(action.theme.number, []).append(row)
+        if then is not None:
+            earlier = [u for u in history if u.created_at < then]
+            rows_then.setdefault(action.theme.number, []).append(
+                _row(action, earlier[-1] if earlier else None, rollups_then.get(action.id))
+            )
         if _is_overdue(action, row, params.reference_date):
             overdue.append(row)
         if _is_stale(row, latest, until - timedelta(days=stale_days)):
@@ -232,25 +338,69 @@ def build_report(
     themes = [
         _theme_summary(number, titles[number], rows) for number, rows in rows_by_theme.items()
     ]
+    overdue_codes, stale_codes = {r["code"] for r in overdue}, {r["code"] for r in stale}
     return {
         "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
         "params": params.as_query(),
         "reference_date": params.reference_date.isoformat(),
         "since": params.since.isoformat() if params.since else None,
         "filters": _describe_filters(params, municipality),
+        "municipality": municipality.name if municipality else None,
         "made_by": made_by,
         "made_at": made_at.isoformat(),
         "stale_days": stale_days,
         "themes": themes,
         "totals": _totals(themes),
+        "standing": {
+            "compared_with": (
+                {"date": comparison.day.isoformat(), "label": comparison.label}
+                if comparison
+                else None
+            ),
+            "themes": [
+                _theme_standing(
+                    theme,
+                    rows_then.get(theme["number"], []) if comparison else None,
+                    overdue_codes,
+                    stale_codes,
+                )
+                for theme in themes
+            ],
+            "light_rule": standing.LIGHT_RULE,
+            "rollup_rule": standing.ROLLUP_RULE,
+        },
         "overdue": overdue,
         "stale": stale,
+        "stale_by_theme": _stale_by_theme(themes, stale_codes),
         "changes": sorted(changes, key=lambda c: c["at"]),
         "meetings": meeting_figures or [],
-        "municipal_rows": _municipal_rows(plan, municipality, params.reference_date.year)
-        if municipality
-        else [],
+        "matrix": _matrix(
+            actions,
+            cells,
+            [municipality] if municipality else municipalities,
+            rollups,
+            year,
+        ),
     }
+
+
+def _stale_by_theme(themes: list[dict], stale_codes: set[str]) -> list[dict]:
+    """Per theme, its open actions without a recent update (the list reads per theme)."""
+    result = []
+    for theme in themes:
+        rows = [row for row in theme["rows"] if row["code"] in stale_codes]
+        if rows:
+            open_count = sum(1 for row in theme["rows"] if not Status(row["status"]).is_closed)
+            result.append(
+                {
+                    "number": theme["number"],
+                    "title": theme["title"],
+                    "open": open_count,
+                    "codes": [row["code"] for row in rows],
+                    "never": sum(1 for row in rows if not row["latest_update_at"]),
+                }
+            )
+    return result
 
 
 def _describe_filters(params: ReportParams, municipality) -> str:
@@ -265,17 +415,15 @@ def _describe_filters(params: ReportParams, municipality) -> str:
     return ", ".join(parts)
 
 
-def _municipal_rows(plan: Plan, municipality: Municipality, year: int) -> list[dict]:
-    return [
-        {
-            "code": action.code,
-            "short_text": _short(action.text),
-            "year": year,
-            "status_label": STATUS_LABELS[Status(cell.status if cell else "niet_gestart")],
-            "note": cell.note if cell else "",
-        }
-        for action, cell in municipality_items(plan, municipality.id, year)
-    ]
+def previous_snapshot_day(before: date) -> date | None:
+    """The peildatum of the latest frozen report before ``before``: what page 1 compares with
+    when no 'sinds' date is chosen."""
+    return db.session.scalar(
+        select(ReportSnapshot.reference_date)
+        .where(ReportSnapshot.reference_date < before)
+        .order_by(ReportSnapshot.reference_date.desc())
+        .limit(1)
+    )
 
 
 def compare(old: dict, new: dict) -> list[dict]:

@@ -30,11 +30,17 @@ from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
 from tracker.privacy.guard import mask_free_text
-from tracker.reports import exports
+from tracker.reports import exports, narrative
 from tracker.reports.chart import status_chart
 from tracker.reports.models import ReportSnapshot
 from tracker.reports.pdf import report_pdf
-from tracker.reports.services import ReportParams, build_report, compare
+from tracker.reports.services import (
+    Comparison,
+    ReportParams,
+    build_report,
+    compare,
+    previous_snapshot_day,
+)
 
 bp = Blueprint("reports", __name__)
 
@@ -102,6 +108,16 @@ def _meeting_figures(year: int) -> list[dict]:
     ]
 
 
+def _comparison(params: ReportParams) -> Comparison | None:
+    """Page 1 compares with the 'sinds' date, else with the previous frozen report."""
+    if params.since:
+        return Comparison(params.since, f"sinds {dutch_date(params.since)}")
+    previous = previous_snapshot_day(params.reference_date)
+    if previous is None:
+        return None
+    return Comparison(previous, f"sinds de vorige vastgelegde rapportage ({dutch_date(previous)})")
+
+
 def current_report(params: ReportParams) -> dict:
     """The report as it may leave the tracker: hard findings of the privacy guard masked
     (``privacy_masked`` says how many texts), whatever slipped into the stored texts."""
@@ -116,7 +132,9 @@ def current_report(params: ReportParams) -> dict:
         made_by=current_user.name,
         made_at=utcnow(),
         meeting_figures=_meeting_figures(params.reference_date.year),
+        comparison=_comparison(params),
     )
+    data["narrative"] = narrative.as_data(narrative.draft_of(plan))
     data["figures"] = [figures.as_data(i) for i in figures.all_indicators(only_in_report=True)]
     masked, count = mask_free_text(data)
     masked["privacy_masked"] = count
@@ -156,6 +174,7 @@ def report():
         municipalities=municipalities,
         plan=queries.current_plan(),
         snapshot=None,
+        can_write_text=narrative.can_write(current_user),
     ), (400 if errors else 200)
 
 
@@ -282,6 +301,11 @@ def compare_snapshots():
         old=old,
         new=new,
         differences=compare(old.data, new.data),
+        text_differences=narrative.compare(
+            old.data.get("narrative"),
+            new.data.get("narrative"),
+            {str(t["number"]): t["title"] for t in new.data["themes"]},
+        ),
         figure_differences=figures.compare(
             old.data.get("figures", []), new.data.get("figures", [])
         ),

@@ -1,0 +1,279 @@
+"""The report's first page ("Stand van zaken"), its own words, the municipalities' roll-up and
+matrix, and the annex: the rules as units, then as the portfolio holder sees them."""
+
+import io
+from datetime import datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+from tracker.plan.models import Municipality
+from tracker.progress.models import MunicipalityProgress
+from tracker.reports import standing
+from tracker.reports.models import ReportDraft, ReportSnapshot
+
+from .helpers import action, post_form, text_of
+from .test_reports import history, update  # noqa: F401 - the shared fixture
+
+# The rules ---------------------------------------------------------------------------------
+
+
+def _row(code, status="lopend", signal=None):
+    return {"code": code, "status": status, "signal": signal}
+
+
+@pytest.mark.parametrize(
+    ("rows", "overdue", "stale", "colour"),
+    [
+        ([_row("1.1", signal="op_koers"), _row("1.2")], set(), set(), "groen"),
+        ([_row("1.1", signal="aandacht"), _row("1.2")], set(), set(), "oranje"),
+        ([_row("1.1", signal="achterstand"), _row("1.2")], set(), set(), "rood"),
+        ([_row("1.1"), _row("1.2")], {"1.1"}, set(), "oranje"),
+        ([_row("1.1"), _row("1.2")], {"1.1", "1.2"}, set(), "rood"),
+        # More than half of the open actions quiet: oranje; exactly half: not yet.
+        ([_row("1.1"), _row("1.2"), _row("1.3")], set(), {"1.1", "1.2"}, "oranje"),
+        ([_row("1.1"), _row("1.2")], set(), {"1.1"}, "groen"),
+        # Closed actions are never "quiet".
+        ([_row("1.1", "afgerond"), _row("1.2")], set(), {"1.1"}, "groen"),
+    ],
+)
+def test_traffic_light_follows_the_printed_rule(rows, overdue, stale, colour):
+    assert standing.traffic_light(rows, overdue, stale)["colour"] == colour
+
+
+def test_traffic_light_names_its_reasons():
+    light = standing.traffic_light(
+        [_row("3.1", signal="achterstand"), _row("3.2", signal="aandacht"), _row("3.3")],
+        {"3.3"},
+        {"3.3"},
+    )
+    assert light["label"] == "Rood"
+    assert light["reasons"] == [
+        "1 actie met Achterstand",
+        "1 actie met Aandacht",
+        "1 actie over de termijn",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "recorded", "expected"),
+    [
+        ([], "niet_gestart", "niet_gestart"),
+        (["afgerond"], "niet_gestart", "lopend"),  # Schiedam done: the region is under way
+        (["afgerond"] * 23, "lopend", "afgerond"),
+        (["afgerond"] * 22 + ["vervallen"], "lopend", "afgerond"),
+        (["lopend"], "afgerond", "afgerond"),  # the secretary's further status stands
+        (["afgerond"] * 23, "vervallen", "vervallen"),
+    ],
+)
+def test_rollup_feeds_the_regional_status(stored, recorded, expected):
+    summary = standing.rollup(stored, 23, 2026)
+    assert standing.regional_status(recorded, summary) == expected
+
+
+def test_rollup_reads_as_a_sentence():
+    summary = standing.rollup(["afgerond"] * 6 + ["lopend"] * 2, 23, 2026)
+    assert summary.text == "6 van 23 gemeenten afgerond in 2026, 2 lopend"
+
+
+# Page 1 ------------------------------------------------------------------------------------
+
+
+def test_page_one_compares_with_the_since_date(client_for, history):  # noqa: F811
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31&sinds=2025-03-01"))
+    first = page.split("Stand van zaken")[1].split("Samenvatting per thema")[0]
+    assert "Vergeleken met de stand sinds 1 maart 2025" in first
+    # 4.1 was Lopend on 1 March and Afgerond on 31 May; 1.2 started in between.
+    theme4 = first.split("4. Aanpak faciliteerders")[1].split("5. Preventie")[0]
+    assert "Lopend 1 → 0" in theme4 and "Afgerond 0 → 1" in theme4
+    assert "Afgerond sinds 1 maart 2025 4.1" in first
+    # Attention points carry the action's own latest words (neutralised in exports only).
+    assert "1.2 Aandacht" in first and "=HYPERLINK" in first
+    assert "Zo is het licht bepaald. Rood: een actie heeft het signaal Achterstand" in first
+    assert "Oranje" in first and "Rood" in first
+
+
+def test_page_one_compares_with_the_previous_snapshot_by_default(client_for, history):  # noqa: F811
+    lezer = client_for("lezer")
+    page = text_of(lezer.get("/rapportage?peildatum=2025-05-31"))
+    assert "geen eerdere vastgelegde rapportage" in page
+    post_form(lezer, "/rapportages", {"peildatum": "2025-04-30"})
+    page = text_of(lezer.get("/rapportage?peildatum=2025-05-31"))
+    assert "sinds de vorige vastgelegde rapportage (30 april 2025)" in page
+    assert "Afgerond sinds de vorige vastgelegde rapportage (30 april 2025) 4.1" in page
+
+
+# The report's own words --------------------------------------------------------------------
+
+TEXTS = {
+    "version": "0",
+    "theme_4": "Het voorstel is vastgesteld; de uitvoering begint in het najaar.",
+    "asks": "Stem in met het vervolgvoorstel voor de bestuurlijke aanpak.",
+}
+
+
+def test_beheerder_writes_texts_that_show_on_page_and_pdf(client_for, history):  # noqa: F811
+    admin = client_for("beheerder")
+    assert "Thema 4: Aanpak faciliteerders" in text_of(admin.get("/rapportage/tekst"))
+    response = post_form(admin, "/rapportage/tekst", TEXTS)
+    assert response.status_code == 302
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "report.text"))
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31"))
+    first = page.split("Stand van zaken")[1].split("Samenvatting per thema")[0]
+    assert TEXTS["theme_4"] in first
+    assert "Gevraagd van het RVO " + TEXTS["asks"] in first
+    pdf = PdfReader(
+        io.BytesIO(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data)
+    )
+    page_one = " ".join(pdf.pages[0].extract_text().split())
+    assert "Stand van zaken" in page_one and "Gevraagd van het RVO" in page_one
+    assert "vervolgvoorstel voor de bestuurlijke aanpak" in page_one
+    assert "Voortgangsrapportage" in page_one  # the title shares page 1
+
+
+def test_a_lezer_writes_texts_only_when_given_the_right(client_for, roles):
+    lezer = client_for("lezer")
+    assert lezer.get("/rapportage/tekst").status_code == 403
+    assert "Tekst per thema" not in text_of(lezer.get("/rapportage"))
+    roles["lezer"].may_write_report = True
+    db.session.commit()
+    assert "Tekst per thema" in text_of(lezer.get("/rapportage"))
+    assert post_form(lezer, "/rapportage/tekst", TEXTS).status_code == 302
+    assert db.session.scalar(select(ReportDraft)).asks == TEXTS["asks"]
+
+
+def test_the_beheerder_gives_the_right_on_the_account_form(client_for, roles):
+    admin = client_for("beheerder")
+    lezer = roles["lezer"]
+    form = text_of(admin.get(f"/beheer/gebruikers/{lezer.id}"))
+    assert "Mag de tekst van de rapportage schrijven" in form
+    response = post_form(
+        admin,
+        f"/beheer/gebruikers/{lezer.id}",
+        {
+            "name": lezer.name,
+            "email": lezer.email,
+            "role": "lezer",
+            "party": "PH",
+            "municipality": "",
+            "may_write_report": "y",
+            "is_enabled": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(lezer)
+    assert lezer.may_write_report
+
+
+def test_a_stale_text_save_keeps_what_was_typed(client_for):
+    admin = client_for("beheerder")
+    post_form(admin, "/rapportage/tekst", TEXTS)
+    late = {**TEXTS, "version": "0", "asks": "Mijn eigen vraag aan het RVO."}
+    response = post_form(admin, "/rapportage/tekst", late)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Mijn eigen vraag aan het RVO." in html and "vervolgvoorstel" in html
+    assert db.session.scalar(select(ReportDraft)).asks == TEXTS["asks"]
+
+
+def test_too_long_a_text_is_refused_with_its_length(client_for):
+    response = post_form(
+        client_for("beheerder"), "/rapportage/tekst", {**TEXTS, "theme_1": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert "Hoogstens 2000 tekens; deze tekst heeft er 2001" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ReportDraft)) is None
+
+
+def test_snapshots_keep_their_texts_and_compare_them(client_for, history):  # noqa: F811
+    admin = client_for("beheerder")
+    post_form(admin, "/rapportage/tekst", TEXTS)
+    post_form(admin, "/rapportages", {"peildatum": "2025-04-30"})
+    draft = db.session.scalar(select(ReportDraft))
+    post_form(
+        admin,
+        "/rapportage/tekst",
+        {**TEXTS, "version": str(draft.version), "asks": "Geen vragen dit keer."},
+    )
+    post_form(admin, "/rapportages", {"peildatum": "2025-06-30"})
+    first, second = db.session.scalars(select(ReportSnapshot).order_by(ReportSnapshot.id)).all()
+    assert first.data["narrative"]["asks"] == TEXTS["asks"]
+    assert TEXTS["asks"] in text_of(admin.get(f"/rapportages/{first.id}"))
+    compared = text_of(admin.get(f"/rapportages/vergelijk?a={first.id}&b={second.id}"))
+    part = compared.split("Tekst van de rapportage")[1]
+    assert "Gevraagd van het RVO Eerst " + TEXTS["asks"] in part
+    assert "Nu Geen vragen dit keer." in part
+    assert "Thema 4" not in part  # unchanged
+
+
+# Per municipality ----------------------------------------------------------------------------
+
+
+def _cells(code, year, statuses):
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    for municipality, status in zip(municipalities, statuses, strict=False):
+        db.session.add(
+            MunicipalityProgress(
+                action=action(code),
+                municipality=municipality,
+                year=year,
+                status=status,
+                note=f"Stand {municipality.name}.",
+                updated_at=datetime(year, 1, 15),
+            )
+        )
+    db.session.commit()
+
+
+def test_municipal_rows_roll_up_into_the_regional_report(client_for):
+    _cells("2.4", 2025, ["afgerond"] * 6 + ["lopend"] * 3)
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-12-31"))
+    assert "6 van 23 gemeenten afgerond in 2025, 3 lopend" in page
+    annex = page.split("Thema 2: Bevorderen")[-1]
+    row = annex.split(" 2.4 ")[1].split(" 2.5 ")[0]
+    assert "Lopend" in row and "Niet gestart" not in row  # recorded: not started
+    matrix = page.split("Status per gemeente en actie (2025)")[1].split("Bijlage")[0]
+    assert "Schiedam" in matrix and "Zwijndrecht" in matrix and "Capelle aan den IJssel" in matrix
+    assert matrix.count("Afgerond") == 6
+
+
+def test_all_municipalities_done_makes_the_action_done(client_for):
+    _cells("3.3", 2025, ["afgerond"] * 23)
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-12-31&thema=3"))
+    row = page.split("Thema 3:")[-1].split(" 3.3 ")[1].split(" 3.4 ")[0]
+    assert "Afgerond" in row and "23 van 23 gemeenten afgerond in 2025" in row
+
+
+def test_a_municipality_gets_its_own_one_page_view(client_for):
+    _cells("2.4", 2025, ["afgerond"] * 23)
+    page = text_of(client_for("lezer").get("/rapportage?gemeente=schiedam&peildatum=2025-12-31"))
+    matrix = page.split("Uitvoering in Schiedam in 2025")[1].split("Bijlage")[0]
+    assert "Stand Schiedam." in matrix and "Rotterdam" not in matrix
+    pdf = client_for("lezer").get("/rapportage.pdf?gemeente=schiedam&peildatum=2025-12-31")
+    first = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Voortgangsrapportage Schiedam" in first
+
+
+# The annex ---------------------------------------------------------------------------------
+
+
+def test_annex_has_contents_with_page_numbers_and_full_texts(client_for):
+    import re
+
+    pdf = PdfReader(
+        io.BytesIO(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data)
+    )
+    pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    contents = next(p for p in pages if "Bijlage: de acties per thema" in p)
+    for number in range(1, 6):
+        title = re.search(rf"Thema {number}: [^.]+", contents).group(0).strip()
+        listed = int(re.search(rf"{re.escape(title)} \.+ (\d+)", contents).group(1))
+        # The page the contents name is the page where that theme's heading stands.
+        assert f"{title} Actie" in pages[listed - 1], title
+    # Full action texts in the annex, never cut off.
+    page = client_for("lezer").get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
+    annex = page.split('id="kop-bijlage"')[1]
+    assert action("2.9").text in annex and "…" not in annex

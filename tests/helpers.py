@@ -103,19 +103,25 @@ def frozen_report():
     return snapshot
 
 
-def fill_export(export: bytes, changes: dict[str, dict[str, object]]) -> bytes:
-    """The Excel export with cells filled in per action code: {"4.1": {"Nieuwe status": ...}}.
-    Row 1 is the title, row 2 the column names."""
+def fill_export(
+    export: bytes, changes: dict, sheet_name: str = "Acties", key=("Code",), drop_sheet=None
+) -> bytes:
+    """The Excel export with cells filled in per row key: {"4.1": {"Nieuwe status": ...}} on
+    "Acties"; on "Gemeenten" the key is (code, municipality): key=("Code", "Gemeente").
+    Row 1 is the title, row 2 the column names. ``drop_sheet`` removes a sheet."""
     import io
 
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(export))
-    sheet = book["Acties"]
+    sheet = book[sheet_name]
     header = [c.value for c in sheet[2]]
     for row in sheet.iter_rows(min_row=3):
-        for column, value in changes.get(row[header.index("Code")].value, {}).items():
+        values = tuple(row[header.index(column)].value for column in key)
+        for column, value in changes.get(values[0] if len(key) == 1 else values, {}).items():
             row[header.index(column)].value = value
+    if drop_sheet:
+        del book[drop_sheet]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.plan.models import Municipality
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
 from tracker.reports.models import ReportSnapshot
 
@@ -412,3 +413,131 @@ def test_abandoned_upload_previews_are_removed_after_a_day(client_for, seeded_ap
     os.utime(preview, (two_days_ago, two_days_ago))
     _upload(admin, filled)
     assert preview not in list(folder.glob("*.json")) and len(list(folder.glob("*.json"))) == 1
+
+
+# The "Gemeenten" sheet: the municipal rows in the same round trip -----------------------------
+
+MUNICIPAL_KEY = ("Code", "Gemeente")
+
+
+def _municipal(export: bytes, changes: dict, **kwargs) -> bytes:
+    return fill_export(export, changes, "Gemeenten", MUNICIPAL_KEY, **kwargs)
+
+
+def _apply(client, preview):
+    token = re.search(r'/export/upload/([\w-]+)"', preview.get_data(as_text=True)).group(1)
+    return post_form(client, f"/export/upload/{token}", {})
+
+
+def _cell(code, municipality_code):
+    return db.session.scalar(
+        select(MunicipalityProgress)
+        .join(MunicipalityProgress.municipality)
+        .where(
+            MunicipalityProgress.action_id == action(code).id,
+            Municipality.code == municipality_code,
+        )
+    )
+
+
+def test_excel_has_a_municipal_sheet_with_every_municipality(client_for):
+    book = load_workbook(
+        io.BytesIO(client_for("lezer").get("/export.xlsx?peildatum=2025-05-31").data)
+    )
+    sheet = book["Gemeenten"]
+    assert "peildatum 31 mei 2025; per gemeente, 2025" in sheet["A1"].value
+    header = [c.value for c in sheet[2]]
+    assert header[:6] == ["Code", "Actie", "Gemeente", "Jaar", "Status", "Toelichting"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 23 * 4  # 23 municipalities x 2.4, 3.3, 3.6, 3.7
+    assert {row[0] for row in rows} == {"2.4", "3.3", "3.6", "3.7"}
+    versie = get_column_letter(header.index("Versie") + 1)
+    assert sheet.column_dimensions[versie].hidden
+    one = client_for("lezer").get("/export.xlsx?gemeente=schiedam&peildatum=2025-05-31").data
+    rows = list(load_workbook(io.BytesIO(one))["Gemeenten"].iter_rows(min_row=3, values_only=True))
+    assert {row[2] for row in rows} == {"Schiedam"}
+
+
+def test_municipal_rows_round_trip_with_the_actions_all_at_once(client_for, roles):
+    af = client_for("af_schiedam")
+    export = af.get("/export.xlsx?peildatum=2025-05-31").data
+    filled = _filled(export, {"3.6": ("Lopend", None, "Training gegeven aan wijkteams.")})
+    filled = _municipal(
+        filled,
+        {
+            ("2.4", "Schiedam"): {"Nieuwe status": "Afgerond", "Nieuwe toelichting": "Klaar."},
+            ("3.3", "Schiedam"): {"Nieuwe toelichting": "Loopt via het zorgnetwerk."},
+        },
+    )
+    preview = _upload(af, filled)
+    assert preview.status_code == 200
+    html = text_of(preview)
+    assert "1 voortgangsupdate(s) en 2 stand(en) per gemeente" in html
+    assert "2.4 Schiedam 2025 Niet gestart → Afgerond Klaar." in html
+    assert _cell("2.4", "schiedam") is None  # nothing yet
+    assert _apply(af, preview).status_code == 302
+    assert (_cell("2.4", "schiedam").status, _cell("2.4", "schiedam").note) == (
+        "afgerond",
+        "Klaar.",
+    )
+    assert _cell("3.3", "schiedam").status == "niet_gestart"  # only the note was filled in
+    assert _cell("3.3", "schiedam").note == "Loopt via het zorgnetwerk."
+    assert db.session.scalar(select(ProgressUpdate)).text == "Training gegeven aan wijkteams."
+    audited = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == "municipality.update")
+    ).all()
+    assert len(audited) == 2
+    # The next report rolls the row up: 2.4 runs in the region now.
+    assert "1 van 23 gemeenten afgerond in 2025" in text_of(
+        client_for("lezer").get("/rapportage?peildatum=2025-12-31")
+    )
+
+
+def test_a_bad_municipal_row_stops_the_whole_upload(client_for):
+    af = client_for("af_schiedam")
+    export = af.get("/export.xlsx?peildatum=2025-05-31").data
+    filled = _filled(export, {"3.6": ("Lopend", None, "Training gegeven.")})
+    filled = _municipal(
+        filled,
+        {
+            ("2.4", "Vlaardingen"): {"Nieuwe status": "Afgerond"},
+            ("3.3", "Schiedam"): {"Nieuwe status": "Bijna klaar"},
+            ("3.7", "Schiedam"): {"Nieuwe toelichting": "Gesprek met BSN 123456782."},
+        },
+    )
+    response = _upload(af, filled)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Actie 2.4, Vlaardingen: u mag de stand van deze gemeente niet wijzigen." in page
+    assert "status &#39;Bijna klaar&#39; is onbekend." in page
+    assert "Actie 3.7, Schiedam: bevat persoonsgegevens" in page
+    assert db.session.scalar(select(MunicipalityProgress)) is None
+    assert db.session.scalar(select(ProgressUpdate)) is None
+
+
+def test_a_municipal_row_changed_since_the_export_is_refused(client_for, roles):
+    af = client_for("af_schiedam")
+    export = af.get("/export.xlsx?peildatum=2025-05-31").data
+    post_form(
+        client_for("beheerder"),
+        "/acties/2.4/gemeenten/schiedam/2025",
+        {"status": "lopend", "note": "Gestart.", "version": "0"},
+    )
+    response = _upload(af, _municipal(export, {("2.4", "Schiedam"): {"Nieuwe status": "Afgerond"}}))
+    assert response.status_code == 400
+    assert "is gewijzigd sinds de export" in text_of(response)
+    assert _cell("2.4", "schiedam").status == "lopend"
+
+
+def test_an_export_without_the_municipal_sheet_still_uploads(client_for):
+    admin = client_for("beheerder")
+    export = admin.get("/export.xlsx").data
+    filled = fill_export(
+        export,
+        {"3.1": {"Nieuwe status": "Lopend", "Nieuwe voortgangstekst": "Gestart."}},
+        drop_sheet="Gemeenten",
+    )
+    preview = _upload(admin, filled)
+    assert preview.status_code == 200
+    assert _apply(admin, preview).status_code == 302
+    assert db.session.scalar(select(ProgressUpdate)).text == "Gestart."

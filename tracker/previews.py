@@ -28,7 +28,7 @@ def _folder() -> Path:
     return path
 
 
-def save(user_id: int, changes: list[dict]) -> str:
+def save(user_id: int, changes: list | dict) -> str:
     """Keep ``changes`` for ``user_id``; returns the token that names them."""
     token = secrets.token_urlsafe(16)
     path = _folder() / f"{token}.json"
@@ -39,7 +39,7 @@ def save(user_id: int, changes: list[dict]) -> str:
     return token
 
 
-def take(token: str, user_id: int) -> list[dict] | None:
+def take(token: str, user_id: int) -> list | dict | None:
     """The changes saved under ``token`` by ``user_id``, removed from the store; None when
     there are none (unknown, expired, or someone else's)."""
     if not _TOKEN.fullmatch(token):

@@ -57,11 +57,11 @@ class SheetProblem(Exception):
     """The upload cannot be read as the expected sheet; the message says why, in Dutch."""
 
 
-def open_rows(data: bytes, sheet: str, columns: list[str], hint: str):
+def open_rows(data: bytes, sheet: str, columns: list[str], hint: str, *, required=True):
     """The data rows of ``sheet`` in an uploaded workbook, each a dict by column name (cells
-    cleaned), numbered from 2 as Excel shows them. Raises ``SheetProblem`` for a file that is
-    no workbook, too big unpacked, lacks the sheet (``hint`` says which file to use) or a
-    column."""
+    cleaned), numbered as Excel shows them. Raises ``SheetProblem`` for a file that is no
+    workbook, too big unpacked, lacks the sheet (``hint`` says which file to use; a sheet that
+    is not ``required`` gives no rows instead) or a column."""
     if problem := zip_problem(data):
         raise SheetProblem(problem)
     try:
@@ -70,6 +70,8 @@ def open_rows(data: bytes, sheet: str, columns: list[str], hint: str):
         raise SheetProblem(
             f"Het bestand is geen Excel-werkboek (.xlsx): {type(exc).__name__}."
         ) from exc
+    if sheet not in workbook.sheetnames and not required:
+        return iter(())
     if sheet not in workbook.sheetnames:
         raise SheetProblem(f"Het werkblad '{sheet}' ontbreekt; {hint}.")
     rows = workbook[sheet].iter_rows(values_only=True)

@@ -84,33 +84,64 @@ def to_csv(report: dict) -> bytes:
 #: Dates as a Dutch reader expects them; real date cells, so they sort and filter as dates.
 DATE_FORMAT = "d-m-yyyy"
 DATE_COLUMNS = {"Termijn", "Laatste update"}
-#: Kept (the upload needs it to spot an action changed since the export), not shown.
+#: Kept (the upload needs it to spot a row changed since the export), not shown.
 HIDDEN_COLUMNS = {"Versie"}
 
+#: The second sheet: one row per municipality and every-municipality action (the matrix).
+MUNICIPAL_SHEET = "Gemeenten"
+MUNICIPAL_COLUMNS = [
+    ("Code", 8),
+    ("Actie", 50),
+    ("Gemeente", 24),
+    ("Jaar", 8),
+    ("Status", 13),
+    ("Toelichting", 40),
+    ("Versie", 8),
+    ("Nieuwe status", 15),
+    ("Nieuwe toelichting", 50),
+]
+MUNICIPAL_FILL_IN = {"Nieuwe status", "Nieuwe toelichting"}
 
-def to_xlsx(report: dict) -> bytes:
-    """Row 1 names the plan and peildatum, row 2 the columns, then one row per action."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    plan = report["plan"]
-    reference = date.fromisoformat(report["reference_date"])
-    sheet.append(
-        [f"{plan['title']} {plan['period']}: voortgang, peildatum {dutch_date(reference)}"]
-    )
+
+def _municipal_rows(report: dict) -> list[list]:
+    matrix = report.get("matrix")
+    if not matrix:
+        return []
+    return [
+        [
+            shared["code"],
+            shared["short_text"],
+            row["name"],
+            matrix["year"],
+            cell["status_label"],
+            cell["note"],
+            cell["version"],
+            "",
+            "",
+        ]
+        for row in matrix["rows"]
+        for shared, cell in zip(matrix["actions"], row["cells"], strict=True)
+    ]
+
+
+def _fill_sheet(sheet, title: str, columns, fill_in: set[str], rows, choices: dict) -> None:
+    """Row 1 the title, row 2 the column names (fill-in columns yellow), then ``rows``;
+    ``choices`` gives a drop-down list per column name."""
+    sheet.append([title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    sheet.append([name for name, _ in COLUMNS])
-    for row in _rows(report):
+    sheet.append([name for name, _ in columns])
+    for row in rows:
         sheet.append([neutralise(v) for v in row])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
-    for index, (name, width) in enumerate(COLUMNS, start=1):
+    names = [name for name, _ in columns]
+    for index, (name, width) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
         sheet.column_dimensions[letter].hidden = name in HIDDEN_COLUMNS
         sheet.cell(row=HEADER_ROW, column=index).font = bold
-        if name in FILL_IN:
+        if name in fill_in:
             sheet.cell(row=HEADER_ROW, column=index).fill = fill
-    dates = [i for i, (name, _) in enumerate(COLUMNS) if name in DATE_COLUMNS]
+    dates = [i for i, name in enumerate(names) if name in DATE_COLUMNS]
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
         for cell in row:
@@ -118,16 +149,44 @@ def to_xlsx(report: dict) -> bytes:
         for index in dates:
             row[index].number_format = DATE_FORMAT
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
-    first, last = HEADER_ROW + 1, sheet.max_row
-    status_col = get_column_letter(COLUMNS.index(("Nieuwe status", 15)) + 1)
-    signal_col = get_column_letter(COLUMNS.index(("Nieuw signaal", 15)) + 1)
-    statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"')
-    signals = DataValidation(type="list", formula1='"' + ",".join(SIGNAL_LABELS.values()) + '"')
-    statuses.add(f"{status_col}{first}:{status_col}{last}")
-    signals.add(f"{signal_col}{first}:{signal_col}{last}")
-    sheet.add_data_validation(statuses)
-    sheet.add_data_validation(signals)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{sheet.max_row}"
+    first, last = HEADER_ROW + 1, max(sheet.max_row, HEADER_ROW + 1)
+    for name, values in choices.items():
+        column = get_column_letter(names.index(name) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"')
+        validation.add(f"{column}{first}:{column}{last}")
+        sheet.add_data_validation(validation)
+
+
+def to_xlsx(report: dict) -> bytes:
+    """Sheet "Acties": one row per action; sheet "Gemeenten" (when the report has
+    every-municipality actions): one row per municipality and such action. Row 1 of each names
+    the plan and peildatum, row 2 the columns."""
+    workbook = Workbook()
+    plan = report["plan"]
+    reference = date.fromisoformat(report["reference_date"])
+    title = f"{plan['title']} {plan['period']}: voortgang, peildatum {dutch_date(reference)}"
+    statuses = list(STATUS_LABELS.values())
+    sheet = workbook.active
+    sheet.title = SHEET
+    _fill_sheet(
+        sheet,
+        title,
+        COLUMNS,
+        FILL_IN,
+        _rows(report),
+        {"Nieuwe status": statuses, "Nieuw signaal": list(SIGNAL_LABELS.values())},
+    )
+    municipal = _municipal_rows(report)
+    if municipal:
+        _fill_sheet(
+            workbook.create_sheet(MUNICIPAL_SHEET),
+            f"{title}; per gemeente, {report['matrix']['year']}",
+            MUNICIPAL_COLUMNS,
+            MUNICIPAL_FILL_IN,
+            municipal,
+            {"Nieuwe status": statuses},
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -143,8 +202,19 @@ class UploadRow:
 
 
 @dataclass
+class MunicipalUploadRow:
+    code: str
+    municipality: str
+    year: int
+    version: int
+    status: str
+    note: str
+
+
+@dataclass
 class UploadResult:
     rows: list[UploadRow] = field(default_factory=list)
+    municipal_rows: list[MunicipalUploadRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -153,21 +223,37 @@ def read_upload(data: bytes, max_rows: int) -> UploadResult:
     Rows where all three fill-in columns are empty are ignored; reading stops after
     ``max_rows`` rows (the plan's actions plus a margin)."""
     result = UploadResult()
+    hint = "gebruik een export van de tracker"
     try:
-        rows = open_rows(
-            data, SHEET, [name for name, _ in COLUMNS], "gebruik een export van de tracker"
+        rows = open_rows(data, SHEET, [name for name, _ in COLUMNS], hint)
+        # Exports made before the municipal sheet existed still upload.
+        municipal = open_rows(
+            data, MUNICIPAL_SHEET, [name for name, _ in MUNICIPAL_COLUMNS], hint, required=False
         )
     except SheetProblem as problem:
         result.problems.append(str(problem))
         return result
-    status_by_label = {label.lower(): status.value for status, label in STATUS_LABELS.items()}
+    _read_action_rows(rows, max_rows, result)
+    _read_municipal_rows(municipal, max_rows, result)
+    return result
+
+
+_STATUS_BY_LABEL = {label.lower(): status.value for status, label in STATUS_LABELS.items()}
+
+
+def _too_many(result: UploadResult, sheet: str, max_rows: int) -> None:
+    result.problems.append(
+        f"Het werkblad '{sheet}' heeft meer dan {max_rows} rijen; het plan heeft er minder. "
+        "Gebruik een export van de tracker."
+    )
+
+
+def _read_action_rows(rows, max_rows: int, result: UploadResult) -> None:
+    status_by_label = _STATUS_BY_LABEL
     signal_by_label = {label.lower(): signal.value for signal, label in SIGNAL_LABELS.items()}
     for number, cell in rows:
-        if number > max_rows + 1:
-            result.problems.append(
-                f"Het werkblad heeft meer dan {max_rows} rijen; het plan heeft er minder. "
-                "Gebruik een export van de tracker."
-            )
+        if number > max_rows + HEADER_ROW:
+            _too_many(result, SHEET, max_rows)
             break
         new_status, new_signal = cell["Nieuwe status"], cell["Nieuw signaal"]
         text = cell["Nieuwe voortgangstekst"]
@@ -190,4 +276,32 @@ def read_upload(data: bytes, max_rows: int) -> UploadResult:
             result.problems.append(f"{where}: de kolom Versie is leeg of gewijzigd.")
         if status and text and version.isdigit() and (not new_signal or signal):
             result.rows.append(UploadRow(code, int(version), status, signal, text))
-    return result
+
+
+def _read_municipal_rows(rows, max_rows: int, result: UploadResult) -> None:
+    """Filled-in rows of the "Gemeenten" sheet: a new status, a new note, or both."""
+    for number, cell in rows:
+        if number > max_rows + HEADER_ROW:
+            _too_many(result, MUNICIPAL_SHEET, max_rows)
+            break
+        new_status, new_note = cell["Nieuwe status"], cell["Nieuwe toelichting"]
+        if not (new_status or new_note):
+            continue
+        where = f"Gemeenten, rij {number} (actie {cell['Code'] or '?'}, {cell['Gemeente'] or '?'})"
+        status = _STATUS_BY_LABEL.get((new_status or cell["Status"]).lower())
+        if status is None:
+            result.problems.append(f"{where}: status '{new_status or cell['Status']}' is onbekend.")
+        version, year = cell["Versie"], cell["Jaar"]
+        if not version.isdigit() or not year.isdigit():
+            result.problems.append(f"{where}: de kolom Versie of Jaar is leeg of gewijzigd.")
+        elif status:
+            result.municipal_rows.append(
+                MunicipalUploadRow(
+                    cell["Code"],
+                    cell["Gemeente"],
+                    int(year),
+                    int(version),
+                    status,
+                    new_note or cell["Toelichting"],
+                )
+            )

@@ -6,18 +6,61 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from tracker import previews
-from tracker.accounts.auth import can_report_on
+from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import UploadForm
 from tracker.plan import queries
+from tracker.plan.models import Municipality
 from tracker.privacy.guard import import_problems
-from tracker.progress.services import apply_batch
+from tracker.progress import services
 from tracker.progress.versions import StaleEdit
 from tracker.reports import exports
 from tracker.reports.views import bp
+
+
+def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
+    """Validate the uploaded rows of the "Gemeenten" sheet like the cell form does."""
+    plan = queries.current_plan()
+    municipalities = {m.name: m for m in db.session.scalars(select(Municipality))}
+    changes, problems = [], []
+    for row in rows:
+        where = f"Actie {row.code}, {row.municipality}"
+        action = queries.get_action(plan, row.code)
+        municipality = municipalities.get(row.municipality)
+        problems += import_problems(where, row.note)
+        if action is None or not action.is_per_municipality:
+            problems.append(f"{where}: geen actie die iedere gemeente uitvoert.")
+        elif municipality is None:
+            problems.append(f"{where}: deze gemeente is onbekend.")
+        elif not can_edit_municipality(current_user, municipality.id):
+            problems.append(f"{where}: u mag de stand van deze gemeente niet wijzigen.")
+        elif not plan.start_year <= row.year <= plan.end_year:
+            problems.append(f"{where}: {row.year} valt buiten de looptijd van het plan.")
+        else:
+            cell = services.municipality_cells(action, row.year).get(municipality.id)
+            if (cell.version if cell else 0) != row.version:
+                problems.append(
+                    f"{where}: is gewijzigd sinds de export (iemand heeft de stand bijgewerkt). "
+                    "Exporteer opnieuw en neem uw tekst over."
+                )
+            else:
+                changes.append(
+                    {
+                        "code": row.code,
+                        "municipality": municipality.name,
+                        "year": row.year,
+                        "version": row.version,
+                        "status": row.status,
+                        "note": row.note,
+                        "status_before": cell.status if cell else "niet_gestart",
+                        "note_before": cell.note if cell else "",
+                    }
+                )
+    return changes, problems
 
 
 def _plan_changes(rows):
@@ -63,17 +106,23 @@ def upload():
         form.file.data.read(), max_rows=sum(queries.action_counts_by_theme(plan).values()) + 200
     )
     changes, problems = _plan_changes(parsed.rows)
-    problems = parsed.problems + problems
-    if not problems and not changes:
+    municipal, municipal_problems = _municipal_changes(parsed.municipal_rows)
+    problems = parsed.problems + problems + municipal_problems
+    if not problems and not changes and not municipal:
         problems = [
             "Er is niets ingevuld in de kolommen 'Nieuwe status', 'Nieuw signaal' en "
-            "'Nieuwe voortgangstekst'."
+            "'Nieuwe voortgangstekst' (werkblad Acties) of 'Nieuwe status' en 'Nieuwe "
+            "toelichting' (werkblad Gemeenten)."
         ]
     if problems:
         return render_template("reports/upload.html", form=form, problems=problems), 400
-    token = previews.save(current_user.id, changes)
+    token = previews.save(current_user.id, {"actions": changes, "municipal": municipal})
     return render_template(
-        "reports/upload_preview.html", changes=changes, token=token, form=FlaskForm()
+        "reports/upload_preview.html",
+        changes=changes,
+        municipal=municipal,
+        token=token,
+        form=FlaskForm(),
     )
 
 
@@ -85,20 +134,41 @@ def apply_upload(token: str):
     saved = previews.take(token, current_user.id)
     if saved is None:
         abort(404)
+    if isinstance(saved, list):  # a preview stored by the release before the municipal sheet
+        saved = {"actions": saved, "municipal": []}
     rows = [
         exports.UploadRow(c["code"], c["version"], c["status"], c["signal"], c["text"])
-        for c in saved
+        for c in saved["actions"]
+    ]
+    cells = [
+        exports.MunicipalUploadRow(
+            c["code"], c["municipality"], c["year"], c["version"], c["status"], c["note"]
+        )
+        for c in saved["municipal"]
     ]
     changes, problems = _plan_changes(rows)
+    municipal, municipal_problems = _municipal_changes(cells)
+    problems += municipal_problems
     if problems:
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
     plan = queries.current_plan()
+    author, now = current_user._get_current_object(), utcnow()
+    municipalities = {m.name: m for m in db.session.scalars(select(Municipality))}
     try:
-        apply_batch(
-            [(queries.get_action(plan, c["code"]), c) for c in changes],
-            current_user._get_current_object(),
-            utcnow(),
+        services.apply_batch(
+            [(queries.get_action(plan, c["code"]), c) for c in changes], author, now
         )
+        for c in municipal:
+            services.update_municipality_cell(
+                queries.get_action(plan, c["code"]),
+                municipalities[c["municipality"]],
+                c["year"],
+                author,
+                status=c["status"],
+                note=c["note"],
+                expected_version=c["version"],
+                now=now,
+            )
     except StaleEdit:
         problems = [
             "Een van de acties is net door iemand anders bijgewerkt; er is niets opgeslagen. "
@@ -106,5 +176,8 @@ def apply_upload(token: str):
         ]
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
     db.session.commit()
-    flash(f"{len(changes)} voortgangsupdate(s) uit het Excel-bestand opgeslagen.", "info")
+    saved_parts = [f"{len(changes)} voortgangsupdate(s)"]
+    if municipal:
+        saved_parts.append(f"{len(municipal)} stand(en) per gemeente")
+    flash(" en ".join(saved_parts) + " uit het Excel-bestand opgeslagen.", "info")
     return redirect(url_for("reports.report"))

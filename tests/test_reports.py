@@ -148,7 +148,8 @@ def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
 
 def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_path):
     """Rendered to images, the last 12 mm of every page (the right margin is 15 mm) stay
-    blank: no table runs off the paper. The annex pages are landscape (297 mm wide)."""
+    blank: no table runs off the paper (the annex pages are landscape, 297 mm wide); and no
+    page but the last is left mostly empty."""
     import shutil
     import subprocess
 
@@ -166,7 +167,7 @@ def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_
     )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 5
-    crossing = []
+    crossing, near_empty = [], []
     for page in pages:
         image = Image.open(page).convert("L")
         width, height = image.size
@@ -176,7 +177,15 @@ def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_
         )
         if margin.getextrema()[0] < 200:  # anything darker than the lightest grey
             crossing.append(page.name)
+        # No near-empty pages: above the footer, every page but the last is at least 60% used.
+        body = image.crop((0, int(height * 0.06), width, int(height * 0.93)))
+        rows = [
+            y for y in range(body.height) if body.crop((0, y, width, y + 1)).getextrema()[0] < 200
+        ]
+        if page != pages[-1] and (not rows or max(rows) < body.height * 0.6):
+            near_empty.append(page.name)
     assert crossing == []
+    assert near_empty == []
 
 
 def test_status_and_signal_are_labels_that_read_without_colour(client_for, history):

@@ -287,6 +287,27 @@ def _theme_standing(theme: dict, before: list[dict] | None, overdue, stale) -> d
     return result
 
 
+def _standing(themes, rows_then, comparison: Comparison | None, overdue, stale) -> dict:
+    """Page 1: per theme its light, what moved and what needs attention, and the rules."""
+    overdue_codes, stale_codes = {r["code"] for r in overdue}, {r["code"] for r in stale}
+    return {
+        "compared_with": (
+            {"date": comparison.day.isoformat(), "label": comparison.label} if comparison else None
+        ),
+        "themes": [
+            _theme_standing(
+                theme,
+                rows_then.get(theme["number"], []) if rows_then is not None else None,
+                overdue_codes,
+                stale_codes,
+            )
+            for theme in themes
+        ],
+        "light_rule": standing.LIGHT_RULE,
+        "rollup_rule": standing.ROLLUP_RULE,
+    }
+
+
 def build_report(
     plan: Plan,
     params: ReportParams,
@@ -338,7 +359,6 @@ def build_report(
     themes = [
         _theme_summary(number, titles[number], rows) for number, rows in rows_by_theme.items()
     ]
-    overdue_codes, stale_codes = {r["code"] for r in overdue}, {r["code"] for r in stale}
     return {
         "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
         "params": params.as_query(),
@@ -351,27 +371,12 @@ def build_report(
         "stale_days": stale_days,
         "themes": themes,
         "totals": _totals(themes),
-        "standing": {
-            "compared_with": (
-                {"date": comparison.day.isoformat(), "label": comparison.label}
-                if comparison
-                else None
-            ),
-            "themes": [
-                _theme_standing(
-                    theme,
-                    rows_then.get(theme["number"], []) if comparison else None,
-                    overdue_codes,
-                    stale_codes,
-                )
-                for theme in themes
-            ],
-            "light_rule": standing.LIGHT_RULE,
-            "rollup_rule": standing.ROLLUP_RULE,
-        },
+        "standing": _standing(
+            themes, rows_then if comparison else None, comparison, overdue, stale
+        ),
         "overdue": overdue,
         "stale": stale,
-        "stale_by_theme": _stale_by_theme(themes, stale_codes),
+        "stale_by_theme": _stale_by_theme(themes, {r["code"] for r in stale}),
         "changes": sorted(changes, key=lambda c: c["at"]),
         "meetings": meeting_figures or [],
         "matrix": _matrix(

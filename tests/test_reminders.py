@@ -154,9 +154,9 @@ def test_downtime_catch_up_sends_once_and_expires_past_meetings(
 ):
     ahead = make_meeting(start=(2025, 6, 20, 14, 0))
     past = make_meeting(start=(2025, 6, 7, 10, 0))  # its 2-day reminder was due 5 June 09:00
-    # The scheduler was down from 4 June until 8 June 10:00.
-    assert tick(utc(2025, 6, 8, 10, 0)) == 2  # the 14-day reminders of the meeting still ahead
-    assert tick(utc(2025, 6, 8, 10, 1)) == 0
+    # The scheduler was down from 4 June until Monday 9 June 10:00.
+    assert tick(utc(2025, 6, 9, 10, 0)) == 2  # the 14-day reminders of the meeting still ahead
+    assert tick(utc(2025, 6, 9, 10, 1)) == 0
     rows = db.session.scalars(select(Notification).where(Notification.meeting_id == past.id)).all()
     assert {r.state for r in rows} == {"verlopen"}
     assert all(
@@ -169,7 +169,8 @@ def test_meeting_planned_late_sends_only_the_latest_due_reminder(
     mail_app, smtp_server, people, make_meeting
 ):
     make_meeting(start=(2025, 6, 20, 14, 0), now=utc(2025, 6, 19, 8, 0))
-    assert tick(utc(2025, 6, 19, 8, 1)) == 2  # one (the 2-day) per person, not two
+    assert tick(utc(2025, 6, 19, 8, 1)) == 0  # due yesterday: waits for 09:00 (civil hours)
+    assert tick(utc(2025, 6, 19, 9, 1)) == 2  # one (the 2-day) per person, not two
     assert all(
         "Over 2 dagen" in m.get_body(preferencelist=("plain",)).get_content()
         for _, m in smtp_server.messages
@@ -637,3 +638,93 @@ def test_concurrent_planning_treats_the_dedupe_key_as_already_planned(
     planning.plan_meeting(meeting, utc(2025, 1, 2, 12, 0))
     db.session.commit()
     assert db.session.scalar(select(func.count(Notification.id))) == count
+
+
+# Civil hours: meeting mail on working days 08:00-18:00, the rest at the next 09:00 -----------
+
+
+@pytest.mark.parametrize(
+    ("local", "civil"),
+    [
+        ((2025, 6, 19, 7, 59), False),  # Thursday before eight
+        ((2025, 6, 19, 8, 0), True),
+        ((2025, 6, 19, 17, 59), True),
+        ((2025, 6, 19, 18, 0), False),
+        ((2025, 6, 21, 11, 0), False),  # Saturday
+        ((2025, 3, 31, 8, 30), True),  # the Monday after the clocks went forward
+    ],
+)
+def test_civil_hours_are_working_days_eight_to_six_local(local, civil):
+    from tracker.notifications.civil import is_civil
+
+    assert is_civil(utc(*local), "Europe/Amsterdam") is civil
+
+
+@pytest.mark.parametrize(
+    ("local", "resumes"),
+    [
+        ((2025, 6, 19, 18, 15), (2025, 6, 20, 9, 0)),  # Thursday evening: Friday 09:00
+        ((2025, 6, 20, 18, 15), (2025, 6, 23, 9, 0)),  # Friday evening: Monday 09:00
+        ((2025, 6, 19, 6, 0), (2025, 6, 19, 9, 0)),  # early morning: the same day
+        ((2025, 10, 24, 19, 0), (2025, 10, 27, 9, 0)),  # over the switch to winter time
+    ],
+)
+def test_what_falls_due_outside_waits_for_the_next_nine_oclock(local, resumes):
+    from tracker.notifications.civil import next_resume
+
+    assert next_resume(utc(*local), "Europe/Amsterdam") == utc(*resumes)
+
+
+def test_a_late_planned_meeting_mails_at_nine_not_in_the_evening(
+    mail_app, smtp_server, people, make_meeting
+):
+    """Planned on Thursday at 18:15 for next Wednesday: the reminders wait for Friday 09:00."""
+    make_meeting(start=(2025, 6, 25, 14, 0), now=utc(2025, 6, 19, 18, 15))
+    assert tick(utc(2025, 6, 19, 18, 16)) == 0
+    assert tick(utc(2025, 6, 20, 7, 0)) == 0
+    assert tick(utc(2025, 6, 20, 8, 30)) == 0  # fell due last night: it goes at 09:00
+    assert tick(utc(2025, 6, 20, 9, 0)) == 2
+
+
+def test_weekend_reminders_go_on_monday(mail_app, smtp_server, people, make_meeting):
+    # Two days before a Monday meeting is a Saturday.
+    make_meeting(start=(2025, 6, 30, 14, 0), now=utc(2025, 6, 1, 10, 0))
+    assert tick(utc(2025, 6, 16, 9, 0)) == 2  # the 14-day reminders, a Monday
+    assert tick(utc(2025, 6, 28, 9, 0)) == 0  # Saturday: the 2-day reminders wait
+    assert tick(utc(2025, 6, 29, 20, 0)) == 0  # Sunday evening
+    assert tick(utc(2025, 6, 30, 9, 0)) == 2  # Monday 09:00, before the 14:00 meeting
+
+
+def test_the_meeting_wins_over_civil_hours(mail_app, smtp_server, people, make_meeting):
+    """A mail that would only go after the meeting began is sent at once (README)."""
+    make_meeting(start=(2025, 6, 21, 10, 0), now=utc(2025, 6, 20, 19, 0))  # a Saturday meeting
+    assert tick(utc(2025, 6, 20, 19, 1)) == 2  # next 09:00 is Monday: too late, so now
+
+
+def test_mail_at_eight_is_only_what_fell_due_since_eight(
+    mail_app, smtp_server, people, make_meeting
+):
+    """A meeting changed at 08:10 tells the reminded people at once; the overnight backlog
+    still waits for 09:00."""
+    meeting = make_meeting(start=(2025, 6, 25, 14, 0), now=utc(2025, 6, 1, 10, 0))
+    assert tick(utc(2025, 6, 11, 9, 0)) == 2  # the 14-day reminders
+    from tracker.meetings import services
+
+    with time_machine.travel(utc(2025, 6, 12, 8, 10).replace(tzinfo=UTC), tick=False):
+        services.update_meeting(
+            meeting,
+            starts_at=utc(2025, 6, 26, 14, 0),
+            ends_at=utc(2025, 6, 26, 16, 0),
+            location=meeting.location,
+            agenda=meeting.agenda,
+            author=None,
+            now=utc(2025, 6, 12, 8, 10),
+        )
+        db.session.commit()
+    assert tick(utc(2025, 6, 12, 8, 11)) == 2  # "Gewijzigd" to both, due 08:10
+
+
+def test_civil_hours_can_be_switched_off(mail_app, smtp_server, people, make_meeting):
+    mail_app.config["CIVIL_HOURS"] = False
+    make_meeting(start=(2025, 6, 25, 14, 0), now=utc(2025, 6, 19, 18, 15))
+    assert tick(utc(2025, 6, 19, 18, 16)) == 2

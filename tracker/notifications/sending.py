@@ -28,6 +28,7 @@ from tracker.extensions import db
 from tracker.mail import DeliveryError, deliver, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting
+from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_upcoming, users_with_open_actions
 from tracker.urls import base_url, external_url
@@ -68,9 +69,21 @@ def _expire_and_recover(now: datetime) -> None:
     db.session.commit()
 
 
-def claim_due(now: datetime, owner: str, limit: int = BATCH) -> list[int]:
+def _within(window: SendWindow):
+    """The SQL condition for the rows that ``window`` lets go (see ``civil.send_window``)."""
+    urgent = Notification.meeting_id.in_(
+        select(Meeting.id).where(Meeting.starts_at < window.urgent_before)
+    )
+    if window.due_from is None:
+        return urgent
+    return or_(Notification.due_at >= window.due_from, urgent)
+
+
+def claim_due(
+    now: datetime, owner: str, limit: int = BATCH, window: SendWindow | None = None
+) -> list[int]:
     """Atomically move due rows from pending to sending under ``owner``'s claim; returns the
-    ids claimed."""
+    ids claimed. ``window`` (civil hours) narrows which due rows may go now."""
     candidates = (
         select(Notification.id)
         .where(
@@ -81,6 +94,8 @@ def claim_due(now: datetime, owner: str, limit: int = BATCH) -> list[int]:
         .order_by(Notification.due_at, Notification.id)
         .limit(limit)
     )
+    if window is not None and not window.everything:
+        candidates = candidates.where(_within(window))
     if db.engine.dialect.name == "postgresql":
         # A materialised CTE runs once: as a plain IN-subquery PostgreSQL may run it again
         # per row, and with SKIP LOCKED each run picks other rows (30 claimed for a limit of 10).
@@ -308,7 +323,9 @@ def send_due_notifications(now: datetime) -> int:
     _expire_and_recover(now)
     owner = uuid.uuid4().hex
     sent, open_actions = 0, {}
-    while ids := claim_due(now, owner):
+    config = current_app.config
+    window = send_window(now, config["TIMEZONE"]) if config["CIVIL_HOURS"] else None
+    while ids := claim_due(now, owner, window=window):
         sent += send_claimed(ids, owner, now, open_actions)
         if len(ids) < BATCH:
             break

@@ -149,6 +149,8 @@ CASES = [
     ("GET", "/vergaderingen/{meeting_id}/bewerken", None, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/bewerken", MEETING, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/annuleren", {"reason": "x"}, ADMIN_ONLY),
+    ("GET", "/vergaderingen/{meeting_id}/verzoek", None, ADMIN_ONLY),
+    ("POST", "/vergaderingen/{meeting_id}/verzoek", {}, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/gehouden", {"minutes": "x"}, ADMIN_ONLY),
     ("GET", "/vergaderingen/importeren", None, ADMIN_ONLY),
     ("GET", "/vergaderingen/overlegvormen/nieuw", None, ADMIN_ONLY),

@@ -392,23 +392,25 @@ def test_a_greeting_line_is_taken_off_the_intro(intro, expected):
 def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_update(
     mail_app, smtp_server, people, make_meeting, client_for, monkeypatch
 ):
-    from tracker.notifications import sending
+    from tracker.notifications import asking
 
     lookups = []
-    real_lookup = sending.users_with_open_actions
+    real_lookup = asking.users_with_open_actions
     monkeypatch.setattr(
-        sending,
+        asking,
         "users_with_open_actions",
         lambda plan_id: lookups.append(plan_id) or real_lookup(plan_id),
     )
     meeting = make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
+    lookups.clear()  # planning the new meeting looked once; now the tick
     tick(utc(2025, 6, 10, 9, 0))
-    assert len(lookups) == 1  # once per tick, not once per request e-mail
+    assert len(lookups) == 2  # planning and the mail round, not once per request e-mail
     requests = [(r, m) for r, m in smtp_server.messages if m["Subject"].startswith("Verzoek")]
     got = {r[0] for r, _ in requests}
     assert {"avim@example.test", "riec@example.test"} <= got
     assert "ph@example.test" not in got  # a lezer reports nothing
-    assert "comensha@example.test" not in got  # not taking part
+    # Every owner of open actions is asked, also those who do not sit at the Tafel.
+    assert "comensha@example.test" in got
     riec_body = (
         next(m for r, m in requests if r == ["riec@example.test"])
         .get_body(preferencelist=("plain",))
@@ -437,7 +439,7 @@ def test_update_request_lists_own_actions_and_skips_people_with_nothing_to_updat
         )
         db.session.commit()
     page = client_for("beheerder").get(f"/vergaderingen/{meeting.id}").get_data(as_text=True)
-    section = page.split("Bijgewerkt sinds het verzoek om voortgang")[1]
+    section = page.split("Bijgewerkt in de 90 dagen vóór deze vergadering")[1]
     row_41 = section.split('href="/acties/4.1"')[1].split("</tr>")[0]
     row_42 = section.split('href="/acties/4.2"')[1].split("</tr>")[0]
     assert "Ja, 12 juni 2025" in row_41 and "Nee" in row_42
@@ -728,3 +730,99 @@ def test_civil_hours_can_be_switched_off(mail_app, smtp_server, people, make_mee
     mail_app.config["CIVIL_HOURS"] = False
     make_meeting(start=(2025, 6, 25, 14, 0), now=utc(2025, 6, 19, 18, 15))
     assert tick(utc(2025, 6, 19, 18, 16)) == 2
+
+
+# Update requests reach every owner, skip what is fresh, and can be sent by hand ----------------
+
+
+def _hold(meeting, at):
+    from tracker.meetings import services
+
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        services.mark_held(meeting, "", None, at)
+        db.session.commit()
+
+
+def _update(code, user, at, text="Bijgewerkt."):
+    from tracker.progress.services import record_update
+
+    from .helpers import action
+
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        record_update(
+            action(code),
+            user,
+            status="lopend",
+            signal=None,
+            text=text,
+            link=None,
+            expected_version=action(code).version,
+            now=at,
+        )
+        db.session.commit()
+
+
+def _request_to(smtp_server, email):
+    found = [
+        m for r, m in smtp_server.messages if r == [email] and m["Subject"].startswith("Verzoek")
+    ]
+    return found[0].get_body(preferencelist=("plain",)).get_content() if found else None
+
+
+def test_requests_reach_the_aandachtsfunctionaris_and_skip_fresh_actions(
+    mail_app, smtp_server, people, make_user, make_meeting, client_for
+):
+    """The Schiedam aandachtsfunctionaris owns shared actions and does not sit at the Tafel;
+    RIEC updated 4.1 after the previous Tafel, so it is not asked about 4.1 again."""
+    make_user("bijdrager", party="AF", municipality="schiedam", email="af@schiedam.test")
+    previous = make_meeting(code="regionale-tafel", start=(2025, 3, 4, 10, 0))
+    _hold(previous, utc(2025, 3, 4, 12, 0))
+    _update("4.1", people["riec"], utc(2025, 5, 1, 10, 0))
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
+    tick(utc(2025, 6, 10, 9, 0))
+    af_body = _request_to(smtp_server, "af@schiedam.test")
+    assert af_body is not None and "- 3.6 " in af_body
+    riec_body = _request_to(smtp_server, "riec@example.test")
+    assert "- 4.1 " not in riec_body and "- 4.2 " in riec_body
+    page = client_for("beheerder").get(f"/vergaderingen/{meeting.id}").get_data(as_text=True)
+    assert "Bijgewerkt sinds de vorige Regionale Tafel Mensenhandel (4 maart 2025)" in page
+
+
+def test_an_owner_with_everything_fresh_gets_no_request(
+    mail_app, smtp_server, people, make_meeting
+):
+    from tracker.notifications.asking import users_with_open_actions
+    from tracker.plan.queries import current_plan
+
+    riec_actions = [a.code for a in users_with_open_actions(current_plan().id)[people["riec"].id]]
+    for code in riec_actions:
+        _update(code, people["riec"], utc(2025, 6, 9, 10, 0))
+    make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
+    tick(utc(2025, 6, 10, 9, 0))
+    assert _request_to(smtp_server, "riec@example.test") is None
+    assert _request_to(smtp_server, "avim@example.test") is not None
+
+
+def test_secretary_previews_and_sends_requests_by_hand(
+    mail_app, smtp_server, people, make_meeting, client_for
+):
+    from .helpers import post_form, text_of
+
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 6, 24, 10, 0))
+    with time_machine.travel(utc(2025, 6, 2, 10, 0).replace(tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")  # logged in on that day
+        preview = text_of(admin.get(f"/vergaderingen/{meeting.id}/verzoek"))
+        assert "Verzoek nu versturen" in preview and people["riec"].name in preview
+        assert smtp_server.messages == []
+        response = post_form(admin, f"/vergaderingen/{meeting.id}/verzoek", {})
+        assert response.status_code == 302
+    assert tick(utc(2025, 6, 2, 10, 1)) >= 3  # the owners, within civil hours
+    assert _request_to(smtp_server, "riec@example.test") is not None
+    count = len(smtp_server.messages)
+    # The automatic request 14 days before does not ask them a second time.
+    tick(utc(2025, 6, 10, 9, 0))
+    requests = [m for _, m in smtp_server.messages[count:] if m["Subject"].startswith("Verzoek")]
+    assert requests == []
+    with time_machine.travel(utc(2025, 6, 3, 10, 0).replace(tzinfo=UTC), tick=False):
+        again = text_of(client_for("beheerder").get(f"/vergaderingen/{meeting.id}/verzoek"))
+    assert "al met de hand gevraagd" in again

@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.help import bp as help_bp
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
+    from tracker.notifications.by_hand import bp as update_requests_bp
     from tracker.plan import api, views
     from tracker.progress import bulk as _bulk  # noqa: F401 - routes on progress.bp
     from tracker.progress import views as progress_views
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         audit_views.bp,
         meeting_views.bp,
         notification_views.bp,
+        update_requests_bp,
         report_views.bp,
         redaction_views.bp,
         health_bp,

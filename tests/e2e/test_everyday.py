@@ -105,6 +105,7 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/vergaderingen",
             f"/vergaderingen/{ids['meeting']}",
             f"/vergaderingen/{ids['meeting']}/bewerken",
+            f"/vergaderingen/{ids['meeting']}/verzoek",
             "/vergaderingen/nieuw",
             "/vergaderingen/importeren",
             "/vergaderingen/overlegvormen",

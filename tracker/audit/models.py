@@ -28,6 +28,7 @@ KIND_LABELS = {
     "meeting.create": "Vergadering gepland",
     "meeting.held": "Vergadering gehouden",
     "meeting.import": "Vergaderingen geïmporteerd",
+    "meeting.requests": "Verzoek om voortgang met de hand verstuurd",
     "meeting.update": "Vergadering gewijzigd",
     "municipality.update": "Voortgang gemeente bijgewerkt",
     "notification.retry": "E-mail opnieuw verstuurd",

@@ -14,13 +14,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.accounts.membership import is_member
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.dates import days_before_at, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
 from tracker.meetings.signals import meeting_changed
+from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
+from tracker.plan.models import Party
 
 PENDING = NotificationState.PENDING.value
 SENT = NotificationState.SENT.value
@@ -52,36 +53,12 @@ def recipients(meeting: Meeting) -> list[User]:
     )
 
 
-def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
-    """Per active contributor or beheerder, the open actions their parties own."""
-    rows = db.session.execute(
-        select(User.id, Action)
-        .join(Party, is_member())
-        .join(ActionOwner, ActionOwner.party_id == Party.id)
-        .join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(
-            Theme.plan_id == plan_id,
-            User.is_enabled.is_(True),
-            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
-            Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
-        )
-        .order_by(User.id, Theme.number, Action.number)
-    ).all()
-    result: dict[int, list[Action]] = {}
-    for user_id, action in rows:
-        actions = result.setdefault(user_id, [])
-        if action not in actions:
-            actions.append(action)
-    return result
-
-
 def _existing(meeting: Meeting) -> dict[str, Notification]:
     rows = db.session.scalars(select(Notification).where(Notification.meeting_id == meeting.id))
     return {row.dedupe_key: row for row in rows}
 
 
-def _wanted(meeting: Meeting, people: list[User]) -> dict[str, tuple]:
+def _wanted(meeting: Meeting, people: list[User], existing: dict) -> dict[str, tuple]:
     """key -> (kind, user, offset, due_at) for every reminder and update request owed."""
     tz = current_app.config["TIMEZONE"]
     send_time = _send_time()
@@ -95,14 +72,31 @@ def _wanted(meeting: Meeting, people: list[User]) -> dict[str, tuple]:
             wanted[key] = (NotificationKind.REMINDER, user, days, due)
     series = meeting.series
     if series.sends_update_request and series.action is not None:
-        open_actions = users_with_open_actions(series.action.theme.plan_id)
-        for user in people:
-            if user.id in open_actions and user.wants(NotificationKind.UPDATE_REQUEST.value):
+        asked = asking.to_ask(meeting, asking.users_with_open_actions(series.action.theme.plan_id))
+        by_hand = asked_by_hand(existing)
+        for user in asking.users_by_id(set(asked) - by_hand).values():
+            if user.wants(NotificationKind.UPDATE_REQUEST.value):
                 days = series.update_request_days
                 key = dedupe_key(NotificationKind.UPDATE_REQUEST, meeting.id, user.id, days)
                 due = days_before_at(meeting.starts_at, days, send_time, tz)
                 wanted[key] = (NotificationKind.UPDATE_REQUEST, user, days, due)
     return wanted
+
+
+#: ``offset_days`` of an update request the secretary sent by hand ("Verzoek nu versturen").
+BY_HAND = 0
+
+
+def asked_by_hand(existing: dict[str, Notification]) -> set[int]:
+    """Recipients the secretary already asked by hand for this meeting (the automatic request
+    is then not sent as well)."""
+    return {
+        row.recipient_id
+        for row in existing.values()
+        if row.kind == NotificationKind.UPDATE_REQUEST.value
+        and row.offset_days == BY_HAND
+        and row.state != NotificationState.WITHDRAWN.value
+    }
 
 
 def _add(kind, meeting, user, offset, due_at, key) -> None:
@@ -155,7 +149,7 @@ def plan_meeting(meeting: Meeting, now: datetime, *, moved: bool = False) -> Non
         return
 
     people = recipients(meeting)
-    wanted = _wanted(meeting, people)
+    wanted = _wanted(meeting, people, existing)
     for key, (kind, user, offset, due_at) in wanted.items():
         row = existing.get(key)
         if row is None:
@@ -164,7 +158,9 @@ def plan_meeting(meeting: Meeting, now: datetime, *, moved: bool = False) -> Non
             row.due_at = due_at
     for key, row in existing.items():
         planned_kinds = (NotificationKind.REMINDER.value, NotificationKind.UPDATE_REQUEST.value)
-        if row.kind in planned_kinds and row.state == PENDING and key not in wanted:
+        by_hand = row.kind == NotificationKind.UPDATE_REQUEST.value and row.offset_days == BY_HAND
+        planned = row.kind in planned_kinds and not by_hand
+        if planned and row.state == PENDING and key not in wanted:
             row.state = NotificationState.WITHDRAWN.value
     if moved:
         by_id = {u.id: u for u in people}
@@ -186,3 +182,43 @@ def plan_upcoming(now: datetime) -> None:
     ).all()
     for meeting in meetings:
         plan_meeting(meeting, now)
+
+
+def by_hand_preview(meeting: Meeting) -> list[dict]:
+    """Who "Verzoek nu versturen" would ask for which actions, and who was asked already."""
+    plan_id = meeting.series.action.theme.plan_id
+    asked = asking.to_ask(meeting, asking.users_with_open_actions(plan_id))
+    existing = _existing(meeting)
+    sent = {
+        row.recipient_id: row.sent_at
+        for row in existing.values()
+        if row.kind == NotificationKind.UPDATE_REQUEST.value and row.state == SENT
+    }
+    by_hand = asked_by_hand(existing)
+    rows = []
+    for user in sorted(asking.users_by_id(set(asked)).values(), key=lambda u: u.name):
+        if user.id in by_hand:
+            note = "al met de hand gevraagd"
+        elif not user.wants(NotificationKind.UPDATE_REQUEST.value):
+            note = "wil geen verzoeken ontvangen"
+        else:
+            note = ""
+        rows.append(
+            {"user": user, "actions": asked[user.id], "note": note, "sent_at": sent.get(user.id)}
+        )
+    return rows
+
+
+def send_by_hand(meeting: Meeting, now: datetime) -> int:
+    """Queue an update request now for everyone the preview would ask; returns how many. Their
+    automatic request for this meeting is then withdrawn (planning skips them)."""
+    count = 0
+    for row in by_hand_preview(meeting):
+        if row["note"]:
+            continue
+        key = dedupe_key(NotificationKind.UPDATE_REQUEST, meeting.id, row["user"].id, BY_HAND)
+        _add(NotificationKind.UPDATE_REQUEST, meeting, row["user"], BY_HAND, now, key)
+        count += 1
+    db.session.flush()
+    plan_meeting(meeting, now)
+    return count

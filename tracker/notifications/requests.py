@@ -1,5 +1,5 @@
 """Update requests that went out before a meeting: which of the requested actions were
-updated since (on the meeting's page and the overview)."""
+updated since the previous meeting of the series (on the meeting's page and the overview)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
+from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.notifications.planning import users_with_open_actions
 
 
 def update_request_status(meeting: Meeting) -> list[tuple] | None:
     """For a meeting whose update requests went out: each requested action, whether it was
-    updated since its owner was asked, and when that was. None when nobody was asked."""
+    updated since the previous meeting of the series (``asking.recent_since``), and when its
+    owner was asked. None when nobody was asked."""
     rows = db.session.scalars(
         select(Notification).where(
             Notification.meeting_id == meeting.id,
@@ -25,13 +26,14 @@ def update_request_status(meeting: Meeting) -> list[tuple] | None:
     ).all()
     if not rows:
         return None
-    open_actions = users_with_open_actions(meeting.series.action.theme.plan_id)
+    open_actions = asking.users_with_open_actions(meeting.series.action.theme.plan_id)
+    since, _ = asking.recent_since(meeting)
     seen, result = set(), []
     for row in sorted(rows, key=lambda r: r.sent_at):  # the earliest request counts
         for action in open_actions.get(row.recipient_id, []):
             if action.id not in seen:
                 seen.add(action.id)
-                updated = action.last_update_at is not None and action.last_update_at > row.sent_at
+                updated = action.last_update_at is not None and action.last_update_at > since
                 result.append((action, updated, row.sent_at))
     return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
 

@@ -28,9 +28,10 @@ from tracker.extensions import db
 from tracker.mail import DeliveryError, deliver, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting
+from tracker.notifications import asking
 from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.notifications.planning import plan_upcoming, users_with_open_actions
+from tracker.notifications.planning import plan_upcoming
 from tracker.urls import base_url, external_url
 
 PENDING = NotificationState.PENDING.value
@@ -164,8 +165,8 @@ def without_greeting(intro: str | None) -> str:
 
 def build_message(row: Notification, open_actions: dict | None = None) -> Message:
     """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached.
-    ``open_actions`` caches ``users_with_open_actions`` per plan for the whole tick, so a
-    round of update requests queries it once, not once per recipient."""
+    ``open_actions`` caches the actions to ask per meeting for the whole tick, so a round of
+    update requests queries them once, not once per recipient."""
     config = current_app.config
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum
     series = meeting.series
@@ -188,11 +189,11 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
         "intro": without_greeting(series.reminder_intro),
     }
     if kind is NotificationKind.UPDATE_REQUEST:
-        plan_id = series.action.theme.plan_id
         cache = open_actions if open_actions is not None else {}
-        if plan_id not in cache:
-            cache[plan_id] = users_with_open_actions(plan_id)
-        actions = cache[plan_id].get(user.id, [])
+        if meeting.id not in cache:
+            plan_id = series.action.theme.plan_id
+            cache[meeting.id] = asking.to_ask(meeting, asking.users_with_open_actions(plan_id))
+        actions = cache[meeting.id].get(user.id, [])
         context["actions"] = [
             (a, external_url("progress.action", code=a.code, _anchor="voortgang")) for a in actions
         ]

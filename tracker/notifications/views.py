@@ -12,6 +12,7 @@ from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
+from tracker.notifications.asking import recent_since
 from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.requests import update_request_status
 from tracker.notifications.sending import retry as retry_row
@@ -20,6 +21,7 @@ from tracker.params import parse_int
 bp = Blueprint("notifications", __name__, url_prefix="/beheer/berichten")
 # A meeting's page shows which requested actions were updated; the outbox knows.
 bp.add_app_template_global(update_request_status)
+bp.add_app_template_global(recent_since)
 PAGE_SIZE = 100
 
 

@@ -1,0 +1,84 @@
+"""Who is asked to update what before a meeting.
+
+Every owner with open actions is asked (not only the series' participants: an
+aandachtsfunctionaris owns actions every municipality shares and never sits at the Regionale
+Tafel), and only for actions not updated since the previous held meeting of the series; before
+a series' first held meeting, an update in the ``UPDATE_DUE_DAYS`` (90) days before the meeting
+counts as recent, the same rule that marks an action "update nodig". The request e-mail, the meeting page and "Verzoek nu versturen" all use this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from tracker.accounts.membership import is_member
+from tracker.accounts.models import Role, User
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingState
+from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
+
+
+def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
+    """Per active contributor or beheerder, the open actions their parties own."""
+    rows = db.session.execute(
+        select(User.id, Action)
+        .join(Party, is_member())
+        .join(ActionOwner, ActionOwner.party_id == Party.id)
+        .join(Action, Action.id == ActionOwner.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .where(
+            Theme.plan_id == plan_id,
+            User.is_enabled.is_(True),
+            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
+            Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
+        )
+        .order_by(User.id, Theme.number, Action.number)
+    ).all()
+    result: dict[int, list[Action]] = {}
+    for user_id, action in rows:
+        actions = result.setdefault(user_id, [])
+        if action not in actions:
+            actions.append(action)
+    return result
+
+
+def previous_held(meeting: Meeting) -> Meeting | None:
+    """The latest meeting of the same series held before this one."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.state == MeetingState.HELD.value,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:
+    """Since when an update counts as recent for this meeting, and the meeting that sets it."""
+    previous = previous_held(meeting)
+    if previous is not None:
+        return previous.starts_at, previous
+    return meeting.starts_at - timedelta(days=current_app.config["UPDATE_DUE_DAYS"]), None
+
+
+def to_ask(meeting: Meeting, open_actions: dict[int, list[Action]]) -> dict[int, list[Action]]:
+    """Per user, the open actions they own that were not updated recently (see the module)."""
+    since, _ = recent_since(meeting)
+    result = {}
+    for user_id, actions in open_actions.items():
+        stale = [a for a in actions if a.last_update_at is None or a.last_update_at <= since]
+        if stale:
+            result[user_id] = stale
+    return result
+
+
+def users_by_id(ids) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -4,6 +4,7 @@ click budget, and the new pages under axe."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -254,3 +255,40 @@ def test_the_report_prints_with_page_numbers_and_a_running_header(page, e2e_user
     second = printed.pages[1].extract_text()
     assert f"Pagina 2 van {pages}" in second
     assert "Regionaal Actieplan Mensenhandel Regio Rotterdam" in second
+
+
+def test_the_portfolio_holder_writes_the_report_and_hands_it_over(page, e2e_users):
+    """Given the right, the portfolio holder writes a theme text and the asks; page 1 of the
+    report and of its PDF carries them, and a frozen report keeps them."""
+    import io
+
+    from pypdf import PdfReader
+
+    e2e_users["ph"].may_write_report = True
+    db.session.commit()
+    login(page, e2e_users["ph"])
+    page.goto("/rapportage")
+    expect(page.locator("#kop-stand")).to_have_text("Stand van zaken")
+    assert serious(AXE.run(page)) == []
+    page.get_by_role("link", name="Tekst per thema en vragen aan het RVO schrijven").click()
+    assert serious(AXE.run(page)) == []
+    page.get_by_label("Thema 2: Bevorderen regionale/lokale samenwerking").fill(
+        "Zes gemeenten hebben hun lokale actieplan vastgesteld."
+    )
+    page.get_by_label("Gevraagd van het RVO").fill(
+        "Stem in met een gezamenlijke training voor alle aandachtsfunctionarissen."
+    )
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".flash")).to_contain_text("De rapportagetekst is opgeslagen.")
+    standing = page.locator("section.standing")
+    expect(standing).to_contain_text("Zes gemeenten hebben hun lokale actieplan vastgesteld.")
+    expect(standing.locator(".asks")).to_contain_text("gezamenlijke training")
+    for theme in range(1, 6):
+        expect(standing.locator("tbody tr").nth(theme - 1).locator(".light")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    first = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages[0]
+    assert "gezamenlijke training" in " ".join(first.extract_text().split())
+    page.get_by_role("button", name="Rapportage vastleggen").click()
+    expect(page.locator(".flash")).to_contain_text("De rapportage is vastgelegd.")
+    expect(page.locator("section.standing")).to_contain_text("Zes gemeenten")

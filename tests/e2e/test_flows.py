@@ -86,6 +86,19 @@ def _plan_a_meeting_and_check_the_outbox(page, e2e_users):
     expect(page.locator("table")).to_contain_text("24 februari 2027 om 09:00")
     screenshot(page, "berichten")
     assert db.session.scalar(select(Notification)) is not None
+    # "Verzoek nu versturen": the aandachtsfunctionaris owns open actions and is asked too.
+    page.go_back()
+    page.get_by_role("link", name="Verzoek om voortgang bekijken en versturen").click()
+    expect(page.locator("table")).to_contain_text("Alex Aandacht")
+    screenshot(page, "verzoek-om-voortgang")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "verzoek-om-voortgang-telefoon")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_role("button", name="Verzoek nu versturen").click()
+    expect(page.locator(".flash")).to_contain_text("verzoek(en) om voortgang staan klaar")
+    page.get_by_role("link", name="E-mails", exact=True).click()
+    expect(page.locator("table")).to_contain_text("Verzoek om voortgang (met de hand)")
 
 
 def test_portfolio_holder_opens_the_report_and_downloads_the_pdf(page, e2e_users):

@@ -87,6 +87,9 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
         _in_scratch_schema("migration_check", _assert_migrations_match_models, tmp_path)
 
 
+#: The minutes of a held meeting at the previous release: migration 0010 makes them a decision.
+HELD_MINUTES = "Besloten: de werkgroep stelt het stappenplan op."
+
 #: The schema of the last release; the upgrade test fills a database at this revision.
 PREVIOUS_RELEASE = "0008_figures"
 
@@ -153,6 +156,23 @@ def _fill_at_previous_release(conn) -> None:
         )
         .returning(t["meeting"].c.id)
     ).scalar_one()
+    conn.execute(  # a held meeting with the single minutes field of the previous release
+        t["meeting"].insert(),
+        dict(
+            series_id=series_id,
+            uid="m0@tracker",
+            starts_at=now,
+            ends_at=now,
+            location="Stadhuis",
+            agenda="1. Opening",
+            state="gehouden",
+            minutes=HELD_MINUTES,
+            sequence=0,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        ),
+    )
     conn.execute(
         t["notification"].insert(),
         [
@@ -205,6 +225,14 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             new = MetaData()
             new.reflect(conn)
             after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
+            # The held meeting's minutes moved, word for word, into a decision.
+            outcomes = conn.execute(select(new.tables["meeting_outcome"])).mappings().all()
+            assert [(o["kind"], o["text"]) for o in outcomes] == [("besluit", HELD_MINUTES)]
+        minutes = [c.name for c in old.tables["meeting"].columns].index("minutes")
+        before["meeting"] = sorted(
+            tuple("" if i == minutes and v == HELD_MINUTES else v for i, v in enumerate(row))
+            for row in before["meeting"]
+        )
         for name in before:
             assert len(after[name]) == len(before[name]), name
         # Columns that existed keep their values (new columns are appended, so compare prefixes).

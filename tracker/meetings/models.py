@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -91,6 +91,8 @@ class Meeting(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20), default=MeetingState.PLANNED.value)
+    #: Why the meeting was cancelled ("Geannuleerd: …"). What a held meeting decided lives in
+    #: its outcomes (besluiten and actiepunten); migration 0010 moved old minutes there.
     minutes: Mapped[str] = mapped_column(Text, default="")
     #: iCalendar SEQUENCE: raised whenever time, place or state changes.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -101,6 +103,11 @@ class Meeting(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     series: Mapped[MeetingSeries] = relationship(back_populates="meetings", lazy="joined")
+    outcomes: Mapped[list[MeetingOutcome]] = relationship(
+        back_populates="meeting",
+        order_by="MeetingOutcome.id",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def state_enum(self) -> MeetingState:
@@ -109,3 +116,57 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.state == MeetingState.CANCELLED.value
+
+
+class OutcomeKind(StrEnum):
+    DECISION = "besluit"
+    FOLLOW_UP = "actiepunt"
+
+    @property
+    def label(self) -> str:
+        return {"besluit": "Besluit", "actiepunt": "Actiepunt"}[self.value]
+
+
+outcome_action = Table(
+    "outcome_action",
+    db.metadata,
+    Column("outcome_id", ForeignKey("meeting_outcome.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_id", ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class MeetingOutcome(db.Model):
+    """What a held meeting decided (besluit) or asked someone to do (actiepunt: an owner party
+    and a due date, open until marked done). Linked actions show it on their page."""
+
+    __tablename__ = "meeting_outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    due_on: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="outcomes")
+    party: Mapped[Party | None] = relationship()
+    actions: Mapped[list[Action]] = relationship(secondary=outcome_action, order_by="Action.id")
+    done_by = relationship("User", foreign_keys=[done_by_id])
+
+    @property
+    def kind_enum(self) -> OutcomeKind:
+        return OutcomeKind(self.kind)
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.kind == OutcomeKind.FOLLOW_UP.value
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_follow_up and self.done_at is None

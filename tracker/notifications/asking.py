@@ -4,7 +4,8 @@ Every owner with open actions is asked (not only the series' participants: an
 aandachtsfunctionaris owns actions every municipality shares and never sits at the Regionale
 Tafel), and only for actions not updated since the previous held meeting of the series; before
 a series' first held meeting, an update in the ``UPDATE_DUE_DAYS`` (90) days before the meeting
-counts as recent, the same rule that marks an action "update nodig". The request e-mail, the meeting page and "Verzoek nu versturen" all use this.
+counts as recent, the same rule that marks an action "update nodig". The request e-mail, the
+meeting page and "Verzoek nu versturen" all use this.
 """
 
 from __future__ import annotations

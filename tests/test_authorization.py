@@ -149,6 +149,10 @@ CASES = [
     ("GET", "/vergaderingen/{meeting_id}/bewerken", None, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/bewerken", MEETING, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/annuleren", {"reason": "x"}, ADMIN_ONLY),
+    ("POST", "/vergaderingen/{meeting_id}/uitkomsten", {"kind": "besluit"}, ADMIN_ONLY),
+    # An actiepunt of RIEC: the beheerder and RIEC's own people mark it done.
+    ("POST", "/actiepunten/{outcome_id}/afgerond", {}, only("beheerder", "bijdrager_eigen")),
+    ("POST", "/uitkomsten/{outcome_id}/verwijderen", {}, ADMIN_ONLY),
     ("GET", "/vergaderingen/{meeting_id}/verzoek", None, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/verzoek", {}, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/gehouden", {"minutes": "x"}, ADMIN_ONLY),
@@ -236,6 +240,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
     db.session.commit()
     meeting, notification = _meeting_with_notification(roles)
     path = path.format(
+        outcome_id=_follow_up(meeting).id,
         lezer_id=roles["lezer"].id,
         lezer_token_id=token.id,
         meeting_id=meeting.id,
@@ -280,6 +285,27 @@ def _meeting_with_notification(roles):
     db.session.add(notification)
     db.session.commit()
     return meeting, notification
+
+
+def _follow_up(meeting):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from tracker.meetings.models import MeetingOutcome
+    from tracker.plan.models import Party
+
+    riec = db.session.scalar(select(Party).where(Party.code == "RIEC"))
+    outcome = MeetingOutcome(
+        meeting=meeting,
+        kind="actiepunt",
+        text="Voorstel uitwerken.",
+        party=riec,
+        due_on=date(2025, 3, 1),
+    )
+    db.session.add(outcome)
+    db.session.commit()
+    return outcome
 
 
 def _rule_pattern(rule) -> re.Pattern:

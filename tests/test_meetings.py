@@ -8,8 +8,9 @@ import time_machine
 import vobject
 from sqlalchemy import select
 
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.meetings.schedule import year_standing
 from tracker.notifications.models import Notification
 
@@ -129,22 +130,71 @@ def test_edit_held_and_cancel_in_the_ui(client_for, make_meeting_ui):
     assert meeting.state == "geannuleerd" and meeting.sequence == 2
 
 
-def test_marking_a_past_meeting_held_with_minutes(client_for, make_meeting_ui):
-    admin = client_for("beheerder")
+def _held_meeting(admin, make_meeting_ui):
     meeting = make_meeting_ui(admin, day="2027-03-10")
     meeting.starts_at, meeting.ends_at = datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 11)
     db.session.commit()
-    empty = post_form(admin, f"/vergaderingen/{meeting.id}/gehouden", {"minutes": ""})
-    assert empty.status_code == 400 and "Dit veld is verplicht." in empty.get_data(as_text=True)
-    assert (
-        post_form(
-            admin, f"/vergaderingen/{meeting.id}/gehouden", {"minutes": "Besloten: monitor in Q2."}
-        ).status_code
-        == 302
-    )
+    assert post_form(admin, f"/vergaderingen/{meeting.id}/gehouden", {}).status_code == 302
     db.session.refresh(meeting)
     assert meeting.state == "gehouden"
-    assert "Besloten: monitor in Q2." in text_of(admin.get(f"/vergaderingen/{meeting.id}"))
+    return meeting
+
+
+def test_a_held_meeting_records_decisions_and_follow_ups(client_for, make_meeting_ui, roles):
+    admin = client_for("beheerder")
+    meeting = _held_meeting(admin, make_meeting_ui)
+    path = f"/vergaderingen/{meeting.id}/uitkomsten"
+    decision = {"kind": "besluit", "text": "De monitor verschijnt in Q2.", "action_codes": "1.1"}
+    assert post_form(admin, path, decision).status_code == 302
+    incomplete = post_form(admin, path, {"kind": "actiepunt", "text": "Gesprek met de NLA."})
+    page = incomplete.get_data(as_text=True)
+    assert incomplete.status_code == 400
+    assert "Kies wie het actiepunt uitvoert." in page and "Kies een datum." in page
+    unknown = post_form(admin, path, {**decision, "action_codes": "1.1, 9.9"})
+    assert unknown.status_code == 400
+    assert "Deze acties staan niet in het plan: 9.9." in unknown.get_data(as_text=True)
+    follow_up = {
+        "kind": "actiepunt",
+        "text": "Voorstel voor de bestuurlijke aanpak uitwerken.",
+        "action_codes": "4.1 en 4.2",
+        "party": "RIEC",
+        "due_on": "2026-02-15",
+    }
+    assert post_form(admin, path, follow_up).status_code == 302
+    outcomes = db.session.scalars(select(MeetingOutcome).order_by(MeetingOutcome.id)).all()
+    assert [(o.kind, [a.code for a in o.actions]) for o in outcomes] == [
+        ("besluit", ["1.1"]),
+        ("actiepunt", ["4.1", "4.2"]),
+    ]
+    assert outcomes[1].party.code == "RIEC" and outcomes[1].due_on == date(2026, 2, 15)
+    meeting_page = text_of(admin.get(f"/vergaderingen/{meeting.id}"))
+    assert "De monitor verschijnt in Q2." in meeting_page and "15 februari 2026" in meeting_page
+    # On the linked action's page and in the owner's Mijn acties.
+    action_page = text_of(client_for("lezer").get("/acties/4.1"))
+    assert "Besluiten en actiepunten uit vergaderingen" in action_page
+    assert "Voorstel voor de bestuurlijke aanpak uitwerken." in action_page
+    riec = client_for("bijdrager_eigen")
+    assert "Voorstel voor de bestuurlijke aanpak uitwerken." in text_of(riec.get("/mijn-acties"))
+    nla = client_for("bijdrager_ander")
+    assert "Voorstel voor de bestuurlijke aanpak" not in text_of(nla.get("/mijn-acties"))
+    # The owner party marks it done; another party may not.
+    done = f"/actiepunten/{outcomes[1].id}/afgerond"
+    assert post_form(nla, done, {}).status_code == 403
+    assert post_form(riec, done, {}).status_code == 302
+    db.session.refresh(outcomes[1])
+    assert outcomes[1].done_at is not None
+    assert "Voorstel voor de bestuurlijke aanpak" not in text_of(riec.get("/mijn-acties"))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "meeting.outcome_done"))
+
+
+def test_outcomes_only_after_the_meeting_was_held(client_for, make_meeting_ui):
+    admin = client_for("beheerder")
+    meeting = make_meeting_ui(admin, day="2027-03-10")
+    response = post_form(
+        admin, f"/vergaderingen/{meeting.id}/uitkomsten", {"kind": "besluit", "text": "x"}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(MeetingOutcome)) is None
 
 
 @pytest.fixture

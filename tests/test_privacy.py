@@ -158,11 +158,6 @@ def _meeting(past: bool = True) -> Meeting:
             {"status": "lopend", "note": LEAK, "version": "0"},
         ),
         ("beheerder", "/acties/4.1/vervallen", {"reason": LEAK, "version": "{version}"}),
-        (
-            "beheerder",
-            "/vergaderingen/{meeting_id}/gehouden",
-            {"minutes": LEAK},
-        ),
         ("beheerder", "/vergaderingen/{meeting_id}/annuleren", {"reason": LEAK}),
         ("beheerder", "/rapportage/tekst", {"version": "0", "theme_3": LEAK}),
         ("beheerder", "/rapportage/tekst", {"version": "0", "asks": LEAK}),
@@ -470,3 +465,19 @@ def test_a_meeting_place_may_be_an_address_but_not_a_phone_number(client_for):
     )
     assert saved.status_code == 302
     assert db.session.scalar(select(Meeting.location)) == "Stadhuis, Coolsingel 40, 3011 AD"
+
+
+def test_decisions_and_follow_ups_are_guarded(client_for):
+    from tracker.meetings.models import MeetingOutcome
+
+    meeting = _meeting()
+    meeting.state = "gehouden"
+    db.session.commit()
+    response = post_form(
+        client_for("beheerder"),
+        f"/vergaderingen/{meeting.id}/uitkomsten",
+        {"kind": "besluit", "text": LEAK},
+    )
+    assert response.status_code == 400
+    assert "Deze tekst bevat persoonsgegevens" in response.get_data(as_text=True)
+    assert db.session.scalar(select(MeetingOutcome)) is None

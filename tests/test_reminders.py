@@ -739,7 +739,7 @@ def _hold(meeting, at):
     from tracker.meetings import services
 
     with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
-        services.mark_held(meeting, "", None, at)
+        services.mark_held(meeting, None, at)
         db.session.commit()
 
 

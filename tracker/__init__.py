@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.figures import views as figure_views
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
+    from tracker.meetings import outcome_views as _outcome_views  # noqa: F401 - on meetings.bp
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
     from tracker.notifications.by_hand import bp as update_requests_bp

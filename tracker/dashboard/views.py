@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
+from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
 from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.requests import update_request_progress
@@ -82,4 +83,6 @@ def my_actions():
         year=year,
         orphans=orphans,
         due_days=current_app.config["UPDATE_DUE_DAYS"],
+        follow_ups=outcomes.open_follow_ups(party_ids_of(user)),
+        today=local_today(),
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +20,8 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc, utcnow
-from tracker.forms import DutchForm, input_required, max_length, required
+from tracker.forms import DutchForm, choices, input_required, max_length, required
+from tracker.meetings.models import OutcomeKind
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
@@ -66,11 +70,47 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
             )
 
 
-class HeldForm(PrivacyCheckedForm, DutchForm):
-    privacy_fields = ("minutes",)
-    minutes = TextAreaField(
-        "Korte verslaglegging en besluiten", validators=[required(), max_length(20000)]
+class HeldForm(DutchForm):
+    """ "Als gehouden vastleggen": what was decided is recorded as outcomes afterwards."""
+
+
+OUTCOME_KINDS = choices((kind.value, kind.label) for kind in OutcomeKind)
+
+
+class OutcomeForm(PrivacyCheckedForm, DutchForm):
+    """A decision (besluit) or a follow-up (actiepunt: who, and by when) of a held meeting."""
+
+    privacy_fields = ("text",)
+    kind = RadioField("Soort", choices=OUTCOME_KINDS, default=OutcomeKind.DECISION.value)
+    text = TextAreaField("Tekst", validators=[required(), max_length(2000)])
+    action_codes = StringField(
+        "Acties waar het over gaat (optioneel)",
+        description="Codes uit het plan, gescheiden door komma's, bijvoorbeeld 2.4, 3.6.",
+        validators=[max_length(200)],
     )
+    #: Checked in ``validate``: only an actiepunt needs one.
+    party = SelectField(
+        "Wie voert het actiepunt uit?", choices=[], coerce=str, validate_choice=False
+    )
+    due_on = DateField("Uiterlijk klaar op", validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == OutcomeKind.FOLLOW_UP.value:
+            known = {choice.value for choice in self.party.choices if choice.value}
+            if self.party.data not in known:
+                self.party.errors = [*self.party.errors, "Kies wie het actiepunt uitvoert."]
+                valid = False
+            if not self.due_on.data:
+                self.due_on.errors = [*self.due_on.errors, "Kies een datum."]
+                valid = False
+        return valid
+
+
+def action_codes(text: str) -> list[str]:
+    """'2.4, 3.6 en 1.1' -> ['2.4', '3.6', '1.1']: every code-shaped part, in order, once."""
+    found = re.findall(r"\b\d{1,2}\.\d{1,2}\b", text or "")
+    return list(dict.fromkeys(found))
 
 
 class CancelForm(PrivacyCheckedForm, DutchForm):

@@ -62,9 +62,9 @@ def update_meeting(meeting, *, starts_at, ends_at, location, agenda, author, now
     return True
 
 
-def mark_held(meeting: Meeting, minutes: str, author, now) -> None:
+def mark_held(meeting: Meeting, author, now) -> None:
+    """The meeting took place; its decisions and follow-ups are recorded as outcomes."""
     meeting.state = MeetingState.HELD.value
-    meeting.minutes = minutes.strip()
     meeting.updated_at = now
     meeting_changed.send(meeting, now=now)
     record("meeting.held", author, _subject(meeting), "Vergadering gehouden")

@@ -28,7 +28,14 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings import services
 from tracker.meetings.calendar import calendar_bytes
-from tracker.meetings.forms import CancelForm, HeldForm, ImportForm, MeetingForm, SeriesForm
+from tracker.meetings.forms import (
+    CancelForm,
+    HeldForm,
+    ImportForm,
+    MeetingForm,
+    OutcomeForm,
+    SeriesForm,
+)
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.signals import meeting_changed
 from tracker.params import parse_int
@@ -75,12 +82,24 @@ def index():
     )
 
 
+def outcome_form(data=None) -> OutcomeForm:
+    """The decision/follow-up form with the parties to choose from."""
+    form = OutcomeForm(formdata=data) if data is not None else OutcomeForm()
+    parties = db.session.scalars(select(Party).order_by(Party.short_name))
+    form.party.choices = choices(
+        [("", "Kies een partij")] + [(p.code, p.short_name) for p in parties]
+    )
+    return form
+
+
 def _render_detail(
     meeting: Meeting,
     held_form: HeldForm | None = None,
     status: int = 200,
     cancel_form: CancelForm | None = None,
+    outcome: OutcomeForm | None = None,
 ):
+    user = current_user._get_current_object()
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
@@ -88,7 +107,10 @@ def _render_detail(
         end=to_local(meeting.ends_at, _tz()),
         held_form=held_form or HeldForm(),
         cancel_form=cancel_form or CancelForm(),
+        outcome_form=outcome or outcome_form(),
+        my_party_ids=party_ids_of(user),
         is_past=meeting.starts_at <= utcnow(),
+        today=today_local(_tz()),
     ), status
 
 
@@ -121,7 +143,7 @@ def create():
             series, **_meeting_fields(form), author=current_user, now=utcnow()
         )
         if form.already_held.data:
-            services.mark_held(meeting, "", current_user, utcnow())
+            services.mark_held(meeting, current_user, utcnow())
         db.session.commit()
         flash(
             "De vergadering is vastgelegd als gehouden."
@@ -154,7 +176,7 @@ def edit(meeting_id: int):
             meeting, **_meeting_fields(form), author=current_user, now=utcnow()
         )
         if form.already_held.data:
-            services.mark_held(meeting, "", current_user, utcnow())
+            services.mark_held(meeting, current_user, utcnow())
         db.session.commit()
         flash("Vergadering gewijzigd." if changed else "Er was niets gewijzigd.", "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -165,7 +187,7 @@ def edit(meeting_id: int):
 @bp.post("/vergaderingen/<int:meeting_id>/gehouden")
 @admin_required
 def held(meeting_id: int):
-    """Record that a meeting took place, with its minutes and decisions."""
+    """Record that a meeting took place; its decisions and follow-ups are added after."""
     meeting = _meeting_or_404(meeting_id)
     form = HeldForm()
     if meeting.state != MeetingState.PLANNED.value or meeting.starts_at > utcnow():
@@ -176,9 +198,12 @@ def held(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     if not form.validate_on_submit():
         return _render_detail(meeting, held_form=form, status=400)
-    services.mark_held(meeting, form.minutes.data, current_user, utcnow())
+    services.mark_held(meeting, current_user, utcnow())
     db.session.commit()
-    flash("Vergadering als gehouden vastgelegd.", "info")
+    flash(
+        "Vergadering als gehouden vastgelegd. Leg hieronder de besluiten en actiepunten vast.",
+        "info",
+    )
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.figures.chart import trend_svg
 from tracker.forms import choices
+from tracker.meetings import outcomes
 from tracker.params import parse_int
 from tracker.plan.models import Municipality, Party, Status
 from tracker.plan.queries import get_action
@@ -67,6 +68,7 @@ def render_action_page(action, status: int = 200, **context):
         updates=services.history(action),
         revisions=revisions.revisions(action),
         figures=figures.for_action(action.code),
+        outcomes=outcomes.for_action(action),
         trend=trend_svg,
         figures_points=figures.points,
         **context,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from tracker.meetings.models import Meeting
+from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
 
 #: Every redacted text starts with this, so it is recognised (and never scanned again).
@@ -74,7 +74,16 @@ TARGETS = {
                 {"code": row.action.code, "jaar": row.year},
             ),
         ),
-        _meeting_target("verslag", "Verslag", "minutes"),
+        _meeting_target("verslag", "Toelichting", "minutes"),
+        Target(
+            "uitkomst",
+            "Besluit of actiepunt van een vergadering",
+            MeetingOutcome,
+            "text",
+            describe=lambda row: f"{row.kind_enum.label} {row.meeting.series.name}",
+            date=lambda row: row.meeting.starts_at,
+            page=lambda row: ("meetings.detail", {"meeting_id": row.meeting_id}),
+        ),
         _meeting_target("agenda", "Agenda", "agenda"),
         _meeting_target("locatie", "Locatie", "location", max_length=300),
         Target(

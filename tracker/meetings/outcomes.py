@@ -1,0 +1,110 @@
+"""What held meetings decided (besluiten) and asked (actiepunten), and where they show: the
+meeting page, the linked actions' pages, the owners' Mijn acties and the RVO report."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingOutcome, OutcomeKind, outcome_action
+from tracker.plan.models import Action, Party
+
+
+def _subject(outcome: MeetingOutcome) -> str:
+    meeting = outcome.meeting
+    return f"{outcome.kind_enum.label} {meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
+
+
+def add(
+    meeting: Meeting,
+    *,
+    kind: OutcomeKind,
+    text: str,
+    actions: list[Action],
+    party: Party | None,
+    due_on: date | None,
+    author,
+    now: datetime,
+) -> MeetingOutcome:
+    """Record a decision or a follow-up (which needs an owner party and a due date)."""
+    if kind is OutcomeKind.FOLLOW_UP and (party is None or due_on is None):
+        raise ValueError("an actiepunt needs an owner party and a due date")
+    outcome = MeetingOutcome(
+        meeting=meeting,
+        kind=kind.value,
+        text=text.strip(),
+        actions=actions,
+        party=party if kind is OutcomeKind.FOLLOW_UP else None,
+        due_on=due_on if kind is OutcomeKind.FOLLOW_UP else None,
+        created_at=now,
+        created_by_id=getattr(author, "id", None),
+    )
+    db.session.add(outcome)
+    db.session.flush()
+    record("meeting.outcome", author, _subject(outcome), outcome.text[:200])
+    return outcome
+
+
+def set_done(outcome: MeetingOutcome, done: bool, author, now: datetime) -> None:
+    outcome.done_at = now if done else None
+    outcome.done_by_id = getattr(author, "id", None) if done else None
+    summary = "Actiepunt afgerond" if done else "Actiepunt weer open"
+    record("meeting.outcome_done", author, _subject(outcome), summary)
+
+
+def delete(outcome: MeetingOutcome, author) -> None:
+    record("meeting.outcome_delete", author, _subject(outcome), outcome.text[:200])
+    db.session.delete(outcome)
+
+
+def _with_context(stmt):
+    return stmt.options(
+        joinedload(MeetingOutcome.meeting),
+        joinedload(MeetingOutcome.party),
+        selectinload(MeetingOutcome.actions).joinedload(Action.theme),
+    )
+
+
+def for_action(action: Action) -> list[MeetingOutcome]:
+    """Every decision and follow-up linked to ``action``, newest meeting first."""
+    linked = select(outcome_action.c.outcome_id).where(outcome_action.c.action_id == action.id)
+    return list(
+        db.session.scalars(
+            _with_context(
+                select(MeetingOutcome)
+                .join(MeetingOutcome.meeting)
+                .where(MeetingOutcome.id.in_(linked))
+                .order_by(Meeting.starts_at.desc(), MeetingOutcome.id)
+            )
+        ).unique()
+    )
+
+
+def open_follow_ups(party_ids: set[int] | None = None) -> list[MeetingOutcome]:
+    """Follow-ups not yet done, soonest due first; only those of ``party_ids`` when given."""
+    stmt = select(MeetingOutcome).where(
+        MeetingOutcome.kind == OutcomeKind.FOLLOW_UP.value, MeetingOutcome.done_at.is_(None)
+    )
+    if party_ids is not None:
+        if not party_ids:
+            return []
+        stmt = stmt.where(MeetingOutcome.party_id.in_(party_ids))
+    stmt = stmt.order_by(MeetingOutcome.due_on, MeetingOutcome.id)
+    return list(db.session.scalars(_with_context(stmt)).unique())
+
+
+def as_data(outcome: MeetingOutcome, today: date) -> dict:
+    """A follow-up as the report's plain data."""
+    return {
+        "text": outcome.text,
+        "party": outcome.party.short_name if outcome.party else "",
+        "due": outcome.due_on.isoformat() if outcome.due_on else None,
+        "overdue": bool(outcome.due_on and outcome.due_on < today),
+        "meeting": outcome.meeting.series.name,
+        "meeting_date": outcome.meeting.starts_at.date().isoformat(),
+        "codes": [a.code for a in outcome.actions],
+    }

@@ -277,3 +277,47 @@ def test_annex_has_contents_with_page_numbers_and_full_texts(client_for):
     page = client_for("lezer").get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
     annex = page.split('id="kop-bijlage"')[1]
     assert action("2.9").text in annex and "…" not in annex
+
+
+# Follow-ups from meetings ------------------------------------------------------------------
+
+
+def test_open_follow_ups_are_attention_points_until_done(client_for):
+    from datetime import date
+
+    from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
+    from tracker.plan.models import Party
+
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    meeting = Meeting(
+        series=series,
+        starts_at=datetime(2025, 3, 4, 9),
+        ends_at=datetime(2025, 3, 4, 11),
+        state="gehouden",
+    )
+    db.session.add(meeting)
+    riec = db.session.scalar(select(Party).where(Party.code == "RIEC"))
+    linked = action("4.1")
+    follow_up = MeetingOutcome(
+        meeting=meeting,
+        kind="actiepunt",
+        text="Voorstel bestuurlijke aanpak uitwerken.",
+        party=riec,
+        due_on=date(2025, 5, 1),
+        actions=[linked],
+    )
+    db.session.add(follow_up)
+    db.session.commit()
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31"))
+    first = page.split("Stand van zaken")[1].split("Samenvatting per thema")[0]
+    assert "Openstaande actiepunten uit vergaderingen" in first
+    assert "Te laat Voorstel bestuurlijke aanpak uitwerken. (RIEC, uiterlijk 1 mei 2025" in first
+    assert "actie 4.1" in first
+    # A theme filter keeps the follow-ups about its actions only.
+    assert "Voorstel bestuurlijke aanpak" in text_of(client_for("lezer").get("/rapportage?thema=4"))
+    assert "Voorstel bestuurlijke aanpak" not in text_of(
+        client_for("lezer").get("/rapportage?thema=2")
+    )
+    follow_up.done_at = datetime(2025, 6, 1)
+    db.session.commit()
+    assert "Openstaande actiepunten" not in text_of(client_for("lezer").get("/rapportage"))

@@ -25,6 +25,7 @@ from tracker.audit.services import record
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
+from tracker.meetings import outcomes
 from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
@@ -118,6 +119,20 @@ def _comparison(params: ReportParams) -> Comparison | None:
     return Comparison(previous, f"sinds de vorige vastgelegde rapportage ({dutch_date(previous)})")
 
 
+def _follow_ups(data: dict, params: ReportParams) -> list[dict]:
+    """Open actiepunten for page 1: all of them, or with a filter those about an action in
+    the report or owned by the chosen party."""
+    codes = {row["code"] for theme in data["themes"] for row in theme["rows"]}
+    filtered = params.theme or params.party or params.municipality
+    return [
+        outcomes.as_data(item, params.reference_date)
+        for item in outcomes.open_follow_ups()
+        if not filtered
+        or codes & {a.code for a in item.actions}
+        or (params.party and item.party and item.party.code == params.party)
+    ]
+
+
 def current_report(params: ReportParams) -> dict:
     """The report as it may leave the tracker: hard findings of the privacy guard masked
     (``privacy_masked`` says how many texts), whatever slipped into the stored texts."""
@@ -135,6 +150,7 @@ def current_report(params: ReportParams) -> dict:
         comparison=_comparison(params),
     )
     data["narrative"] = narrative.as_data(narrative.draft_of(plan))
+    data["follow_ups"] = _follow_ups(data, params)
     data["figures"] = [figures.as_data(i) for i in figures.all_indicators(only_in_report=True)]
     masked, count = mask_free_text(data)
     masked["privacy_masked"] = count

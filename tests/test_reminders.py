@@ -826,3 +826,80 @@ def test_secretary_previews_and_sends_requests_by_hand(
     with time_machine.travel(utc(2025, 6, 3, 10, 0).replace(tzinfo=UTC), tick=False):
         again = text_of(client_for("beheerder").get(f"/vergaderingen/{meeting.id}/verzoek"))
     assert "al met de hand gevraagd" in again
+
+
+# Actiepunten get a reminder before their due date -----------------------------------------------
+
+
+def _follow_up(meeting, party_code, due_on, now, codes=("4.1",)):
+    from tracker.meetings import outcomes
+    from tracker.meetings.models import OutcomeKind
+    from tracker.plan.models import Party
+
+    from .helpers import action
+
+    with time_machine.travel(now.replace(tzinfo=UTC), tick=False):
+        item = outcomes.add(
+            meeting,
+            kind=OutcomeKind.FOLLOW_UP,
+            text="Voorstel bestuurlijke aanpak uitwerken.",
+            actions=[action(code) for code in codes],
+            party=db.session.scalar(select(Party).where(Party.code == party_code)),
+            due_on=due_on,
+            author=None,
+            now=now,
+        )
+        db.session.commit()
+    return item
+
+
+def test_an_actiepunt_reminds_its_owners_a_week_before_it_is_due(
+    mail_app, smtp_server, people, make_meeting
+):
+    from datetime import date
+
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 3, 4, 10, 0))
+    _hold(meeting, utc(2025, 3, 4, 12, 0))
+    smtp_server.messages.clear()
+    item = _follow_up(meeting, "RIEC", date(2025, 4, 15), utc(2025, 3, 4, 13, 0))
+    assert tick(utc(2025, 4, 7, 9, 0)) == 0  # eight days before
+    assert tick(utc(2025, 4, 8, 9, 0)) == 1  # seven days before, at 09:00
+    ((recipient, message),) = smtp_server.messages
+    assert recipient == ["riec@example.test"]
+    assert message["Subject"] == "Herinnering actiepunt: uiterlijk 15 april 2025"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Voorstel bestuurlijke aanpak uitwerken." in body and "- 4.1 " in body
+    assert ".ics" not in body and not list(message.iter_attachments())
+    assert tick(utc(2025, 4, 9, 9, 0)) == 0  # once
+    assert item.id
+
+
+def test_a_done_actiepunt_is_not_reminded(mail_app, smtp_server, people, make_meeting):
+    from datetime import date
+
+    from tracker.meetings import outcomes
+
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 3, 4, 10, 0))
+    _hold(meeting, utc(2025, 3, 4, 12, 0))
+    smtp_server.messages.clear()
+    item = _follow_up(meeting, "RIEC", date(2025, 4, 15), utc(2025, 3, 4, 13, 0))
+    with time_machine.travel(utc(2025, 3, 20, 10, 0).replace(tzinfo=UTC), tick=False):
+        outcomes.set_done(item, True, people["riec"], utc(2025, 3, 20, 10, 0))
+        db.session.commit()
+    assert tick(utc(2025, 4, 8, 9, 0)) == 0
+    rows = db.session.scalars(select(Notification).where(Notification.kind == "actiepunt"))
+    assert {n.state for n in rows} == {"ingetrokken"}
+
+
+def test_an_actiepunt_added_late_is_reminded_at_once_within_civil_hours(
+    mail_app, smtp_server, people, make_meeting
+):
+    from datetime import date
+
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 4, 10, 10, 0))
+    _hold(meeting, utc(2025, 4, 10, 12, 0))
+    smtp_server.messages.clear()
+    _follow_up(meeting, "AVIM", date(2025, 4, 14), utc(2025, 4, 10, 19, 0))  # Thursday evening
+    assert tick(utc(2025, 4, 10, 19, 1)) == 0  # its meeting is past, but it waits for 09:00
+    assert tick(utc(2025, 4, 11, 9, 0)) == 1
+    assert smtp_server.messages[0][0] == ["avim@example.test"]

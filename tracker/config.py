@@ -40,6 +40,8 @@ DEFAULTS = {
     "UPDATE_DUE_DAYS": 90,
     # Reminders "N days before" go out at this local time (Europe/Amsterdam) on that day.
     "REMINDER_TIME": "09:00",
+    #: Days before an actiepunt's due date that its owners get a reminder.
+    "FOLLOW_UP_REMINDER_DAYS": 7,
     #: Meeting e-mail only on working days 08:00-18:00 local time (tracker/notifications/civil.py).
     "CIVIL_HOURS": True,
     "MAIL_TIMEOUT": 30,

@@ -107,3 +107,4 @@ class NotificationPrefsForm(DutchForm):
     voortgangsverzoek = BooleanField("Verzoeken om voortgang vóór de Regionale Tafel")
     vergadering_gewijzigd = BooleanField("Bericht als een vergadering verplaatst is")
     vergadering_geannuleerd = BooleanField("Bericht als een vergadering geannuleerd is")
+    actiepunt = BooleanField("Herinneringen voor actiepunten van uw partij")

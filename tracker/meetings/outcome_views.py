@@ -96,7 +96,7 @@ def delete_outcome(outcome_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     meeting_id = outcome.meeting_id
-    outcomes.delete(outcome, current_user)
+    outcomes.delete(outcome, current_user, utcnow())
     db.session.commit()
     flash("Verwijderd.", "info")
     return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="kop-uitkomsten"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, OutcomeKind, outcome_action
+from tracker.meetings.signals import outcome_changed
 from tracker.plan.models import Action, Party
 
 
@@ -46,6 +47,7 @@ def add(
     db.session.add(outcome)
     db.session.flush()
     record("meeting.outcome", author, _subject(outcome), outcome.text[:200])
+    outcome_changed.send(outcome, now=now)
     return outcome
 
 
@@ -54,10 +56,12 @@ def set_done(outcome: MeetingOutcome, done: bool, author, now: datetime) -> None
     outcome.done_by_id = getattr(author, "id", None) if done else None
     summary = "Actiepunt afgerond" if done else "Actiepunt weer open"
     record("meeting.outcome_done", author, _subject(outcome), summary)
+    outcome_changed.send(outcome, now=now)
 
 
-def delete(outcome: MeetingOutcome, author) -> None:
+def delete(outcome: MeetingOutcome, author, now: datetime) -> None:
     record("meeting.outcome_delete", author, _subject(outcome), outcome.text[:200])
+    outcome_changed.send(outcome, now=now, deleted=True)
     db.session.delete(outcome)
 
 

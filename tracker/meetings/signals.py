@@ -10,3 +10,7 @@ _signals = Namespace()
 
 #: Sent with the meeting as sender and ``now`` (and ``moved=True`` when its time changed).
 meeting_changed = _signals.signal("meeting-changed")
+
+#: Sent with the actiepunt (a ``MeetingOutcome``) as sender and ``now`` when it is added, done,
+#: reopened or about to be deleted: its reminders are planned or withdrawn.
+outcome_changed = _signals.signal("outcome-changed")

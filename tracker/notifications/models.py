@@ -17,6 +17,7 @@ class NotificationKind(StrEnum):
     UPDATE_REQUEST = "voortgangsverzoek"
     CHANGED = "vergadering_gewijzigd"
     CANCELLED = "vergadering_geannuleerd"
+    FOLLOW_UP = "actiepunt"
 
     @property
     def label(self) -> str:
@@ -25,6 +26,7 @@ class NotificationKind(StrEnum):
             "voortgangsverzoek": "Verzoek om voortgang",
             "vergadering_gewijzigd": "Vergadering gewijzigd",
             "vergadering_geannuleerd": "Vergadering geannuleerd",
+            "actiepunt": "Herinnering actiepunt",
         }[self.value]
 
 
@@ -46,7 +48,11 @@ class Notification(db.Model):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
-    #: Days before the meeting, for reminders and update requests.
+    #: The actiepunt a FOLLOW_UP reminder is about (``meeting_id`` is then its meeting).
+    outcome_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_outcome.id", ondelete="CASCADE"), index=True
+    )
+    #: Days before the meeting (reminders, update requests) or the actiepunt's due date.
     offset_days: Mapped[int | None]
     #: (kind, meeting, recipient, offset or sequence): one row per e-mail, ever.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -68,6 +74,7 @@ class Notification(db.Model):
 
     recipient = relationship("User", lazy="joined")
     meeting = relationship("Meeting", lazy="joined")
+    outcome = relationship("MeetingOutcome")
 
     @property
     def kind_enum(self) -> NotificationKind:

@@ -6,19 +6,19 @@ can run any number of times (on every save and on every scheduler tick) without 
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.accounts.membership import is_member
-from tracker.accounts.models import User
-from tracker.dates import days_before_at, utcnow
+from tracker.accounts.models import Role, User
+from tracker.dates import days_before_at, local_to_utc, to_local, utcnow
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingState
-from tracker.meetings.signals import meeting_changed
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
+from tracker.meetings.signals import meeting_changed, outcome_changed
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.plan.models import Party
@@ -168,6 +168,104 @@ def plan_meeting(meeting: Meeting, now: datetime, *, moved: bool = False) -> Non
             key = dedupe_key(NotificationKind.CHANGED, meeting.id, user_id, meeting.sequence)
             if key not in existing and user_id in by_id:
                 _add(NotificationKind.CHANGED, meeting, by_id[user_id], None, now, key)
+
+
+# Actiepunten ------------------------------------------------------------------------------
+
+
+def _owners_of(outcome: MeetingOutcome) -> list[User]:
+    """Active contributors and beheerders of the actiepunt's owner party."""
+    if outcome.party_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Party, is_member())
+            .where(
+                User.is_enabled.is_(True),
+                User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
+                Party.id == outcome.party_id,
+            )
+            .order_by(User.id)
+            .distinct()
+        )
+    )
+
+
+def plan_follow_up(outcome: MeetingOutcome, now: datetime, *, deleted: bool = False) -> None:
+    """An open actiepunt gets one reminder per owner ``FOLLOW_UP_REMINDER_DAYS`` before its
+    due date at the reminder time (at once when added later than that, while not yet due);
+    done, deleted or past due, its pending reminders are withdrawn."""
+    config = current_app.config
+    tz, days = config["TIMEZONE"], config["FOLLOW_UP_REMINDER_DAYS"]
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.outcome_id == outcome.id, Notification.state == PENDING
+        )
+    ).all()
+    today = to_local(now, tz).date()
+    if deleted or not outcome.is_open or outcome.due_on < today:
+        for row in rows:
+            row.state = NotificationState.WITHDRAWN.value
+        return
+    due = max(local_to_utc(outcome.due_on - timedelta(days=days), _send_time(), tz) or now, now)
+    kind = NotificationKind.FOLLOW_UP
+    owners = [user for user in _owners_of(outcome) if user.wants(kind.value)]
+    wanted = {f"{kind.value}:{outcome.id}:{user.id}:{days}" for user in owners}
+    for row in rows:
+        if row.dedupe_key not in wanted:  # no longer an owner, or no longer wants them
+            row.state = NotificationState.WITHDRAWN.value
+    for user in owners:
+        key = f"{kind.value}:{outcome.id}:{user.id}:{days}"
+        insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(Notification)
+            .values(
+                kind=kind.value,
+                recipient_id=user.id,
+                meeting_id=outcome.meeting_id,
+                outcome_id=outcome.id,
+                offset_days=days,
+                dedupe_key=key,
+                due_at=due,
+                state=PENDING,
+                attempts=0,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+
+
+@outcome_changed.connect
+def _outcome_changed(outcome: MeetingOutcome, now: datetime, deleted: bool = False) -> None:
+    if outcome.is_follow_up:
+        plan_follow_up(outcome, now, deleted=deleted)
+
+
+def plan_follow_ups(now: datetime) -> None:
+    """Every scheduler tick: open actiepunten get their reminders (new owners too), and
+    reminders of actiepunten done or past due are withdrawn."""
+    waiting = select(Notification.outcome_id).where(
+        Notification.kind == NotificationKind.FOLLOW_UP.value, Notification.state == PENDING
+    )
+    items = db.session.scalars(
+        select(MeetingOutcome).where(
+            MeetingOutcome.kind == OutcomeKind.FOLLOW_UP.value,
+            (MeetingOutcome.done_at.is_(None)) | MeetingOutcome.id.in_(waiting),
+        )
+    ).all()
+    for item in items:
+        plan_follow_up(item, now)
+    # Reminders whose actiepunt is gone (SQLite does not cascade) are withdrawn.
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == NotificationKind.FOLLOW_UP.value,
+            Notification.state == PENDING,
+            Notification.outcome_id.not_in(select(MeetingOutcome.id)),
+        )
+        .values(state=NotificationState.WITHDRAWN.value)
+    )
 
 
 @meeting_changed.connect

@@ -31,7 +31,7 @@ from tracker.meetings.models import Meeting
 from tracker.notifications import asking
 from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.notifications.planning import plan_upcoming
+from tracker.notifications.planning import plan_follow_ups, plan_upcoming
 from tracker.urls import base_url, external_url
 
 PENDING = NotificationState.PENDING.value
@@ -59,7 +59,12 @@ def _expire_and_recover(now: datetime) -> None:
     started = select(Meeting.id).where(Meeting.starts_at <= now)
     db.session.execute(
         update(Notification)
-        .where(Notification.state == PENDING, Notification.meeting_id.in_(started))
+        .where(
+            Notification.state == PENDING,
+            Notification.meeting_id.in_(started),
+            # An actiepunt's reminder is about its due date, not about its (past) meeting.
+            Notification.kind != NotificationKind.FOLLOW_UP.value,
+        )
         .values(state=NotificationState.EXPIRED.value, last_error="Vergadering al begonnen")
     )
     db.session.execute(
@@ -72,7 +77,7 @@ def _expire_and_recover(now: datetime) -> None:
 
 def _within(window: SendWindow):
     """The SQL condition for the rows that ``window`` lets go (see ``civil.send_window``)."""
-    urgent = Notification.meeting_id.in_(
+    urgent = (Notification.kind != NotificationKind.FOLLOW_UP.value) & Notification.meeting_id.in_(
         select(Meeting.id).where(Meeting.starts_at < window.urgent_before)
     )
     if window.due_from is None:
@@ -141,12 +146,14 @@ SUBJECTS = {
     NotificationKind.UPDATE_REQUEST: "Verzoek: werk uw acties bij vóór de {name} van {date}",
     NotificationKind.CHANGED: "Gewijzigd: {name} op {date}",
     NotificationKind.CANCELLED: "Geannuleerd: {name} van {date}",
+    NotificationKind.FOLLOW_UP: "Herinnering actiepunt: uiterlijk {due}",
 }
 TEMPLATES = {
     NotificationKind.REMINDER: "meeting_reminder",
     NotificationKind.UPDATE_REQUEST: "update_request",
     NotificationKind.CHANGED: "meeting_changed",
     NotificationKind.CANCELLED: "meeting_cancelled",
+    NotificationKind.FOLLOW_UP: "follow_up_reminder",
 }
 
 
@@ -173,7 +180,9 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     root_url = base_url()
     tz = config["TIMEZONE"]
     date_text = dutch_date(meeting.starts_at, tz)
-    subject = SUBJECTS[kind].format(name=series.name, date=date_text)
+    outcome = row.outcome
+    due_text = dutch_date(outcome.due_on) if outcome is not None else ""
+    subject = SUBJECTS[kind].format(name=series.name, date=date_text, due=due_text)
     if kind is NotificationKind.REMINDER and series.reminder_subject:
         subject = series.reminder_subject.format(naam=series.name, datum=date_text)
     context = {
@@ -187,7 +196,13 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
         "profile_url": external_url("accounts.profile"),
         "days": row.offset_days,
         "intro": without_greeting(series.reminder_intro),
+        "outcome": outcome,
+        "due_text": due_text,
     }
+    if outcome is not None:
+        context["action_links"] = [
+            (a, external_url("progress.action", code=a.code)) for a in outcome.actions
+        ]
     if kind is NotificationKind.UPDATE_REQUEST:
         cache = open_actions if open_actions is not None else {}
         if meeting.id not in cache:
@@ -201,6 +216,8 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     message = new_message(subject, user.email, text, html)
     domain = config.get("MESSAGE_ID_DOMAIN") or urlsplit(root_url).hostname or "localhost"
     message.msgId = message_id(row.dedupe_key, domain)
+    if kind is NotificationKind.FOLLOW_UP:
+        return message  # about a due date, not a meeting to put in the calendar
     message.attach(
         "vergadering.ics",
         "text/calendar; method=PUBLISH; charset=utf-8",
@@ -320,6 +337,7 @@ def send_due_notifications(now: datetime) -> int:
     """One scheduler tick: plan, expire what is too late, claim what is due, send it.
     Returns the number of e-mails sent."""
     plan_upcoming(now)
+    plan_follow_ups(now)
     db.session.commit()
     _expire_and_recover(now)
     owner = uuid.uuid4().hex

@@ -42,6 +42,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['outcome_id'], ['meeting_outcome.id'], name=op.f('fk_outcome_action_outcome_id_meeting_outcome'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('outcome_id', 'action_id', name=op.f('pk_outcome_action'))
     )
+    with op.batch_alter_table('notification') as batch_op:
+        batch_op.add_column(sa.Column('outcome_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_notification_outcome_id'), ['outcome_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_notification_outcome_id_meeting_outcome'), 'meeting_outcome', ['outcome_id'], ['id'], ondelete='CASCADE')
     # The minutes of held meetings become one decision each, word for word; a cancelled
     # meeting keeps its reason in the same column.
     meeting = sa.table(
@@ -83,6 +87,10 @@ def downgrade():
         texts.setdefault(row.meeting_id, []).append(row.text)
     for meeting_id, parts in texts.items():
         conn.execute(meeting.update().where(meeting.c.id == meeting_id).values(minutes="\n\n".join(parts)))
+    with op.batch_alter_table('notification') as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_notification_outcome_id_meeting_outcome'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_notification_outcome_id'))
+        batch_op.drop_column('outcome_id')
     op.drop_table('outcome_action')
     with op.batch_alter_table('meeting_outcome') as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_outcome_meeting_id'))

@@ -25,7 +25,14 @@ def test_openapi_document_is_valid(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     validate(response.json)
-    assert set(response.json["paths"]) == {"/themes", "/actions", "/actions/{code}", "/indicators"}
+    assert set(response.json["paths"]) == {
+        "/themes",
+        "/actions",
+        "/actions/{code}",
+        "/indicators",
+        "/meetings",
+        "/meetings/{id}",
+    }
 
 
 def test_themes(client):

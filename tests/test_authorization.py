@@ -29,6 +29,7 @@ ROLES = [
 EVERYONE = {role: "ok" for role in ROLES[1:]} | {None: "login"}
 ADMIN_ONLY = {role: "403" for role in ROLES[1:]} | {None: "login", "beheerder": "ok"}
 ADMIN_EMPTY_FORM = ADMIN_ONLY | {"beheerder": "400"}
+PAST_AGENDA = ADMIN_ONLY | {"beheerder": "409"}
 
 
 def only(*allowed):
@@ -106,6 +107,8 @@ CASES = [
     ("GET", "/kerncijfers", None, EVERYONE),
     ("GET", "/kerncijfers?thema=4", None, EVERYONE),
     ("GET", "/api/v1/indicators", None, EVERYONE | {None: "401"}),
+    ("GET", "/api/v1/meetings", None, EVERYONE | {None: "401"}),
+    ("GET", "/api/v1/meetings/{meeting_id}", None, EVERYONE | {None: "401"}),
     ("GET", "/kerncijfers/nieuw", None, ADMIN_ONLY),
     ("POST", "/kerncijfers/nieuw", {}, ADMIN_EMPTY_FORM),
     ("POST", "/kerncijfers/rapportage", {"in_report": "riec-casussen"}, ADMIN_ONLY),
@@ -153,6 +156,20 @@ CASES = [
     # An actiepunt of RIEC: the beheerder and RIEC's own people mark it done.
     ("POST", "/actiepunten/{outcome_id}/afgerond", {}, only("beheerder", "bijdrager_eigen")),
     ("POST", "/uitkomsten/{outcome_id}/verwijderen", {}, ADMIN_ONLY),
+    # The matrix meeting is past: its agenda can no longer change (409 for the beheerder).
+    ("POST", "/vergaderingen/{meeting_id}/agenda", {"title": "x"}, PAST_AGENDA),
+    ("POST", "/vergaderingen/{meeting_id}/agenda/voorstellen", {}, PAST_AGENDA),
+    ("POST", "/vergaderingen/{meeting_id}/agenda/publiceren", {}, PAST_AGENDA),
+    ("POST", "/agendapunten/{item_id}/omhoog", {}, PAST_AGENDA),
+    ("POST", "/agendapunten/{item_id}/omlaag", {}, PAST_AGENDA),
+    ("POST", "/agendapunten/{item_id}/verwijderen", {}, PAST_AGENDA),
+    # Its agenda was never published: the pack is the beheerder's.
+    (
+        "GET",
+        "/vergaderingen/{meeting_id}/stukken.pdf",
+        None,
+        {role: "404" for role in ROLES[1:]} | {None: "login", "beheerder": "ok"},
+    ),
     ("GET", "/vergaderingen/{meeting_id}/verzoek", None, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/verzoek", {}, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/gehouden", {"minutes": "x"}, ADMIN_ONLY),
@@ -241,6 +258,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
     meeting, notification = _meeting_with_notification(roles)
     path = path.format(
         outcome_id=_follow_up(meeting).id,
+        item_id=_agenda_item(meeting).id,
         lezer_id=roles["lezer"].id,
         lezer_token_id=token.id,
         meeting_id=meeting.id,
@@ -306,6 +324,15 @@ def _follow_up(meeting):
     db.session.add(outcome)
     db.session.commit()
     return outcome
+
+
+def _agenda_item(meeting):
+    from tracker.meetings.models import AgendaItem
+
+    item = AgendaItem(meeting=meeting, position=1, title="Opening")
+    db.session.add(item)
+    db.session.commit()
+    return item
 
 
 def _rule_pattern(rule) -> re.Pattern:

@@ -66,6 +66,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.figures import views as figure_views
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
+    from tracker.meetings import agenda_views as _agenda_views  # noqa: F401 - on meetings.bp
+    from tracker.meetings import api as _meeting_api  # noqa: F401 - routes on api.bp
     from tracker.meetings import outcome_views as _outcome_views  # noqa: F401 - on meetings.bp
     from tracker.meetings import views as meeting_views
     from tracker.notifications import views as notification_views
@@ -74,6 +76,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.progress import bulk as _bulk  # noqa: F401 - routes on progress.bp
     from tracker.progress import views as progress_views
     from tracker.redaction import views as redaction_views
+    from tracker.reports import meeting_pack as _meeting_pack  # noqa: F401 - on reports.bp
     from tracker.reports import uploads as _uploads  # noqa: F401 - routes on reports.bp
     from tracker.reports import views as report_views
     from tracker.reports import writing as _writing  # noqa: F401 - routes on reports.bp

@@ -107,4 +107,5 @@ class NotificationPrefsForm(DutchForm):
     voortgangsverzoek = BooleanField("Verzoeken om voortgang vóór de Regionale Tafel")
     vergadering_gewijzigd = BooleanField("Bericht als een vergadering verplaatst is")
     vergadering_geannuleerd = BooleanField("Bericht als een vergadering geannuleerd is")
+    agenda = BooleanField("De agenda van vergaderingen waar u aan deelneemt")
     actiepunt = BooleanField("Herinneringen voor actiepunten van uw partij")

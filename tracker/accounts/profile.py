@@ -66,6 +66,7 @@ NOTIFICATION_KINDS = (
     "voortgangsverzoek",
     "vergadering_gewijzigd",
     "vergadering_geannuleerd",
+    "agenda",
     "actiepunt",
 )
 

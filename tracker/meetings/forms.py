@@ -6,6 +6,7 @@ import re
 
 from flask import current_app
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,8 +21,11 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc, utcnow
+from tracker.extensions import db
 from tracker.forms import DutchForm, choices, input_required, max_length, required
 from tracker.meetings.models import OutcomeKind
+from tracker.plan.models import Party
+from tracker.plan.queries import current_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
@@ -107,6 +111,24 @@ class OutcomeForm(PrivacyCheckedForm, DutchForm):
         return valid
 
 
+class AgendaItemForm(PrivacyCheckedForm, DutchForm):
+    """One agenda point; actions, theme, presenter and minutes are optional."""
+
+    privacy_fields = ("title",)
+    title = StringField("Agendapunt", validators=[required(), max_length(300)])
+    action_codes = StringField(
+        "Acties (optioneel)",
+        description="Codes uit het plan, gescheiden door komma's, bijvoorbeeld 2.4, 3.6.",
+        validators=[max_length(200)],
+    )
+    theme = SelectField("Thema (optioneel)", choices=[], coerce=str)
+    presenter = SelectField("Wie licht toe? (optioneel)", choices=[], coerce=str)
+    duration = IntegerField(
+        "Minuten (optioneel)",
+        validators=[Optional(), NumberRange(min=1, max=240, message="Kies 1 tot 240 minuten.")],
+    )
+
+
 def action_codes(text: str) -> list[str]:
     """'2.4, 3.6 en 1.1' -> ['2.4', '3.6', '1.1']: every code-shaped part, in order, once."""
     found = re.findall(r"\b\d{1,2}\.\d{1,2}\b", text or "")
@@ -174,3 +196,27 @@ class ImportForm(DutchForm):
             FileAllowed(["ics"], message="Alleen .ics-bestanden (iCalendar)."),
         ],
     )
+
+
+def _party_choices(empty: str):
+    parties = db.session.scalars(select(Party).order_by(Party.short_name))
+    return choices([("", empty)] + [(p.code, p.short_name) for p in parties])
+
+
+def outcome_form() -> OutcomeForm:
+    """The decision/follow-up form with the parties to choose from."""
+    form = OutcomeForm()
+    form.party.choices = _party_choices("Kies een partij")
+    return form
+
+
+def agenda_form() -> AgendaItemForm:
+    """The agenda item form with the plan's themes and the parties to choose from."""
+    form = AgendaItemForm()
+    plan = current_plan()
+    themes = plan.themes if plan else []
+    form.theme.choices = choices(
+        [("", "Geen thema")] + [(str(t.number), f"{t.number}. {t.title}") for t in themes]
+    )
+    form.presenter.choices = _party_choices("Niemand in het bijzonder")
+    return form

@@ -96,6 +96,9 @@ class Meeting(db.Model):
     minutes: Mapped[str] = mapped_column(Text, default="")
     #: iCalendar SEQUENCE: raised whenever time, place or state changes.
     sequence: Mapped[int] = mapped_column(default=0)
+    #: How often the agenda (its items) was published; 0: a draft only the beheerder sees.
+    agenda_version: Mapped[int] = mapped_column(default=0)
+    agenda_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -103,6 +106,11 @@ class Meeting(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     series: Mapped[MeetingSeries] = relationship(back_populates="meetings", lazy="joined")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+    )
     outcomes: Mapped[list[MeetingOutcome]] = relationship(
         back_populates="meeting",
         order_by="MeetingOutcome.id",
@@ -170,3 +178,32 @@ class MeetingOutcome(db.Model):
     @property
     def is_open(self) -> bool:
         return self.is_follow_up and self.done_at is None
+
+
+agenda_item_action = Table(
+    "agenda_item_action",
+    db.metadata,
+    Column("item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_id", ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class AgendaItem(db.Model):
+    """One point on a meeting's agenda: a title, optionally the actions or theme it is about,
+    who presents it and how many minutes it takes."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    theme_number: Mapped[int | None]
+    presenter_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    duration_minutes: Mapped[int | None]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    presenter: Mapped[Party | None] = relationship()
+    actions: Mapped[list[Action]] = relationship(secondary=agenda_item_action, order_by="Action.id")

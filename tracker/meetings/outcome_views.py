@@ -12,14 +12,14 @@ from tracker.accounts.membership import party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
-from tracker.meetings.forms import action_codes
+from tracker.meetings.forms import action_codes, outcome_form
 from tracker.meetings.models import MeetingOutcome, MeetingState, OutcomeKind
-from tracker.meetings.views import _meeting_or_404, _render_detail, bp, outcome_form
+from tracker.meetings.views import _meeting_or_404, _render_detail, bp
 from tracker.plan import queries
 from tracker.plan.models import Party
 
 
-def _linked_actions(form) -> list | None:
+def linked_actions(form) -> list | None:
     """The plan's actions named in the form; None (with an error on the field) for an unknown
     code."""
     plan = queries.current_plan()
@@ -46,7 +46,7 @@ def add_outcome(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     form = outcome_form()
     valid = form.validate_on_submit()
-    actions = _linked_actions(form)
+    actions = linked_actions(form)
     if not valid or actions is None:
         return _render_detail(meeting, outcome=form, status=400)
     kind = OutcomeKind(form.kind.data)

@@ -195,3 +195,17 @@ def last_held(series_code: str, now: datetime) -> Meeting | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
+
+
+def previous_held(meeting: Meeting) -> Meeting | None:
+    """The latest meeting of the same series held before this one ("de vorige Tafel")."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.state == MeetingState.HELD.value,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )

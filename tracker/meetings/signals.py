@@ -11,6 +11,10 @@ _signals = Namespace()
 #: Sent with the meeting as sender and ``now`` (and ``moved=True`` when its time changed).
 meeting_changed = _signals.signal("meeting-changed")
 
+#: Sent with the meeting as sender and ``now`` when its agenda is published: participants
+#: get it by e-mail.
+agenda_published = _signals.signal("agenda-published")
+
 #: Sent with the actiepunt (a ``MeetingOutcome``) as sender and ``now`` when it is added, done,
 #: reopened or about to be deleted: its reminders are planned or withdrawn.
 outcome_changed = _signals.signal("outcome-changed")

@@ -35,6 +35,8 @@ from tracker.meetings.forms import (
     MeetingForm,
     OutcomeForm,
     SeriesForm,
+    agenda_form,
+    outcome_form,
 )
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.signals import meeting_changed
@@ -82,23 +84,15 @@ def index():
     )
 
 
-def outcome_form(data=None) -> OutcomeForm:
-    """The decision/follow-up form with the parties to choose from."""
-    form = OutcomeForm(formdata=data) if data is not None else OutcomeForm()
-    parties = db.session.scalars(select(Party).order_by(Party.short_name))
-    form.party.choices = choices(
-        [("", "Kies een partij")] + [(p.code, p.short_name) for p in parties]
-    )
-    return form
-
-
 def _render_detail(
     meeting: Meeting,
     held_form: HeldForm | None = None,
     status: int = 200,
     cancel_form: CancelForm | None = None,
     outcome: OutcomeForm | None = None,
+    agenda_item=None,
 ):
+
     user = current_user._get_current_object()
     return render_template(
         "meetings/detail.html",
@@ -108,6 +102,7 @@ def _render_detail(
         held_form=held_form or HeldForm(),
         cancel_form=cancel_form or CancelForm(),
         outcome_form=outcome or outcome_form(),
+        agenda_form=agenda_item or agenda_form(),
         my_party_ids=party_ids_of(user),
         is_past=meeting.starts_at <= utcnow(),
         today=today_local(_tz()),

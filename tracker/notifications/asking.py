@@ -18,7 +18,8 @@ from sqlalchemy import select
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingState
+from tracker.meetings.models import Meeting
+from tracker.meetings.services import previous_held
 from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
 
 
@@ -44,20 +45,6 @@ def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
         if action not in actions:
             actions.append(action)
     return result
-
-
-def previous_held(meeting: Meeting) -> Meeting | None:
-    """The latest meeting of the same series held before this one."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.series_id == meeting.series_id,
-            Meeting.state == MeetingState.HELD.value,
-            Meeting.starts_at < meeting.starts_at,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:

@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     CHANGED = "vergadering_gewijzigd"
     CANCELLED = "vergadering_geannuleerd"
     FOLLOW_UP = "actiepunt"
+    AGENDA = "agenda"
 
     @property
     def label(self) -> str:
@@ -27,6 +28,7 @@ class NotificationKind(StrEnum):
             "vergadering_gewijzigd": "Vergadering gewijzigd",
             "vergadering_geannuleerd": "Vergadering geannuleerd",
             "actiepunt": "Herinnering actiepunt",
+            "agenda": "Agenda vergadering",
         }[self.value]
 
 

@@ -18,7 +18,7 @@ from tracker.accounts.models import Role, User
 from tracker.dates import days_before_at, local_to_utc, to_local, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
-from tracker.meetings.signals import meeting_changed, outcome_changed
+from tracker.meetings.signals import agenda_published, meeting_changed, outcome_changed
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.plan.models import Party
@@ -234,6 +234,16 @@ def plan_follow_up(outcome: MeetingOutcome, now: datetime, *, deleted: bool = Fa
             )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
         )
+
+
+@agenda_published.connect
+def _agenda_published(meeting: Meeting, now: datetime) -> None:
+    """Every participant who wants it gets the agenda as published now (version by version)."""
+    kind = NotificationKind.AGENDA
+    for user in recipients(meeting):
+        if user.wants(kind.value):
+            key = dedupe_key(kind, meeting.id, user.id, meeting.agenda_version)
+            _add(kind, meeting, user, None, now, key)
 
 
 @outcome_changed.connect

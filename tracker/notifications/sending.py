@@ -147,6 +147,7 @@ SUBJECTS = {
     NotificationKind.CHANGED: "Gewijzigd: {name} op {date}",
     NotificationKind.CANCELLED: "Geannuleerd: {name} van {date}",
     NotificationKind.FOLLOW_UP: "Herinnering actiepunt: uiterlijk {due}",
+    NotificationKind.AGENDA: "Agenda: {name} op {date}",
 }
 TEMPLATES = {
     NotificationKind.REMINDER: "meeting_reminder",
@@ -154,6 +155,7 @@ TEMPLATES = {
     NotificationKind.CHANGED: "meeting_changed",
     NotificationKind.CANCELLED: "meeting_cancelled",
     NotificationKind.FOLLOW_UP: "follow_up_reminder",
+    NotificationKind.AGENDA: "meeting_agenda",
 }
 
 

@@ -169,6 +169,58 @@ _INDICATOR = {
 }
 
 
+_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+_CODES = {"type": "array", "items": {"type": "string"}}
+_OUTCOME = {
+    "type": "object",
+    "required": ["text", "actions"],
+    "properties": {
+        "text": {"type": "string"},
+        "actions": _CODES,
+        "party": _NULLABLE_STRING,
+        "due": {"type": ["string", "null"], "format": "date"},
+        "done_at": _MOMENT,
+    },
+}
+_MEETING = {
+    "type": "object",
+    "required": ["id", "series", "starts_at", "ends_at", "location", "state"],
+    "properties": {
+        "id": {"type": "integer"},
+        "series": {
+            "type": "object",
+            "required": ["code", "name"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        },
+        "action": _NULLABLE_STRING,
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "location": {"type": "string"},
+        "state": {"enum": ["gepland", "gehouden", "geannuleerd"]},
+        "agenda_published_at": _MOMENT,
+        "agenda": {
+            "type": "array",
+            "description": "Alleen als de agenda is gepubliceerd (een beheerder ziet ook het "
+            "concept).",
+            "items": {
+                "type": "object",
+                "required": ["position", "title", "actions"],
+                "properties": {
+                    "position": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "actions": _CODES,
+                    "theme": {"type": ["integer", "null"]},
+                    "presenter": _NULLABLE_STRING,
+                    "minutes": {"type": ["integer", "null"]},
+                },
+            },
+        },
+        "decisions": {"type": "array", "items": _OUTCOME},
+        "follow_ups": {"type": "array", "items": _OUTCOME},
+    },
+}
+
+
 def _list_of(key: str, schema_ref: str) -> dict:
     """A 200 response holding ``count`` and a list of ``schema_ref`` under ``key``."""
     return {
@@ -206,7 +258,8 @@ def openapi_document() -> dict:
         "info": {
             "title": "Actieplan Mensenhandel tracker API",
             "version": "1.0.0",
-            "description": "Read-only access to the current action plan and the kerncijfers.",
+            "description": "Read-only access to the current action plan, the kerncijfers and "
+            "the meetings.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -253,6 +306,37 @@ def openapi_document() -> dict:
                     "responses": {"200": _list_of("indicators", "Indicator")},
                 }
             },
+            "/meetings": {
+                "get": {
+                    "summary": "Vergaderingen, de oudste eerst",
+                    "parameters": [
+                        {
+                            "name": "reeks",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Code van een overlegvorm, bijv. regionale-tafel.",
+                        }
+                    ],
+                    "responses": {"200": _list_of("meetings", "Meeting"), "400": errors["400"]},
+                }
+            },
+            "/meetings/{id}": {
+                "get": {
+                    "summary": "Eén vergadering met agenda, besluiten en actiepunten",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "OK", "content": _json("Meeting")},
+                        "404": errors["404"],
+                    },
+                }
+            },
             "/actions/{code}": {
                 "get": {
                     "summary": "Eén actie",
@@ -277,6 +361,7 @@ def openapi_document() -> dict:
                 "Action": _ACTION,
                 "Theme": _THEME,
                 "Indicator": _INDICATOR,
+                "Meeting": _MEETING,
                 "Error": _ERROR,
             }
         },

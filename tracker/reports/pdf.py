@@ -7,13 +7,17 @@ from flask import render_template
 from tracker.reports.chart import status_chart
 
 
-def report_pdf(report: dict) -> bytes:
+def render_pdf(html: str) -> bytes:
+    """A PDF of ``html``, without network or files: only inline data: URLs may be fetched."""
     # Imported here: WeasyPrint needs Pango from the system, and the rest of the app should
     # start without it (the README names the Debian packages).
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = render_template("reports/pdf.html", report=report, chart=status_chart(report["themes"]))
-    # No network and no files while rendering: only inline data: URLs may be fetched.
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def report_pdf(report: dict) -> bytes:
+    html = render_template("reports/pdf.html", report=report, chart=status_chart(report["themes"]))
+    return render_pdf(html)

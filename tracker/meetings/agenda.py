@@ -1,0 +1,202 @@
+"""A meeting's agenda: ordered items, a proposal from the plan, and publishing it.
+
+"Agenda voorstellen" proposes, between an opening and a closing item: the open actiepunten of
+this series' meetings, the actions with signal Aandacht or Achterstand, the actions past their
+deadline, and the actions updated since the previous meeting of the series. Items already on
+the agenda (same title) are not proposed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, subqueryload
+
+from tracker.audit.services import record
+from tracker.dates import dutch_date
+from tracker.extensions import db
+from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, OutcomeKind
+from tracker.meetings.services import previous_held
+from tracker.meetings.signals import agenda_published
+from tracker.plan.models import Action, ActionOwner, Party, Theme
+
+OPENING = "Opening en vaststellen van de agenda"
+CLOSING = "Rondvraag en sluiting"
+SHORT = 90
+
+
+@dataclass
+class Proposal:
+    title: str
+    actions: list[Action] = field(default_factory=list)
+    presenter: Party | None = None
+    theme_number: int | None = None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT else text[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _subject(meeting: Meeting) -> str:
+    return f"{meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
+
+
+def add_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    actions: list[Action],
+    theme_number: int | None,
+    presenter: Party | None,
+    duration: int | None,
+) -> AgendaItem:
+    position = (max((i.position for i in meeting.items), default=0)) + 1
+    item = AgendaItem(
+        meeting=meeting,
+        position=position,
+        title=title.strip(),
+        actions=actions,
+        theme_number=theme_number,
+        presenter=presenter,
+        duration_minutes=duration,
+    )
+    db.session.add(item)
+    return item
+
+
+def move(item: AgendaItem, step: int) -> None:
+    """Swap the item with its neighbour above (-1) or below (+1)."""
+    items = list(item.meeting.items)
+    index = items.index(item)
+    other = index + step
+    if 0 <= other < len(items):
+        items[index].position, items[other].position = items[other].position, items[index].position
+
+
+def remove(item: AgendaItem) -> None:
+    meeting = item.meeting
+    meeting.items.remove(item)
+    for position, rest in enumerate(meeting.items, start=1):
+        rest.position = position
+
+
+def _plan_actions(plan_id: int) -> list[Action]:
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan_id)
+            .options(
+                joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
+            )
+            .order_by(Theme.number, Action.number)
+        ).unique()
+    )
+
+
+def open_follow_ups_of_series(meeting: Meeting) -> list[MeetingOutcome]:
+    """Actiepunten of this series' earlier meetings that are not done."""
+    return list(
+        db.session.scalars(
+            select(MeetingOutcome)
+            .join(MeetingOutcome.meeting)
+            .where(
+                Meeting.series_id == meeting.series_id,
+                Meeting.starts_at < meeting.starts_at,
+                MeetingOutcome.kind == OutcomeKind.FOLLOW_UP.value,
+                MeetingOutcome.done_at.is_(None),
+            )
+            .order_by(MeetingOutcome.due_on, MeetingOutcome.id)
+        )
+    )
+
+
+def proposals(meeting: Meeting, today: date) -> list[Proposal]:
+    """What the plan puts on this meeting's agenda (see the module docstring)."""
+    result = [Proposal(OPENING)]
+    for follow_up in open_follow_ups_of_series(meeting):
+        due = dutch_date(follow_up.due_on) if follow_up.due_on else "–"
+        party = follow_up.party.short_name if follow_up.party else ""
+        result.append(
+            Proposal(
+                f"Actiepunt {party} (uiterlijk {due}): {_short(follow_up.text)}",
+                list(follow_up.actions),
+                follow_up.party,
+            )
+        )
+    if meeting.series.action is not None:
+        actions = _plan_actions(meeting.series.action.theme.plan_id)
+        for action in actions:
+            lead = action.lead_owner.party if action.lead_owner else None
+            if action.signal in ("aandacht", "achterstand"):
+                label = "Achterstand" if action.signal == "achterstand" else "Aandacht"
+                result.append(
+                    Proposal(
+                        f"Actie {action.code} ({label}): {_short(action.text)}", [action], lead
+                    )
+                )
+            elif action.is_overdue(today):
+                result.append(
+                    Proposal(
+                        f"Actie {action.code}: termijn verstreken ({action.planning})",
+                        [action],
+                        lead,
+                    )
+                )
+        previous = previous_held(meeting)
+        if previous is not None:
+            changed = [
+                a for a in actions if a.last_update_at and a.last_update_at > previous.starts_at
+            ]
+            if changed:
+                codes = ", ".join(a.code for a in changed)
+                result.append(
+                    Proposal(
+                        f"Voortgang sinds de vorige {meeting.series.name} "
+                        f"({dutch_date(previous.starts_at)}): {codes}",
+                        changed,
+                    )
+                )
+    result.append(Proposal(CLOSING))
+    return result
+
+
+def add_proposals(meeting: Meeting, today: date, author) -> int:
+    """Put the proposals not yet on the agenda after its items (closing last); returns how
+    many were added."""
+    present = {item.title for item in meeting.items}
+    fresh = [p for p in proposals(meeting, today) if p.title not in present]
+    closing = next((i for i in meeting.items if i.title == CLOSING), None)
+    for proposal in fresh:
+        add_item(
+            meeting,
+            title=proposal.title,
+            actions=proposal.actions,
+            theme_number=proposal.theme_number,
+            presenter=proposal.presenter,
+            duration=None,
+        )
+    if closing is not None:  # the closing item stays last
+        closing.position = max(i.position for i in meeting.items) + 1
+        meeting.items.sort(key=lambda i: i.position)
+    if fresh:
+        record(
+            "meeting.agenda", author, _subject(meeting), f"{len(fresh)} agendapunten voorgesteld"
+        )
+    return len(fresh)
+
+
+def publish(meeting: Meeting, author, now: datetime) -> None:
+    """The agenda as it is now goes to every participant (again, after a change)."""
+    meeting.agenda_version += 1
+    meeting.agenda_published_at = now
+    db.session.flush()
+    agenda_published.send(meeting, now=now)
+    record(
+        "meeting.agenda_publish",
+        author,
+        _subject(meeting),
+        f"Agenda versie {meeting.agenda_version}",
+    )

@@ -1,0 +1,119 @@
+"""A meeting's agenda (routes on the meetings blueprint): add, order, propose, publish."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from tracker.access import admin_required
+from tracker.dates import today_local, utcnow
+from tracker.extensions import db
+from tracker.meetings import agenda
+from tracker.meetings.forms import agenda_form
+from tracker.meetings.models import AgendaItem, Meeting, MeetingState
+from tracker.meetings.outcome_views import linked_actions
+from tracker.meetings.views import _meeting_or_404, _render_detail, _tz, bp
+from tracker.plan.models import Party
+
+
+def _back(meeting: Meeting):
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="kop-agenda"))
+
+
+def _planned(meeting_id: int) -> Meeting:
+    """The meeting, when its agenda can still change (planned and ahead); else 409."""
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.state != MeetingState.PLANNED.value or meeting.starts_at <= utcnow():
+        abort(409)
+    return meeting
+
+
+def _checked() -> None:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+@bp.post("/vergaderingen/<int:meeting_id>/agenda")
+@admin_required
+def add_agenda_item(meeting_id: int):
+    meeting = _planned(meeting_id)
+    form = agenda_form()
+    valid = form.validate_on_submit()
+    actions = linked_actions(form)
+    if not valid or actions is None:
+        return _render_detail(meeting, agenda_item=form, status=400)
+    agenda.add_item(
+        meeting,
+        title=form.title.data,
+        actions=actions,
+        theme_number=int(form.theme.data) if form.theme.data else None,
+        presenter=db.session.scalar(select(Party).where(Party.code == form.presenter.data)),
+        duration=form.duration.data,
+    )
+    db.session.commit()
+    flash("Agendapunt toegevoegd.", "info")
+    return _back(meeting)
+
+
+@bp.post("/vergaderingen/<int:meeting_id>/agenda/voorstellen")
+@admin_required
+def propose_agenda(meeting_id: int):
+    """Add what the plan proposes (see ``agenda.proposals``)."""
+    meeting = _planned(meeting_id)
+    _checked()
+    added = agenda.add_proposals(meeting, today_local(_tz()), current_user)
+    db.session.commit()
+    flash(
+        f"{added} agendapunt(en) voorgesteld; pas ze aan en publiceer de agenda."
+        if added
+        else "Er is niets nieuws voor te stellen.",
+        "info",
+    )
+    return _back(meeting)
+
+
+@bp.post("/vergaderingen/<int:meeting_id>/agenda/publiceren")
+@admin_required
+def publish_agenda(meeting_id: int):
+    """Send the agenda to every participant (with the .ics); again after a change."""
+    meeting = _planned(meeting_id)
+    _checked()
+    if not meeting.items:
+        flash("De agenda heeft nog geen punten.", "error")
+        return _back(meeting)
+    agenda.publish(meeting, current_user, utcnow())
+    db.session.commit()
+    flash("De agenda is gepubliceerd en gaat per e-mail naar de deelnemers.", "info")
+    return _back(meeting)
+
+
+def _item(item_id: int) -> AgendaItem:
+    item = db.get_or_404(AgendaItem, item_id)
+    _planned(item.meeting_id)
+    _checked()
+    return item
+
+
+STEPS = {"omhoog": -1, "omlaag": +1}
+
+
+@bp.post("/agendapunten/<int:item_id>/<any(omhoog, omlaag):direction>")
+@admin_required
+def move_agenda_item(item_id: int, direction: str):
+    item = _item(item_id)
+    agenda.move(item, STEPS[direction])
+    db.session.commit()
+    return _back(item.meeting)
+
+
+@bp.post("/agendapunten/<int:item_id>/verwijderen")
+@admin_required
+def agenda_item_delete(item_id: int):
+    item = _item(item_id)
+    meeting = item.meeting
+    agenda.remove(item)
+    db.session.commit()
+    flash("Agendapunt verwijderd.", "info")
+    return _back(meeting)

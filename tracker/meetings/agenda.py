@@ -52,7 +52,11 @@ def add_item(
     presenter: Party | None,
     duration: int | None,
 ) -> AgendaItem:
-    position = (max((i.position for i in meeting.items), default=0)) + 1
+    """A new item at the end, before the closing item if there is one."""
+    closing = next((i for i in meeting.items if i.title == CLOSING), None)
+    position = max((i.position for i in meeting.items), default=0) + 1
+    if closing is not None:
+        position, closing.position = closing.position, position
     item = AgendaItem(
         meeting=meeting,
         position=position,
@@ -63,6 +67,7 @@ def add_item(
         duration_minutes=duration,
     )
     db.session.add(item)
+    meeting.items.sort(key=lambda i: i.position)
     return item
 
 
@@ -128,23 +133,17 @@ def proposals(meeting: Meeting, today: date) -> list[Proposal]:
         )
     if meeting.series.action is not None:
         actions = _plan_actions(meeting.series.action.theme.plan_id)
-        for action in actions:
+        flagged = [a for a in actions if a.signal in ("aandacht", "achterstand")]
+        for action in flagged:
+            label = "Achterstand" if action.signal == "achterstand" else "Aandacht"
             lead = action.lead_owner.party if action.lead_owner else None
-            if action.signal in ("aandacht", "achterstand"):
-                label = "Achterstand" if action.signal == "achterstand" else "Aandacht"
-                result.append(
-                    Proposal(
-                        f"Actie {action.code} ({label}): {_short(action.text)}", [action], lead
-                    )
-                )
-            elif action.is_overdue(today):
-                result.append(
-                    Proposal(
-                        f"Actie {action.code}: termijn verstreken ({action.planning})",
-                        [action],
-                        lead,
-                    )
-                )
+            result.append(
+                Proposal(f"Actie {action.code} ({label}): {_short(action.text)}", [action], lead)
+            )
+        overdue = [a for a in actions if a.is_overdue(today) and a not in flagged]
+        if overdue:
+            codes = ", ".join(a.code for a in overdue)
+            result.append(Proposal(f"Acties over hun termijn: {codes}", overdue))
         previous = previous_held(meeting)
         if previous is not None:
             changed = [
@@ -168,8 +167,7 @@ def add_proposals(meeting: Meeting, today: date, author) -> int:
     many were added."""
     present = {item.title for item in meeting.items}
     fresh = [p for p in proposals(meeting, today) if p.title not in present]
-    closing = next((i for i in meeting.items if i.title == CLOSING), None)
-    for proposal in fresh:
+    for proposal in fresh:  # add_item keeps the closing item last
         add_item(
             meeting,
             title=proposal.title,
@@ -178,9 +176,11 @@ def add_proposals(meeting: Meeting, today: date, author) -> int:
             presenter=proposal.presenter,
             duration=None,
         )
-    if closing is not None:  # the closing item stays last
-        closing.position = max(i.position for i in meeting.items) + 1
-        meeting.items.sort(key=lambda i: i.position)
+    # The opening goes first, also when items were added by hand before proposing.
+    items = sorted(meeting.items, key=lambda i: (i.title != OPENING, i.position))
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    meeting.items.sort(key=lambda i: i.position)
     if fresh:
         record(
             "meeting.agenda", author, _subject(meeting), f"{len(fresh)} agendapunten voorgesteld"

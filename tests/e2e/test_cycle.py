@@ -74,6 +74,9 @@ def _plan_request_and_publish(page, e2e_users) -> str:
     page.get_by_role("button", name="Agenda publiceren").click()
     expect(page.locator(".flash")).to_contain_text("De agenda is gepubliceerd")
     screenshot(page, "vergadering-agenda")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     with page.expect_download() as download:
         page.get_by_role("link", name="Vergaderstukken (pdf)", exact=False).click()
     pack = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
@@ -106,6 +109,10 @@ def _hold_and_record(page, e2e_users, meeting_url: str) -> None:
         "Campagne in de wijkteams herhalen."
     )
     screenshot(page, "vergadering-besluiten")
+    page.set_viewport_size({"width": 360, "height": 740})  # the secretary's phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "vergadering-besluiten-telefoon")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/acties/3.6")
     expect(page.locator("#kop-uit-vergaderingen")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Campagne in de wijkteams herhalen.")

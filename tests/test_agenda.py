@@ -117,13 +117,26 @@ def test_secretary_proposes_edits_and_publishes_the_agenda(client_for, tafel, ro
     assert post_form(admin, f"/agendapunten/{last.id}/omhoog", {}).status_code == 302
     db.session.refresh(tafel)
     assert tafel.items[-3].id == last.id
+    edit = f"/agendapunten/{last.id}/wijzigen"
+    assert "Presentatie monitor 2025" in admin.get(edit).get_data(as_text=True)
+    assert post_form(admin, edit, {"title": "", "duration": "20"}).status_code == 400
+    changed = post_form(
+        admin, edit, {"title": "Presentatie monitor 2025 en 2026", "duration": "30"}
+    )
+    assert changed.status_code == 302
+    db.session.refresh(last)
+    assert (last.title, last.duration_minutes, last.presenter) == (
+        "Presentatie monitor 2025 en 2026",
+        30,
+        None,
+    )
     # Before publishing, the agenda is the beheerder's; afterwards everyone's.
-    assert "Presentatie monitor 2025" not in text_of(client_for("lezer").get(page))
+    assert "Presentatie monitor" not in text_of(client_for("lezer").get(page))
     assert client_for("lezer").get(f"{page}/stukken.pdf").status_code == 404
     assert post_form(admin, f"{page}/agenda/publiceren", {}).status_code == 302
     db.session.refresh(tafel)
     assert tafel.agenda_version == 1
-    assert "Presentatie monitor 2025" in text_of(client_for("lezer").get(page))
+    assert "Presentatie monitor 2025 en 2026" in text_of(client_for("lezer").get(page))
     queued = db.session.scalars(select(Notification).where(Notification.kind == "agenda")).all()
     assert queued and all(n.dedupe_key.endswith(":1") for n in queued)
 

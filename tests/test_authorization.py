@@ -163,6 +163,8 @@ CASES = [
     ("POST", "/agendapunten/{item_id}/omhoog", {}, PAST_AGENDA),
     ("POST", "/agendapunten/{item_id}/omlaag", {}, PAST_AGENDA),
     ("POST", "/agendapunten/{item_id}/verwijderen", {}, PAST_AGENDA),
+    ("GET", "/agendapunten/{item_id}/wijzigen", None, PAST_AGENDA),
+    ("POST", "/agendapunten/{item_id}/wijzigen", {"title": "x"}, PAST_AGENDA),
     # Its agenda was never published: the pack is the beheerder's.
     (
         "GET",

@@ -71,6 +71,22 @@ def add_item(
     return item
 
 
+def change_item(
+    item: AgendaItem,
+    *,
+    title: str,
+    actions: list[Action],
+    theme_number: int | None,
+    presenter: Party | None,
+    duration: int | None,
+) -> None:
+    item.title = title.strip()
+    item.actions = actions
+    item.theme_number = theme_number
+    item.presenter = presenter
+    item.duration_minutes = duration
+
+
 def move(item: AgendaItem, step: int) -> None:
     """Swap the item with its neighbour above (-1) or below (+1)."""
     items = list(item.meeting.items)

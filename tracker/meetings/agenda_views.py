@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -117,3 +117,37 @@ def agenda_item_delete(item_id: int):
     db.session.commit()
     flash("Agendapunt verwijderd.", "info")
     return _back(meeting)
+
+
+@bp.route("/agendapunten/<int:item_id>/wijzigen", methods=["GET", "POST"])
+@admin_required
+def edit_agenda_item(item_id: int):
+    """Change an item's title, actions, theme, presenter or minutes."""
+    item = db.get_or_404(AgendaItem, item_id)
+    meeting = _planned(item.meeting_id)
+    form = agenda_form()
+    if not form.is_submitted():
+        form.title.data = item.title
+        form.action_codes.data = ", ".join(a.code for a in item.actions)
+        form.theme.data = str(item.theme_number or "")
+        form.presenter.data = item.presenter.code if item.presenter else ""
+        form.duration.data = item.duration_minutes
+    if form.is_submitted():
+        valid = form.validate_on_submit()
+        actions = linked_actions(form)
+        if valid and actions is not None:
+            agenda.change_item(
+                item,
+                title=form.title.data,
+                actions=actions,
+                theme_number=int(form.theme.data) if form.theme.data else None,
+                presenter=db.session.scalar(select(Party).where(Party.code == form.presenter.data)),
+                duration=form.duration.data,
+            )
+            db.session.commit()
+            flash("Agendapunt gewijzigd.", "info")
+            return _back(meeting)
+    status = 400 if form.errors else 200
+    return render_template(
+        "meetings/agenda_item.html", form=form, item=item, meeting=meeting
+    ), status

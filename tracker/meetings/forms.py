@@ -111,6 +111,18 @@ class OutcomeForm(PrivacyCheckedForm, DutchForm):
         return valid
 
 
+class OptionalSelectField(SelectField):
+    """A choice that may be left out: missing or empty is "none"; anything else must be one
+    of the choices."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist or [""])
+
+    def pre_validate(self, form):
+        if self.data:
+            super().pre_validate(form)
+
+
 class AgendaItemForm(PrivacyCheckedForm, DutchForm):
     """One agenda point; actions, theme, presenter and minutes are optional."""
 
@@ -121,8 +133,8 @@ class AgendaItemForm(PrivacyCheckedForm, DutchForm):
         description="Codes uit het plan, gescheiden door komma's, bijvoorbeeld 2.4, 3.6.",
         validators=[max_length(200)],
     )
-    theme = SelectField("Thema (optioneel)", choices=[], coerce=str)
-    presenter = SelectField("Wie licht toe? (optioneel)", choices=[], coerce=str)
+    theme = OptionalSelectField("Thema (optioneel)", choices=[], coerce=str)
+    presenter = OptionalSelectField("Wie licht toe? (optioneel)", choices=[], coerce=str)
     duration = IntegerField(
         "Minuten (optioneel)",
         validators=[Optional(), NumberRange(min=1, max=240, message="Kies 1 tot 240 minuten.")],

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.meetings.models import AgendaItem, Meeting, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.plan.queries import current_plan
 from tracker.progress import services
@@ -56,6 +56,8 @@ def filled(seeded_app, e2e_users):
         last_error=LONG_WORD,
     )
     db.session.add(notification)
+    item = AgendaItem(meeting=meeting, position=1, title=f"Bespreking {LONG_WORD}")
+    db.session.add(item)
     target = action("3.14")
     services.record_update(
         target,
@@ -71,6 +73,7 @@ def filled(seeded_app, e2e_users):
     snapshot = frozen_report()
     update = db.session.scalar(select(ProgressUpdate))
     return {
+        "agenda_item": item.id,
         "meeting": meeting.id,
         "series": series.id,
         "notification": notification.id,
@@ -107,6 +110,7 @@ def phone_pages(ids) -> dict[str, list[str]]:
             f"/vergaderingen/{ids['meeting']}",
             f"/vergaderingen/{ids['meeting']}/bewerken",
             f"/vergaderingen/{ids['meeting']}/verzoek",
+            f"/agendapunten/{ids['agenda_item']}/wijzigen",
             "/vergaderingen/nieuw",
             "/vergaderingen/importeren",
             "/vergaderingen/overlegvormen",

@@ -27,7 +27,8 @@ def login(host: str, port: int, email: str, password: str) -> str:
     conn.request("POST", "/login", form, headers)
     response = conn.getresponse()
     response.read()
-    return response.getheader("Set-Cookie").split(";")[0]
+    # Every cookie the login sets (the session and the known-device cookie), as one header.
+    return "; ".join(value.split(";")[0] for value in response.msg.get_all("Set-Cookie"))
 
 
 def timed_get(conn, path: str, cookie: str) -> float:

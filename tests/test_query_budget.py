@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
-from tracker.plan.models import Action, ActionOwner, Party, Theme
+from tracker.plan.models import Action, ActionOwner, Municipality, Party, Theme
 from tracker.progress.models import ProgressUpdate
 
 PAGES = [
@@ -20,6 +20,7 @@ PAGES = [
     "/vergaderingen",
     "/rapportage?sinds=2025-01-01",
     "/api/v1/actions",
+    "/api/v1/meetings",
     "/beheer/berichten",
     "/beheer/audit",
 ]
@@ -49,6 +50,14 @@ def grow(roles, factor: int) -> None:
                     text=f"Update {n}",
                 )
             )
+    # More parties and municipalities: filter lists and the municipal matrix grow with them.
+    for n in range(factor):
+        code = f"extra-{factor}-{n}"
+        place = Municipality(code=code, name=f"Gemeente {code}")
+        db.session.add_all([place, Party(code=f"partij-{code}", short_name=code, name=code)])
+    first_action = db.session.scalar(
+        select(Action).join(Action.theme).where(Theme.number == 1, Action.number == 1)
+    )
     series = db.session.scalars(select(MeetingSeries)).all()
     for n in range(3 * factor):
         meeting = Meeting(
@@ -59,6 +68,20 @@ def grow(roles, factor: int) -> None:
         )
         db.session.add(meeting)
         db.session.flush()
+        # Each held meeting decided something and left an actiepunt about action 1.1.
+        db.session.add_all(
+            [
+                MeetingOutcome(meeting=meeting, kind="besluit", text=f"Besluit {n}"),
+                MeetingOutcome(
+                    meeting=meeting,
+                    kind="actiepunt",
+                    text=f"Actiepunt {n}",
+                    party=var,
+                    due_on=datetime(2025, 6, 1).date(),
+                    actions=[first_action],
+                ),
+            ]
+        )
         db.session.add(
             Notification(
                 kind="herinnering",

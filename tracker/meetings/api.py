@@ -8,11 +8,12 @@ from datetime import datetime
 from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, MeetingSeries
 from tracker.plan.api import bp
+from tracker.plan.models import Action
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -63,7 +64,13 @@ def _outcome_json(outcome: MeetingOutcome) -> dict:
 @bp.get("/meetings")
 def meetings():
     """All meetings, oldest first; ``?reeks=regionale-tafel`` for one series."""
-    stmt = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+    stmt = (
+        select(Meeting)
+        .options(
+            joinedload(Meeting.series).joinedload(MeetingSeries.action).joinedload(Action.theme)
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
     if code := request.args.get("reeks", "").strip():
         series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))
         if series is None:

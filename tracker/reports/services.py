@@ -29,8 +29,8 @@ from tracker.plan.models import (
     Status,
     Theme,
 )
-from tracker.progress.models import MunicipalityProgress, ProgressUpdate
-from tracker.reports import standing
+from tracker.progress.models import ProgressUpdate
+from tracker.reports import municipal, standing
 from tracker.reports.models import ReportSnapshot
 
 SHORT_TEXT = 160
@@ -65,7 +65,7 @@ def end_of_day_utc(day: date, timezone: str) -> datetime:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1].rsplit(" ", 1)[0] + "…"
+    return municipal.short(text, SHORT_TEXT)
 
 
 def _actions(plan: Plan, params: ReportParams, municipality: Municipality | None) -> list[Action]:
@@ -205,67 +205,6 @@ class Comparison:
     label: str
 
 
-def _municipal_cells(actions: list[Action], years: set[int]) -> list[MunicipalityProgress]:
-    ids = [a.id for a in actions if a.is_per_municipality]
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(MunicipalityProgress).where(
-                MunicipalityProgress.action_id.in_(ids), MunicipalityProgress.year.in_(years)
-            )
-        )
-    )
-
-
-def _rollups(
-    actions: list[Action], cells: list, municipalities: int, year: int, until: datetime | None
-) -> dict[int, standing.Rollup]:
-    """Per every-municipality action, its roll-up for ``year``: the rows as stored now, or
-    for an earlier moment (``until``) the rows stored before it. A row keeps no history, so
-    one changed since then counts as not yet stored."""
-    statuses: dict[int, list[str]] = {a.id: [] for a in actions if a.is_per_municipality}
-    for cell in cells:
-        if cell.year == year and (until is None or cell.updated_at < until):
-            statuses[cell.action_id].append(cell.status)
-    return {
-        action_id: standing.rollup(found, municipalities, year)
-        for action_id, found in statuses.items()
-    }
-
-
-def _matrix(
-    actions: list[Action], cells: list, municipalities: list[Municipality], rollups, year
-) -> dict | None:
-    """Municipalities x every-municipality actions, each cell its status, note and version."""
-    shared = [a for a in actions if a.is_per_municipality]
-    if not shared:
-        return None
-    stored = {(c.action_id, c.municipality_id): c for c in cells if c.year == year}
-
-    def cell(action, municipality):
-        found = stored.get((action.id, municipality.id))
-        status = found.status if found else Status.NOT_STARTED.value
-        return {
-            "status": status,
-            "status_label": STATUS_LABELS[Status(status)],
-            "note": found.note if found else "",
-            "version": found.version if found else 0,
-        }
-
-    return {
-        "year": year,
-        "actions": [
-            {"code": a.code, "short_text": _short(a.text), "rollup": rollups[a.id].text}
-            for a in shared
-        ],
-        "rows": [
-            {"code": m.code, "name": m.name, "cells": [cell(a, m) for a in shared]}
-            for m in municipalities
-        ],
-    }
-
-
 def _theme_standing(theme: dict, before: list[dict] | None, overdue, stale) -> dict:
     rows = theme["rows"]
     result = {
@@ -328,10 +267,12 @@ def build_report(
     then = end_of_day_utc(comparison.day, timezone) if comparison else None
     actions = _actions(plan, params, municipality)
     updates = _updates_until([a.id for a in actions], until)
-    cells = _municipal_cells(actions, {year} | ({comparison.day.year} if comparison else set()))
-    rollups = _rollups(actions, cells, len(municipalities), year, None)
+    cells = municipal.stored_cells(
+        actions, {year} | ({comparison.day.year} if comparison else set())
+    )
+    rollups = municipal.rollups(actions, cells, len(municipalities), year, None)
     rollups_then = (
-        _rollups(actions, cells, len(municipalities), comparison.day.year, then)
+        municipal.rollups(actions, cells, len(municipalities), comparison.day.year, then)
         if comparison
         else {}
     )
@@ -379,7 +320,7 @@ def build_report(
         "stale_by_theme": _stale_by_theme(themes, {r["code"] for r in stale}),
         "changes": sorted(changes, key=lambda c: c["at"]),
         "meetings": meeting_figures or [],
-        "matrix": _matrix(
+        "matrix": municipal.matrix(
             actions,
             cells,
             [municipality] if municipality else municipalities,

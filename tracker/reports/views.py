@@ -177,8 +177,10 @@ def report():
     """The progress report for a reference date, optionally since the previous report."""
     params, errors = parse_params(request.args)
     data = current_report(params)
-    parties, municipalities = _filter_choices()
+    # Audited (and committed) before the filter choices load: a commit expires loaded rows,
+    # and the template would then reload every party and municipality one by one.
     _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
+    parties, municipalities = _filter_choices()
     return render_template(
         "reports/report.html",
         report=data,

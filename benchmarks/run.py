@@ -226,7 +226,7 @@ def scheduler_tick(path: Path, people: int) -> tuple[int, float]:
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"},
         instance_path=str(path.parent / "instance"),
     )
-    now = datetime(2027, 5, 1, 7, 0)  # 09:00 in Amsterdam
+    now = datetime(2027, 5, 3, 7, 0)  # Monday, 09:00 in Amsterdam (within civil hours)
     with app.app_context():
         series = db.session.scalar(
             select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")

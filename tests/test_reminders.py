@@ -903,3 +903,23 @@ def test_an_actiepunt_added_late_is_reminded_at_once_within_civil_hours(
     assert tick(utc(2025, 4, 10, 19, 1)) == 0  # its meeting is past, but it waits for 09:00
     assert tick(utc(2025, 4, 11, 9, 0)) == 1
     assert smtp_server.messages[0][0] == ["avim@example.test"]
+
+
+def test_a_deleted_actiepunt_takes_its_pending_reminder_along(
+    mail_app, smtp_server, people, make_meeting
+):
+    from datetime import date
+
+    from tracker.meetings import outcomes
+
+    meeting = make_meeting(code="regionale-tafel", start=(2025, 3, 4, 10, 0))
+    _hold(meeting, utc(2025, 3, 4, 12, 0))
+    item = _follow_up(meeting, "RIEC", date(2025, 4, 15), utc(2025, 3, 4, 13, 0))
+    assert db.session.scalar(select(Notification).where(Notification.outcome_id == item.id))
+    with time_machine.travel(utc(2025, 3, 20, 10, 0).replace(tzinfo=UTC), tick=False):
+        outcomes.delete(item, None, utc(2025, 3, 20, 10, 0))
+        db.session.commit()
+    smtp_server.messages.clear()
+    assert tick(utc(2025, 4, 8, 9, 0)) == 0
+    rows = db.session.scalars(select(Notification).where(Notification.kind == "actiepunt")).all()
+    assert all(row.state == "ingetrokken" for row in rows)  # withdrawn, or gone with it

@@ -18,6 +18,17 @@ from tracker.meetings.views import _meeting_or_404, _render_detail, _tz, bp
 from tracker.plan.models import Party
 
 
+def _item_fields(form, actions: list) -> dict:
+    """The agenda item form's values as ``agenda.add_item``/``change_item`` take them."""
+    return {
+        "title": form.title.data,
+        "actions": actions,
+        "theme_number": int(form.theme.data) if form.theme.data else None,
+        "presenter": db.session.scalar(select(Party).where(Party.code == form.presenter.data)),
+        "duration": form.duration.data,
+    }
+
+
 def _back(meeting: Meeting):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="kop-agenda"))
 
@@ -44,14 +55,7 @@ def add_agenda_item(meeting_id: int):
     actions = linked_actions(form)
     if not valid or actions is None:
         return _render_detail(meeting, agenda_item=form, status=400)
-    agenda.add_item(
-        meeting,
-        title=form.title.data,
-        actions=actions,
-        theme_number=int(form.theme.data) if form.theme.data else None,
-        presenter=db.session.scalar(select(Party).where(Party.code == form.presenter.data)),
-        duration=form.duration.data,
-    )
+    agenda.add_item(meeting, **_item_fields(form, actions))
     db.session.commit()
     flash("Agendapunt toegevoegd.", "info")
     return _back(meeting)
@@ -136,14 +140,7 @@ def edit_agenda_item(item_id: int):
         valid = form.validate_on_submit()
         actions = linked_actions(form)
         if valid and actions is not None:
-            agenda.change_item(
-                item,
-                title=form.title.data,
-                actions=actions,
-                theme_number=int(form.theme.data) if form.theme.data else None,
-                presenter=db.session.scalar(select(Party).where(Party.code == form.presenter.data)),
-                duration=form.duration.data,
-            )
+            agenda.change_item(item, **_item_fields(form, actions))
             db.session.commit()
             flash("Agendapunt gewijzigd.", "info")
             return _back(meeting)

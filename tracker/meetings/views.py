@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.access import admin_required
 from tracker.accounts.membership import party_ids_of
@@ -38,7 +39,13 @@ from tracker.meetings.forms import (
     agenda_form,
     outcome_form,
 )
-from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
+from tracker.meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingOutcome,
+    MeetingSeries,
+    MeetingState,
+)
 from tracker.meetings.signals import meeting_changed
 from tracker.params import parse_int
 from tracker.plan.models import Action, Party, Theme
@@ -111,7 +118,20 @@ def _render_detail(
 
 @bp.get("/vergaderingen/<int:meeting_id>")
 def detail(meeting_id: int):
-    return _render_detail(_meeting_or_404(meeting_id))
+    # The agenda's and the outcomes' actions and parties in a few queries, not one per row.
+    meeting = db.get_or_404(
+        Meeting,
+        meeting_id,
+        options=[
+            selectinload(Meeting.items).selectinload(AgendaItem.actions).joinedload(Action.theme),
+            selectinload(Meeting.items).joinedload(AgendaItem.presenter),
+            selectinload(Meeting.outcomes)
+            .selectinload(MeetingOutcome.actions)
+            .joinedload(Action.theme),
+            selectinload(Meeting.outcomes).joinedload(MeetingOutcome.party),
+        ],
+    )
+    return _render_detail(meeting)
 
 
 def _meeting_fields(form: MeetingForm) -> dict:

@@ -99,9 +99,10 @@ def asked_by_hand(existing: dict[str, Notification]) -> set[int]:
     }
 
 
-def _add(kind, meeting, user, offset, due_at, key) -> None:
+def _add(kind, meeting, user, offset, due_at, key, outcome_id: int | None = None) -> None:
     """Insert the row unless it exists: a scheduler planning the same meeting at the same
-    moment has then planned it already (INSERT … ON CONFLICT DO NOTHING on the dedupe key)."""
+    moment has then planned it already (INSERT … ON CONFLICT DO NOTHING on the dedupe key).
+    ``outcome_id``: the actiepunt a FOLLOW_UP reminder is about."""
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(Notification)
@@ -109,6 +110,7 @@ def _add(kind, meeting, user, offset, due_at, key) -> None:
             kind=kind.value,
             recipient_id=user.id,
             meeting_id=meeting.id,
+            outcome_id=outcome_id,
             offset_days=offset,
             dedupe_key=key,
             due_at=due_at,
@@ -217,23 +219,7 @@ def plan_follow_up(outcome: MeetingOutcome, now: datetime, *, deleted: bool = Fa
             row.state = NotificationState.WITHDRAWN.value
     for user in owners:
         key = f"{kind.value}:{outcome.id}:{user.id}:{days}"
-        insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-        db.session.execute(
-            insert(Notification)
-            .values(
-                kind=kind.value,
-                recipient_id=user.id,
-                meeting_id=outcome.meeting_id,
-                outcome_id=outcome.id,
-                offset_days=days,
-                dedupe_key=key,
-                due_at=due,
-                state=PENDING,
-                attempts=0,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
+        _add(kind, outcome.meeting, user, days, due, key, outcome_id=outcome.id)
 
 
 @agenda_published.connect

@@ -89,9 +89,13 @@ def frozen_report():
     """A stored report snapshot (empty, but complete enough to render)."""
     from datetime import date
 
+    from sqlalchemy import select
+
+    from tracker.plan.models import Plan
     from tracker.reports.models import ReportSnapshot
 
     snapshot = ReportSnapshot(
+        plan_id=db.session.scalar(select(Plan.id).where(Plan.is_current)),
         title="Rapportage",
         reference_date=date(2025, 6, 30),
         params={},

@@ -43,6 +43,7 @@ UPDATE = {
     "version": "1",
 }
 CELL = {"status": "lopend", "note": "Gesprek gepland.", "version": "0"}
+YEAR = {"status": "lopend", "note": "Werkgroep gestart.", "version": "0"}
 REVISION = {
     "text": "Uitwerken voorstel (herzien).",
     "planning": "2025",
@@ -95,7 +96,23 @@ CASES = [
     ("GET", "/api/v1/actions/4.1", None, EVERYONE | {None: "401"}),
     ("GET", "/api/v1/openapi.json", None, EVERYONE | {None: "401"}),
     ("POST", "/acties/4.1/voortgang", UPDATE, only("bijdrager_eigen", "beheerder")),
-    ("POST", "/acties/3.6/voortgang", UPDATE, only("af_schiedam", "af_vlaardingen", "beheerder")),
+    # Every municipality carries out 3.6: its regional status is the secretary's alone.
+    ("POST", "/acties/3.6/voortgang", UPDATE, only("beheerder")),
+    # 3.15's owner "Regionale werkgroep" is linked to RIEC (``_owner_link``): RIEC reports.
+    ("GET", "/acties/3.15/jaren/2025", None, only("bijdrager_eigen", "beheerder")),
+    ("POST", "/acties/3.15/jaren/2025", YEAR, only("bijdrager_eigen", "beheerder")),
+    ("GET", "/acties/3.15/jaren/2031", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    ("GET", "/acties/4.1/jaren/2025", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    ("GET", "/plannen", None, EVERYONE),
+    ("GET", "/plannen/nieuw", None, ADMIN_ONLY),
+    ("POST", "/plannen/nieuw", {}, ADMIN_EMPTY_FORM),
+    ("POST", "/plannen/rotterdam-2024-2026/vaststellen", {}, ADMIN_ONLY),
+    ("GET", "/acties?plan=onbekend", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    ("GET", "/beheer/eigenaren", None, ADMIN_ONLY),
+    ("POST", "/beheer/eigenaren/{free_owner_id}/koppelen", {"person": ""}, ADMIN_EMPTY_FORM),
+    ("POST", "/beheer/koppelingen/{link_id}/verwijderen", {}, ADMIN_ONLY),
+    ("GET", "/beheer/partijen", None, ADMIN_ONLY),
+    ("POST", "/beheer/partijen?partij=RIEC", {"RIEC-contact": ""}, ADMIN_ONLY),
     ("POST", "/acties/2.12/voortgang", UPDATE, only("beheerder")),
     ("GET", "/acties/2.4/gemeenten", None, EVERYONE),
     ("GET", "/voortgang", None, NOT_FOR_READERS),
@@ -258,7 +275,10 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
     db.session.add(token)
     db.session.commit()
     meeting, notification = _meeting_with_notification(roles)
+    free_owner, link = _owner_link()
     path = path.format(
+        free_owner_id=free_owner.id,
+        link_id=link.id,
         outcome_id=_follow_up(meeting).id,
         item_id=_agenda_item(meeting).id,
         lezer_id=roles["lezer"].id,
@@ -305,6 +325,20 @@ def _meeting_with_notification(roles):
     db.session.add(notification)
     db.session.commit()
     return meeting, notification
+
+
+def _owner_link():
+    """3.15's free-text owner "Regionale werkgroep", linked to RIEC."""
+    from sqlalchemy import select
+
+    from tracker.plan.models import ActionOwner, OwnerLink, Party
+
+    owner = db.session.scalar(select(ActionOwner).where(ActionOwner.label == "Regionale werkgroep"))
+    riec = db.session.scalar(select(Party).where(Party.code == "RIEC"))
+    link = OwnerLink(owner=owner, party=riec)
+    db.session.add(link)
+    db.session.commit()
+    return owner, link
 
 
 def _follow_up(meeting):

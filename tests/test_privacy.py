@@ -347,7 +347,12 @@ def test_redaction_erases_the_text_everywhere_it_was_copied(seeded_app, client_f
         data = _minimal_report(seeded_app, LEAK)
         snapshot_pdf = report_pdf(data)
     snapshot = ReportSnapshot(
-        title="Oud", reference_date=utcnow().date(), params={}, data=data, pdf=snapshot_pdf
+        plan_id=update.action.theme.plan_id,
+        title="Oud",
+        reference_date=utcnow().date(),
+        params={},
+        data=data,
+        pdf=snapshot_pdf,
     )
     db.session.add(snapshot)
     db.session.add(AuditEvent(kind="municipality.update", summary="x", details={"note": LEAK}))

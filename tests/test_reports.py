@@ -472,7 +472,7 @@ def test_excel_has_a_municipal_sheet_with_every_municipality(client_for):
 def test_municipal_rows_round_trip_with_the_actions_all_at_once(client_for, roles):
     af = client_for("af_schiedam")
     export = af.get("/export.xlsx?peildatum=2025-05-31").data
-    filled = _filled(export, {"3.6": ("Lopend", None, "Training gegeven aan wijkteams.")})
+    filled = _filled(export, {"3.9": ("Lopend", None, "Training gegeven aan wijkteams.")})
     filled = _municipal(
         filled,
         {
@@ -504,10 +504,19 @@ def test_municipal_rows_round_trip_with_the_actions_all_at_once(client_for, role
     )
 
 
+def test_an_aandachtsfunctionaris_cannot_set_the_regional_status_of_a_shared_action(client_for):
+    af = client_for("af_schiedam")
+    export = af.get("/export.xlsx?peildatum=2025-05-31").data
+    response = _upload(af, _filled(export, {"3.6": ("Afgerond", None, "Klaar in Schiedam.")}))
+    assert response.status_code == 400
+    assert "Actie 3.6 voert iedere gemeente uit" in text_of(response)
+    assert db.session.scalar(select(ProgressUpdate)) is None
+
+
 def test_a_bad_municipal_row_stops_the_whole_upload(client_for):
     af = client_for("af_schiedam")
     export = af.get("/export.xlsx?peildatum=2025-05-31").data
-    filled = _filled(export, {"3.6": ("Lopend", None, "Training gegeven.")})
+    filled = _filled(export, {"3.9": ("Lopend", None, "Training gegeven.")})
     filled = _municipal(
         filled,
         {

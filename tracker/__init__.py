@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.init_app(app)
     mail.init_app(app)
 
+    from tracker import regions as _regions  # noqa: F401 - default region for new rows
     from tracker.accounts import admin as user_admin
     from tracker.accounts import profile as _profile  # noqa: F401 - routes on accounts.bp
     from tracker.accounts import views as account_views
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.notifications.by_hand import bp as update_requests_bp
     from tracker.plan import api, views
     from tracker.progress import bulk as _bulk  # noqa: F401 - routes on progress.bp
+    from tracker.progress import owners as _owners  # noqa: F401 - routes on progress.bp
     from tracker.progress import views as progress_views
     from tracker.redaction import views as redaction_views
     from tracker.reports import meeting_pack as _meeting_pack  # noqa: F401 - on reports.bp

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask import Flask, Response, abort, current_app, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
@@ -96,7 +104,21 @@ def refuse_nul_bytes():
         abort(400)
 
 
+#: Blueprints whose pages read one plan: links between them keep the ``?plan=`` being read.
+PLAN_BLUEPRINTS = {"dashboard", "plan", "progress", "reports", "api"}
+
+
+def keep_plan_arg(endpoint: str, values: dict) -> None:
+    """Someone reading an archived plan or a draft stays in it while following links."""
+    if not has_request_context() or "plan" in values or not endpoint:
+        return
+    slug = request.args.get("plan", "").strip()
+    if slug and endpoint.partition(".")[0] in PLAN_BLUEPRINTS:
+        values["plan"] = slug[:80]
+
+
 def register_web(app: Flask) -> None:
+    app.url_defaults(keep_plan_arg)
     # First of all before-request hooks, so not even the login wall sees such a request.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
     for code in ERROR_TEXTS:

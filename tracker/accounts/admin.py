@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,25 +18,45 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.accounts import services, users
+from tracker.accounts import handover, services, users
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.mail import send_now
+from tracker.params import parse_int
 from tracker.plan.models import Municipality, Party, PartyKind
+from tracker.regions import in_region
 from tracker.urls import external_url
 
 bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
 
 
-def _fill_choices(form: UserForm) -> None:
+def _successor_choices(user: User | None) -> list:
+    people = db.session.scalars(
+        select(User)
+        .where(User.is_enabled.is_(True), User.role != Role.READER.value, in_region(User))
+        .order_by(User.name)
+    )
+    return [("", "Kies bij uitschakelen…"), (NOBODY, "Niemand (bewust)")] + [
+        (str(u.id), f"{u.name} ({u.party.short_name if u.party else u.role})")
+        for u in people
+        if user is None or u.id != user.id
+    ]
+
+
+def _fill_choices(form: UserForm, user: User | None = None) -> None:
+    form.successor.choices = _successor_choices(user)
     parties = db.session.scalars(
-        select(Party).where(Party.kind != PartyKind.MUNICIPALITY.value).order_by(Party.short_name)
+        select(Party)
+        .where(Party.kind != PartyKind.MUNICIPALITY.value, in_region(Party))
+        .order_by(Party.short_name)
     )
     form.party.choices = choices([("", "Geen partij")] + [(p.code, p.short_name) for p in parties])
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name))
+    municipalities = db.session.scalars(
+        select(Municipality).where(in_region(Municipality)).order_by(Municipality.name)
+    )
     form.municipality.choices = [("", "Geen gemeente")] + [(m.code, m.name) for m in municipalities]
 
 
@@ -71,7 +92,9 @@ def _apply_form(user: User, form: UserForm) -> dict:
 @admin_required
 def index():
     """All accounts with role, party, municipality and state."""
-    users = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.name)).all()
+    users = db.session.scalars(
+        select(User).where(in_region(User)).order_by(User.is_enabled.desc(), User.name)
+    ).all()
     return render_template("accounts/users.html", users=users)
 
 
@@ -145,19 +168,55 @@ def _edit_allowed(form: UserForm, user: User) -> bool:
 def edit(user_id: int):
     """Change role, party, municipality or name; deactivate (ends the person's sessions)."""
     user = db.get_or_404(User, user_id)
+    if user.region_id != current_user.region_id:
+        abort(404)
     form = UserForm(obj=None if request.method == "POST" else user)
-    _fill_choices(form)
+    _fill_choices(form, user)
     if request.method != "POST":
         form.party.data = user.party.code if user.party else ""
         form.municipality.data = user.municipality.code if user.municipality else ""
+    held = handover.holdings(user) if user.is_enabled else handover.Holdings()
     if form.validate_on_submit() and _edit_allowed(form, user):
-        changes = _apply_form(user, form)
-        if changes:
-            deactivated = changes.get("is_enabled") == [True, False]
-            kind = "user.deactivate" if deactivated else "user.update"
-            record(kind, current_user, user.email, "Account gewijzigd", changes=changes)
-        db.session.commit()
-        flash(f"Account van {user.name} opgeslagen.", "info")
-        return redirect(url_for("users.index"))
+        leaving = user.is_enabled and not form.is_enabled.data
+        successor = _successor(form, user, held) if leaving else None
+        if not form.successor.errors:
+            changes = _apply_form(user, form)
+            if changes:
+                kind = "user.deactivate" if leaving else "user.update"
+                record(kind, current_user, user.email, "Account gewijzigd", changes=changes)
+            if leaving:
+                handover.hand_over(user, successor, current_user)
+            db.session.commit()
+            done = f" {successor.name} neemt het over." if successor else ""
+            flash(f"Account van {user.name} opgeslagen.{done}", "info")
+            return redirect(url_for("users.index"))
     status = 400 if form.errors else 200
-    return render_template("accounts/user_form.html", form=form, user=user), status
+    return render_template("accounts/user_form.html", form=form, user=user, held=held), status
+
+
+#: The successor choice for "nobody, on purpose".
+NOBODY = "-"
+
+
+def _successor(form: UserForm, user: User, held) -> User | None:
+    """Who takes over from a leaver. Required when they hold something; an error otherwise
+    goes on the form (the rest of the input stays)."""
+    choice = form.successor.data or ""
+    if choice in ("", NOBODY):
+        if held and choice == "":
+            form.successor.errors.append(
+                f"{user.name} is {'; '.join(held.describe())}. Kies wie dat overneemt, of "
+                "kies bewust ‘Niemand’."
+            )
+        return None
+    successor = db.session.get(User, parse_int(choice) or 0)
+    if (
+        successor is None
+        or successor.id == user.id
+        or not successor.is_enabled
+        or successor.role == Role.READER.value
+        or successor.region_id != user.region_id
+    ):
+        form.successor.errors.append("Kies een actief account dat voortgang kan melden.")
+        return None
+    return successor

@@ -85,15 +85,24 @@ def safe_next(target: str | None) -> str | None:
 
 
 def can_report_on(user: User, action) -> bool:
-    """Beheerder: every action; bijdrager: actions one of their parties owns."""
-    if not user.is_authenticated:
+    """Progress is reported on the current plan only (an archived plan is history, a draft
+    has none yet). Beheerder: every action. Bijdrager: actions one of their parties owns, or
+    whose free-text owner a beheerder linked to them or their party; not the regional status
+    of an action every municipality carries out, which is the secretary's, fed by the
+    municipalities' own rows."""
+    if not user.is_authenticated or not action.theme.plan.is_current:
         return False
     if user.is_admin:
         return True
-    if user.role != Role.CONTRIBUTOR.value:
+    if user.role != Role.CONTRIBUTOR.value or action.is_per_municipality:
         return False
-    owners = {owner.party_id for owner in action.owners if owner.party_id}
-    return bool(owners & party_ids_of(user))
+    mine = party_ids_of(user)
+    for owner in action.owners:
+        if owner.party_id in mine:
+            return True
+        if any(link.user_id == user.id or link.party_id in mine for link in owner.links):
+            return True
+    return False
 
 
 def can_edit_municipality(user: User, municipality_id: int) -> bool:

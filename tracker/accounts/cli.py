@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from tracker.accounts import services, users
+from tracker.accounts import handover, services, users
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -57,11 +57,21 @@ def list_users():
 
 @users_cli.command("deactivate")
 @click.argument("email")
-def deactivate_user(email):
-    """Switch an account off and end its sessions."""
+@click.option("--successor", help="E-mail of who takes over their parties, links and e-mail.")
+def deactivate_user(email, successor):
+    """Switch an account off, end its sessions and hand over what it holds."""
     user = services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"Geen account voor {email}.")
+    taker = None
+    if successor:
+        taker = services.find_user_by_email(successor)
+        if taker is None or not taker.is_enabled or taker.id == user.id:
+            raise click.ClickException(f"Geen ander actief account voor {successor}.")
+    held = handover.holdings(user)
+    if held and taker is None:
+        click.echo(f"Let op: niemand neemt over ({'; '.join(held.describe())}).")
+    handover.hand_over(user, taker, None)
     user.is_enabled = False
     user.end_sessions()
     record("user.deactivate", None, user.email, "Uitgeschakeld via de CLI")

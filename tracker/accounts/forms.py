@@ -98,6 +98,8 @@ class UserForm(DutchForm):
     municipality = SelectField("Gemeente", choices=[], coerce=str)
     may_write_report = BooleanField("Mag de tekst van de rapportage schrijven")
     is_enabled = BooleanField("Actief", default=True)
+    #: Asked when an account is switched off that holds parties, links or e-mail.
+    successor = SelectField("Wie neemt het over?", choices=[], coerce=str, validate_choice=False)
 
 
 class NotificationPrefsForm(DutchForm):

@@ -1,5 +1,6 @@
-"""Which parties a person belongs to: their own party, and the party of their municipality
-(an aandachtsfunctionaris of Schiedam speaks for "gemeente Schiedam" too). One rule, used by
+"""Which parties a person belongs to: their own party, the party of their municipality
+(an aandachtsfunctionaris of Schiedam speaks for "gemeente Schiedam" too), and the parties
+whose contact person or plaatsvervanger they are. One rule, used by
 permissions, e-mail and pages alike, so who may report and who gets mail cannot drift apart.
 """
 
@@ -14,22 +15,24 @@ from tracker.plan.models import Party
 
 
 def is_member() -> ColumnElement[bool]:
-    """Join condition between ``User`` and ``Party``: the user belongs to the party."""
+    """Join condition between ``User`` and ``Party``: the user belongs to the party, or is
+    its contact person or plaatsvervanger."""
     return or_(
         Party.id == User.party_id,
         and_(Party.municipality_id.is_not(None), Party.municipality_id == User.municipality_id),
+        Party.contact_id == User.id,
+        Party.deputy_id == User.id,
     )
 
 
 def party_ids_of(user: User) -> set[int]:
-    """The ids of the parties ``user`` belongs to."""
+    """The ids of the parties ``user`` belongs to, and those they are the contact person or
+    plaatsvervanger of."""
     ids = {user.party_id} if user.party_id else set()
+    conditions = [Party.contact_id == user.id, Party.deputy_id == user.id]
     if user.municipality_id:
-        ids |= set(
-            db.session.scalars(
-                select(Party.id).where(Party.municipality_id == user.municipality_id)
-            )
-        )
+        conditions.append(Party.municipality_id == user.municipality_id)
+    ids |= set(db.session.scalars(select(Party.id).where(or_(*conditions))))
     return ids
 
 

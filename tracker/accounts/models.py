@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    #: The region whose plans, parties and meetings this person sees.
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Part of the session cookie's user id; rotating it ends every session of this user
@@ -69,7 +71,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    party: Mapped[Party | None] = relationship(lazy="joined")
+    party: Mapped[Party | None] = relationship(lazy="joined", foreign_keys=[party_id])
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
     def get_id(self) -> str:

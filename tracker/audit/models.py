@@ -62,6 +62,13 @@ KIND_LABELS = {
     "user.create": "Account aangemaakt",
     "user.deactivate": "Account uitgeschakeld",
     "user.update": "Account gewijzigd",
+    "user.handover": "Taken overgedragen",
+    "commitment.update": "Voortgang per jaar bijgewerkt",
+    "owner.link": "Eigenaar gekoppeld aan rapporteur",
+    "owner.unlink": "Koppeling van eigenaar verwijderd",
+    "party.contacts": "Contactpersonen van partij gewijzigd",
+    "plan.copy": "Nieuw plan gemaakt op basis van een ander",
+    "plan.publish": "Plan vastgesteld en huidig gemaakt",
 }
 
 

@@ -40,6 +40,7 @@ class MeetingSeries(db.Model):
     #: Natural key for seeds and the CLI (``regionale-tafel``).
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
     min_per_year: Mapped[int] = mapped_column(default=1)
     #: Season the meeting is expected in (e.g. "autumn" for the Week tegen Mensenhandel).

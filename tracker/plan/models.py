@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.plan.schedule import Schedule, ScheduleKind, parse_planning
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
 
 
 class Status(StrEnum):
@@ -58,19 +62,42 @@ class PartyKind(StrEnum):
     MUNICIPALITY = "gemeente"
 
 
+class Region(db.Model):
+    """A safety region running its own plans: it owns plans, parties, municipalities, meeting
+    series and people's access, so a second region is a row here, not a fork."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class PlanState(StrEnum):
+    DRAFT = "concept"
+    PUBLISHED = "vastgesteld"
+
+
 class Plan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Natural key used by the seed loader, e.g. ``rotterdam-2024-2026``.
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     subtitle: Mapped[str] = mapped_column(String(200), default="")
+    #: The region's name as the plan writes it.
     region: Mapped[str] = mapped_column(String(200))
     start_year: Mapped[int]
     end_year: Mapped[int]
     introduction: Mapped[str] = mapped_column(Text, default="")
-    #: The plan pages show unless another is asked for; at most one is current.
+    #: The plan pages show unless another is asked for; at most one per region is current.
     is_current: Mapped[bool] = mapped_column(default=True)
+    #: A draft ("concept") is edited by the beheerders and seen by nobody else until published.
+    state: Mapped[str] = mapped_column(String(20), default=PlanState.PUBLISHED.value)
+    #: The plan this one was made from ("Nieuw plan op basis van…").
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    published_at: Mapped[datetime | None]
 
+    owning_region: Mapped[Region] = relationship(lazy="joined")
+    predecessor: Mapped[Plan | None] = relationship(remote_side="Plan.id")
     themes: Mapped[list[Theme]] = relationship(
         back_populates="plan", order_by="Theme.number", cascade="all, delete-orphan"
     )
@@ -78,6 +105,20 @@ class Plan(db.Model):
     @property
     def period(self) -> str:
         return f"{self.start_year}-{self.end_year}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == PlanState.DRAFT.value
+
+    @property
+    def is_archived(self) -> bool:
+        return not self.is_draft and not self.is_current
+
+    @property
+    def state_label(self) -> str:
+        if self.is_draft:
+            return "Concept"
+        return "Huidig plan" if self.is_current else "Archief"
 
 
 class Theme(db.Model):
@@ -99,6 +140,7 @@ class Theme(db.Model):
 
 class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
@@ -111,8 +153,20 @@ class Party(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default=PartyKind.ORGANISATION.value)
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    #: The party's contact person for the plan and their plaatsvervanger (user ids); both
+    #: may report on the party's actions and get its e-mail, so nothing goes quiet when one
+    #: is away or leaves.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", use_alter=True)
+    )
+    deputy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", use_alter=True)
+    )
 
     municipality: Mapped[Municipality | None] = relationship()
+    contact: Mapped[User | None] = relationship(foreign_keys=[contact_id])
+    deputy: Mapped[User | None] = relationship(foreign_keys=[deputy_id])
 
 
 class Action(db.Model):
@@ -140,6 +194,10 @@ class Action(db.Model):
     #: Set when a beheerder revises text, planning or owners in the app; the seed loader
     #: leaves those fields of a revised action alone.
     revised_at: Mapped[datetime | None]
+    #: Parsed with the schedule: a set-up deadline after which the work is ongoing (2.10).
+    then_ongoing: Mapped[bool] = mapped_column(default=False)
+    #: The same action in the plan this one was copied from, so history reads across plans.
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
     #: Optimistic concurrency: every write bumps it; a form based on an older one is refused.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -162,17 +220,20 @@ class Action(db.Model):
             season=self.season,
             starts_on=self.starts_on,
             due_on=self.due_on,
+            then_ongoing=self.then_ongoing,
         )
 
     def set_planning(self, planning: str) -> None:
-        """Store the planning text and its parsed schedule together, so they never disagree."""
-        schedule = parse_planning(planning)
+        """Store the planning text and its parsed schedule together, so they never disagree.
+        Reads the action's text too ("Opzetten en onderhouden…"): set the text first."""
+        schedule = parse_planning(planning, self.text or "")
         self.planning = planning
         self.schedule_kind = schedule.kind.value
         self.times_per_year = schedule.times_per_year
         self.season = schedule.season
         self.starts_on = schedule.starts_on
         self.due_on = schedule.due_on
+        self.then_ongoing = schedule.then_ongoing
 
     @property
     def status_enum(self) -> Status:
@@ -188,7 +249,7 @@ class Action(db.Model):
         return next((o for o in self.owners if o.is_lead), self.owners[0] if self.owners else None)
 
     def is_overdue(self, today: date) -> bool:
-        return self.due_on is not None and self.due_on < today and not self.status_enum.is_closed
+        return deadline_passed(self, self.status, today)
 
 
 class ActionOwner(db.Model):
@@ -206,7 +267,41 @@ class ActionOwner(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="owners")
     party: Mapped[Party | None] = relationship(lazy="joined")
+    #: For a free-text owner: the parties or named people who report for it.
+    links: Mapped[list[OwnerLink]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", order_by="OwnerLink.id"
+    )
 
     @property
     def display_name(self) -> str:
         return self.party.short_name if self.party else self.label
+
+
+class OwnerLink(db.Model):
+    """A free-text owner ("(Centrum)gemeenten") linked by a beheerder to a party or a named
+    contact who reports for it: exactly one of ``party_id`` and ``user_id`` is set."""
+
+    __table_args__ = (UniqueConstraint("owner_id", "party_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("action_owner.id", ondelete="CASCADE"), index=True
+    )
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+
+    owner: Mapped[ActionOwner] = relationship(back_populates="links")
+    party: Mapped[Party | None] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        return self.party.short_name if self.party else self.user.name
+
+
+def deadline_passed(action: Action, status: str, today: date) -> bool:
+    """The one rule for "Termijn verstreken": a due date before ``today`` and not closed. A
+    set-up-and-maintain action (2.10) that has been set up is ongoing, not late."""
+    if action.due_on is None or action.due_on >= today or Status(status).is_closed:
+        return False
+    return not (action.then_ongoing and status != Status.NOT_STARTED.value)

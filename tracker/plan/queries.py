@@ -12,15 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from flask import current_app
+from flask import abort, current_app, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.dates import local_to_utc
 from tracker.extensions import db
 from tracker.params import parse_int
-from tracker.plan.models import Action, ActionOwner, Party, Plan, Signal, Status, Theme
+from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
 from tracker.plan.schedule import ScheduleKind
+from tracker.regions import in_region
 
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200
@@ -76,10 +78,31 @@ class ActionFilter:
         )
 
 
+#: The query parameter that picks another plan than the current one (``?plan=<slug>``).
+PLAN_ARG = "plan"
+
+
+def visible_plans():
+    """SELECT of the plans the asker may read: their region's, drafts for beheerders only."""
+    stmt = select(Plan).where(in_region(Plan))
+    if not (current_user and current_user.is_authenticated and current_user.is_admin):
+        stmt = stmt.where(Plan.state != PlanState.DRAFT.value)
+    return stmt
+
+
 def current_plan() -> Plan | None:
-    """The plan pages show: the one marked current, else the newest."""
+    """The plan the page shows: the one ``?plan=`` names (404 when the asker cannot read it),
+    else the region's current plan, else its newest published one."""
+    if has_request_context() and (slug := request.args.get(PLAN_ARG, "").strip()):
+        plan = db.session.scalar(visible_plans().where(Plan.slug == slug[:80]))
+        if plan is None:
+            abort(404)
+        return plan
     return db.session.scalar(
-        select(Plan).order_by(Plan.is_current.desc(), Plan.start_year.desc()).limit(1)
+        visible_plans()
+        .where(Plan.state == PlanState.PUBLISHED.value)
+        .order_by(Plan.is_current.desc(), Plan.start_year.desc())
+        .limit(1)
     )
 
 
@@ -90,7 +113,9 @@ THEME_MESSAGE = "Kies een themanummer (een getal, bijvoorbeeld 3)."
 def party_code(text: str) -> str | None:
     """The stored code of the party named ``text`` in any letter case (``rctm`` is RCTM), or
     None: the one rule for ``partij=`` wherever a page filters on it."""
-    return db.session.scalar(select(Party.code).where(func.lower(Party.code) == text.lower()))
+    return db.session.scalar(
+        select(Party.code).where(func.lower(Party.code) == text.lower(), in_region(Party))
+    )
 
 
 def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
@@ -175,17 +200,21 @@ def _sort_order(action_filter: ActionFilter) -> list:
 
 
 def _year_clause(year: int):
+    """SQL twin of ``Schedule.applies_to_year``."""
     recurring = (
         ScheduleKind.CONTINUOUS.value,
         ScheduleKind.ANNUAL.value,
         ScheduleKind.PER_YEAR.value,
     )
     return or_(
-        Action.schedule_kind.in_(recurring),
+        and_(
+            Action.schedule_kind.in_(recurring),
+            or_(Action.starts_on.is_(None), func.extract("year", Action.starts_on) <= year),
+        ),
         and_(
             Action.schedule_kind == ScheduleKind.DEADLINE.value,
             func.extract("year", Action.starts_on) <= year,
-            func.extract("year", Action.due_on) >= year,
+            or_(Action.then_ongoing.is_(True), func.extract("year", Action.due_on) >= year),
         ),
     )
 
@@ -271,7 +300,9 @@ def party_choices() -> list[Party]:
     """Parties that own at least one action, for the filter menu."""
     owning = select(ActionOwner.party_id).where(ActionOwner.party_id.is_not(None))
     return list(
-        db.session.scalars(select(Party).where(Party.id.in_(owning)).order_by(Party.short_name))
+        db.session.scalars(
+            select(Party).where(Party.id.in_(owning), in_region(Party)).order_by(Party.short_name)
+        )
     )
 
 

@@ -5,10 +5,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
-from tracker.dates import today_local
-from tracker.plan import queries
+from tracker.access import admin_required
+from tracker.dates import today_local, utcnow
+from tracker.extensions import db
+from tracker.forms import DutchForm
+from tracker.plan import copying, queries
+from tracker.plan.forms import NewPlanForm
+from tracker.plan.models import Plan
 
 bp = Blueprint("plan", __name__)
 
@@ -77,3 +93,81 @@ def actions():
         ),
         status,
     )
+
+
+@bp.get("/plannen")
+def plans():
+    """Every plan of the region: the current one, drafts (beheerders) and the archive."""
+    found = db.session.scalars(
+        queries.visible_plans().order_by(Plan.start_year.desc(), Plan.id.desc())
+    ).all()
+    moving = {p.id: copying.series_moving(p) for p in found if p.is_draft}
+    return render_template("plan/plans.html", plans=found, moving=moving)
+
+
+def _plan_or_404(slug: str) -> Plan:
+    plan = db.session.scalar(queries.visible_plans().where(Plan.slug == slug))
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/plannen/nieuw", methods=["GET", "POST"])
+@admin_required
+def new_plan():
+    """A draft copied from another plan, to revise and then publish."""
+    bases = db.session.scalars(
+        queries.visible_plans().order_by(Plan.start_year.desc(), Plan.id.desc())
+    ).all()
+    form = NewPlanForm()
+    form.base.choices = [(p.slug, f"{p.title} {p.period} ({p.state_label})") for p in bases]
+    if request.method == "GET":
+        base = next((p for p in bases if p.is_current), bases[0] if bases else None)
+        if base is not None:
+            length = base.end_year - base.start_year
+            form.base.data = base.slug
+            form.start_year.data = base.end_year + 1
+            form.end_year.data = base.end_year + 1 + length
+            form.title.data = base.title
+    if form.validate_on_submit():
+        base = _plan_or_404(form.base.data)
+        try:
+            plan = copying.copy_plan(
+                base,
+                slug=form.slug.data,
+                title=form.title.data,
+                start_year=form.start_year.data,
+                end_year=form.end_year.data,
+                author=current_user,
+                now=utcnow(),
+            )
+        except copying.PlanProblem as exc:
+            for name, message in exc.problems.items():
+                getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            flash(
+                f"Concept {plan.title} {plan.period} gemaakt. Herzie de acties en stel het "
+                "daarna vast.",
+                "info",
+            )
+            return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")
+    status = 400 if form.errors else 200
+    return render_template("plan/new_plan.html", form=form), status
+
+
+@bp.post("/plannen/<slug>/vaststellen")
+@admin_required
+def publish_plan(slug: str):
+    """Make a draft the current plan; the plan before it goes to the archive."""
+    plan = _plan_or_404(slug)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    try:
+        copying.publish_plan(plan, current_user, utcnow())
+    except copying.PlanProblem as exc:
+        flash(exc.problems["plan"], "error")
+        return redirect(url_for("plan.plans")), 303
+    db.session.commit()
+    flash(f"{plan.title} {plan.period} is nu het huidige plan.", "info")
+    return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -14,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.forms import DutchForm, choices, input_required, max_length, optional_url, required
 from tracker.params import parse_int
@@ -51,6 +54,30 @@ class MunicipalityCellForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("note",)
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
     note = TextAreaField("Toelichting", validators=[max_length(2000)])
+
+
+class CommitmentForm(PrivacyCheckedForm, VersionedForm):
+    """One year of a yearly action. ``year`` and ``today`` are set by the view."""
+
+    privacy_fields = ("note",)
+    status = SelectField("Status dit jaar", choices=STATUS_CHOICES, validators=[required()])
+    delivered_on = DateField("Uitgevoerd op", validators=[Optional()])
+    note = TextAreaField("Toelichting", validators=[max_length(2000)])
+
+    year: int
+    today: date
+
+    def validate_delivered_on(self, field):
+        if self.status.data == "afgerond" and field.data is None:
+            raise ValidationError("Vul de datum in waarop het is uitgevoerd.")
+        if field.data is None:
+            return
+        if self.status.data != "afgerond":
+            raise ValidationError("Een uitvoeringsdatum hoort bij de status Afgerond.")
+        if field.data.year != self.year:
+            raise ValidationError(f"Kies een datum in {self.year}.")
+        if field.data > self.today:
+            raise ValidationError("De uitvoeringsdatum kan niet in de toekomst liggen.")
 
 
 #: Empty owner rows offered below the filled ones (more with "Meer eigenaren").

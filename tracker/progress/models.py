@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,6 +65,28 @@ class MunicipalityProgress(db.Model):
 
     action: Mapped[Action] = relationship()
     municipality: Mapped[Municipality] = relationship(lazy="joined")
+    updated_by = relationship("User", lazy="joined")
+
+
+class YearlyCommitment(db.Model):
+    """One year's delivery of an action expected every year ("Jaarlijks", "Jaarlijks, in het
+    najaar"): its status, the day it was delivered (checked against the season) and a note."""
+
+    __table_args__ = (UniqueConstraint("action_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=Status.NOT_STARTED.value)
+    delivered_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    action: Mapped[Action] = relationship()
     updated_by = relationship("User", lazy="joined")
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker.accounts.membership import active_users_for_parties
-from tracker.accounts.models import User
+from tracker.accounts.membership import active_users_for_parties, is_member
+from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
+from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Plan, Status, Theme
 from tracker.progress.models import MunicipalityProgress
 
 
@@ -37,13 +37,16 @@ def my_actions(
     user: User, plan: Plan, party_ids: set[int], now: datetime, due_days: int, since=None
 ) -> list[MyAction]:
     """Actions owned by one of the user's parties, with whether an update is due."""
-    if not party_ids:
-        return []
     owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
+    linked = (
+        select(ActionOwner.action_id)
+        .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
+        .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
+    )
     actions = db.session.scalars(
         select(Action)
         .join(Action.theme)
-        .where(Theme.plan_id == plan.id, Action.id.in_(owned))
+        .where(Theme.plan_id == plan.id, or_(Action.id.in_(owned), Action.id.in_(linked)))
         .options(
             joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
         )
@@ -86,11 +89,72 @@ def municipality_items(plan: Plan, municipality_id: int, year: int) -> list[tupl
 class OrphanedAction:
     action: Action
     parties_without_reporter: list[Party]
+    #: Free-text owners ("(Centrum)gemeenten") that no beheerder has linked to a reporter.
+    unlinked_owners: list[str]
+
+
+def _can_report(user: User) -> bool:
+    return user.is_enabled and user.role != Role.READER.value
 
 
 def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
-    """Actions none of whose owner parties has an active contributor or beheerder to report
-    for it; each with the parties that lack one. Free-text owners never count as covered."""
+    """Open actions that nobody can report on: no owner party has an active contributor or
+    beheerder, and no free-text owner is linked to one (a party with such people, or a named
+    active contributor). Each comes with what lacks a reporter."""
+    actions = (
+        db.session.scalars(
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
+            .options(
+                joinedload(Action.theme),
+                subqueryload(Action.owners).joinedload(ActionOwner.party),
+                subqueryload(Action.owners).subqueryload(ActionOwner.links),
+            )
+            .order_by(Theme.number, Action.number)
+        )
+        .unique()
+        .all()
+    )
+    party_ids = {o.party_id for a in actions for o in a.owners if o.party_id} | {
+        link.party_id for a in actions for o in a.owners for link in o.links if link.party_id
+    }
+    covered = active_users_for_parties(party_ids)
+
+    def reachable(owner: ActionOwner) -> bool:
+        if owner.party_id:
+            return bool(covered.get(owner.party_id))
+        return any(
+            (link.party_id and covered.get(link.party_id))
+            or (link.user is not None and _can_report(link.user))
+            for link in owner.links
+        )
+
+    result = []
+    for action in actions:
+        if any(reachable(owner) for owner in action.owners):
+            continue
+        result.append(
+            OrphanedAction(
+                action,
+                [o.party for o in action.owners if o.party],
+                [o.label for o in action.owners if not o.party_id and not o.links],
+            )
+        )
+    return result
+
+
+@dataclass
+class QuietContact:
+    party: Party
+    user: User
+    #: Open actions of the party in this plan.
+    actions: list[Action]
+
+
+def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[QuietContact]:
+    """Parties owning open actions whose only person able to report has not logged in for
+    ``days`` days (or never): when that person leaves, the party's actions go quiet."""
     actions = (
         db.session.scalars(
             select(Action)
@@ -104,12 +168,32 @@ def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
         .unique()
         .all()
     )
-    party_ids = {o.party_id for a in actions for o in a.owners if o.party_id}
-    covered = active_users_for_parties(party_ids)
-    result = []
+    by_party: dict[int, list[Action]] = {}
     for action in actions:
-        parties = [o.party for o in action.owners if o.party]
-        lacking = [p for p in parties if not covered.get(p.id)]
-        if parties and len(lacking) == len(parties):
-            result.append(OrphanedAction(action, lacking))
+        for owner in action.owners:
+            if owner.party_id:
+                by_party.setdefault(owner.party_id, []).append(action)
+    if not by_party:
+        return []
+    members = db.session.execute(
+        select(Party, User)
+        .join(User, is_member())
+        .where(
+            Party.id.in_(by_party),
+            User.is_enabled.is_(True),
+            User.role != Role.READER.value,
+        )
+        .order_by(Party.short_name)
+    ).all()
+    people: dict[int, list] = {}
+    for party, user in members:
+        people.setdefault(party.id, []).append((party, user))
+    cutoff = now - timedelta(days=days)
+    result = []
+    for rows in people.values():
+        if len(rows) != 1:
+            continue
+        party, user = rows[0]
+        if user.last_login_at is None or user.last_login_at < cutoff:
+            result.append(QuietContact(party, user, by_party[party.id]))
     return result

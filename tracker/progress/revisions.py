@@ -128,7 +128,8 @@ def _write_revision(
             setattr(action, field, value)
     if action.planning != planning.strip():
         changes["planning"] = [action.planning, planning.strip()]
-        action.set_planning(planning.strip())
+    if changes:
+        action.set_planning(planning.strip())  # the text tells "then ongoing" too
     old_owners = _owners_snapshot(action.owners)
     new_owners = _owners_snapshot(owners)
     if old_owners != new_owners:

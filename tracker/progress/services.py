@@ -4,15 +4,16 @@ per-person views in ``queries``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
+from tracker.plan.commitments import CommitmentStanding, commitment_standing
 from tracker.plan.models import Action, Status
-from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
 from tracker.progress.versions import StaleEdit, check_version, saving
 
 
@@ -152,3 +153,74 @@ def _write_cell(action, municipality, year, author, status, note, expected_versi
         note=cell.note,
     )
     return cell
+
+
+# Per year ----------------------------------------------------------------------------------
+
+
+def commitment_rows(action: Action) -> dict[int, YearlyCommitment]:
+    """The stored years of a yearly action, by year."""
+    rows = db.session.scalars(
+        select(YearlyCommitment).where(YearlyCommitment.action_id == action.id)
+    )
+    return {row.year: row for row in rows}
+
+
+def commitment_years(action: Action, today: date) -> list[CommitmentStanding]:
+    """Every year of the plan period for a yearly action, stored or not, with its standing."""
+    plan = action.theme.plan
+    rows = commitment_rows(action)
+    result = []
+    for year in range(plan.start_year, plan.end_year + 1):
+        row = rows.get(year)
+        status = row.status if row else Status.NOT_STARTED.value
+        result.append(
+            commitment_standing(
+                action.schedule, year, status, row.delivered_on if row else None, today
+            )
+        )
+    return result
+
+
+def update_commitment(
+    action: Action,
+    year: int,
+    author: User,
+    *,
+    status: str,
+    delivered_on: date | None,
+    note: str,
+    expected_version: int,
+    now: datetime,
+) -> YearlyCommitment | None:
+    """Set one year's status, delivery day and note; version 0 means 'not yet stored'. None
+    when nothing changed (then nothing is written or audited)."""
+    with saving():
+        row = commitment_rows(action).get(year)
+        if row is None:
+            if expected_version != 0:
+                raise StaleEdit
+            if status == Status.NOT_STARTED.value and not note.strip() and not delivered_on:
+                return None
+            row = YearlyCommitment(action=action, year=year)
+            db.session.add(row)
+        else:
+            check_version(row, expected_version)
+            if (row.status, row.delivered_on, row.note or "") == (
+                status,
+                delivered_on,
+                note.strip(),
+            ):
+                return None
+        before = row.status or Status.NOT_STARTED.value
+        row.status, row.delivered_on, row.note = status, delivered_on, note.strip()
+        row.updated_at, row.updated_by_id = now, author.id
+        record(
+            "commitment.update",
+            author,
+            f"actie {action.code} · {year}",
+            f"{Status(before).label} → {Status(status).label}",
+            note=row.note,
+            delivered_on=delivered_on.isoformat() if delivered_on else None,
+        )
+    return row

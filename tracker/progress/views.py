@@ -15,12 +15,14 @@ from tracker.figures.chart import trend_svg
 from tracker.forms import choices
 from tracker.meetings import outcomes
 from tracker.params import parse_int
+from tracker.plan import copying
 from tracker.plan.models import Municipality, Party, Status
 from tracker.plan.queries import get_action
 from tracker.plan.schedule import describe_schedule
 from tracker.plan.views import local_today, require_plan
 from tracker.progress import revisions, services
 from tracker.progress.forms import (
+    CommitmentForm,
     DropActionForm,
     MunicipalityCellForm,
     NewActionForm,
@@ -50,6 +52,13 @@ def load_action(code: str):
     return found
 
 
+def editable_plan(plan):
+    """A plan's text can be revised while it is current or a draft; the archive is history."""
+    if plan.is_archived:
+        abort(403)
+    return plan
+
+
 def render_action_page(action, status: int = 200, **context):
     """The action page: text, planning, owners, the update form and both histories.
     Progress views re-render it with their form (errors and input kept) on a failed save."""
@@ -69,6 +78,12 @@ def render_action_page(action, status: int = 200, **context):
         revisions=revisions.revisions(action),
         figures=figures.for_action(action.code),
         outcomes=outcomes.for_action(action),
+        earlier=[(a, services.history(a)) for a in copying.predecessors_of(action)],
+        commitments=(
+            services.commitment_years(action, local_today())
+            if action.schedule.has_yearly_commitment
+            else []
+        ),
         trend=trend_svg,
         figures_points=figures.points,
         **context,
@@ -197,6 +212,55 @@ def municipality_cell(code: str, municipality_code: str, year: int):
     return render_template("progress/municipality_cell.html", form=form, **context)
 
 
+@bp.route("/acties/<code>/jaren/<int:year>", methods=["GET", "POST"])
+def commitment(code: str, year: int):
+    """One year of a yearly action: its status, the day it was delivered, a note."""
+    action = load_action(code)
+    plan = action.theme.plan
+    if not action.schedule.has_yearly_commitment or not plan.start_year <= year <= plan.end_year:
+        abort(404)
+    if not can_report_on(current_user, action):
+        abort(403)
+    row = services.commitment_rows(action).get(year)
+    form = CommitmentForm(formdata=request.form if request.method == "POST" else None)
+    form.year, form.today = year, local_today()
+    if request.method == "GET":
+        form.status.data = row.status if row else Status.NOT_STARTED.value
+        form.delivered_on.data = row.delivered_on if row else None
+        form.note.data = row.note if row else ""
+        form.version.data = str(row.version if row else 0)
+    context = {"action": action, "year": year, "row": row}
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("progress/commitment.html", form=form, **context), 400
+        try:
+            saved = services.update_commitment(
+                action,
+                year,
+                _user(),
+                status=form.status.data,
+                delivered_on=form.delivered_on.data,
+                note=form.note.data or "",
+                expected_version=int(form.version.data),
+                now=utcnow(),
+            )
+        except StaleEdit:
+            db.session.expire_all()
+            row = services.commitment_rows(action).get(year)
+            form.version.data = str(row.version if row else 0)
+            context["row"] = row
+            return render_template(
+                "progress/commitment.html", form=form, stale_message=STALE_MESSAGE, **context
+            ), 409
+        db.session.commit()
+        if saved is None:
+            flash(f"Er was niets gewijzigd voor {year}.", "info")
+        else:
+            flash(f"Actie {action.code}, {year} opgeslagen.", "info")
+        return redirect(url_for("progress.action", code=action.code) + "#per-jaar")
+    return render_template("progress/commitment.html", form=form, **context)
+
+
 def _fill_owner_rows(form, action=None) -> None:
     """The owner rows of a form shown afresh: the action's owners (none for a new action),
     then a few empty rows."""
@@ -246,6 +310,7 @@ def _owners_or_errors(form):
 def revise(code: str):
     """Change the plan's text, planning or owners of an action, with a reason."""
     action = load_action(code)
+    editable_plan(action.theme.plan)
     form = RevisionForm()
     more = False
     if request.method == "GET":
@@ -297,6 +362,7 @@ def revise(code: str):
 def drop(code: str):
     """Mark an action vervallen, with a reason."""
     action = load_action(code)
+    editable_plan(action.theme.plan)
     form = DropActionForm()
     if not form.validate_on_submit():
         revise_form = RevisionForm(formdata=None)
@@ -325,6 +391,7 @@ def drop(code: str):
 def new_action():
     """Add an action to a theme of the current plan, with a reason."""
     plan = require_plan()
+    editable_plan(plan)
     form = NewActionForm()
     form.theme.choices = choices((str(t.number), f"{t.number}. {t.title}") for t in plan.themes)
     more = False

@@ -13,6 +13,8 @@ from tracker.extensions import db
 
 class ReportSnapshot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The plan reported on: each plan has its own frozen reports.
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))

@@ -28,6 +28,7 @@ from tracker.plan.models import (
     Signal,
     Status,
     Theme,
+    deadline_passed,
 )
 from tracker.progress.models import ProgressUpdate
 from tracker.reports import municipal, standing
@@ -157,8 +158,7 @@ def _change(action: Action, update: ProgressUpdate) -> dict:
 
 
 def _is_overdue(action: Action, row: dict, reference_date: date) -> bool:
-    closed = Status(row["status"]).is_closed
-    return bool(action.due_on and action.due_on < reference_date and not closed)
+    return deadline_passed(action, row["status"], reference_date)
 
 
 def _is_stale(row: dict, latest: ProgressUpdate | None, stale_before: datetime) -> bool:
@@ -361,12 +361,12 @@ def _describe_filters(params: ReportParams, municipality) -> str:
     return ", ".join(parts)
 
 
-def previous_snapshot_day(before: date) -> date | None:
-    """The peildatum of the latest frozen report before ``before``: what page 1 compares with
-    when no 'sinds' date is chosen."""
+def previous_snapshot_day(plan: Plan, before: date) -> date | None:
+    """The peildatum of the plan's latest frozen report before ``before``: what page 1
+    compares with when no 'sinds' date is chosen."""
     return db.session.scalar(
         select(ReportSnapshot.reference_date)
-        .where(ReportSnapshot.reference_date < before)
+        .where(ReportSnapshot.plan_id == plan.id, ReportSnapshot.reference_date < before)
         .order_by(ReportSnapshot.reference_date.desc())
         .limit(1)
     )

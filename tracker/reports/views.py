@@ -29,8 +29,9 @@ from tracker.meetings import outcomes
 from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
-from tracker.plan.models import Municipality, Party, PartyKind
+from tracker.plan.models import Municipality, Party, PartyKind, Plan
 from tracker.privacy.guard import mask_free_text
+from tracker.regions import in_region
 from tracker.reports import exports, narrative
 from tracker.reports.chart import status_chart
 from tracker.reports.models import ReportSnapshot
@@ -113,7 +114,7 @@ def _comparison(params: ReportParams) -> Comparison | None:
     """Page 1 compares with the 'sinds' date, else with the previous frozen report."""
     if params.since:
         return Comparison(params.since, f"sinds {dutch_date(params.since)}")
-    previous = previous_snapshot_day(params.reference_date)
+    previous = previous_snapshot_day(queries.current_plan(), params.reference_date)
     if previous is None:
         return None
     return Comparison(previous, f"sinds de vorige vastgelegde rapportage ({dutch_date(previous)})")
@@ -166,9 +167,13 @@ def _audit_export(kind: str, what: str, params: ReportParams | None = None) -> N
 
 def _filter_choices():
     parties = db.session.scalars(
-        select(Party).where(Party.kind != PartyKind.MUNICIPALITY.value).order_by(Party.short_name)
+        select(Party)
+        .where(Party.kind != PartyKind.MUNICIPALITY.value, in_region(Party))
+        .order_by(Party.short_name)
     ).all()
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    municipalities = db.session.scalars(
+        select(Municipality).where(in_region(Municipality)).order_by(Municipality.name)
+    ).all()
     return parties, municipalities
 
 
@@ -252,6 +257,7 @@ def freeze():
     params = _valid_params(request.form)
     data = current_report(params)
     snapshot = ReportSnapshot(
+        plan_id=queries.current_plan().id,
         created_by_id=current_user.id,
         created_at=utcnow(),
         title=f"Voortgangsrapportage peildatum {dutch_date(params.reference_date)}",
@@ -270,14 +276,22 @@ def freeze():
 
 @bp.get("/rapportages")
 def snapshots():
+    plan = queries.current_plan()
     rows = db.session.scalars(
-        select(ReportSnapshot).order_by(ReportSnapshot.created_at.desc())
+        select(ReportSnapshot)
+        .where(ReportSnapshot.plan_id == (plan.id if plan else None))
+        .order_by(ReportSnapshot.created_at.desc())
     ).all()
     return render_template("reports/snapshots.html", snapshots=rows, form=FlaskForm())
 
 
 def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
-    return db.get_or_404(ReportSnapshot, snapshot_id)
+    """A frozen report of a plan the asker may read (their region's)."""
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
+    visible = queries.visible_plans().where(Plan.id == item.plan_id).with_only_columns(Plan.id)
+    if db.session.scalar(visible) is None:
+        abort(404)
+    return item
 
 
 @bp.get("/rapportages/<int:snapshot_id>")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.figures.models import Indicator, IndicatorValue
 from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
+from tracker.regions import region_named
 from tracker.seeding.reading import (
     MUNICIPALITY_PARTY_PREFIX,
     ActionSeed,
@@ -94,10 +95,12 @@ def _differs_from_seed(action: Action, seed: ActionSeed) -> bool:
 def apply_seeds(session: Session, data: SeedData) -> SeedReport:
     """Write validated seed data; the caller commits (or rolls back on error)."""
     report = SeedReport()
+    region = region_named(session, data.plan["region"])
 
     municipalities = {m.code: m for m in session.scalars(select(Municipality))}
     parties = {p.code: p for p in session.scalars(select(Party))}
     for entry in data.municipalities:
+        entry = {**entry, "region_id": region.id}
         muni = _upsert(
             session, report, "gemeenten", municipalities.get(entry["code"]), Municipality, entry
         )
@@ -109,20 +112,34 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
             "name": f"Gemeente {entry['name']}",
             "kind": PartyKind.MUNICIPALITY.value,
             "municipality": muni,
+            "region_id": region.id,
         }
         parties[code] = _upsert(session, report, "partijen", parties.get(code), Party, values)
     for entry in data.parties:
         parties[entry["code"]] = _upsert(
-            session, report, "partijen", parties.get(entry["code"]), Party, entry
+            session,
+            report,
+            "partijen",
+            parties.get(entry["code"]),
+            Party,
+            {**entry, "region_id": region.id},
         )
 
-    plan_values = dict(data.plan)
+    plan_values = {**data.plan, "region_id": region.id}
     plan = session.scalar(select(Plan).where(Plan.slug == plan_values["slug"]))
+    if plan is None:
+        # A new seeded plan is current unless the region already has one (a plan published in
+        # the app stays current when the server restarts and re-applies the seeds).
+        plan_values["is_current"] = plan_values.get("is_current", True) and (
+            session.scalar(
+                select(Plan.id).where(Plan.region_id == region.id, Plan.is_current).limit(1)
+            )
+            is None
+        )
+    else:
+        plan_values.pop("is_current", None)
     plan = _upsert(session, report, "plannen", plan, Plan, plan_values)
     session.flush()  # the plan needs its id before other plans are compared with it
-    if plan.is_current:
-        for other in session.scalars(select(Plan).where(Plan.is_current, Plan.id != plan.id)):
-            other.is_current = False
 
     themes = {t.number: t for t in plan.themes}
     for theme_seed in data.themes:
@@ -158,8 +175,8 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
                     "is_per_municipality": seed.is_per_municipality,
                 },
             )
-            if action.planning != seed.planning:
-                action.set_planning(seed.planning)
+            if action.planning != seed.planning or changed:
+                action.set_planning(seed.planning)  # the text tells "then ongoing" too
                 changed = True
             changed = _apply_owners(action, seed.owners, parties) or changed
             if is_new:

@@ -1,0 +1,164 @@
+"""A new plan based on another ("Nieuw plan op basis van…"), and publishing it.
+
+The copy is a draft: themes, actions (text, planning, owners and their links) carry over, each
+action pointing at the one it came from, so its history reads across plans. Status and signal
+carry over with it (an action's state is its latest update, and that update is the
+predecessor's). Publishing makes the draft the region's current plan, archives the one before,
+and moves the meeting series of the carried-over actions along: the Regionale Tafel stays one
+series with one history. The caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.accounts.models import User
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.meetings.models import MeetingSeries
+from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Theme
+
+
+class PlanProblem(ValueError):
+    """The plan cannot be made or published; ``problems`` maps a field to a Dutch message."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def copy_plan(
+    base: Plan,
+    *,
+    slug: str,
+    title: str,
+    start_year: int,
+    end_year: int,
+    author: User,
+    now: datetime,
+) -> Plan:
+    problems = {}
+    if db.session.scalar(select(Plan.id).where(Plan.slug == slug)) is not None:
+        problems["slug"] = f"Er is al een plan met de korte naam '{slug}'."
+    if end_year < start_year:
+        problems["end_year"] = "Het laatste jaar ligt vóór het eerste."
+    if problems:
+        raise PlanProblem(problems)
+    plan = Plan(
+        slug=slug,
+        title=title.strip(),
+        subtitle=base.subtitle,
+        region=base.region,
+        region_id=base.region_id,
+        start_year=start_year,
+        end_year=end_year,
+        introduction=base.introduction,
+        is_current=False,
+        state=PlanState.DRAFT.value,
+        predecessor=base,
+    )
+    db.session.add(plan)
+    for theme in base.themes:
+        copy = Theme(
+            plan=plan,
+            number=theme.number,
+            title=theme.title,
+            introduction=theme.introduction,
+            risk_table=theme.risk_table,
+        )
+        for action in theme.actions:
+            copy.actions.append(_copy_action(action, now))
+        db.session.add(copy)
+    db.session.flush()
+    record(
+        "plan.copy",
+        author,
+        f"plan {plan.slug}",
+        f"Concept op basis van {base.title} {base.period}",
+        base=base.slug,
+    )
+    return plan
+
+
+def _copy_action(action: Action, now: datetime) -> Action:
+    copy = Action(
+        number=action.number,
+        text=action.text,
+        owners_text=action.owners_text,
+        is_per_municipality=action.is_per_municipality,
+        status=action.status,
+        signal=action.signal,
+        last_update_at=action.last_update_at,
+        predecessor_id=action.id,
+        owners=[
+            ActionOwner(
+                position=owner.position,
+                party_id=owner.party_id,
+                label=owner.label,
+                role=owner.role,
+                is_lead=owner.is_lead,
+                links=[
+                    OwnerLink(party_id=link.party_id, user_id=link.user_id) for link in owner.links
+                ],
+            )
+            for owner in action.owners
+        ],
+    )
+    copy.set_planning(action.planning)
+    return copy
+
+
+def series_moving(plan: Plan) -> list[MeetingSeries]:
+    """The meeting series that publishing ``plan`` moves to its actions."""
+    predecessors = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
+    return list(
+        db.session.scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.action_id.in_(predecessors))
+            .order_by(MeetingSeries.name)
+        )
+    )
+
+
+def publish_plan(plan: Plan, author: User, now: datetime) -> None:
+    if not plan.is_draft:
+        raise PlanProblem({"plan": "Dit plan is al vastgesteld."})
+    successors = {
+        a.predecessor_id: a.id
+        for a in db.session.scalars(
+            select(Action).join(Action.theme).where(Theme.plan_id == plan.id)
+        )
+        if a.predecessor_id
+    }
+    moved = series_moving(plan)
+    for series in moved:
+        series.action_id = successors[series.action_id]
+    for other in db.session.scalars(
+        select(Plan).where(Plan.region_id == plan.region_id, Plan.is_current, Plan.id != plan.id)
+    ):
+        other.is_current = False
+    plan.state = PlanState.PUBLISHED.value
+    plan.is_current = True
+    plan.published_at = now
+    record(
+        "plan.publish",
+        author,
+        f"plan {plan.slug}",
+        f"{plan.title} {plan.period} is het huidige plan",
+        series=[s.code for s in moved],
+    )
+
+
+def predecessors_of(action: Action) -> list[Action]:
+    """The same action in earlier plans, newest first (bounded by the number of plans)."""
+    chain, seen = [], {action.id}
+    current = action
+    while current.predecessor_id and current.predecessor_id not in seen:
+        current = db.session.get(Action, current.predecessor_id)
+        if current is None:
+            break
+        seen.add(current.id)
+        chain.append(current)
+    return chain

@@ -1,0 +1,39 @@
+"""The form for a new plan based on another."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, ValidationError
+
+from tracker.forms import DutchForm, max_length, required
+from tracker.privacy.guard import PrivacyCheckedForm
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class NewPlanForm(PrivacyCheckedForm, DutchForm):
+    privacy_fields = ("title",)
+    base = SelectField("Op basis van", choices=[], validators=[required()])
+    title = StringField("Titel", validators=[required(), max_length(200)])
+    slug = StringField(
+        "Korte naam (in adressen)",
+        validators=[required(), max_length(80)],
+        description="Kleine letters, cijfers en streepjes, bijvoorbeeld rotterdam-2027-2030.",
+    )
+    start_year = IntegerField(
+        "Eerste jaar",
+        validators=[required(), NumberRange(2000, 2100, "Geef een jaartal tussen 2000 en 2100.")],
+    )
+    end_year = IntegerField(
+        "Laatste jaar",
+        validators=[required(), NumberRange(2000, 2100, "Geef een jaartal tussen 2000 en 2100.")],
+    )
+
+    def validate_slug(self, field):
+        field.data = (field.data or "").strip().lower()
+        if not SLUG_RE.match(field.data):
+            raise ValidationError(
+                "Alleen kleine letters, cijfers en streepjes (zoals rotterdam-2027-2030)."
+            )

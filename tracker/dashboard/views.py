@@ -29,10 +29,11 @@ def overview():
     summaries = queries.plan_summary(plan, today)
     totals = queries.sum_summaries(summaries)
     now = utcnow()
-    orphans, failed, privacy_scan = [], 0, None
+    orphans, quiet, failed, privacy_scan = [], [], 0, None
     if current_user.is_admin:
         privacy_scan = latest_scan()
         orphans = progress.orphaned_actions(plan)
+        quiet = progress.quiet_sole_contacts(plan, now)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
                 Notification.state == NotificationState.FAILED.value
@@ -46,6 +47,7 @@ def overview():
         attention=queries.attention_order(totals.attention),
         today=today,
         orphans=orphans,
+        quiet_contacts=quiet,
         failed_notifications=failed,
         privacy_scan=privacy_scan,
         next_meetings=meetings.upcoming(now),

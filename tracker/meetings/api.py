@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, MeetingSeries
 from tracker.plan.api import bp
 from tracker.plan.models import Action
+from tracker.regions import in_region
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -66,13 +67,17 @@ def meetings():
     """All meetings, oldest first; ``?reeks=regionale-tafel`` for one series."""
     stmt = (
         select(Meeting)
+        .join(Meeting.series)
+        .where(in_region(MeetingSeries))
         .options(
             joinedload(Meeting.series).joinedload(MeetingSeries.action).joinedload(Action.theme)
         )
         .order_by(Meeting.starts_at, Meeting.id)
     )
     if code := request.args.get("reeks", "").strip():
-        series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))
+        series = db.session.scalar(
+            select(MeetingSeries).where(MeetingSeries.code == code, in_region(MeetingSeries))
+        )
         if series is None:
             abort(400, description=f"Overleg '{code[:40]}' is onbekend.")
         stmt = stmt.where(Meeting.series_id == series.id)
@@ -84,7 +89,8 @@ def meetings():
 def meeting(meeting_id: int):
     found = db.session.scalar(
         select(Meeting)
-        .where(Meeting.id == meeting_id)
+        .join(Meeting.series)
+        .where(Meeting.id == meeting_id, in_region(MeetingSeries))
         .options(
             selectinload(Meeting.items).selectinload(AgendaItem.actions),
             selectinload(Meeting.outcomes).selectinload(MeetingOutcome.actions),

@@ -16,6 +16,7 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
 from tracker.privacy.guard import import_problems
+from tracker.regions import in_region
 
 
 def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
@@ -160,7 +161,8 @@ def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
         elif state == MeetingState.PLANNED.value and ahead:
             counts[(series_id, "planned")] += count
     result = []
-    for series in db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)):
+    region = select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.id)
+    for series in db.session.scalars(region):
         standing = year_standing(
             year,
             counts[(series.id, "held")],
@@ -176,7 +178,12 @@ def upcoming(now: datetime, limit: int = 5) -> list[Meeting]:
     return list(
         db.session.scalars(
             select(Meeting)
-            .where(Meeting.starts_at > now, Meeting.state == MeetingState.PLANNED.value)
+            .join(Meeting.series)
+            .where(
+                Meeting.starts_at > now,
+                Meeting.state == MeetingState.PLANNED.value,
+                in_region(MeetingSeries),
+            )
             .order_by(Meeting.starts_at)
             .limit(limit)
         )

@@ -49,6 +49,7 @@ from tracker.meetings.models import (
 from tracker.meetings.signals import meeting_changed
 from tracker.params import parse_int
 from tracker.plan.models import Action, Party, Theme
+from tracker.regions import current_region_id, in_region
 from tracker.urls import base_url
 
 bp = Blueprint("meetings", __name__)
@@ -59,12 +60,17 @@ def _tz() -> str:
 
 
 def _series_choices(form_field) -> None:
-    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
+    series = db.session.scalars(
+        select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
+    )
     form_field.choices = choices((str(s.id), s.name) for s in series)
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    return db.get_or_404(Meeting, meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.series.region_id != current_region_id():
+        abort(404)
+    return meeting
 
 
 def _year_arg() -> int:
@@ -76,7 +82,12 @@ def index():
     """Upcoming and past meetings per series, and how each series stands this year."""
     now = utcnow()
     year = _year_arg()
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    meetings = db.session.scalars(
+        select(Meeting)
+        .join(Meeting.series)
+        .where(in_region(MeetingSeries))
+        .order_by(Meeting.starts_at.desc())
+    ).all()
     upcoming = sorted(
         (m for m in meetings if m.starts_at > now and m.state == MeetingState.PLANNED.value),
         key=lambda m: m.starts_at,
@@ -306,7 +317,9 @@ def _apply_series_form(series: MeetingSeries, form: SeriesForm) -> None:
 
 @bp.get("/vergaderingen/overlegvormen")
 def series_index():
-    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
+    series = db.session.scalars(
+        select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
+    ).all()
     return render_template("meetings/series_index.html", series=series)
 
 

@@ -59,18 +59,18 @@ def copy_plan(
         state=PlanState.DRAFT.value,
         predecessor=base,
     )
-    db.session.add(plan)
-    for theme in base.themes:
-        copy = Theme(
-            plan=plan,
-            number=theme.number,
-            title=theme.title,
-            introduction=theme.introduction,
-            risk_table=theme.risk_table,
-        )
-        for action in theme.actions:
-            copy.actions.append(_copy_action(action, now))
-        db.session.add(copy)
+    with db.session.no_autoflush:
+        plan.themes = [
+            Theme(
+                number=theme.number,
+                title=theme.title,
+                introduction=theme.introduction,
+                risk_table=theme.risk_table,
+                actions=[_copy_action(action) for action in theme.actions],
+            )
+            for theme in base.themes
+        ]
+        db.session.add(plan)
     db.session.flush()
     record(
         "plan.copy",
@@ -82,7 +82,7 @@ def copy_plan(
     return plan
 
 
-def _copy_action(action: Action, now: datetime) -> Action:
+def _copy_action(action: Action) -> Action:
     copy = Action(
         number=action.number,
         text=action.text,

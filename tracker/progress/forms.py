@@ -67,10 +67,16 @@ class CommitmentForm(PrivacyCheckedForm, VersionedForm):
     year: int
     today: date
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        field = self.delivered_on
+        if self.status.data == "afgerond" and field.data is None and not field.errors:
+            field.errors.append("Vul de datum in waarop het is uitgevoerd.")
+            return False
+        return valid
+
     def validate_delivered_on(self, field):
-        if self.status.data == "afgerond" and field.data is None:
-            raise ValidationError("Vul de datum in waarop het is uitgevoerd.")
-        if field.data is None:
+        if field.data is None:  # not a date: the field's own message says so
             return
         if self.status.data != "afgerond":
             raise ValidationError("Een uitvoeringsdatum hoort bij de status Afgerond.")

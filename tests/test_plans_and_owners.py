@@ -1,0 +1,442 @@
+"""Issue 15: commitments per year, owners who stay reachable, and the plan after 2026."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings.models import MeetingSeries
+from tracker.meetings.schedule import year_standing
+from tracker.notifications.models import Notification
+from tracker.plan.commitments import commitment_standing
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Region, Theme
+from tracker.plan.schedule import KNOWN_PHRASES, Schedule, ScheduleKind, parse_planning
+from tracker.progress.models import ProgressUpdate, YearlyCommitment
+
+from .helpers import action, post_form, text_of
+
+K = ScheduleKind
+
+# Planning -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("phrase", "meaning"), KNOWN_PHRASES)
+def test_every_known_phrase_is_read(phrase, meaning):
+    assert parse_planning(phrase).kind is not K.UNPARSED, meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2x per jaar", Schedule(K.PER_YEAR, times_per_year=2)),
+        ("Halfjaarlijks", Schedule(K.PER_YEAR, times_per_year=2)),
+        ("Per kwartaal", Schedule(K.PER_YEAR, times_per_year=4)),
+        ("Medio 2025", Schedule(K.DEADLINE, starts_on=date(2025, 1, 1), due_on=date(2025, 6, 30))),
+        ("Eind 2025", Schedule(K.DEADLINE, starts_on=date(2025, 1, 1), due_on=date(2025, 12, 31))),
+        ("Vanaf Q3 2025", Schedule(K.CONTINUOUS, starts_on=date(2025, 7, 1))),
+        (
+            "Q1 2024, daarna doorlopend",
+            Schedule(
+                K.DEADLINE, starts_on=date(2024, 1, 1), due_on=date(2024, 3, 31), then_ongoing=True
+            ),
+        ),
+    ],
+)
+def test_the_wordings_a_secretary_types(text, expected):
+    assert parse_planning(text) == expected
+
+
+def test_continuous_from_a_quarter_applies_from_that_year():
+    schedule = parse_planning("Vanaf Q3 2025")
+    assert not schedule.applies_to_year(2024)
+    assert schedule.applies_to_year(2026)
+
+
+@pytest.mark.parametrize("text", ["Vanaf morgen", "Medio 1999", "Doorlopend, daarna doorlopend"])
+def test_half_known_wordings_stay_unparsed(text):
+    assert parse_planning(text).kind is K.UNPARSED
+
+
+def test_set_up_and_maintain_turns_ongoing_after_its_deadline(seeded_app, client_for):
+    maintained = action("2.10")
+    assert maintained.then_ongoing and maintained.due_on == date(2024, 3, 31)
+    today = date(2025, 6, 1)
+    assert maintained.is_overdue(today)  # never set up: late
+    maintained.status = "lopend"
+    db.session.commit()
+    assert not action("2.10").is_overdue(today)  # set up, now maintained
+    page = text_of(client_for("lezer").get("/acties/2.10"))
+    assert "Opzetten uiterlijk 31 maart 2024; daarna doorlopend onderhouden" in page
+
+
+# Per-year commitments -----------------------------------------------------------------------
+
+AUTUMN = parse_planning("Jaarlijks, in het najaar")
+
+
+def test_a_seasonal_year_that_passed_its_season_can_no_longer_be_met():
+    standing = commitment_standing(AUTUMN, 2026, "niet_gestart", None, date(2026, 12, 1))
+    assert standing.flag == "niet_meer_haalbaar"
+    assert standing.label == "Dit jaar niet meer haalbaar: het najaar is voorbij"
+    earlier = commitment_standing(AUTUMN, 2026, "niet_gestart", None, date(2026, 5, 1))
+    assert (earlier.flag, earlier.label) == ("open", "Gepland in het najaar")
+    past = commitment_standing(AUTUMN, 2025, "lopend", None, date(2026, 5, 1))
+    assert past.flag == "niet_gehaald"
+
+
+def test_a_delivery_is_checked_against_the_season():
+    outside = commitment_standing(AUTUMN, 2025, "afgerond", date(2025, 3, 4), date(2026, 1, 1))
+    assert (outside.flag, outside.label) == ("buiten_seizoen", "Uitgevoerd, maar buiten het najaar")
+    inside = commitment_standing(AUTUMN, 2025, "afgerond", date(2025, 10, 18), date(2026, 1, 1))
+    assert inside.flag == "gehaald"
+    yearly = commitment_standing(
+        parse_planning("Jaarlijks"), 2026, "lopend", None, date(2026, 7, 1)
+    )
+    assert yearly.flag == "open"
+
+
+def test_meetings_that_no_longer_fit_in_the_year_are_flagged_as_such():
+    late = year_standing(2026, held=0, planned=0, required=3, today=date(2026, 11, 23))
+    assert late.flag == "niet_meer_haalbaar"
+    assert late.flag_label.startswith("Nog 3 te plannen om het minimum van 3 te halen")
+    assert "dit jaar niet meer haalbaar (nog 5 weken, ruimte voor hooguit 2)" in late.flag_label
+    early = year_standing(2026, held=0, planned=0, required=3, today=date(2026, 3, 1))
+    assert early.flag == "onhaalbaar"
+
+
+def test_a_yearly_action_gets_a_status_per_year(seeded_app, client_for, roles):
+    admin = client_for("beheerder")
+    response = post_form(
+        admin,
+        "/acties/3.15/jaren/2025",
+        {
+            "status": "afgerond",
+            "delivered_on": "2025-10-18",
+            "note": "Week gehouden.",
+            "version": "0",
+        },
+    )
+    assert response.status_code == 302
+    row = db.session.scalar(select(YearlyCommitment))
+    assert (row.year, row.status, row.delivered_on) == (2025, "afgerond", date(2025, 10, 18))
+    page = text_of(admin.get("/acties/3.15"))
+    assert "Per jaar" in page and "18 oktober 2025" in page
+    assert "Uitgevoerd" in page.split("Per jaar")[1]
+    # The action's own status is untouched: each year stands on its own.
+    assert action("3.15").status == "niet_gestart"
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"status": "afgerond", "delivered_on": ""}, "Vul de datum in waarop het is uitgevoerd."),
+        ({"status": "afgerond", "delivered_on": "2024-10-01"}, "Kies een datum in 2025."),
+        ({"status": "lopend", "delivered_on": "2025-10-01"}, "hoort bij de status Afgerond"),
+        ({"status": "afgerond", "delivered_on": "18-10-2025"}, "Ongeldige datum"),
+    ],
+)
+def test_a_bad_year_entry_is_refused_and_keeps_the_note(client_for, form, message):
+    admin = client_for("beheerder")
+    response = post_form(
+        admin, "/acties/3.15/jaren/2025", {**form, "note": "Mijn toelichting.", "version": "0"}
+    )
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert "Mijn toelichting." in response.get_data(as_text=True)
+    assert db.session.scalar(select(YearlyCommitment)) is None
+
+
+# Owners who stay reachable ----------------------------------------------------------------
+
+
+def _orphans(client) -> str:
+    return text_of(client.get("/mijn-acties")).split("Acties zonder rapporteur")[1]
+
+
+def test_a_free_text_owner_is_orphaned_until_linked(client_for, roles, make_user):
+    admin = client_for("beheerder")
+    assert "5.1" in _orphans(admin)  # "(Centrum)gemeenten" names no party
+    assert "(Centrum)gemeenten" in _orphans(admin)
+    owner = db.session.scalar(
+        select(ActionOwner)
+        .join(ActionOwner.action)
+        .join(Action.theme)
+        .where(Theme.number == 5, Action.number == 1)
+    )
+    person = make_user("bijdrager", party="AF", municipality="rotterdam")
+    response = post_form(
+        admin, f"/beheer/eigenaren/{owner.id}/koppelen", {f"o{owner.id}-person": str(person.id)}
+    )
+    assert response.status_code == 302
+    assert " 5.1 " not in _orphans(admin)
+    # The linked person may now report on 5.1 and finds it under Mijn acties.
+    from .conftest import login_as
+
+    own = login_as(admin.application.test_client(), person)
+    assert "5.1" in text_of(own.get("/mijn-acties")).split("Acties zonder rapporteur")[0]
+    assert own.get("/acties/5.1").get_data(as_text=True).count("Voortgang opslaan") == 1
+
+
+def test_linking_needs_exactly_one_party_or_person(client_for):
+    admin = client_for("beheerder")
+    owner = db.session.scalar(select(ActionOwner).where(ActionOwner.label == "Regionale werkgroep"))
+    both = post_form(
+        admin,
+        f"/beheer/eigenaren/{owner.id}/koppelen",
+        {f"o{owner.id}-party": "RIEC", f"o{owner.id}-person": "1"},
+    )
+    assert both.status_code == 400
+    assert "Kies één partij of één persoon." in text_of(both)
+
+
+def test_a_deputy_reports_for_the_party_and_a_leaver_hands_over(client_for, roles, make_user):
+    admin = client_for("beheerder")
+    riec_person = roles["bijdrager_eigen"]
+    deputy = make_user("bijdrager", party="NLA", name="Dana Deputy")
+    response = post_form(
+        admin,
+        "/beheer/partijen?partij=RIEC",
+        {"RIEC-contact": str(riec_person.id), "RIEC-deputy": str(deputy.id)},
+    )
+    assert response.status_code == 302
+    from .conftest import login_as
+
+    as_deputy = login_as(admin.application.test_client(), deputy)
+    assert "Voortgang opslaan" in as_deputy.get("/acties/4.1").get_data(as_text=True)  # RIEC's
+
+    meeting_series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    from tracker.meetings.models import Meeting
+
+    meeting = Meeting(
+        series=meeting_series,
+        starts_at=utcnow() + timedelta(days=30),
+        ends_at=utcnow() + timedelta(days=30, hours=2),
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(
+        Notification(
+            kind="herinnering",
+            recipient_id=riec_person.id,
+            meeting_id=meeting.id,
+            offset_days=2,
+            dedupe_key=f"herinnering:{meeting.id}:{riec_person.id}:2",
+            due_at=utcnow() + timedelta(days=28),
+        )
+    )
+    db.session.commit()
+    user_form = {
+        "name": riec_person.name,
+        "email": riec_person.email,
+        "role": "bijdrager",
+        "party": "RIEC",
+        "municipality": "",
+    }
+    refused = post_form(admin, f"/beheer/gebruikers/{riec_person.id}", user_form)
+    assert refused.status_code == 400
+    assert "contactpersoon van RIEC" in text_of(refused)
+    assert "Kies wie dat overneemt" in text_of(refused)
+    db.session.refresh(riec_person)
+    assert riec_person.is_enabled  # nothing was saved
+
+    successor = make_user("bijdrager", party="RIEC", name="Sam Successor")
+    done = post_form(
+        admin, f"/beheer/gebruikers/{riec_person.id}", {**user_form, "successor": str(successor.id)}
+    )
+    assert done.status_code == 302
+    riec = db.session.scalar(select(Party).where(Party.code == "RIEC"))
+    db.session.refresh(riec)
+    assert (riec.contact_id, riec.deputy_id) == (successor.id, deputy.id)
+    mail = db.session.scalar(
+        select(Notification).where(Notification.recipient_id == riec_person.id)
+    )
+    assert mail.state == "ingetrokken"
+
+
+def test_the_overview_warns_when_a_partys_only_contact_went_quiet(client_for, roles):
+    admin = client_for("beheerder")
+    roles["bijdrager_ander"].last_login_at = utcnow() - timedelta(days=120)  # NLA's only one
+    roles["bijdrager_eigen"].last_login_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    page = text_of(admin.get("/"))
+    warning = page.split("Enige contactpersoon 90 dagen niet ingelogd")[1][:400]
+    assert "NLA" in warning and roles["bijdrager_ander"].name in warning
+    assert "RIEC" not in warning
+
+
+def test_the_regional_status_of_a_shared_action_is_the_secretarys(client_for):
+    af = client_for("af_schiedam")
+    page = af.get("/acties/3.6").get_data(as_text=True)
+    assert "Voortgang opslaan" not in page
+    assert "De regionale stand zet de secretaris" in text_of(af.get("/acties/3.6"))
+    refused = post_form(
+        af, "/acties/3.6/voortgang", {"status": "afgerond", "text": "Klaar.", "version": "1"}
+    )
+    assert refused.status_code == 403
+
+
+# The plan after 2026 --------------------------------------------------------------------------
+
+
+def _new_plan(admin, slug="rotterdam-2027-2030"):
+    return post_form(
+        admin,
+        "/plannen/nieuw",
+        {
+            "base": "rotterdam-2024-2026",
+            "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
+            "slug": slug,
+            "start_year": "2027",
+            "end_year": "2030",
+        },
+    )
+
+
+def _plan_action(slug: str, code: str) -> Action:
+    theme, number = (int(x) for x in code.split("."))
+    return db.session.scalars(
+        select(Action)
+        .join(Action.theme)
+        .join(Theme.plan)
+        .where(Plan.slug == slug, Theme.number == theme, Action.number == number)
+    ).one()
+
+
+def test_a_new_plan_is_a_draft_copy_that_links_to_its_predecessor(client_for, roles):
+    admin = client_for("beheerder")
+    post_form(
+        admin,
+        "/acties/2.1/voortgang",
+        {"status": "lopend", "signal": "op_koers", "text": "Tafel draait.", "version": "1"},
+    )
+    assert _new_plan(admin).status_code == 302
+    draft = db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030"))
+    assert draft.is_draft and not draft.is_current
+    copied, original = _plan_action(draft.slug, "2.1"), _plan_action("rotterdam-2024-2026", "2.1")
+    assert copied.predecessor_id == original.id
+    assert (copied.text, copied.planning, copied.status) == (
+        original.text,
+        original.planning,
+        "lopend",
+    )
+    assert [o.display_name for o in copied.owners] == [o.display_name for o in original.owners]
+    assert sum(len(t.actions) for t in draft.themes) == 47
+    # Only beheerders see the draft; the pages keep showing the current plan.
+    assert client_for("lezer").get("/acties?plan=rotterdam-2027-2030").status_code == 404
+    assert "2027-2030" not in text_of(client_for("lezer").get("/plannen"))
+    assert "Regionale Tafel" in text_of(admin.get("/plannen"))  # the series that will move
+    draft_page = text_of(admin.get("/acties/2.1?plan=rotterdam-2027-2030"))
+    assert "U leest het concept" in draft_page
+    assert (
+        "Eerder: actie 2.1 in Regionaal Actieplan Mensenhandel Regio Rotterdam 2024-2026"
+        in draft_page
+    )
+    assert "Tafel draait." in draft_page
+    # No progress on a draft.
+    assert "Voortgang opslaan" not in admin.get("/acties/2.1?plan=rotterdam-2027-2030").get_data(
+        as_text=True
+    )
+    assert _new_plan(admin).status_code == 400  # the short name is taken
+
+
+def test_publishing_archives_the_old_plan_and_moves_the_series(client_for, roles):
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    response = post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {})
+    assert response.status_code == 302
+    new, old = (
+        db.session.scalar(select(Plan).where(Plan.slug == slug))
+        for slug in ("rotterdam-2027-2030", "rotterdam-2024-2026")
+    )
+    assert new.is_current and not new.is_draft and old.is_archived
+    table = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    assert table.action_id == _plan_action(new.slug, "2.1").id
+    reader = client_for("lezer")
+    assert "2027-2030" in text_of(reader.get("/"))
+    archived = reader.get("/acties?plan=rotterdam-2024-2026")
+    assert "U leest het archief" in text_of(archived)
+    assert 'href="/acties/2.1?plan=rotterdam-2024-2026"' in archived.get_data(as_text=True)
+    # The API keeps the plans apart.
+    assert reader.get("/api/v1/actions?plan=rotterdam-2024-2026").status_code == 200
+    # The archive is read-only.
+    refused = post_form(
+        admin,
+        "/acties/2.1/voortgang?plan=rotterdam-2024-2026",
+        {"status": "afgerond", "text": "Te laat.", "version": "1"},
+    )
+    assert refused.status_code == 403
+    assert admin.get("/acties/2.1/herzien?plan=rotterdam-2024-2026").status_code == 403
+    # Restarting the server re-applies the seeds: the published plan stays current.
+    from tracker.seeding import apply_seeds, read_seeds
+
+    from .conftest import SEEDS_DIR
+
+    apply_seeds(db.session, read_seeds(SEEDS_DIR))
+    db.session.commit()
+    db.session.refresh(new)
+    assert new.is_current
+
+
+def test_snapshots_stay_with_their_plan(client_for, roles):
+    admin = client_for("beheerder")
+    assert post_form(admin, "/rapportages", {"peildatum": "2025-06-30"}).status_code == 302
+    _new_plan(admin)
+    post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {})
+    assert "peildatum 30 juni 2025" not in text_of(admin.get("/rapportages"))
+    assert "peildatum 30 juni 2025" in text_of(admin.get("/rapportages?plan=rotterdam-2024-2026"))
+
+
+# Regions ----------------------------------------------------------------------------------
+
+
+def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, make_user):
+    from .conftest import login_as
+
+    other = Region(slug="haaglanden", name="Veiligheidsregio Haaglanden")
+    db.session.add(other)
+    db.session.flush()
+    party = Party(code="HGL-RIEC", short_name="RIEC Haaglanden", name="RIEC", region_id=other.id)
+    plan = Plan(
+        slug="haaglanden-2025-2028",
+        title="Actieplan Mensenhandel Haaglanden",
+        region="Haaglanden",
+        region_id=other.id,
+        start_year=2025,
+        end_year=2028,
+        is_current=True,
+    )
+    theme = Theme(plan=plan, number=1, title="Samenwerking Haaglanden")
+    hidden = Action(number=1, theme=theme, text="Actie uit Haaglanden.", owners_text="RIEC")
+    hidden.set_planning("Doorlopend")
+    hidden.owners = [ActionOwner(position=1, party=party)]
+    db.session.add_all([party, plan])
+    db.session.add(MeetingSeries(code="hgl-tafel", name="Tafel Haaglanden", region_id=other.id))
+    db.session.commit()
+    outsider = make_user("beheerder", name="Haaglanden Beheer")
+    outsider.region_id = other.id
+    db.session.commit()
+
+    rotterdam = client_for("beheerder")
+    haaglanden = login_as(seeded_app.test_client(), outsider)
+    # Each sees its own current plan on the same pages.
+    assert "Actie uit Haaglanden" in text_of(haaglanden.get("/acties"))
+    assert "Actie uit Haaglanden" not in text_of(rotterdam.get("/acties"))
+    assert rotterdam.get("/acties?plan=haaglanden-2025-2028").status_code == 404
+    assert haaglanden.get("/acties?plan=rotterdam-2024-2026").status_code == 404
+    assert "Haaglanden" not in text_of(rotterdam.get("/plannen"))
+    assert [p["code"] for p in haaglanden.get("/api/v1/actions").get_json()["actions"]] == ["1.1"]
+    # Parties, series and accounts stay in their region.
+    assert "RIEC Haaglanden" not in rotterdam.get("/acties").get_data(as_text=True)
+    assert "Tafel Haaglanden" not in text_of(rotterdam.get("/vergaderingen"))
+    assert "Tafel Haaglanden" in text_of(haaglanden.get("/vergaderingen"))
+    assert "Haaglanden Beheer" not in text_of(rotterdam.get("/beheer/gebruikers"))
+    assert rotterdam.get(f"/beheer/gebruikers/{outsider.id}").status_code == 404
+    assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/gebruikers"))
+    # Rows made without a region join the installation's first one.
+    assert (
+        db.session.get(Region, roles["lezer"].region_id).name
+        == "VeiligheidsAlliantie regio Rotterdam"
+    )
+    assert db.session.scalar(select(ProgressUpdate)) is None

@@ -1,6 +1,6 @@
 """Issue 15: commitments per year, owners who stay reachable, and the plan after 2026."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -440,3 +440,29 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
         == "VeiligheidsAlliantie regio Rotterdam"
     )
     assert db.session.scalar(select(ProgressUpdate)) is None
+
+
+def test_the_overview_lists_yearly_actions_that_can_no_longer_be_met(client_for):
+    import time_machine
+
+    # The login session is made inside each controlled clock.
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=False):
+        page = text_of(client_for("beheerder").get("/"))
+    flagged = page.split("Jaarlijkse acties in 2026")[1][:600]
+    assert "3.15" in flagged and "Dit jaar niet meer haalbaar: het najaar is voorbij" in flagged
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=UTC), tick=False):
+        assert "Jaarlijkse acties in 2026" not in text_of(client_for("beheerder").get("/"))
+
+
+def test_a_linked_person_is_asked_for_an_update(seeded_app, roles, make_user):
+    from tracker.notifications.asking import users_with_open_actions
+
+    owner = db.session.scalar(select(ActionOwner).where(ActionOwner.label == "Regionale werkgroep"))
+    person = make_user("bijdrager")  # no party: owns nothing by itself
+    plan_id = owner.action.theme.plan_id
+    assert person.id not in users_with_open_actions(plan_id)
+    from tracker.plan.models import OwnerLink
+
+    db.session.add(OwnerLink(owner=owner, user=person))
+    db.session.commit()
+    assert [a.code for a in users_with_open_actions(plan_id)[person.id]] == ["3.15"]

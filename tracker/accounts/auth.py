@@ -100,7 +100,10 @@ def can_report_on(user: User, action) -> bool:
     for owner in action.owners:
         if owner.party_id in mine:
             return True
-        if any(link.user_id == user.id or link.party_id in mine for link in owner.links):
+        # Only a free-text owner has links (so a party owner never loads them).
+        if owner.party_id is None and any(
+            link.user_id == user.id or link.party_id in mine for link in owner.links
+        ):
             return True
     return False
 

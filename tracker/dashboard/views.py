@@ -16,6 +16,7 @@ from tracker.notifications.requests import update_request_progress
 from tracker.plan import queries
 from tracker.plan.views import local_today, require_plan
 from tracker.progress import queries as progress
+from tracker.progress import services as progress_services
 from tracker.redaction.scan import latest_scan
 
 bp = Blueprint("dashboard", __name__)
@@ -48,6 +49,7 @@ def overview():
         today=today,
         orphans=orphans,
         quiet_contacts=quiet,
+        yearly_flags=progress_services.commitments_needing_attention(plan, today),
         failed_notifications=failed,
         privacy_scan=privacy_scan,
         next_meetings=meetings.upcoming(now),

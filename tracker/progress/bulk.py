@@ -8,16 +8,18 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
 
+from tracker.accounts.auth import can_report_on
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import DutchForm, max_length
 from tracker.params import parse_int
-from tracker.plan.models import Action, ActionOwner, Theme
+from tracker.plan.models import Action, ActionOwner, OwnerLink, Theme
 from tracker.plan.views import require_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress import services
@@ -94,17 +96,25 @@ def reportable_actions(plan, theme_number: int | None) -> list[Action]:
         select(Action)
         .join(Action.theme)
         .where(Theme.plan_id == plan.id)
+        .options(
+            joinedload(Action.theme).joinedload(Theme.plan),
+            selectinload(Action.owners).selectinload(ActionOwner.links),
+        )
         .order_by(Theme.number, Action.number)
     )
     if theme_number is not None:
         stmt = stmt.where(Theme.number == theme_number)
     if not user.is_admin or theme_number is None:
         party_ids = party_ids_of(user)
-        if not party_ids or not (user.is_admin or user.role == "bijdrager"):
-            return []
         owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
-        stmt = stmt.where(Action.id.in_(owned))
-    return list(db.session.scalars(stmt))
+        linked = (
+            select(ActionOwner.action_id)
+            .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
+            .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
+        )
+        stmt = stmt.where(or_(Action.id.in_(owned), Action.id.in_(linked)))
+    # The one rule of who may report (``can_report_on``) decides; the query only narrows.
+    return [a for a in db.session.scalars(stmt).unique() if can_report_on(user, a)]
 
 
 def _fresh_form(actions: list[Action]) -> BulkProgressForm:

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.plan.commitments import CommitmentStanding, commitment_standing
-from tracker.plan.models import Action, Status
+from tracker.plan.models import Action, Status, Theme
+from tracker.plan.schedule import ScheduleKind
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
 from tracker.progress.versions import StaleEdit, check_version, saving
 
@@ -179,6 +181,42 @@ def commitment_years(action: Action, today: date) -> list[CommitmentStanding]:
                 action.schedule, year, status, row.delivered_on if row else None, today
             )
         )
+    return result
+
+
+def commitments_needing_attention(plan, today: date) -> list[tuple[Action, CommitmentStanding]]:
+    """This year's yearly actions that missed their season, can no longer be met, or were
+    delivered outside their season: for the overview. Two queries."""
+    actions = db.session.scalars(
+        select(Action)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id, Action.schedule_kind == ScheduleKind.ANNUAL.value)
+        .options(joinedload(Action.theme))
+        .order_by(Theme.number, Action.number)
+    ).all()
+    if not plan.start_year <= today.year <= plan.end_year or not actions:
+        return []
+    rows = {
+        row.action_id: row
+        for row in db.session.scalars(
+            select(YearlyCommitment).where(
+                YearlyCommitment.action_id.in_([a.id for a in actions]),
+                YearlyCommitment.year == today.year,
+            )
+        )
+    }
+    result = []
+    for action in actions:
+        row = rows.get(action.id)
+        standing = commitment_standing(
+            action.schedule,
+            today.year,
+            row.status if row else Status.NOT_STARTED.value,
+            row.delivered_on if row else None,
+            today,
+        )
+        if standing.needs_attention:
+            result.append((action, standing))
     return result
 
 

@@ -341,7 +341,11 @@ def test_orphaned_actions_are_flagged_for_the_beheerder(client_for, roles, make_
     riec = roles["bijdrager_eigen"]
     assert " 4.1 " not in orphans  # RIEC has an active contributor
     overview = text_of(client_for("beheerder").get("/"))
-    count = len(orphans.split("(geen account voor:")) - 1
+    # Each listed action names its parties without an account or its unlinked free text.
+    count = (
+        len(orphans.split("(geen account voor:")) - 1 + len(orphans.split("(niet gekoppeld:")) - 1
+    )
+    assert " 5.1 " in orphans and "niet gekoppeld: (Centrum)gemeenten" in orphans
     assert f"{count} acties zonder rapporteur" in overview
     assert "zonder rapporteur" not in text_of(client_for("lezer").get("/"))
     riec.is_enabled = False

@@ -40,6 +40,11 @@ PAGES = {
         "/vergaderingen/nieuw",
         "/vergaderingen/importeren",
         "/vergaderingen/overlegvormen/1",
+        "/plannen",
+        "/plannen/nieuw",
+        "/beheer/eigenaren",
+        "/beheer/partijen",
+        "/acties/3.15/jaren/2026",
     ],
 }
 AXE = Axe()
@@ -74,7 +79,7 @@ def test_main_pages_have_no_serious_violations(page, e2e_users, role):
 
 def test_update_flow_with_the_keyboard_only(page, e2e_users):
     login(page, e2e_users["af"])
-    page.goto("/acties/3.6")
+    page.goto("/acties/3.9")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     expect(skip).to_have_text("Direct naar de inhoud")
@@ -107,7 +112,7 @@ def test_update_flow_with_the_keyboard_only(page, e2e_users):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.6 opgeslagen.")
+    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.9 opgeslagen.")
     expect(page.locator(".timeline").first).to_contain_text("Met het toetsenbord bijgewerkt.")
 
 

@@ -44,15 +44,15 @@ def test_aandachtsfunctionaris_finds_their_actions_and_records_an_update(page, e
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn acties")
     expect(page.get_by_text("Gemeente Schiedam, ")).to_be_visible()
     screenshot(page, "mijn-acties")
-    page.get_by_role("link", name="Actie 3.6", exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Actie 3.6")
+    page.get_by_role("link", name="Actie 3.9", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actie 3.9")
     page.get_by_label("Status").select_option(label="Lopend")
     page.get_by_label("Signaal").select_option(label="Op koers")
     page.get_by_label("Wat is er gedaan en wat volgt?").fill(
         "Campagne 'Kijk op Mensenhandel' gestart in het stadskantoor."
-    )
+    )  # 3.9 is the AF's own; 3.6's regional status is the secretary's
     page.get_by_role("button", name="Voortgang opslaan").click()
-    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.6 opgeslagen.")
+    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.9 opgeslagen.")
     expect(page.locator(".timeline").first).to_contain_text("Alex Aandacht")
     expect(page.locator(".timeline").first).to_contain_text("Niet gestart → Lopend")
     screenshot(page, "actie")

@@ -26,41 +26,33 @@ from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Status, T
 def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
     """Per active contributor or beheerder, the open actions their parties own, and those of
     free-text owners linked to them or to their party."""
-    open_in_plan = (
-        Theme.plan_id == plan_id,
-        User.is_enabled.is_(True),
-        User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
-        Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
-    )
-    by_party = (
-        select(User.id, Action)
-        .join(Party, is_member())
-        .join(ActionOwner, ActionOwner.party_id == Party.id)
-        .join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(*open_in_plan)
-    )
-    linked_party = (
-        select(User.id, Action)
-        .join(Party, is_member())
-        .join(OwnerLink, OwnerLink.party_id == Party.id)
-        .join(ActionOwner, ActionOwner.id == OwnerLink.owner_id)
-        .join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(*open_in_plan)
+
+    def open_actions_of(stmt):
+        return (
+            stmt.join(Action, Action.id == ActionOwner.action_id)
+            .join(Theme, Theme.id == Action.theme_id)
+            .where(
+                Theme.plan_id == plan_id,
+                User.is_enabled.is_(True),
+                User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
+                Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
+            )
+        )
+
+    member = select(User.id, Action).join(Party, is_member())
+    by_party = member.join(ActionOwner, ActionOwner.party_id == Party.id)
+    linked_party = member.join(OwnerLink, OwnerLink.party_id == Party.id).join(
+        ActionOwner, ActionOwner.id == OwnerLink.owner_id
     )
     linked_person = (
         select(User.id, Action)
         .join(OwnerLink, OwnerLink.user_id == User.id)
         .join(ActionOwner, ActionOwner.id == OwnerLink.owner_id)
-        .join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(*open_in_plan)
     )
     rows = [
         row
         for stmt in (by_party, linked_party, linked_person)
-        for row in db.session.execute(stmt).all()
+        for row in db.session.execute(open_actions_of(stmt)).all()
     ]
     rows.sort(key=lambda row: (row[0], row[1].theme.number, row[1].number))
     result: dict[int, list[Action]] = {}

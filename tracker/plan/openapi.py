@@ -8,7 +8,17 @@ from tracker.plan.schedule import ScheduleKind
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
+#: ``?plan=``: another plan of the region than the current one (404 when unknown).
+_PLAN_PARAMETER = {
+    "name": "plan",
+    "in": "query",
+    "schema": {"type": "string", "maxLength": 80},
+    "description": "Korte naam van een ander plan van de regio, bijv. rotterdam-2024-2026; "
+    "standaard het huidige plan.",
+}
+
 _FILTER_PARAMETERS = [
+    _PLAN_PARAMETER,
     {
         "name": "thema",
         "in": "query",
@@ -266,6 +276,7 @@ def openapi_document() -> dict:
             "/themes": {
                 "get": {
                     "summary": "Thema's van het huidige plan",
+                    "parameters": [_PLAN_PARAMETER],
                     "responses": {
                         "200": {
                             "description": "OK",
@@ -346,7 +357,8 @@ def openapi_document() -> dict:
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "pattern": r"^\d+\.\d+$"},
-                        }
+                        },
+                        _PLAN_PARAMETER,
                     ],
                     "responses": {
                         "200": {"description": "OK", "content": _json("Action")},

@@ -93,6 +93,25 @@ class OrphanedAction:
     unlinked_owners: list[str]
 
 
+def _open_actions(plan: Plan, *options) -> list[Action]:
+    """The plan's actions that are neither done nor dropped, with theme and owner parties."""
+    return (
+        db.session.scalars(
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
+            .options(
+                joinedload(Action.theme),
+                subqueryload(Action.owners).joinedload(ActionOwner.party),
+                *options,
+            )
+            .order_by(Theme.number, Action.number)
+        )
+        .unique()
+        .all()
+    )
+
+
 def _can_report(user: User) -> bool:
     return user.is_enabled and user.role != Role.READER.value
 
@@ -101,21 +120,7 @@ def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
     """Open actions that nobody can report on: no owner party has an active contributor or
     beheerder, and no free-text owner is linked to one (a party with such people, or a named
     active contributor). Each comes with what lacks a reporter."""
-    actions = (
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
-            .options(
-                joinedload(Action.theme),
-                subqueryload(Action.owners).joinedload(ActionOwner.party),
-                subqueryload(Action.owners).subqueryload(ActionOwner.links),
-            )
-            .order_by(Theme.number, Action.number)
-        )
-        .unique()
-        .all()
-    )
+    actions = _open_actions(plan, subqueryload(Action.owners).subqueryload(ActionOwner.links))
     party_ids = {o.party_id for a in actions for o in a.owners if o.party_id} | {
         link.party_id for a in actions for o in a.owners for link in o.links if link.party_id
     }
@@ -155,19 +160,7 @@ class QuietContact:
 def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[QuietContact]:
     """Parties owning open actions whose only person able to report has not logged in for
     ``days`` days (or never): when that person leaves, the party's actions go quiet."""
-    actions = (
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
-            .options(
-                joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
-            )
-            .order_by(Theme.number, Action.number)
-        )
-        .unique()
-        .all()
-    )
+    actions = _open_actions(plan)
     by_party: dict[int, list[Action]] = {}
     for action in actions:
         for owner in action.owners:

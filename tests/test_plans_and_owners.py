@@ -466,3 +466,11 @@ def test_a_linked_person_is_asked_for_an_update(seeded_app, roles, make_user):
     db.session.add(OwnerLink(owner=owner, user=person))
     db.session.commit()
     assert [a.code for a in users_with_open_actions(plan_id)[person.id]] == ["3.15"]
+
+
+def test_the_banner_leads_back_to_the_current_plan(client_for):
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    html = admin.get("/acties?plan=rotterdam-2027-2030").get_data(as_text=True)
+    assert '<a href="/">Naar het huidige plan</a>' in html
+    assert 'href="/acties/1.1?plan=rotterdam-2027-2030"' in html

@@ -136,6 +136,12 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/kerncijfers",
             "/kerncijfers/nieuw",
             "/kerncijfers/upload",
+            "/plannen",
+            "/plannen/nieuw",
+            "/beheer/eigenaren",
+            "/beheer/partijen",
+            "/acties/3.15",
+            f"/acties/3.15/jaren/{ids['year']}",
         ],
     }
 

@@ -275,6 +275,12 @@ def test_the_regional_status_of_a_shared_action_is_the_secretarys(client_for):
         af, "/acties/3.6/voortgang", {"status": "afgerond", "text": "Klaar.", "version": "1"}
     )
     assert refused.status_code == 403
+    # The municipalities' rows feed it: their roll-up stands on the action page.
+    year = min(max(utcnow().year, 2024), 2026)
+    cell = {"status": "afgerond", "note": "", "version": "0"}
+    assert post_form(af, f"/acties/3.6/gemeenten/schiedam/{year}", cell).status_code == 302
+    page = text_of(client_for("beheerder").get("/acties/3.6"))
+    assert f"Stand per gemeente: 1 van 23 gemeenten afgerond in {year}." in page
 
 
 # The plan after 2026 --------------------------------------------------------------------------
@@ -434,6 +440,35 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     assert "Haaglanden Beheer" not in text_of(rotterdam.get("/beheer/gebruikers"))
     assert rotterdam.get(f"/beheer/gebruikers/{outsider.id}").status_code == 404
     assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/gebruikers"))
+    # Kerncijfers, the audit log and the outbox too.
+    assert rotterdam.get("/api/v1/indicators").get_json()["count"] > 0
+    assert haaglanden.get("/api/v1/indicators").get_json()["count"] == 0
+    rotterdam.get("/rapportage")  # audited as Rotterdam's beheerder
+    assert "Rapportage bekeken" in text_of(rotterdam.get("/beheer/audit"))
+    assert "Rapportage bekeken" not in text_of(haaglanden.get("/beheer/audit"))
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    from tracker.meetings.models import Meeting
+
+    meeting = Meeting(
+        series=series, starts_at=utcnow() + timedelta(days=9), ends_at=utcnow() + timedelta(days=9)
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    mail = Notification(
+        kind="herinnering",
+        recipient_id=roles["lezer"].id,
+        meeting_id=meeting.id,
+        offset_days=2,
+        dedupe_key="isolation",
+        due_at=utcnow(),
+        state="mislukt",
+    )
+    db.session.add(mail)
+    db.session.commit()
+    assert roles["lezer"].name in text_of(rotterdam.get("/beheer/berichten"))
+    assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/berichten"))
+    assert haaglanden.get(f"/beheer/berichten/{mail.id}").status_code == 404
+    assert haaglanden.get(f"/vergaderingen/{meeting.id}").status_code == 404
     # Rows made without a region join the installation's first one.
     assert (
         db.session.get(Region, roles["lezer"].region_id).name

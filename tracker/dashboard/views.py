@@ -11,7 +11,7 @@ from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
-from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.models import Notification, NotificationState, of_region
 from tracker.notifications.requests import update_request_progress
 from tracker.plan import queries
 from tracker.plan.views import local_today, require_plan
@@ -37,7 +37,7 @@ def overview():
         quiet = progress.quiet_sole_contacts(plan, now)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
-                Notification.state == NotificationState.FAILED.value
+                Notification.state == NotificationState.FAILED.value, of_region()
             )
         )
     return render_template(

@@ -16,6 +16,7 @@ class Indicator(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable key used by the seed loader and the Excel template.
     code: Mapped[str] = mapped_column(String(80), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     #: The organisation the figure comes from ("Politie (TMM)", "Stichting Humanitas (ESSM)").
     source: Mapped[str] = mapped_column(String(120))

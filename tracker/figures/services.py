@@ -12,6 +12,7 @@ from sqlalchemy.orm import subqueryload
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.figures.models import Indicator, IndicatorValue
+from tracker.regions import in_region
 
 #: Years a figure may be entered for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -70,9 +71,11 @@ def points(indicator: Indicator) -> list[Point]:
 
 
 def all_indicators(only_in_report: bool = False) -> list[Indicator]:
-    """Every indicator with its values (two queries), by source and seed order."""
+    """Every indicator of the asker's region with its values (two queries), by source and
+    seed order."""
     stmt = (
         select(Indicator)
+        .where(in_region(Indicator))
         .options(subqueryload(Indicator.values))
         .order_by(Indicator.position, Indicator.id)
     )

@@ -66,7 +66,9 @@ def add_outcome(meeting_id: int):
 
 
 def _outcome_or_404(outcome_id: int) -> MeetingOutcome:
-    return db.get_or_404(MeetingOutcome, outcome_id)
+    outcome = db.get_or_404(MeetingOutcome, outcome_id)
+    _meeting_or_404(outcome.meeting_id)  # of the asker's region
+    return outcome
 
 
 @bp.post("/actiepunten/<int:outcome_id>/afgerond")

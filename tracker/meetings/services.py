@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import abort
 from sqlalchemy import bindparam, extract, func, select
 
 from tracker.audit.services import record
@@ -16,7 +17,7 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
 from tracker.privacy.guard import import_problems
-from tracker.regions import in_region
+from tracker.regions import current_region_id, in_region
 
 
 def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
@@ -216,3 +217,11 @@ def previous_held(meeting: Meeting) -> Meeting | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
+
+
+def meeting_or_404(meeting_id: int, options=None) -> Meeting:
+    """A meeting of the asker's region, or 404 (every page about one meeting uses this)."""
+    meeting = db.get_or_404(Meeting, meeting_id, options=options)
+    if meeting.series.region_id != current_region_id():
+        abort(404)
+    return meeting

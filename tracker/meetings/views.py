@@ -66,11 +66,7 @@ def _series_choices(form_field) -> None:
     form_field.choices = choices((str(s.id), s.name) for s in series)
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.get_or_404(Meeting, meeting_id)
-    if meeting.series.region_id != current_region_id():
-        abort(404)
-    return meeting
+_meeting_or_404 = services.meeting_or_404
 
 
 def _year_arg() -> int:
@@ -130,8 +126,7 @@ def _render_detail(
 @bp.get("/vergaderingen/<int:meeting_id>")
 def detail(meeting_id: int):
     # The agenda's and the outcomes' actions and parties in a few queries, not one per row.
-    meeting = db.get_or_404(
-        Meeting,
+    meeting = _meeting_or_404(
         meeting_id,
         options=[
             selectinload(Meeting.items).selectinload(AgendaItem.actions).joinedload(Action.theme),
@@ -329,6 +324,8 @@ def series_index():
 def series_form(series_id: int | None = None):
     """Add or edit a series; saving re-plans the reminders of its coming meetings."""
     series = db.get_or_404(MeetingSeries, series_id) if series_id else None
+    if series is not None and series.region_id != current_region_id():
+        abort(404)
     form = SeriesForm()
     _fill_series_form(form)
     if request.method == "GET":

@@ -12,6 +12,7 @@ from tracker.audit.services import record
 from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
+from tracker.meetings.services import meeting_or_404
 from tracker.notifications import asking
 from tracker.notifications.planning import by_hand_preview, send_by_hand
 
@@ -19,7 +20,7 @@ bp = Blueprint("update_requests", __name__)
 
 
 def _askable_meeting(meeting_id: int) -> Meeting:
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if meeting.series.action is None:
         abort(404)  # a series outside the plan has no actions to ask about
     return meeting

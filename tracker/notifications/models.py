@@ -81,3 +81,13 @@ class Notification(db.Model):
     @property
     def kind_enum(self) -> NotificationKind:
         return NotificationKind(self.kind)
+
+
+def of_region():
+    """WHERE clause: e-mails to people of the asker's region (outbox page, overview)."""
+    from sqlalchemy import select
+
+    from tracker.accounts.models import User
+    from tracker.regions import in_region
+
+    return Notification.recipient_id.in_(select(User.id).where(in_region(User)))

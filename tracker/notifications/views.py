@@ -13,7 +13,7 @@ from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.notifications.asking import recent_since
-from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.models import Notification, NotificationState, of_region
 from tracker.notifications.requests import update_request_status
 from tracker.notifications.sending import retry as retry_row
 from tracker.params import parse_int
@@ -25,12 +25,19 @@ bp.add_app_template_global(recent_since)
 PAGE_SIZE = 100
 
 
+def _row_or_404(row_id: int) -> Notification:
+    row = db.get_or_404(Notification, row_id)
+    if row.recipient.region_id != current_user.region_id:
+        abort(404)
+    return row
+
+
 @bp.get("")
 @admin_required
 def index():
     """Every e-mail the tracker owes or sent, newest first, 100 a page, filterable by state."""
     state = request.args.get("status", "")
-    stmt = select(Notification)
+    stmt = select(Notification).where(of_region())
     if state in {s.value for s in NotificationState}:
         stmt = stmt.where(Notification.state == state)
     page = db.paginate(
@@ -41,7 +48,7 @@ def index():
     )
     counts = dict(
         db.session.execute(
-            select(Notification.state, func.count()).group_by(Notification.state)
+            select(Notification.state, func.count()).where(of_region()).group_by(Notification.state)
         ).all()
     )
     return render_template(
@@ -59,7 +66,7 @@ def index():
 @admin_required
 def show(row_id: int):
     """One e-mail: its text as sent (or as it will be), state, attempts and last error."""
-    row = db.get_or_404(Notification, row_id)
+    row = _row_or_404(row_id)
     return render_template("notifications/show.html", row=row, form=FlaskForm())
 
 
@@ -67,7 +74,7 @@ def show(row_id: int):
 @admin_required
 def retry(row_id: int):
     """Put a failed (or expired) notification back in the queue."""
-    row = db.get_or_404(Notification, row_id)
+    row = _row_or_404(row_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if row.state not in (NotificationState.FAILED.value, NotificationState.EXPIRED.value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.access import admin_required
 from tracker.accounts.auth import can_edit_municipality, can_report_on
@@ -30,6 +30,8 @@ from tracker.progress.forms import (
     RevisionForm,
 )
 from tracker.progress.versions import StaleEdit
+from tracker.regions import in_region
+from tracker.reports import municipal
 
 bp = Blueprint("progress", __name__)
 
@@ -79,6 +81,7 @@ def render_action_page(action, status: int = 200, **context):
         figures=figures.for_action(action.code),
         outcomes=outcomes.for_action(action),
         earlier=[(a, services.history(a)) for a in copying.predecessors_of(action)],
+        rollup=_municipal_rollup(action),
         commitments=(
             services.commitment_years(action, local_today())
             if action.schedule.has_yearly_commitment
@@ -88,6 +91,19 @@ def render_action_page(action, status: int = 200, **context):
         figures_points=figures.points,
         **context,
     ), status
+
+
+def _municipal_rollup(action):
+    """For an action every municipality carries out: this year's roll-up of their rows, the
+    figure the secretary's regional status follows (as in the report)."""
+    if not action.is_per_municipality:
+        return None
+    year = _year_arg(action.theme.plan)
+    municipalities = db.session.scalar(
+        select(func.count(Municipality.id)).where(in_region(Municipality))
+    )
+    cells = municipal.stored_cells([action], {year})
+    return municipal.rollups([action], cells, municipalities, year, None)[action.id]
 
 
 @bp.get("/acties/<code>")

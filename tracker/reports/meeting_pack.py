@@ -14,7 +14,7 @@ from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.meetings.agenda import open_follow_ups_of_series
 from tracker.meetings.models import Meeting
-from tracker.meetings.services import previous_held
+from tracker.meetings.services import meeting_or_404, previous_held
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.privacy.guard import mask_free_text
 from tracker.progress.models import ProgressUpdate
@@ -92,7 +92,7 @@ def pack_data(meeting: Meeting) -> dict:
 
 @bp.get("/vergaderingen/<int:meeting_id>/stukken.pdf")
 def meeting_pack(meeting_id: int):
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not meeting.agenda_version and not current_user.is_admin:
         abort(404)  # a draft agenda is the beheerder's until it is published
     data, _ = mask_free_text(pack_data(meeting))

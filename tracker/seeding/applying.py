@@ -183,19 +183,19 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
                 report.count(report.created, "acties")
             elif changed:
                 report.count(report.updated, "acties")
-    _create_missing_series(session, report, data.series, parties, themes)
-    _apply_figures(session, report, data.figures)
+    _create_missing_series(session, report, data.series, parties, themes, region)
+    _apply_figures(session, report, data.figures, region)
     return report
 
 
-def _apply_figures(session, report, figures) -> None:
+def _apply_figures(session, report, figures, region) -> None:
     """Indicators are created and kept in step with the seed (except the beheerder's choice
     of what goes to the report); a value a beheerder entered or changed in the app is kept."""
     if not figures:
         return
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     for seed in figures:
-        values = {k: v for k, v in seed.items() if k != "values"}
+        values = {k: v for k, v in seed.items() if k != "values"} | {"region_id": region.id}
         indicator = _upsert(
             session, report, "kerncijfers", indicators.get(seed["code"]), Indicator, values
         )
@@ -215,7 +215,7 @@ def _apply_figures(session, report, figures) -> None:
             stored[row.year] = row
 
 
-def _create_missing_series(session, report, series_seeds, parties, themes) -> None:
+def _create_missing_series(session, report, series_seeds, parties, themes, region) -> None:
     """New series only: once created, a series belongs to the beheerder (edited in the app)."""
     existing = set(session.scalars(select(MeetingSeries.code)))
     session.flush()
@@ -230,6 +230,7 @@ def _create_missing_series(session, report, series_seeds, parties, themes) -> No
             MeetingSeries(
                 code=seed.code,
                 name=seed.name,
+                region_id=region.id,
                 action=action,
                 min_per_year=seed.min_per_year,
                 season=seed.season,

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 #: The tables a region owns; every existing row joins the one region there is.
-REGION_OWNED = ('plan', 'municipality', 'party', 'user', 'meeting_series')
+REGION_OWNED = ('plan', 'municipality', 'party', 'user', 'meeting_series', 'indicator')
 
 DEFAULT_REGION = 'VeiligheidsAlliantie regio Rotterdam'
 

@@ -469,6 +469,24 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/berichten"))
     assert haaglanden.get(f"/beheer/berichten/{mail.id}").status_code == 404
     assert haaglanden.get(f"/vergaderingen/{meeting.id}").status_code == 404
+    # A beheerder's new account joins their region.
+    made = post_form(
+        haaglanden,
+        "/beheer/gebruikers/nieuw",
+        {
+            "name": "Nieuw in Haaglanden",
+            "email": "nieuw@haaglanden.test",
+            "role": "lezer",
+            "party": "",
+            "municipality": "",
+            "is_enabled": "y",
+        },
+    )
+    assert made.status_code == 302
+    from tracker.accounts.models import User
+
+    newcomer = db.session.scalar(select(User).where(User.email == "nieuw@haaglanden.test"))
+    assert newcomer.region_id == other.id
     # Rows made without a region join the installation's first one.
     assert (
         db.session.get(Region, roles["lezer"].region_id).name

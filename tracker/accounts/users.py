@@ -126,13 +126,25 @@ def create_user(
         problems["password"] = problem
     if problems:
         raise AccountProblem(problems)
+    found_party = find_party(party) if party else None
+    found_municipality = find_municipality(municipality) if municipality else None
     user = User(
         email=services.normalise_email(email),
         name=name.strip(),
         role=role,
-        party=find_party(party) if party else None,
-        municipality=find_municipality(municipality) if municipality else None,
+        party=found_party,
+        municipality=found_municipality,
         password_hash=services.hash_password(password or secrets.token_urlsafe(32)),
+        # The region of the party or municipality, else the beheerder's who makes the
+        # account; else (first-run setup, the command line) the installation's first region.
+        region_id=next(
+            (
+                owner.region_id
+                for owner in (found_municipality, found_party, actor)
+                if owner is not None and getattr(owner, "region_id", None)
+            ),
+            None,
+        ),
     )
     db.session.add(user)
     db.session.flush()

@@ -343,7 +343,7 @@ def series_form(series_id: int | None = None):
         is_new = series is None
         if is_new:
             code = _unique_code(form.name.data)
-            series = MeetingSeries(code=code)
+            series = MeetingSeries(code=code, region_id=current_region_id())
             db.session.add(series)
         _apply_series_form(series, form)
         db.session.flush()

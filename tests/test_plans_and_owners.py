@@ -417,7 +417,9 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     hidden = Action(number=1, theme=theme, text="Actie uit Haaglanden.", owners_text="RIEC")
     hidden.set_planning("Doorlopend")
     hidden.owners = [ActionOwner(position=1, party=party)]
-    db.session.add_all([party, plan])
+    from tracker.plan.models import Municipality
+
+    db.session.add_all([party, plan, Municipality(code="delft", name="Delft", region_id=other.id)])
     db.session.add(MeetingSeries(code="hgl-tafel", name="Tafel Haaglanden", region_id=other.id))
     db.session.commit()
     outsider = make_user("beheerder", name="Haaglanden Beheer")
@@ -440,6 +442,10 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     assert "Haaglanden Beheer" not in text_of(rotterdam.get("/beheer/gebruikers"))
     assert rotterdam.get(f"/beheer/gebruikers/{outsider.id}").status_code == 404
     assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/gebruikers"))
+    # Municipalities: Rotterdam's grid and roll-up count its own 23.
+    assert "Delft" not in text_of(rotterdam.get("/acties/2.4/gemeenten"))
+    assert "van 23 gemeenten afgerond" in text_of(rotterdam.get("/acties/3.6"))
+    assert rotterdam.get("/rapportage?gemeente=delft").status_code == 400
     # Kerncijfers, the audit log and the outbox too.
     assert rotterdam.get("/api/v1/indicators").get_json()["count"] > 0
     assert haaglanden.get("/api/v1/indicators").get_json()["count"] == 0

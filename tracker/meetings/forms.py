@@ -27,6 +27,7 @@ from tracker.meetings.models import OutcomeKind
 from tracker.plan.models import Party
 from tracker.plan.queries import current_plan
 from tracker.privacy.guard import PrivacyCheckedForm
+from tracker.regions import in_region
 
 
 class MeetingForm(PrivacyCheckedForm, DutchForm):
@@ -211,7 +212,7 @@ class ImportForm(DutchForm):
 
 
 def _party_choices(empty: str):
-    parties = db.session.scalars(select(Party).order_by(Party.short_name))
+    parties = db.session.scalars(select(Party).where(in_region(Party)).order_by(Party.short_name))
     return choices([("", empty)] + [(p.code, p.short_name) for p in parties])
 
 

@@ -286,7 +286,9 @@ def _fill_series_form(form: SeriesForm) -> None:
     form.action.choices = choices(
         [("", "Geen")] + [(str(a.id), f"{a.code} {a.text[:60]}") for a in actions]
     )
-    parties = db.session.scalars(select(Party).order_by(Party.kind, Party.short_name)).all()
+    parties = db.session.scalars(
+        select(Party).where(in_region(Party)).order_by(Party.kind, Party.short_name)
+    ).all()
     party_choices = [(str(p.id), p.short_name) for p in parties]
     form.chair.choices = choices([("", "Geen")] + party_choices)
     form.secretary.choices = choices([("", "Geen")] + party_choices)

@@ -158,7 +158,9 @@ def municipality_grid(code: str):
         abort(404)
     plan = action.theme.plan
     year = _year_arg(plan)
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    municipalities = db.session.scalars(
+        select(Municipality).where(in_region(Municipality)).order_by(Municipality.name)
+    ).all()
     return render_template(
         "progress/municipality_grid.html",
         action=action,
@@ -171,7 +173,9 @@ def municipality_grid(code: str):
 
 
 def _municipality_or_404(code: str) -> Municipality:
-    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    municipality = db.session.scalar(
+        select(Municipality).where(Municipality.code == code, in_region(Municipality))
+    )
     if municipality is None:
         abort(404)
     return municipality
@@ -311,7 +315,9 @@ def _prefill_revision(form, action) -> None:
 
 
 def party_choices_for_owners():
-    return db.session.scalars(select(Party).order_by(Party.kind.desc(), Party.short_name)).all()
+    return db.session.scalars(
+        select(Party).where(in_region(Party)).order_by(Party.kind.desc(), Party.short_name)
+    ).all()
 
 
 def _owners_or_errors(form):

@@ -259,7 +259,11 @@ def build_report(
     comparison: Comparison | None = None,
 ) -> dict:
     """The whole report as data; see the module docstring."""
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    municipalities = db.session.scalars(
+        select(Municipality)
+        .where(Municipality.region_id == plan.region_id)
+        .order_by(Municipality.name)
+    ).all()
     municipality = next((m for m in municipalities if m.code == params.municipality), None)
     year = params.reference_date.year
     until = end_of_day_utc(params.reference_date, timezone)

@@ -18,6 +18,7 @@ from tracker.plan.models import Municipality
 from tracker.privacy.guard import import_problems
 from tracker.progress import services
 from tracker.progress.versions import StaleEdit
+from tracker.regions import in_region
 from tracker.reports import exports
 from tracker.reports.views import bp
 
@@ -25,7 +26,9 @@ from tracker.reports.views import bp
 def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
     """Validate the uploaded rows of the "Gemeenten" sheet like the cell form does."""
     plan = queries.current_plan()
-    municipalities = {m.name: m for m in db.session.scalars(select(Municipality))}
+    municipalities = {
+        m.name: m for m in db.session.scalars(select(Municipality).where(in_region(Municipality)))
+    }
     changes, problems = [], []
     for row in rows:
         where = f"Actie {row.code}, {row.municipality}"
@@ -153,7 +156,9 @@ def apply_upload(token: str):
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
     plan = queries.current_plan()
     author, now = current_user._get_current_object(), utcnow()
-    municipalities = {m.name: m for m in db.session.scalars(select(Municipality))}
+    municipalities = {
+        m.name: m for m in db.session.scalars(select(Municipality).where(in_region(Municipality)))
+    }
     try:
         services.apply_batch(
             [(queries.get_action(plan, c["code"]), c) for c in changes], author, now

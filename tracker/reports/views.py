@@ -83,7 +83,12 @@ def parse_params(args) -> tuple[ReportParams, dict]:
         party = found or party
     municipality = args.get("gemeente", "").strip()
     if municipality and (
-        db.session.scalar(select(Municipality.id).where(Municipality.code == municipality)) is None
+        db.session.scalar(
+            select(Municipality.id).where(
+                Municipality.code == municipality, in_region(Municipality)
+            )
+        )
+        is None
     ):
         errors["gemeente"] = f"Gemeente '{municipality[:40]}' is onbekend."
     params = ReportParams(

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
@@ -31,6 +32,7 @@ def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
         return (
             stmt.join(Action, Action.id == ActionOwner.action_id)
             .join(Theme, Theme.id == Action.theme_id)
+            .options(contains_eager(Action.theme))  # the sort below reads it
             .where(
                 Theme.plan_id == plan_id,
                 User.is_enabled.is_(True),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
@@ -90,7 +90,10 @@ def _free_text_owners(plan):
             .join(ActionOwner.action)
             .join(Action.theme)
             .where(Theme.plan_id == plan.id, ActionOwner.party_id.is_(None))
-            .options(joinedload(ActionOwner.action).joinedload(Action.theme))
+            .options(
+                joinedload(ActionOwner.action).joinedload(Action.theme),
+                selectinload(ActionOwner.links),
+            )
             .order_by(Theme.number, Action.number, ActionOwner.position)
         )
         .unique()

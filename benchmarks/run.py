@@ -1,10 +1,15 @@
-"""Benchmark: the tracker at the real plan's size and at 10x and 100x, served by gunicorn.
+"""Benchmark: the tracker at the real plan's size and at 10x and 100x, served by gunicorn,
+on SQLite and on PostgreSQL, against a five-line Flask app served the same way.
 
-For each size it builds a fresh SQLite database (the plan, extra actions with years of
-updates, meetings and notifications), then for each page counts SQL queries per request
-(in-process) and measures median and p95 latency and requests per second under concurrent
-load from a separate process, next to a trivial Flask route served the same way. It ends
-with one scheduler tick over many pending notifications. Run: ``./dev bench``.
+For each database and size it builds the data (the plan, extra actions with two years of
+updates, meetings and sent notifications), counts SQL queries per page in-process, then
+measures every page with wrk (20 connections, 3 s) after a warm-up, in three interleaved
+repetitions (page after page, then again), and prints the median of the repetitions with
+their spread, the worker CPU per request (read from /proc) and the goal of issue #16. The
+PDF is timed sequentially. It ends with the scheduler: a tick over 10,000 pending reminders
+and the sending rate to a loopback SMTP server (aiosmtpd).
+
+Run: ``./dev bench`` (all), ``./dev bench 1x 10x``, ``./dev bench --sqlite`` / ``--postgres``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import json
 import os
 import platform
 import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,23 +27,28 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
-EMAIL, PASSWORD = "lezer@bench.test", "benchmark wachtwoord"
+EMAIL, PASSWORD = "bijdrager@bench.test", "benchmark wachtwoord"
+TRIVIAL = "triviale Flask-app"
+#: (label, path, goal as a share of the trivial app's req/s at 1x or None)
 PAGES = [
-    ("ping (triviale Flask-route)", "/_bench/ping"),
-    ("overzicht /", "/"),
-    ("/acties", "/acties"),
-    ("actiepagina", "/acties/1.1"),
-    ("/rapportage", "/rapportage"),
-    ("/rapportage.pdf", "/rapportage.pdf"),
-    ("API /api/v1/actions", "/api/v1/actions"),
+    ("overzicht /", "/", 0.30),
+    ("/acties", "/acties", 0.30),
+    ("actiepagina", "/acties/3.14", 0.30),
+    ("Mijn acties", "/mijn-acties", 0.30),
+    ("/rapportage", "/rapportage", None),
+    ("API /api/v1/actions", "/api/v1/actions", None),
 ]
-SIZES = {"plan (1x)": 1, "10x": 10, "100x": 100}
+PDF = ("/rapportage.pdf", "/rapportage.pdf")
+#: PDF goals in seconds per size.
+PDF_GOALS = {1: 1.0, 10: 5.0, 100: 15.0}
+SIZES = {"1x": 1, "10x": 10, "100x": 100}
+CONNECTIONS, SECONDS, REPETITIONS = 20, 3, 3
 
 
-def build_database(path: Path, factor: int) -> None:
+def build_database(url: str, instance: Path, factor: int) -> None:
     from tracker import create_app
     from tracker.accounts.models import User
     from tracker.accounts.services import hash_password
@@ -48,15 +60,19 @@ def build_database(path: Path, factor: int) -> None:
     from tracker.seeding import apply_seeds, read_seeds
 
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"},
-        instance_path=str(path.parent / "instance"),
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"}, instance_path=str(instance)
     )
     rng = random.Random(42)
     with app.app_context():
         db.create_all()
         apply_seeds(db.session, read_seeds(ROOT / "seeds"))
+        police = db.session.scalar(select(Party).where(Party.code == "AVIM"))
         reader = User(
-            email=EMAIL, name="Bench Lezer", role="lezer", password_hash=hash_password(PASSWORD)
+            email=EMAIL,
+            name="Bench Bijdrager",
+            role="bijdrager",
+            party=police,
+            password_hash=hash_password(PASSWORD),
         )
         db.session.add(reader)
         themes = db.session.scalars(select(Theme).order_by(Theme.number)).all()
@@ -117,123 +133,221 @@ def build_database(path: Path, factor: int) -> None:
         db.engine.dispose()
 
 
-def count_queries(path: Path) -> dict[str, int]:
+def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
+    """SQL queries of one request per page: rendered (cache empty) and served from the
+    page cache (the same request again)."""
     from tracker import create_app
     from tracker.extensions import db
 
     app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-        },
-        instance_path=str(path.parent / "instance"),
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False},
+        instance_path=str(instance),
     )
     client = app.test_client()
     client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     counts = {}
     with app.app_context():
-        for label, url in PAGES[1:]:
-            seen: list[int] = []
+        for label, path, _ in [*PAGES, (*PDF, None)]:
+            seen = []
+            for _ in range(2):
+                calls: list[int] = []
 
-            def listener(*args, seen=seen, **kwargs):
-                seen.append(1)
+                def listener(*args, calls=calls, **kwargs):
+                    calls.append(1)
 
-            event.listen(db.engine, "before_cursor_execute", listener)
-            response = client.get(url)
-            event.remove(db.engine, "before_cursor_execute", listener)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url}: HTTP {response.status_code}")
-            counts[label] = len(seen)
+                event.listen(db.engine, "before_cursor_execute", listener)
+                response = client.get(path)
+                event.remove(db.engine, "before_cursor_execute", listener)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
+                seen.append(len(calls))
+            counts[label] = tuple(seen)
         db.engine.dispose()
     return counts
 
 
-def serve(path: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": "bench"}
+def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Popen:
+    """gunicorn as production runs it (2 workers x 4 threads, the app preloaded)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FLASK_SECRET_KEY": "bench",
+        "TRACKER_INSTANCE_PATH": str(instance),
+    }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "600",
-            "benchmarks.wsgi:app",
-        ],
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
+        + ["--preload", "-b", f"127.0.0.1:{port}", "--timeout", "600", app_path],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(instance / f"gunicorn-{port}.log").open("w"),
     )
     import http.client
 
-    for _ in range(100):
+    for _ in range(600):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/_bench/ping")
+            conn.request("GET", "/login" if "wsgi" in app_path else "/")
             if conn.getresponse().status == 200:
                 return process
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     process.kill()
-    raise RuntimeError("gunicorn did not start")
+    log = (instance / f"gunicorn-{port}.log").read_text()[-3000:]
+    raise RuntimeError(f"gunicorn {app_path} did not start:\n{log}")
 
 
-def load(port: int, url: str, heavy: bool) -> dict:
-    sequential, seconds = ("2", "0") if heavy else ("30", "3")
+def worker_cpu_seconds(master: subprocess.Popen) -> float:
+    """User + system CPU of the gunicorn workers (the master's children), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def wrk(port: int, path: str, cookie: str, seconds: float) -> dict:
     output = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.load",
-            "127.0.0.1",
-            str(port),
-            url,
-            EMAIL,
-            PASSWORD,
-            sequential,
-            seconds,
-            "8",
-        ],
-        cwd=ROOT,
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s"]
+        + ["-s", str(ROOT / "benchmarks" / "wrk_report.lua"), "-H", f"Cookie: {cookie}"]
+        + [f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
-        timeout=900,
     )
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    if result["errors"]:
+        raise RuntimeError(f"{path}: {result['errors']} failed requests")
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
 
 
-def scheduler_tick(path: Path, people: int) -> tuple[int, float]:
-    """One tick for a meeting two days ahead with ``people`` participants: each has a 14-day
-    reminder (overtaken) and a 2-day reminder due now, so the tick handles 2 x people rows."""
+def measure(server, port: int, path: str, cookie: str) -> dict:
+    before = worker_cpu_seconds(server)
+    result = wrk(port, path, cookie, SECONDS)
+    result["cpu_ms"] = (worker_cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
+    return result
+
+
+def time_pdf(port: int, cookie: str) -> list[float]:
+    import http.client
+
+    timings = []
+    for n in range(1 + REPETITIONS):  # the first one warms up
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        start = time.perf_counter()
+        conn.request("GET", PDF[1], headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"PDF: HTTP {response.status}")
+        if n:
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
+
+
+def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port: int) -> None:
+    from benchmarks.load import login
+
+    instance = tmp / f"instance-{db_label}-{factor}"
+    instance.mkdir()
+    started = time.perf_counter()
+    build_database(url, instance, factor)
+    print(f"# {db_label} {size}: data built in {time.perf_counter() - started:.1f} s", flush=True)
+    queries = count_queries(url, instance)
+    tracker = serve("benchmarks.wsgi:app", url, instance, port)
+    trivial = serve("benchmarks.trivial:app", url, instance, port + 1)
+    try:
+        cookie = login("127.0.0.1", port, EMAIL, PASSWORD)
+        targets = [(TRIVIAL, trivial, port + 1, "/", None)]
+        targets += [(label, tracker, port, path, goal) for label, path, goal in PAGES]
+        for _, _server, target_port, path, _ in targets:  # warm-up: every worker, every page
+            wrk(target_port, path, cookie, 1)
+        runs: dict[str, list[dict]] = {label: [] for label, *_ in targets}
+        for _ in range(REPETITIONS):
+            for label, server, target_port, path, _ in targets:
+                runs[label].append(measure(server, target_port, path, cookie))
+        yardstick = statistics.median(r["rps"] for r in runs[TRIVIAL])
+        for label, _, _, _, goal in targets:
+            rows = runs[label]
+            rps = [r["rps"] for r in rows]
+            share = statistics.median(rps) / yardstick
+            p50 = statistics.median(r["p50_ms"] for r in rows)
+            p95 = statistics.median(r["p95_ms"] for r in rows)
+            checks = []
+            if label != TRIVIAL and factor == 1 and goal:
+                checks.append(f"{'ok' if share >= goal else 'MISSED'} ≥{goal:.0%}, p95<50")
+                checks[-1] = checks[-1] if p95 < 50 else checks[-1].replace("ok", "MISSED")
+            if label != TRIVIAL and factor == 100:
+                checks.append(f"{'ok' if p50 < 50 else 'MISSED'} p50<50")
+            rendered, cached = queries.get(label, (0, 0))
+            print(
+                f"| {db_label} | {size} | {label} | {rendered}/{cached} | {p50:.1f} | {p95:.1f} "
+                f"| {spread(rps)} | {share:.0%} "
+                f"| {statistics.median(r['cpu_ms'] for r in rows):.2f} | {' '.join(checks)} |",
+                flush=True,
+            )
+        pdf = time_pdf(port, cookie)
+        goal = PDF_GOALS[factor]
+        verdict = "ok" if statistics.median(pdf) < goal else "MISSED"
+        rendered, _ = queries[PDF[0]]
+        print(
+            f"| {db_label} | {size} | {PDF[0]} (s per pdf) | {rendered} "
+            f"| {statistics.median(pdf):.2f} s | {max(pdf):.2f} s | – | – | – "
+            f"| {verdict} <{goal:.0f} s |",
+            flush=True,
+        )
+    finally:
+        for server in (tracker, trivial):
+            server.terminate()
+            server.wait()
+
+
+def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
+    """A tick over ``2 x people`` pending reminders (a meeting three weeks ahead: nothing
+    due), first after a change (everything re-planned) and then with nothing changed; then
+    one tick that sends ``2 x people`` reminders to a loopback aiosmtpd."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
     from tracker import create_app
     from tracker.accounts.models import User
     from tracker.extensions import db
     from tracker.meetings.models import Meeting, MeetingSeries
+    from tracker.notifications.models import Notification
     from tracker.notifications.planning import plan_meeting
     from tracker.notifications.sending import send_due_notifications
 
+    instance = tmp / "instance-scheduler"
+    instance.mkdir(exist_ok=True)
+    build_database(url, instance, 1)
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=18025)
+    smtp.start()
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"},
-        instance_path=str(path.parent / "instance"),
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": 18025,
+        },
+        instance_path=str(instance),
     )
     now = datetime(2027, 5, 3, 7, 0)  # Monday, 09:00 in Amsterdam (within civil hours)
-    with app.app_context():
-        series = db.session.scalar(
-            select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")
-        )
-        template = db.session.scalar(select(User).where(User.email == EMAIL))
-        for n in range(people):
-            db.session.add(
+    lines = []
+    try:
+        with app.app_context():
+            series = db.session.scalar(
+                select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")
+            )
+            template = db.session.scalar(select(User).where(User.email == EMAIL))
+            db.session.add_all(
                 User(
                     email=f"deelnemer{n}@bench.test",
                     name=f"Deelnemer {n}",
@@ -241,21 +355,52 @@ def scheduler_tick(path: Path, people: int) -> tuple[int, float]:
                     party_id=series.chair_party_id,
                     password_hash=template.password_hash,
                 )
+                for n in range(people)
             )
-        meeting = Meeting(
-            series=series,
-            starts_at=now + timedelta(days=2, hours=4),
-            ends_at=now + timedelta(days=2, hours=6),
-        )
-        db.session.add(meeting)
-        db.session.flush()
-        plan_meeting(meeting, now - timedelta(days=30))
-        db.session.commit()
-        start = time.perf_counter()
-        sent = send_due_notifications(now)
-        elapsed = time.perf_counter() - start
-        db.engine.dispose()
-    return sent, elapsed
+            ahead = Meeting(
+                series=series,
+                starts_at=now + timedelta(days=21, hours=4),
+                ends_at=now + timedelta(days=21, hours=6),
+            )
+            db.session.add(ahead)
+            db.session.flush()
+            plan_meeting(ahead, now - timedelta(days=30))
+            db.session.commit()
+            pending = db.session.scalar(select(func.count(Notification.id)))
+            timings = []
+            for _ in range(2):
+                start = time.perf_counter()
+                send_due_notifications(now)
+                timings.append(time.perf_counter() - start)
+            lines.append(
+                f"Scheduler tick with {pending:,} pending e-mails, none due: "
+                f"{timings[0]:.2f} s after a change (every meeting ahead re-planned), "
+                f"{timings[1] * 1000:.1f} ms when nothing changed "
+                f"({'ok' if timings[1] < 1 else 'MISSED'} < 1 s)"
+            )
+            soon = Meeting(
+                series=series,
+                starts_at=now + timedelta(days=2, hours=4),
+                ends_at=now + timedelta(days=2, hours=6),
+            )
+            db.session.add(soon)
+            db.session.flush()
+            plan_meeting(soon, now - timedelta(days=30))
+            db.session.commit()
+            start = time.perf_counter()
+            sent = send_due_notifications(now)
+            elapsed = time.perf_counter() - start
+            rate = sent / elapsed
+            lines.append(
+                f"Sending: {sent:,} reminders (with .ics) to a loopback aiosmtpd in {elapsed:.2f} s"
+                f" = {rate:.0f} mails/s ({'ok' if rate >= 300 else 'MISSED'} ≥ 300/s; "
+                f"{2 * people - sent:,} older reminders superseded)"
+            )
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        smtp.stop()
+    return lines
 
 
 def privacy_check_timing() -> str:
@@ -290,51 +435,56 @@ def privacy_check_timing() -> str:
     )
 
 
+def postgres_database(name: str, drop: bool = False) -> str:
+    import psycopg
+
+    base = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not drop:
+            conn.execute(f"CREATE DATABASE {name}")
+    return base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
 def main() -> None:
-    sizes = {k: v for k, v in SIZES.items() if not sys.argv[1:] or k in sys.argv[1:]}
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size_label, factor in sizes.items():
-            path = Path(tmp) / f"bench-{factor}.db"
-            started = time.perf_counter()
-            build_database(path, factor)
-            print(
-                f"# {size_label}: data built in {time.perf_counter() - started:.1f} s", flush=True
-            )
-            queries = count_queries(path)
-            port = 18000 + factor
-            server = serve(path, port)
-            try:
-                ping = None
-                for label, url in PAGES:
-                    result = load(port, url, heavy=url.endswith(".pdf"))
-                    if ping is None:
-                        ping = result
-                    ratio = (ping["rps"] / result["rps"]) if result["rps"] else None
-                    rows.append((size_label, label, queries.get(label, 0), result, ratio))
-                    print(format_row(rows[-1]), flush=True)
-            finally:
-                server.terminate()
-                server.wait()
-        people = 1000
-        sent, elapsed = scheduler_tick(Path(tmp) / f"bench-{max(sizes.values())}.db", people)
+    args = sys.argv[1:]
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk (Debian's package)")
+    sizes = {k: v for k, v in SIZES.items() if k in args} or SIZES
+    databases = [d for d in ("sqlite", "postgres") if f"--{d}" in args] or ["sqlite", "postgres"]
     print(
-        f"\nScheduler tick over {2 * people} due reminders: {sent} sent (kept as .eml, no SMTP), "
-        f"{2 * people - sent} overtaken by a later one, in {elapsed:.2f} s "
-        f"({elapsed / max(sent, 1) * 1000:.1f} ms per e-mail)"
+        "| database | size | page | SQL queries (rendered/cached) | p50 ms | p95 ms "
+        "| req/s: median (min–max) | share of trivial | worker CPU ms/request | goal |"
     )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    scheduler = []
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        for db_label in databases:
+            for size, factor in sizes.items():
+                if db_label == "sqlite":
+                    url = f"sqlite:///{tmp / f'bench-{factor}.db'}"
+                else:
+                    url = postgres_database(f"tracker_bench_{factor}")
+                try:
+                    bench_size(db_label, url, tmp, size, factor, 18000 + 10 * factor)
+                finally:
+                    if db_label == "postgres":
+                        postgres_database(f"tracker_bench_{factor}", drop=True)
+            if db_label == "sqlite":
+                url = f"sqlite:///{tmp / 'scheduler.db'}"
+            else:
+                url = postgres_database("tracker_bench_scheduler")
+            try:
+                scheduler += [f"{db_label}: {line}" for line in scheduler_figures(url, tmp)]
+            finally:
+                if db_label == "postgres":
+                    postgres_database("tracker_bench_scheduler", drop=True)
+    print()
+    for line in scheduler:
+        print(line)
     print(privacy_check_timing())
     print(machine())
-
-
-def format_row(row) -> str:
-    size, label, queries, result, ratio = row
-    rps = f"{result['rps']:.0f}" if result["rps"] else "–"
-    times = f"{ratio:.1f}x" if ratio else "–"
-    return (
-        f"| {size} | {label} | {queries} | {result['median_ms']:.1f} | {result['p95_ms']:.1f} "
-        f"| {rps} | {times} |"
-    )
 
 
 def machine() -> str:
@@ -346,12 +496,12 @@ def machine() -> str:
         ),
         platform.processor(),
     )
-    return f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, SQLite"
+    return (
+        f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"gunicorn 2 workers x 4 threads, wrk {CONNECTIONS} connections x {SECONDS} s, "
+        f"{REPETITIONS} interleaved repetitions after a warm-up"
+    )
 
 
 if __name__ == "__main__":
-    print(
-        "| size | page | SQL queries | median ms | p95 ms | req/s (8 clients) | slower than ping |"
-    )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
     main()

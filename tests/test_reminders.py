@@ -509,6 +509,9 @@ def test_smtp_delivery_has_a_timeout_and_verifies_tls(seeded_app, monkeypatch):
             seen["sender"] = sender
             return {}
 
+        def quit(self):
+            seen["quit"] = True
+
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     seeded_app.config.update(
         MAIL_SERVER="smtp.example.test",
@@ -923,3 +926,50 @@ def test_a_deleted_actiepunt_takes_its_pending_reminder_along(
     assert tick(utc(2025, 4, 8, 9, 0)) == 0
     rows = db.session.scalars(select(Notification).where(Notification.kind == "actiepunt")).all()
     assert all(row.state == "ingetrokken" for row in rows)  # withdrawn, or gone with it
+
+
+# Cost of a tick ------------------------------------------------------------------------------
+
+
+def test_a_tick_re_plans_only_after_a_change(
+    mail_app, people, make_meeting, make_user, monkeypatch
+):
+    """Re-planning every meeting ahead is what a tick costs: with nothing written since the
+    last tick (and on the same day) it is skipped; any write, or a new day, plans again."""
+    from tracker.notifications import sending
+
+    make_meeting(start=(2025, 6, 20, 14, 0))
+    planned = []
+    real = sending.plan_upcoming
+    monkeypatch.setattr(sending, "plan_upcoming", lambda now: planned.append(now) or real(now))
+    at = utc(2025, 6, 2, 9, 0)
+    tick(at)
+    tick(at + timedelta(minutes=1))
+    assert len(planned) == 1
+    newcomer = make_user("bijdrager", party="AVIM", email="nieuw@example.test")
+    tick(at + timedelta(minutes=2))
+    assert len(planned) == 2
+    rows = db.session.scalars(select(Notification).where(Notification.recipient_id == newcomer.id))
+    assert len(list(rows)) == 2  # the newcomer's reminders, planned by that tick
+    tick(at + timedelta(days=1))  # a new day
+    assert len(planned) == 3
+
+
+def test_one_tick_sends_over_one_smtp_connection(
+    mail_app, smtp_server, make_user, make_meeting, monkeypatch
+):
+    import smtplib
+
+    for n in range(25):
+        make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
+    make_meeting()
+    opened = []
+    real_connect = smtplib.SMTP.connect
+
+    def connect(self, *args, **kwargs):
+        opened.append(args)
+        return real_connect(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
+    assert tick(utc(2025, 6, 6, 9, 0)) == 25 > BATCH
+    assert len(opened) == 1 and len(smtp_server.messages) == 25

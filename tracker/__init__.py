@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.accounts import views as account_views
     from tracker.accounts.auth import register_auth
     from tracker.audit import views as audit_views
+    from tracker.caching import register_caching
     from tracker.cli import register_cli
     from tracker.dashboard import views as dashboard_views
     from tracker.figures import api as _figure_api  # noqa: F401 - routes on api.bp
@@ -109,5 +110,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_auth(app)
     register_web(app)
+    register_caching(app)
     register_cli(app)
     return app

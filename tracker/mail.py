@@ -8,6 +8,7 @@ the server certificate on STARTTLS and ignores recipients the server refuses.
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import ssl
 import uuid
@@ -62,31 +63,90 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def smtp_deliver(message: Message) -> None:
-    """Deliver over SMTP with a timeout and a verifying TLS context; raise DeliveryError when
-    the server refuses any recipient or cannot be reached."""
-    config = current_app.config
-    host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))
-    timeout = float(config.get("MAIL_TIMEOUT", 30))
-    context = ssl.create_default_context()
-    try:
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context, built once per process (loading the CA store is the slow
+    part of a TLS connection), and only when a connection uses TLS."""
+    return ssl.create_default_context()
+
+
+class SmtpConnection:
+    """One SMTP connection for a batch of messages: opened at the first message, reused for
+    the next ones, opened again when the server has closed it. Use as a context manager."""
+
+    def __init__(self):
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _open(self) -> smtplib.SMTP:
+        config = current_app.config
+        host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))
+        timeout = float(config.get("MAIL_TIMEOUT", 30))
         if config.get("MAIL_USE_SSL"):
-            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=tls_context())
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
-        with smtp:
+        try:
             if config.get("MAIL_USE_TLS"):
-                smtp.starttls(context=context)
+                smtp.starttls(context=tls_context())
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            sender = parseaddr(message.sender)[1]
-            refused = smtp.sendmail(sender, message.send_to, message.as_bytes())
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise DeliveryError(f"Ontvanger geweigerd: {_describe(exc.recipients)}") from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"SMTP-fout: {exc}") from exc
-    if refused:
-        raise DeliveryError(f"Ontvanger geweigerd: {_describe(refused)}")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def send(self, message: Message) -> None:
+        """Deliver one message; raise DeliveryError when the server refuses any recipient
+        or cannot be reached (the connection is then dropped, the next message reconnects)."""
+        sender = parseaddr(message.sender)[1]
+        try:
+            try:
+                if self._smtp is None:
+                    self._smtp = self._open()
+                refused = self._smtp.sendmail(sender, message.send_to, message.as_bytes())
+            except smtplib.SMTPServerDisconnected:
+                self._smtp = self._open()  # the server closed an idle connection: once more
+                refused = self._smtp.sendmail(sender, message.send_to, message.as_bytes())
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
+            raise DeliveryError(f"Ontvanger geweigerd: {_describe(exc.recipients)}") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise DeliveryError(f"SMTP-fout: {exc}") from exc
+        if refused:
+            raise DeliveryError(f"Ontvanger geweigerd: {_describe(refused)}")
+
+    def _reset(self) -> None:
+        """After a refused message the connection is still good for the next one."""
+        try:
+            self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+
+def smtp_deliver(message: Message) -> None:
+    """Deliver one message over its own connection (mail sent outside a batch)."""
+    with SmtpConnection() as connection:
+        connection.send(message)
 
 
 def _describe(refused: dict) -> str:
@@ -101,10 +161,16 @@ def keep_as_eml(message: Message, name: str) -> Path:
     return path
 
 
-def deliver(message: Message, name: str | None = None) -> None:
-    """SMTP when configured, else an .eml file under ``instance/outbox``."""
+def deliver(
+    message: Message, name: str | None = None, connection: SmtpConnection | None = None
+) -> None:
+    """SMTP when configured (over ``connection`` when a batch holds one), else an .eml file
+    under ``instance/outbox``."""
     if smtp_configured():
-        smtp_deliver(message)
+        if connection is not None:
+            connection.send(message)
+        else:
+            smtp_deliver(message)
     else:
         path = keep_as_eml(message, name or f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
         current_app.logger.info("No MAIL_SERVER: kept %s in the outbox folder", path.name)

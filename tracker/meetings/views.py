@@ -24,6 +24,7 @@ from tracker.access import admin_required
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
+from tracker.caching import conditional
 from tracker.dates import local_to_utc, to_local, today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
@@ -396,6 +397,7 @@ def _users_meetings(user: User) -> list[Meeting]:
 
 
 @bp.get("/agenda/<token>.ics")
+@conditional(period=None)
 def personal_feed(token: str):
     """The meetings the user takes part in, for subscribing in Outlook."""
     user = _feed_user(token)
@@ -409,6 +411,7 @@ def personal_feed(token: str):
 
 
 @bp.get("/agenda/<token>/<series_code>.ics")
+@conditional(period=None)
 def series_feed(token: str, series_code: str):
     _feed_user(token)
     series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))

@@ -42,7 +42,17 @@ class NotificationState(StrEnum):
 
 
 class Notification(db.Model):
-    __table_args__ = (Index("ix_notification_state_due_at", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_notification_state_due_at", "state", "due_at"),
+        # "Is there a later reminder for this person?" (sending's _superseded), per row sent.
+        Index(
+            "ix_notification_meeting_recipient_kind",
+            "meeting_id",
+            "recipient_id",
+            "kind",
+            "offset_days",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))

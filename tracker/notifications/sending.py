@@ -16,6 +16,7 @@ import hashlib
 import re
 import time
 import uuid
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -23,9 +24,10 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
+from tracker.caching import own_bumps, read_data_version
 from tracker.dates import dutch_date, to_local
 from tracker.extensions import db
-from tracker.mail import DeliveryError, deliver, new_message, render_email
+from tracker.mail import DeliveryError, SmtpConnection, deliver, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting
 from tracker.notifications import asking
@@ -172,11 +174,12 @@ def without_greeting(intro: str | None) -> str:
     return _GREETING.sub("", intro or "", count=1).strip()
 
 
-def build_message(row: Notification, open_actions: dict | None = None) -> Message:
+def build_message(row: Notification, tick_cache: dict | None = None) -> Message:
     """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached.
-    ``open_actions`` caches the actions to ask per meeting for the whole tick, so a round of
-    update requests queries them once, not once per recipient."""
+    ``tick_cache`` keeps for the whole tick what is the same for every recipient of a
+    meeting (the actions to ask about, the .ics), so a round of reminders builds them once."""
     config = current_app.config
+    cache = tick_cache if tick_cache is not None else {}
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum
     series = meeting.series
     root_url = base_url()
@@ -206,11 +209,11 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
             (a, external_url("progress.action", code=a.code)) for a in outcome.actions
         ]
     if kind is NotificationKind.UPDATE_REQUEST:
-        cache = open_actions if open_actions is not None else {}
-        if meeting.id not in cache:
+        if ("ask", meeting.id) not in cache:
             plan_id = series.action.theme.plan_id
-            cache[meeting.id] = asking.to_ask(meeting, asking.users_with_open_actions(plan_id))
-        actions = cache[meeting.id].get(user.id, [])
+            asked = asking.to_ask(meeting, asking.users_with_open_actions(plan_id))
+            cache[("ask", meeting.id)] = asked
+        actions = cache[("ask", meeting.id)].get(user.id, [])
         context["actions"] = [
             (a, external_url("progress.action", code=a.code, _anchor="voortgang")) for a in actions
         ]
@@ -220,10 +223,11 @@ def build_message(row: Notification, open_actions: dict | None = None) -> Messag
     message.msgId = message_id(row.dedupe_key, domain)
     if kind is NotificationKind.FOLLOW_UP:
         return message  # about a due date, not a meeting to put in the calendar
+    ics_key = ("ics", meeting.id, meeting.sequence)
+    if ics_key not in cache:
+        cache[ics_key] = calendar_bytes([meeting], root_url, timezone=tz)
     message.attach(
-        "vergadering.ics",
-        "text/calendar; method=PUBLISH; charset=utf-8",
-        calendar_bytes([meeting], root_url, timezone=tz),
+        "vergadering.ics", "text/calendar; method=PUBLISH; charset=utf-8", cache[ics_key]
     )
     return message
 
@@ -236,16 +240,23 @@ def _owned(row_id: int, owner: str):
     )
 
 
-def _renew(row_id: int, owner: str, at: datetime) -> bool:
-    """Extend the lease if ``owner`` still holds the row (committed, so others see it)."""
+def _renew(row_ids: list[int], owner: str, at: datetime) -> set[int]:
+    """Extend the lease on the rows ``owner`` still holds (committed, so others see it);
+    returns those rows."""
     result = db.session.execute(
         update(Notification)
-        .where(_owned(row_id, owner))
+        .where(
+            Notification.id.in_(row_ids),
+            Notification.claim_token == owner,
+            Notification.state == SENDING,
+        )
         .values(claimed_at=at)
+        .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )
+    held = {row[0] for row in result}
     db.session.commit()
-    return result.rowcount == 1
+    return held
 
 
 def _finish(row_id: int, owner: str, **values) -> bool:
@@ -273,7 +284,7 @@ def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dic
 
 
 def _send_one(
-    row: Notification, owner: str, now: datetime, open_actions: dict, lease_at: datetime
+    row: Notification, owner: str, now: datetime, tick_cache: dict, connection: SmtpConnection
 ) -> bool:
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
@@ -292,12 +303,10 @@ def _send_one(
             last_error="Vervangen door een latere herinnering",
         )
         return False
-    message = build_message(row, open_actions)
+    message = build_message(row, tick_cache)
     row_id, attempts, name = row.id, row.attempts, f"{row.id}-{row.kind}"
-    if not _renew(row_id, owner, lease_at):
-        return False  # our lease ran out and another sender took the row
     try:
-        deliver(message, name=name)
+        deliver(message, name=name, connection=connection)
     except DeliveryError as exc:
         _finish(
             row_id,
@@ -322,35 +331,84 @@ def _send_one(
     return True
 
 
-def send_claimed(ids: list[int], owner: str, now: datetime, open_actions: dict) -> int:
-    """Send the rows ``owner`` claimed; returns how many went out."""
+#: A lease is renewed when this much of it has passed: what is left then (the lease is longer
+#: by twice the SMTP timeout) always covers the delivery that follows.
+RENEW_AFTER = timedelta(seconds=60)
+
+
+def send_claimed(
+    ids: list[int],
+    owner: str,
+    now: datetime,
+    tick_cache: dict,
+    connection: SmtpConnection | None = None,
+) -> int:
+    """Send the rows ``owner`` claimed; returns how many went out. The leases are renewed
+    for the whole batch first (a sender that stalled after claiming finds the rows it lost),
+    then again whenever ``RENEW_AFTER`` has passed, against the tick's clock plus the time
+    this batch has taken."""
     sent = 0
     started = time.monotonic()
-    for row_id in ids:
-        # The lease is renewed against the tick's clock plus the time this batch has taken.
-        lease_at = now + timedelta(seconds=time.monotonic() - started)
-        row = db.session.get(Notification, row_id)
-        if row is not None and row.claim_token == owner:
-            sent += _send_one(row, owner, now, open_actions, lease_at)
+    renewed_at = now
+    held = _renew(ids, owner, now)
+    with nullcontext(connection) if connection else SmtpConnection() as connection:
+        for position, row_id in enumerate(ids):
+            lease_at = now + timedelta(seconds=time.monotonic() - started)
+            if lease_at - renewed_at >= RENEW_AFTER:
+                held = _renew(ids[position:], owner, lease_at)
+                renewed_at = lease_at
+            if row_id not in held:
+                continue  # our lease ran out and another sender took the row
+            row = db.session.get(Notification, row_id)
+            if row is not None and row.claim_token == owner:
+                sent += _send_one(row, owner, now, tick_cache, connection)
     return sent
 
 
 def send_due_notifications(now: datetime) -> int:
     """One scheduler tick: plan, expire what is too late, claim what is due, send it.
     Returns the number of e-mails sent."""
-    plan_upcoming(now)
-    plan_follow_ups(now)
-    db.session.commit()
+    seen = _unchanged_since_last_tick(now)
+    version, bumps = read_data_version(), own_bumps()
+    if not seen(version):
+        plan_upcoming(now)
+        plan_follow_ups(now)
+        db.session.commit()
     _expire_and_recover(now)
     owner = uuid.uuid4().hex
-    sent, open_actions = 0, {}
+    sent, tick_cache = 0, {}
     config = current_app.config
     window = send_window(now, config["TIMEZONE"]) if config["CIVIL_HOURS"] else None
-    while ids := claim_due(now, owner, window=window):
-        sent += send_claimed(ids, owner, now, open_actions)
-        if len(ids) < BATCH:
-            break
+    with SmtpConnection() as connection:  # opened at the first message, if any
+        while ids := claim_due(now, owner, window=window):
+            sent += send_claimed(ids, owner, now, tick_cache, connection)
+            if len(ids) < BATCH:
+                break
+    # Nothing but this tick wrote since the counter was read: the next tick need not re-plan.
+    after = read_data_version()
+    seen.remember(after if after - version == own_bumps() - bumps else None)
     return sent
+
+
+class _PlanningMark:
+    """The data version (and local day) the outbox was last planned against, per process.
+    Re-planning every meeting ahead is what a tick costs; it is needed only when something
+    could have changed what is owed (people, parties, preferences, open actions: any write
+    moves the counter), or when a new day begins."""
+
+    def __init__(self, marks: dict, day):
+        self._marks, self._day = marks, day
+
+    def __call__(self, version: int) -> bool:
+        return self._marks.get("planned") == (version, self._day)
+
+    def remember(self, version: int | None) -> None:
+        self._marks["planned"] = None if version is None else (version, self._day)
+
+
+def _unchanged_since_last_tick(now: datetime) -> _PlanningMark:
+    marks = current_app.extensions.setdefault("outbox_planning", {})
+    return _PlanningMark(marks, to_local(now, current_app.config["TIMEZONE"]).date())
 
 
 def retry(row: Notification, now: datetime) -> None:

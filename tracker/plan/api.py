@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from tracker.caching import conditional
 from tracker.plan import queries
 from tracker.plan.models import Action, Theme
 from tracker.plan.openapi import openapi_document
@@ -75,6 +76,7 @@ def action_json(action: Action) -> dict:
 
 
 @bp.get("/themes")
+@conditional(keep=True)
 def themes():
     """The current plan's themes with their number of actions."""
     plan, error = _plan_or_error()
@@ -90,6 +92,7 @@ def themes():
 
 
 @bp.get("/actions")
+@conditional(keep=True)
 def actions():
     """The current plan's actions; accepts the filters of ``/acties``."""
     plan, error = _plan_or_error()
@@ -104,6 +107,7 @@ def actions():
 
 
 @bp.get("/actions/<code>")
+@conditional(keep=True)
 def action(code: str):
     """One action by its code, e.g. ``3.14``."""
     plan, error = _plan_or_error()
@@ -116,6 +120,7 @@ def action(code: str):
 
 
 @bp.get("/openapi.json")
+@conditional(period=None, keep=True)
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from tracker.access import admin_required
+from tracker.caching import cached_page
 from tracker.dates import today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import DutchForm
@@ -42,6 +43,7 @@ def local_today():
 
 
 @bp.get("/themas/<int:number>")
+@cached_page("day", vary=lambda number: current_user.role)
 def theme(number: int):
     """One theme: its introduction and its actions."""
     plan = require_plan()
@@ -68,6 +70,7 @@ class Sorting:
 
 
 @bp.get("/acties")
+@cached_page("day")
 def actions():
     """All actions, filtered by query parameters so a filtered view can be bookmarked."""
     plan = require_plan()

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from tracker.access import admin_required
 from tracker.audit.services import record
+from tracker.caching import conditional
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -227,6 +228,7 @@ def _valid_params(values=None) -> ReportParams:
 
 
 @bp.get("/rapportage.pdf")
+@conditional()
 def report_pdf_download():
     params = _valid_params()
     pdf = report_pdf(current_report(params))
@@ -235,6 +237,7 @@ def report_pdf_download():
 
 
 @bp.get("/export.xlsx")
+@conditional()
 def export_xlsx():
     params = _valid_params()
     data = exports.to_xlsx(current_report(params))
@@ -244,6 +247,7 @@ def export_xlsx():
 
 
 @bp.get("/export.csv")
+@conditional()
 def export_csv():
     params = _valid_params()
     data = exports.to_csv(current_report(params))
@@ -318,6 +322,7 @@ def snapshot(snapshot_id: int):
 
 
 @bp.get("/rapportages/<int:snapshot_id>.pdf")
+@conditional(period=None)
 def snapshot_pdf(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
     _audit_export("snapshot.pdf", item.title)

@@ -1,0 +1,144 @@
+"""The page cache and conditional GETs (tracker/caching.py): pages are rendered once per data
+version, and a write is never hidden by a cache, in this worker or in another one."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.caching import read_data_version
+from tracker.extensions import db
+from tracker.health import beat
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.notifications.models import Notification
+from tracker.plan.models import Action
+
+from .conftest import login_as
+from .helpers import post_form, text_of
+
+UPDATE = {"status": "afgerond", "signal": "op_koers", "text": "Werkgroep heeft het opgeleverd."}
+
+
+def _version_field(html: str) -> str:
+    form = html.split('action="/acties/4.1/voortgang"')[1]
+    return re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+
+
+def test_a_write_in_one_worker_shows_on_the_next_request_through_the_other_workers_cache(
+    seeded_app, roles, make_app, count_queries
+):
+    """Two workers: each its own in-process cache, one database. Worker A serves the action
+    page from its cache; worker B records progress; A's very next request shows it."""
+    worker_b = make_app()
+    reader_a = login_as(seeded_app.test_client(), roles["lezer"])
+    reporter_b = login_as(worker_b.test_client(), roles["bijdrager_eigen"])  # RIEC owns 4.1
+
+    assert "Werkgroep heeft het opgeleverd." not in text_of(reader_a.get("/acties/4.1"))
+    with count_queries as rendered:
+        reader_a.get("/acties/4.1")
+    assert rendered.count <= 3  # served from A's cache: the user and the data version
+
+    page_b = reporter_b.get("/acties/4.1").get_data(as_text=True)
+    response = post_form(
+        reporter_b, "/acties/4.1/voortgang", {**UPDATE, "version": _version_field(page_b)}
+    )
+    assert response.status_code == 302
+
+    page = text_of(reader_a.get("/acties/4.1"))
+    assert "Werkgroep heeft het opgeleverd." in page
+    for path in ("/", "/acties"):  # the overview and the list count it too
+        assert reader_a.get(path).status_code == 200
+    assert "Afgerond" in text_of(reader_a.get("/acties?status=afgerond"))
+
+
+def test_every_write_moves_the_version_in_its_own_transaction(seeded_app):
+    before = read_data_version()
+    db.session.scalar(select(Action).limit(1)).owners_text += " (gewijzigd)"
+    db.session.commit()
+    assert read_data_version() == before + 1
+    db.session.scalar(select(Action).limit(1)).owners_text += " (weer)"
+    db.session.rollback()  # a write that is rolled back moves nothing
+    assert read_data_version() == before + 1
+    db.session.commit()  # nothing to write: nothing moves
+    assert read_data_version() == before + 1
+
+
+def test_bookkeeping_writes_leave_the_cache_alone(seeded_app):
+    """The scheduler's heartbeat every minute must not empty every worker's cache."""
+    before = read_data_version()
+    beat("scheduler", datetime(2025, 1, 1, 9, 0))
+    db.session.commit()
+    assert read_data_version() == before
+
+
+def test_cached_pages_carry_each_sessions_own_csrf_token(seeded_app, roles):
+    """The logout form and the update form are in cached HTML; every session gets its own
+    token, and posting with it works."""
+    first = login_as(seeded_app.test_client(), roles["beheerder"])
+    second = login_as(seeded_app.test_client(), roles["beheerder"])
+    tokens = []
+    for client in (first, second, first):
+        html = client.get("/acties/4.1").get_data(as_text=True)
+        assert "csrf-" not in html  # no placeholder left
+        tokens.append(set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)))
+    assert tokens[0] == tokens[2] and not tokens[0] & tokens[1]
+    response = post_form(second, "/acties/4.1/voortgang", {**UPDATE, "version": "1"})
+    assert response.status_code == 302
+
+
+def test_beheer_blocks_are_not_served_to_others_from_the_cache(client_for, roles):
+    series = db.session.scalar(select(MeetingSeries).limit(1))
+    meeting = Meeting(
+        series=series, starts_at=datetime(2025, 3, 1, 9), ends_at=datetime(2025, 3, 1, 11)
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(
+        Notification(
+            kind="herinnering",
+            recipient_id=roles["lezer"].id,
+            meeting_id=meeting.id,
+            offset_days=2,
+            dedupe_key="herinnering:test",
+            due_at=datetime(2025, 2, 27, 8),
+            state="mislukt",
+        )
+    )
+    db.session.commit()
+    beheerder, lezer = client_for("beheerder"), client_for("lezer")
+    for _ in range(2):  # rendered, then from the cache
+        assert "niet worden verstuurd" in text_of(beheerder.get("/"))
+        assert "niet worden verstuurd" not in text_of(lezer.get("/"))
+
+
+def test_flash_messages_still_show_on_a_cached_page(client_for):
+    client = client_for("bijdrager_eigen")
+    client.get("/acties/4.1")  # cached now
+    html = client.get("/acties/4.1").get_data(as_text=True)
+    response = post_form(
+        client, "/acties/4.1/voortgang", {**UPDATE, "version": _version_field(html)}
+    )
+    assert "Voortgang van actie 4.1 opgeslagen." in text_of(
+        client.get(response.headers["Location"])
+    )
+
+
+def test_api_answers_conditional_gets_with_304_until_the_data_changes(client):
+    first = client.get("/api/v1/actions")
+    etag = first.headers["ETag"]
+    again = client.get("/api/v1/actions", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    db.session.scalar(select(Action).limit(1)).owners_text += " (gewijzigd)"
+    db.session.commit()
+    changed = client.get("/api/v1/actions", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json["count"] == first.json["count"]
+
+
+def test_exports_answer_304_and_the_etag_is_per_user(client_for):
+    lezer, beheerder = client_for("lezer"), client_for("beheerder")
+    etag = lezer.get("/export.csv").headers["ETag"]
+    assert lezer.get("/export.csv", headers={"If-None-Match": etag}).status_code == 304
+    assert beheerder.get("/export.csv", headers={"If-None-Match": etag}).status_code == 200

@@ -115,3 +115,18 @@ def test_api_before_seeding_is_503_json(app, make_user):
     response = client.get("/api/v1/actions")
     assert response.status_code == 503
     assert response.json["error"]["message"]
+
+
+def test_actions_come_a_page_at_a_time_with_the_total_and_links(client):
+    first = client.get("/api/v1/actions?per_page=10&thema=2").json
+    assert first["per_page"] == 10 and first["page"] == 1
+    assert len(first["actions"]) == 10 and first["count"] > 10
+    assert first["pages"] == -(-first["count"] // 10)
+    assert "prev" not in first["links"] and "thema=2" in first["links"]["next"]
+    last = client.get(first["links"]["next"].replace("page=2", f"page={first['pages']}")).json
+    assert len(last["actions"]) == first["count"] - 10 * (first["pages"] - 1)
+    assert "next" not in last["links"] and "prev" in last["links"]
+    everything = client.get("/api/v1/actions").json  # the real plan fits on the default page
+    assert everything["count"] == len(everything["actions"]) == 47
+    beyond = client.get("/api/v1/actions?per_page=501").json
+    assert beyond["per_page"] == 100  # out of range: the default

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from tracker.caching import conditional
@@ -94,7 +94,8 @@ def themes():
 @bp.get("/actions")
 @conditional(keep=True)
 def actions():
-    """The current plan's actions; accepts the filters of ``/acties``."""
+    """The current plan's actions, a page at a time (``page``, ``per_page`` up to 500;
+    ``count`` is the total); accepts the filters of ``/acties``."""
     plan, error = _plan_or_error()
     if error:
         return error
@@ -102,8 +103,22 @@ def actions():
         action_filter = queries.parse_action_filter(request.args, plan)
     except queries.FilterError as exc:
         return _error(400, "Ongeldige filter.", exc.errors)
-    found = queries.find_actions(plan, action_filter)
-    return jsonify({"count": len(found), "actions": [action_json(a) for a in found]})
+    page = queries.page_of_actions(plan, action_filter, request.args)
+    links = {"self": url_for("api.actions", **(request.args.to_dict() | {"page": page.page}))}
+    if page.has_next:
+        links["next"] = url_for("api.actions", **(request.args.to_dict() | {"page": page.next_num}))
+    if page.has_prev:
+        links["prev"] = url_for("api.actions", **(request.args.to_dict() | {"page": page.prev_num}))
+    return jsonify(
+        {
+            "count": page.total,
+            "page": page.page,
+            "pages": page.pages,
+            "per_page": page.per_page,
+            "links": links,
+            "actions": [action_json(a) for a in page.items],
+        }
+    )
 
 
 @bp.get("/actions/<code>")

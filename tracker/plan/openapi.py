@@ -253,6 +253,41 @@ def _list_of(key: str, schema_ref: str) -> dict:
     }
 
 
+_PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "description": "Pagina (1 = de eerste).",
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+        "description": "Acties per pagina.",
+    },
+]
+
+
+def _page_of(key: str, schema_ref: str) -> dict:
+    """A page of a list: ``count`` is the total over all pages, ``links`` the neighbours."""
+    response = _list_of(key, schema_ref)
+    schema = response["content"]["application/json"]["schema"]
+    schema["required"] = ["count", "page", "pages", "per_page", "links", key]
+    link = {"type": "string"}
+    schema["properties"] |= {
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "links": {
+            "type": "object",
+            "required": ["self"],
+            "properties": {"self": link, "next": link, "prev": link},
+        },
+    }
+    return response
+
+
 def _json(schema_ref: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
 
@@ -303,9 +338,9 @@ def openapi_document() -> dict:
             "/actions": {
                 "get": {
                     "summary": "Acties, te filteren zoals /acties",
-                    "parameters": _FILTER_PARAMETERS,
+                    "parameters": [*_FILTER_PARAMETERS, *_PAGE_PARAMETERS],
                     "responses": {
-                        "200": _list_of("actions", "Action"),
+                        "200": _page_of("actions", "Action"),
                         "400": errors["400"],
                         "503": errors["503"],
                     },

@@ -221,6 +221,25 @@ def _year_clause(year: int):
 
 def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
     """The plan's actions matching the filter, in the filter's order (plan order by default)."""
+    return list(db.session.scalars(filtered_actions(plan, action_filter)).unique())
+
+
+#: Actions per page on ``/acties`` and in the API (the real plan fits on one page).
+PER_PAGE, MAX_PER_PAGE = 100, 500
+
+
+def page_of_actions(plan: Plan, action_filter: ActionFilter, args, per_page: int = PER_PAGE):
+    """One page of the filtered actions (``db.paginate``: items, total, pages, links), from
+    the query string's page number (``pagina``, or ``page`` and ``per_page`` in the API)."""
+    page = parse_int(args.get("pagina") or args.get("page"), 1) or 1
+    per_page = parse_int(args.get("per_page"), 1, MAX_PER_PAGE) or per_page
+    return db.paginate(
+        filtered_actions(plan, action_filter), page=page, per_page=per_page, error_out=False
+    )
+
+
+def filtered_actions(plan: Plan, action_filter: ActionFilter):
+    """The statement behind ``find_actions``, to run whole or a page at a time."""
     stmt = _action_query(plan, _sort_order(action_filter))
     if action_filter.theme:
         stmt = stmt.where(Theme.number == action_filter.theme)
@@ -260,7 +279,7 @@ def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
                     Action.owners_text.ilike(pattern, escape="\\"),
                 )
             )
-    return list(db.session.scalars(stmt).unique())
+    return stmt
 
 
 def _local_midnight_utc(day: date) -> datetime:

@@ -66,6 +66,7 @@ class Sorting:
     def url(self, key: str) -> str:
         flip = self.current.sort == key and not self.current.descending
         args = self.args | {"sorteer": key, "richting": "af" if flip else "op"}
+        args.pop("pagina", None)  # a new order starts at its first page
         return url_for("plan.actions", **args)
 
 
@@ -80,12 +81,16 @@ def actions():
     except queries.FilterError as exc:
         errors, status = exc.errors, 400
         action_filter = queries.ActionFilter()
-    found = [] if errors else queries.find_actions(plan, action_filter)
+    page = None if errors else queries.page_of_actions(plan, action_filter, request.args)
     return (
         render_template(
             "plan/actions.html",
             plan=plan,
-            actions=found,
+            actions=page.items if page else [],
+            page=page,
+            page_url=lambda number: url_for(
+                "plan.actions", **(request.args.to_dict() | {"pagina": number})
+            ),
             action_filter=action_filter,
             errors=errors,
             args=request.args,

@@ -314,9 +314,6 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
     """A tick over ``2 x people`` pending reminders (a meeting three weeks ahead: nothing
     due), first after a change (everything re-planned) and then with nothing changed; then
     one tick that sends ``2 x people`` reminders to a loopback aiosmtpd."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
     from tracker import create_app
     from tracker.accounts.models import User
     from tracker.extensions import db
@@ -328,8 +325,15 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
     instance = tmp / "instance-scheduler"
     instance.mkdir(exist_ok=True)
     build_database(url, instance, 1)
-    smtp = Controller(Sink(), hostname="127.0.0.1", port=18025)
-    smtp.start()
+    # The SMTP server in its own process, as a real one is (in this process it would wait
+    # for the GIL at every reply).
+    smtp = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:18025"]
+        + ["-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(18025)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -399,8 +403,21 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
             db.session.remove()
             db.engine.dispose()
     finally:
-        smtp.stop()
+        smtp.terminate()
+        smtp.wait()
     return lines
+
+
+def wait_for_port(port: int) -> None:
+    import socket
+
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
 
 
 def privacy_check_timing() -> str:

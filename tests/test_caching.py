@@ -142,3 +142,18 @@ def test_exports_answer_304_and_the_etag_is_per_user(client_for):
     etag = lezer.get("/export.csv").headers["ETag"]
     assert lezer.get("/export.csv", headers={"If-None-Match": etag}).status_code == 304
     assert beheerder.get("/export.csv", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_every_view_of_the_report_is_audited_also_from_the_cache(client, count_queries):
+    from tracker.audit.models import AuditEvent
+
+    def views() -> int:
+        return len(
+            db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "report.view")).all()
+        )
+
+    client.get("/rapportage")
+    with count_queries as cached:
+        assert client.get("/rapportage").status_code == 200
+    assert cached.count < 10  # not rendered again
+    assert views() == 2

@@ -198,13 +198,20 @@ def page_key(period: str, vary: Hashable) -> tuple:
     return (request.endpoint, request.full_path, clock_bucket(period), _asker(), vary)
 
 
-def cached_page(period: str = "minute", vary: Callable[..., Hashable] | None = None):
+def cached_page(
+    period: str = "minute",
+    vary: Callable[..., Hashable] | None = None,
+    every_time: Callable[[], None] | None = None,
+):
     """Cache a page view's content per data version. ``vary(**view_args)`` adds what else the
-    content depends on (the user, or whether they may report on the action)."""
+    content depends on (the user, or whether they may report on the action); ``every_time``
+    runs for every request, served from the cache or not (the report's audit row)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(**view_args):
+            if every_time is not None:
+                every_time()
             cache: PageCache | None = current_app.extensions.get("page_cache")
             if cache is None or request.method != "GET":
                 return view(**view_args)

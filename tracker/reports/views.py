@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from tracker.access import admin_required
 from tracker.audit.services import record
-from tracker.caching import conditional
+from tracker.caching import cached_page, conditional
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -183,14 +183,21 @@ def _filter_choices():
     return parties, municipalities
 
 
+def _audit_report_view() -> None:
+    """Every view of the report is audited, also one served from the page cache. It runs
+    (and commits) before the view loads anything: a commit expires loaded rows, and the
+    template would then reload every party and municipality one by one."""
+    params, _ = parse_params(request.args)
+    _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
+
+
 @bp.get("/rapportage")
+@cached_page(vary=lambda: current_user.id, every_time=_audit_report_view)
 def report():
-    """The progress report for a reference date, optionally since the previous report."""
+    """The progress report for a reference date, optionally since the previous report
+    (per user: it names who made it)."""
     params, errors = parse_params(request.args)
     data = current_report(params)
-    # Audited (and committed) before the filter choices load: a commit expires loaded rows,
-    # and the template would then reload every party and municipality one by one.
-    _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
     parties, municipalities = _filter_choices()
     return render_template(
         "reports/report.html",

@@ -157,3 +157,11 @@ def test_every_view_of_the_report_is_audited_also_from_the_cache(client, count_q
         assert client.get("/rapportage").status_code == 200
     assert cached.count < 10  # not rendered again
     assert views() == 2
+
+
+def test_an_error_page_from_a_cached_view_has_a_working_logout_form(client):
+    html = client.get("/acties/9.99").get_data(as_text=True)
+    assert "Niet gevonden" in html
+    assert "csrf-" not in html and "<!--" not in html
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302

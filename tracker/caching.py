@@ -221,9 +221,11 @@ def cached_page(
             if page is not None:
                 return _with_csrf_token(make_response(_framed(cache, version, key, page)))
             g.csrf_token, g.capture_page = CSRF_PLACEHOLDER, True
-            response = make_response(view(**view_args))
-            g.pop("csrf_token", None)
-            g.capture_page = False
+            try:
+                response = make_response(view(**view_args))
+            finally:  # an error page (404, 503) is rendered as any other page
+                g.pop("csrf_token", None)
+                g.capture_page = False
             if response.status_code == 200 and response.mimetype == "text/html":
                 html = response.get_data(as_text=True)
                 start, end = html.find(CONTENT_START), html.find(CONTENT_END)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker.caching import read_data_version
 from tracker.extensions import db
 from tracker.health import beat
-from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.plan.models import Action
 
@@ -165,3 +165,19 @@ def test_an_error_page_from_a_cached_view_has_a_working_logout_form(client):
     assert "csrf-" not in html and "<!--" not in html
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_change_to_a_link_table_alone_moves_the_version(seeded_app):
+    """An actiepunt linked to one more action changes only the association table."""
+    first, second = db.session.scalars(select(Action).limit(2)).all()
+    series = db.session.scalar(select(MeetingSeries).limit(1))
+    meeting = Meeting(
+        series=series, starts_at=datetime(2025, 3, 1, 9), ends_at=datetime(2025, 3, 1, 11)
+    )
+    outcome = MeetingOutcome(meeting=meeting, kind="besluit", text="Besluit.", actions=[first])
+    db.session.add_all([meeting, outcome])
+    db.session.commit()
+    before = read_data_version()
+    outcome.actions.append(second)
+    db.session.commit()
+    assert read_data_version() == before + 1

@@ -81,7 +81,7 @@ def _note_changes(session: Session, flush_context, instances) -> None:
         any(_versioned(obj) for obj in session.new)
         or any(_versioned(obj) for obj in session.deleted)
         or any(
-            _versioned(obj) and session.is_modified(obj, include_collections=False)
+            _versioned(obj) and session.is_modified(obj)
             for obj in session.dirty
         )
     )

@@ -80,10 +80,7 @@ def _note_changes(session: Session, flush_context, instances) -> None:
     changed = (
         any(_versioned(obj) for obj in session.new)
         or any(_versioned(obj) for obj in session.deleted)
-        or any(
-            _versioned(obj) and session.is_modified(obj)
-            for obj in session.dirty
-        )
+        or any(_versioned(obj) and session.is_modified(obj) for obj in session.dirty)
     )
     if changed:
         session.info[_CHANGED] = True
@@ -246,24 +243,28 @@ _SLOT = f"<!--{_TOKEN}:content-->"
 
 def _framed(cache: PageCache, version: int, key: tuple, page: CachedPage) -> str:
     """The cached content in this user's frame (menu, name, logout form), which is cached
-    too, per user and page, except while flash messages wait to be shown."""
+    too, per user and page, except while flash messages wait to be shown (once)."""
     if "_flashes" in session:
-        slot = Markup(_SLOT)  # noqa: S704 - our own comment
-        prefix, _, suffix = render_template(
-            "base.html", cached_title=page.title, cached_content=slot
-        ).partition(_SLOT)
-        return prefix + page.content + suffix
-    frame_key = ("frame", current_user.get_id(), key)
-    frame = cache.get(version, frame_key)
-    if frame is None:
-        slot = Markup(_SLOT)  # noqa: S704 - our own comment
-        g.csrf_token = CSRF_PLACEHOLDER  # the frame is shared by the user's sessions
-        html = render_template("base.html", cached_title=page.title, cached_content=slot)
-        g.pop("csrf_token")
-        prefix, _, suffix = html.partition(_SLOT)
-        frame = CachedPage(prefix, suffix)
-        cache.put(version, frame_key, frame)
+        frame = _render_frame(page)
+    else:
+        frame_key = ("frame", current_user.get_id(), key)
+        frame = cache.get(version, frame_key)
+        if frame is None:
+            frame = _render_frame(page)
+            cache.put(version, frame_key, frame)
     return frame.title + page.content + frame.content
+
+
+def _render_frame(page: CachedPage) -> CachedPage:
+    """``base.html`` around an empty slot, split there: (before, after) as title and content."""
+    g.csrf_token = CSRF_PLACEHOLDER  # a frame is shared by the user's sessions
+    try:
+        slot = Markup(_SLOT)  # noqa: S704 - our own comment
+        html = render_template("base.html", cached_title=page.title, cached_content=slot)
+    finally:
+        g.pop("csrf_token", None)
+    before, _, after = html.partition(_SLOT)
+    return CachedPage(before, after)
 
 
 def _with_csrf_token(response):

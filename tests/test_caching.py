@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tracker.caching import read_data_version
 from tracker.extensions import db
@@ -181,3 +181,14 @@ def test_a_change_to_a_link_table_alone_moves_the_version(seeded_app):
     outcome.actions.append(second)
     db.session.commit()
     assert read_data_version() == before + 1
+
+
+def test_a_missing_counter_row_starts_again_rather_than_standing_still(seeded_app):
+    """A truncated table (as the PostgreSQL test run does between tests) must not freeze
+    the cache: the next write upserts the row."""
+    db.session.execute(text("DELETE FROM data_version"))
+    db.session.commit()
+    assert read_data_version() == 0
+    db.session.scalar(select(Action).limit(1)).owners_text += " (gewijzigd)"
+    db.session.commit()
+    assert read_data_version() == 1

@@ -38,7 +38,9 @@ from flask import Flask, current_app, g, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import DDL, BigInteger, Integer, event, update
+from sqlalchemy import DDL, BigInteger, Integer, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tracker.dates import to_local, utcnow
@@ -98,14 +100,18 @@ def _note_bulk_changes(state) -> None:
 @event.listens_for(Session, "before_commit")
 def _bump_version(session: Session) -> None:
     """The counter moves in the write's own transaction, as its last statement (so the row
-    lock, on PostgreSQL, is held only for the commit itself)."""
+    lock, on PostgreSQL, is held only for the commit itself). An upsert: a missing row (a
+    truncated table) starts again at 1 rather than leaving the counter still."""
     session.flush()
     if session.info.pop(_CHANGED, False):
         session.info[BUMPS] = session.info.get(BUMPS, 0) + 1
-        session.connection().execute(
-            update(DataVersion.__table__)
-            .where(DataVersion.__table__.c.id == 1)
-            .values(version=DataVersion.__table__.c.version + 1)
+        connection = session.connection()
+        insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        table = DataVersion.__table__
+        connection.execute(
+            insert(table)
+            .values(id=1, version=1)
+            .on_conflict_do_update(index_elements=["id"], set_={"version": table.c.version + 1})
         )
 
 

@@ -361,15 +361,19 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
                 )
                 for n in range(people)
             )
-            ahead = Meeting(
-                series=series,
-                starts_at=now + timedelta(days=21, hours=4),
-                ends_at=now + timedelta(days=21, hours=6),
-            )
-            db.session.add(ahead)
-            db.session.flush()
-            plan_meeting(ahead, now - timedelta(days=30))
-            db.session.commit()
+
+            def planned_meeting(days_ahead: int) -> None:
+                meeting = Meeting(
+                    series=series,
+                    starts_at=now + timedelta(days=days_ahead, hours=4),
+                    ends_at=now + timedelta(days=days_ahead, hours=6),
+                )
+                db.session.add(meeting)
+                db.session.flush()
+                plan_meeting(meeting, now - timedelta(days=30))
+                db.session.commit()
+
+            planned_meeting(21)
             pending = db.session.scalar(select(func.count(Notification.id)))
             timings = []
             for _ in range(2):
@@ -382,15 +386,7 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
                 f"{timings[1] * 1000:.1f} ms when nothing changed "
                 f"({'ok' if timings[1] < 1 else 'MISSED'} < 1 s)"
             )
-            soon = Meeting(
-                series=series,
-                starts_at=now + timedelta(days=2, hours=4),
-                ends_at=now + timedelta(days=2, hours=6),
-            )
-            db.session.add(soon)
-            db.session.flush()
-            plan_meeting(soon, now - timedelta(days=30))
-            db.session.commit()
+            planned_meeting(2)
             start = time.perf_counter()
             sent = send_due_notifications(now)
             elapsed = time.perf_counter() - start

@@ -181,6 +181,8 @@ def test_page_queries_do_not_grow_with_actions(client, seeded_app, count_queries
     second = client.get("/acties?pagina=2")
     assert len(action_codes(second)) == 1
     assert "Vorige" in text_of(second) and "Volgende" not in text_of(second)
+    beyond = client.get("/acties?pagina=9")  # past the end: the last page, not an empty one
+    assert action_codes(beyond) == action_codes(second) and "Pagina 2 van 2" in text_of(beyond)
     # Re-sorting starts at the first page again; the filters stay.
     html = client.get("/acties?pagina=2&status=niet_gestart").get_data(as_text=True)
     sort_links = re.findall(r'<a href="([^"]*sorteer=[^"]*)"', html)

@@ -233,9 +233,11 @@ def page_of_actions(plan: Plan, action_filter: ActionFilter, args, per_page: int
     the query string's page number (``pagina``, or ``page`` and ``per_page`` in the API)."""
     page = parse_int(args.get("pagina") or args.get("page"), 1) or 1
     per_page = parse_int(args.get("per_page"), 1, MAX_PER_PAGE) or per_page
-    return db.paginate(
-        filtered_actions(plan, action_filter), page=page, per_page=per_page, error_out=False
-    )
+    stmt = filtered_actions(plan, action_filter)
+    found = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    if not found.items and found.total:  # past the end (an old bookmark): the last page
+        found = db.paginate(stmt, page=found.pages, per_page=per_page, error_out=False)
+    return found
 
 
 def filtered_actions(plan: Plan, action_filter: ActionFilter):

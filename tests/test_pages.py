@@ -1,6 +1,7 @@
 """The reading pages: overview, themes, the filterable action list and one action."""
 
 import re
+from datetime import date
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.plan.models import Action, Status
+from tracker.plan.overview import LIST_CAP, due_this_year_clause, overdue_clause
 
 from .conftest import login_as
 from .helpers import text_of
@@ -39,6 +41,48 @@ def test_overview_counts_by_status_due_and_overdue(client_for, seeded_app):
     assert "1.4 " not in due
     totals = re.search(r"Totaal (\d+) (\d+) (\d+) (\d+) (\d+)", page)
     assert totals.groups() == ("46", "0", "1", "0", "47")
+
+
+def test_overview_caps_its_lists_and_shows_all_on_request(client_for, seeded_app):
+    """At 2027-06-01 every 2024-2026 deadline has passed: more than the cap are overdue."""
+    with time_machine.travel("2027-06-01 10:00 +0200", tick=False):
+        client = client_for("lezer")
+        page = client.get("/").get_data(as_text=True)
+        overdue_total = int(re.search(r"Toon alle (\d+)</a>", page).group(1))
+        section = page.split('id="kop-verstreken"')[1].split("</section>")[0]
+        assert section.count("<li>") == LIST_CAP < overdue_total
+        assert "?toon=verstreken#kop-verstreken" in section
+        full = client.get("/?toon=verstreken").get_data(as_text=True)
+    section = full.split('id="kop-verstreken"')[1].split("</section>")[0]
+    assert section.count("<li>") == overdue_total
+    assert "Toon alleen de eerste 10" in section and "Toon alle " not in section
+    # The table's total agrees with the list (counted by the database, listed in Python).
+    today = date(2027, 6, 1)
+    listed = [a for a in db.session.scalars(select(Action)) if a.is_overdue(today)]
+    assert len(listed) == overdue_total
+    assert f'data-label="Termijn verstreken">{overdue_total}</td>' in full
+
+
+def test_overdue_and_due_this_year_in_sql_agree_with_the_rule(seeded_app):
+    """``overdue_clause`` is the SQL twin of ``deadline_passed``; try every status at dates
+    around the plan's deadlines, the set-up-then-ongoing action 2.10 included."""
+    actions = db.session.scalars(select(Action)).all()
+    for status in Status:
+        db.session.execute(Action.__table__.update().values(status=status.value))
+        db.session.expire_all()
+        for today in (date(2024, 1, 1), date(2024, 4, 1), date(2025, 12, 31), date(2027, 1, 1)):
+            overdue = set(db.session.scalars(select(Action.id).where(overdue_clause(today))))
+            assert overdue == {a.id for a in actions if a.is_overdue(today)}, (status, today)
+            due = set(db.session.scalars(select(Action.id).where(due_this_year_clause(today))))
+            assert due == {
+                a.id
+                for a in actions
+                if a.due_on
+                and a.due_on.year == today.year
+                and not status.is_closed
+                and not a.is_overdue(today)
+            }, (status, today)
+    db.session.rollback()
 
 
 def test_theme_page_has_introduction_and_its_actions(client):

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
@@ -37,13 +37,13 @@ def grow(roles, factor: int) -> None:
         action.owners = [ActionOwner(position=1, party=var, is_lead=True)]
         db.session.add(action)
     db.session.flush()
-    author = roles["beheerder"]
+    author_id = inspect(roles["beheerder"]).identity[0]  # detached between requests
     for action in db.session.scalars(select(Action)):
         for n in range(factor):
             db.session.add(
                 ProgressUpdate(
                     action=action,
-                    author_id=author.id,
+                    author_id=author_id,
                     created_at=datetime(2025, 3, 1) + timedelta(days=n),
                     status_before="lopend",
                     status_after="lopend",
@@ -85,10 +85,10 @@ def grow(roles, factor: int) -> None:
         db.session.add(
             Notification(
                 kind="herinnering",
-                recipient_id=author.id,
+                recipient_id=author_id,
                 meeting_id=meeting.id,
                 offset_days=2,
-                dedupe_key=f"herinnering:{meeting.id}:{author.id}:2",
+                dedupe_key=f"herinnering:{meeting.id}:{author_id}:2",
                 due_at=meeting.starts_at - timedelta(days=2),
                 state="verstuurd",
             )
@@ -106,7 +106,7 @@ def test_queries_per_page_do_not_grow_with_the_data(client_for, roles, count_que
     def measure(cached: bool = False) -> dict[str, int]:
         counts = {}
         for path in PAGES:
-            db.session.expire_all()  # as in production, each request starts from the database
+            db.session.remove()  # as in production, each request starts with a new session
             if not cached:
                 page_cache.clear()  # rendered, not served from the page cache
             with count_queries as counter:

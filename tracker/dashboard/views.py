@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
 from tracker.notifications.models import Notification, NotificationState, of_region
 from tracker.notifications.requests import update_request_progress
-from tracker.plan import queries
+from tracker.plan import overview as figures
 from tracker.plan.views import local_today, require_plan
 from tracker.progress import queries as progress
 from tracker.progress import services as progress_services
@@ -29,8 +29,13 @@ def overview():
     """Per theme: actions by status, what falls due this year and what is overdue."""
     plan = require_plan()
     today = local_today()
-    summaries = queries.plan_summary(plan, today)
-    totals = queries.sum_summaries(summaries)
+    rows = figures.theme_counts(plan, today)
+    totals = figures.totals_of(rows)
+    show_all = request.args.get("toon", "")
+    lists = {
+        name: figures.action_list(plan, name, total, today, show_all == name)
+        for name, total in figures.list_totals(totals).items()
+    }
     now = utcnow()
     orphans, quiet, failed, privacy_scan = [], [], 0, None
     if current_user.is_admin:
@@ -45,9 +50,9 @@ def overview():
     return render_template(
         "dashboard/overview.html",
         plan=plan,
-        summaries=summaries,
+        rows=rows,
         totals=totals,
-        attention=queries.attention_order(totals.attention),
+        lists=lists,
         today=today,
         orphans=orphans,
         quiet_contacts=quiet,

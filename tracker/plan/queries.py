@@ -7,9 +7,8 @@ issues a fixed number of queries whatever the plan's size (owners and themes are
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import abort, current_app, has_request_context, request
@@ -181,7 +180,8 @@ def _action_query(plan: Plan, order=None):
 
 
 _STATUS_ORDER = {status.value: rank for rank, status in enumerate(Status)}
-_SIGNAL_ORDER = {Signal.BEHIND.value: 0, Signal.ATTENTION.value: 1, Signal.ON_TRACK.value: 2}
+#: Signals by urgency (Achterstand first), for sorting.
+SIGNAL_ORDER = {Signal.BEHIND.value: 0, Signal.ATTENTION.value: 1, Signal.ON_TRACK.value: 2}
 
 
 def _sort_order(action_filter: ActionFilter) -> list:
@@ -191,7 +191,7 @@ def _sort_order(action_filter: ActionFilter) -> list:
         return [Theme.number.desc(), Action.number.desc()] if action_filter.descending else []
     column = {
         "status": case(_STATUS_ORDER, value=Action.status),
-        "signaal": case(_SIGNAL_ORDER, value=Action.signal),
+        "signaal": case(SIGNAL_ORDER, value=Action.signal),
         "bijgewerkt": Action.last_update_at,
         "termijn": Action.due_on,
     }[action_filter.sort]
@@ -325,63 +325,3 @@ def party_choices() -> list[Party]:
             select(Party).where(Party.id.in_(owning), in_region(Party)).order_by(Party.short_name)
         )
     )
-
-
-@dataclass
-class ThemeSummary:
-    theme: Theme | None
-    by_status: Counter = field(default_factory=Counter)
-    #: Open actions per signal (Aandacht, Achterstand...).
-    by_signal: Counter = field(default_factory=Counter)
-    #: Open actions with the signal Aandacht or Achterstand.
-    attention: list[Action] = field(default_factory=list)
-    due_this_year: list[Action] = field(default_factory=list)
-    overdue: list[Action] = field(default_factory=list)
-    recurring: int = 0
-    unparsed: list[Action] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-
-def sum_summaries(summaries: list[ThemeSummary]) -> ThemeSummary:
-    """Totals over all themes (``theme`` is None)."""
-    total = ThemeSummary(theme=None)
-    for summary in summaries:
-        total.by_status.update(summary.by_status)
-        total.by_signal.update(summary.by_signal)
-        total.attention += summary.attention
-        total.due_this_year += summary.due_this_year
-        total.overdue += summary.overdue
-        total.recurring += summary.recurring
-        total.unparsed += summary.unparsed
-    return total
-
-
-def plan_summary(plan: Plan, today: date) -> list[ThemeSummary]:
-    """Per theme: actions by status, deadlines falling this year, overdue and unparsed ones."""
-    summaries = {theme.id: ThemeSummary(theme) for theme in plan.themes}
-    for action in db.session.scalars(_action_query(plan)).unique():
-        summary = summaries[action.theme_id]
-        summary.by_status[action.status_enum] += 1
-        if action.signal and not action.status_enum.is_closed:
-            summary.by_signal[action.signal_enum] += 1
-            if action.signal_enum is not Signal.ON_TRACK:
-                summary.attention.append(action)
-        if action.schedule.is_recurring:
-            summary.recurring += 1
-        if action.schedule_kind == ScheduleKind.UNPARSED.value:
-            summary.unparsed.append(action)
-        if action.is_overdue(today):
-            summary.overdue.append(action)
-        elif (
-            action.due_on and action.due_on.year == today.year and not action.status_enum.is_closed
-        ):
-            summary.due_this_year.append(action)
-    return list(summaries.values())
-
-
-def attention_order(actions: list[Action]) -> list[Action]:
-    """Achterstand before Aandacht, then plan order."""
-    return sorted(actions, key=lambda a: (_SIGNAL_ORDER[a.signal], a.theme.number, a.number))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select, text
 
+from tracker.accounts.models import User
 from tracker.caching import read_data_version
 from tracker.extensions import db
 from tracker.health import beat
@@ -192,3 +193,37 @@ def test_a_missing_counter_row_starts_again_rather_than_standing_still(seeded_ap
     db.session.scalar(select(Action).limit(1)).owners_text += " (gewijzigd)"
     db.session.commit()
     assert read_data_version() == 1
+
+
+def test_the_user_is_kept_per_version_and_a_disabled_account_is_refused_at_once(
+    seeded_app, roles, make_app, count_queries
+):
+    """The logged-in user is read from a copy kept for the data version (no query on a cached
+    page); disabling the account in another worker ends the session on the next request."""
+    worker_b = make_app()
+    reader = login_as(seeded_app.test_client(), roles["lezer"])
+    reader_id = roles["lezer"].id
+    assert reader.get("/acties").status_code == 200
+    db.session.remove()  # a request in production starts with an empty session
+    with count_queries as cached:
+        assert reader.get("/acties").status_code == 200
+    assert cached.count == 1  # the data version; the user is the copy kept for it
+
+    with worker_b.app_context():
+        db.session.get(User, reader_id).is_enabled = False
+        db.session.commit()
+    db.session.remove()
+    response = reader.get("/acties")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_session_ended_elsewhere_is_refused_though_the_user_was_kept(seeded_app, roles, make_app):
+    """Logging out everywhere rotates the session token: the kept copy's token is old."""
+    worker_b = make_app()
+    reader = login_as(seeded_app.test_client(), roles["lezer"])
+    assert reader.get("/").status_code == 200
+    with worker_b.app_context():
+        db.session.get(User, roles["lezer"].id).end_sessions()
+        db.session.commit()
+    db.session.remove()
+    assert reader.get("/").status_code == 302

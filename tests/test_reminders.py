@@ -527,6 +527,29 @@ def test_smtp_delivery_has_a_timeout_and_verifies_tls(seeded_app, monkeypatch):
     assert seen["login"] == "var" and seen["sender"] == "noreply@tracker.invalid"
 
 
+def test_a_message_on_the_wire_reads_back_as_it_was_built(seeded_app):
+    """``message_bytes`` writes Flask-Mail's MIME tree with the compat32 policy (fast): what a
+    mail client parses must be what was built, non-ASCII subject and attachment included."""
+    from email import message_from_bytes, policy
+
+    from tracker.mail import message_bytes, new_message
+
+    subject = "Herinnering: Regionale Tafel — één keer “extra” op 12 maart 2025 " * 2
+    message = new_message(subject, "iemand@example.test", "Beste é\n" + "x" * 3000, "<p>é</p>")
+    message.attach("vergadering.ics", "text/calendar; charset=utf-8", b"BEGIN:VCALENDAR\r\n")
+    raw = message_bytes(message)
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject and parsed["To"] == "iemand@example.test"
+    text = parsed.get_body(("plain",)).get_content()
+    assert text.replace("\r\n", "\n") == "Beste é\n" + "x" * 3000  # CRLF, as SMTP has it
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>é</p>"
+    (attachment,) = parsed.iter_attachments()
+    assert attachment.get_filename() == "vergadering.ics"
+    assert attachment.get_content() == "BEGIN:VCALENDAR\r\n"
+
+
 def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkeypatch):
     import werkzeug.serving
 

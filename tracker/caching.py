@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from cachetools import LRUCache
 from flask import Flask, current_app, g, make_response, render_template, request, session
@@ -39,12 +40,15 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import DDL, BigInteger, Integer, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
 from tracker.dates import to_local, utcnow
 from tracker.extensions import db
+
+T = TypeVar("T")
 
 
 class DataVersion(db.Model):
@@ -125,6 +129,15 @@ def read_data_version() -> int:
     return db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
 
 
+def request_data_version() -> int:
+    """The data version as this request first read it: once per request, shared by the user
+    check, the page cache and the ETags. Read before anything the request shows, so what it
+    shows is at least as new as the version it is keyed by."""
+    if "data_version" not in g:
+        g.data_version = read_data_version()
+    return g.data_version
+
+
 _READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
 
 
@@ -132,6 +145,46 @@ def own_bumps() -> int:
     """How many commits of this session changed data: with the counter read before and after,
     it tells whether anyone else wrote in between."""
     return db.session.info.get(BUMPS, 0)
+
+
+class RowCache:
+    """Detached copies of rows read on every request (the logged-in user), per data version:
+    the user check of a page served from the cache then costs no query. Any committed write
+    moves the version, so a disabled account or a rotated session token is seen at once."""
+
+    def __init__(self, max_rows: int = 10_000):
+        self._rows: LRUCache = LRUCache(maxsize=max_rows)
+        self._lock = threading.Lock()
+        self._version = -1
+
+    def get(self, model: type[T], pk: int) -> T | None:
+        """``db.session.get(model, pk)``, from a kept copy when this version has one."""
+        version = request_data_version()
+        with self._lock:
+            kept = self._rows.get((model, pk)) if version == self._version else None
+        if kept is not None:
+            return db.session.merge(kept, load=False)
+        row = db.session.get(model, pk)
+        if row is not None:
+            self._keep(version, model, pk, row)
+        return row
+
+    def _keep(self, version: int, model: type[T], pk: int, row: T) -> None:
+        columns = sa_inspect(model).column_attrs
+        copy = model(**{column.key: getattr(row, column.key) for column in columns})
+        make_transient_to_detached(copy)
+        with self._lock:
+            if version > self._version:
+                self._rows.clear()
+                self._version = version
+            if version == self._version:
+                self._rows[(model, pk)] = copy
+
+
+def get_row(model: type[T], pk: int) -> T | None:
+    """A row read on every request: from the row cache, or plainly when caching is off."""
+    rows: RowCache | None = current_app.extensions.get("row_cache")
+    return rows.get(model, pk) if rows is not None else db.session.get(model, pk)
 
 
 # Rendered pages ------------------------------------------------------------------------------
@@ -218,7 +271,7 @@ def cached_page(
             cache: PageCache | None = current_app.extensions.get("page_cache")
             if cache is None or request.method != "GET":
                 return view(**view_args)
-            version = read_data_version()
+            version = request_data_version()
             key = page_key(period, vary(**view_args) if vary else None)
             page = cache.get(version, key)
             if page is not None:
@@ -297,7 +350,7 @@ def conditional(
         @wraps(view)
         def wrapper(**view_args):
             parts = (
-                read_data_version(),
+                request_data_version(),
                 request.full_path,
                 _asker(),
                 getattr(current_user, "id", None),
@@ -332,6 +385,7 @@ def register_caching(app: Flask) -> None:
     max_chars = int(app.config.get("PAGE_CACHE_CHARS", 64_000_000))
     if max_chars > 0:
         app.extensions["page_cache"] = PageCache(max_chars)
+        app.extensions["row_cache"] = RowCache()
     markers = {"start": Markup(CONTENT_START), "end": Markup(CONTENT_END)}  # noqa: S704 - ours
     app.jinja_env.globals["content_marker"] = lambda which: (
         markers[which] if g.get("capture_page") else ""

@@ -9,10 +9,14 @@ the server certificate on STARTTLS and ignores recipients the server refuses.
 from __future__ import annotations
 
 import functools
+import io
 import smtplib
 import ssl
 import uuid
+from email import policy
 from email.charset import QP, Charset
+from email.generator import BytesGenerator
+from email.header import Header
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -41,6 +45,25 @@ def new_message(subject: str, recipient: str, text: str, html: str) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         charset=_quoted_printable(),
     )
+
+
+#: How messages go on the wire: headers as Flask-Mail encoded them, CRLF line ends.
+_WIRE = policy.compat32.clone(linesep="\r\n")
+
+
+def message_bytes(message: Message) -> bytes:
+    """The message as sent. Flask-Mail's ``as_bytes`` flattens with ``policy.SMTP``, whose
+    header registry parses every header again while writing it: two thirds of the time a
+    reminder takes to send. Its headers are already encoded, so the compat32 policy writes
+    them as they are; only the subject is set again as an encoded word (compat32 would
+    write a non-ASCII string raw)."""
+    mime = message._message()  # Flask-Mail's MIME tree: the one thing its API does not name
+    mime.policy = _WIRE
+    if message.subject:
+        mime.replace_header("Subject", Header(message.subject, "utf-8", header_name="Subject"))
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=_WIRE).flatten(mime)
+    return out.getvalue()
 
 
 class DeliveryError(Exception):
@@ -117,10 +140,10 @@ class SmtpConnection:
             try:
                 if self._smtp is None:
                     self._smtp = self._open()
-                refused = self._smtp.sendmail(sender, message.send_to, message.as_bytes())
+                refused = self._smtp.sendmail(sender, message.send_to, message_bytes(message))
             except smtplib.SMTPServerDisconnected:
                 self._smtp = self._open()  # the server closed an idle connection: once more
-                refused = self._smtp.sendmail(sender, message.send_to, message.as_bytes())
+                refused = self._smtp.sendmail(sender, message.send_to, message_bytes(message))
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
             raise DeliveryError(f"Ontvanger geweigerd: {_describe(exc.recipients)}") from exc
@@ -157,7 +180,7 @@ def _describe(refused: dict) -> str:
 
 def keep_as_eml(message: Message, name: str) -> Path:
     path = outbox_dir() / f"{name}.eml"
-    write_private(path, message.as_bytes())
+    write_private(path, message_bytes(message))
     return path
 
 

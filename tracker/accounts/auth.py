@@ -10,6 +10,7 @@ from flask_login import current_user
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import user_for_api_token
+from tracker.caching import get_row
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
 
@@ -38,7 +39,7 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    user = get_row(User, int(raw_id))
     if user is None or user.session_token != token or not user.is_enabled:
         return None
     return user

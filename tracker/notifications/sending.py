@@ -3,11 +3,12 @@
 ``send_due_notifications(now)`` is a plain function: the APScheduler tick, the CLI and the
 tests all call it. Rows are claimed in small batches (a single conditional UPDATE; ``FOR
 UPDATE SKIP LOCKED`` on PostgreSQL) under a claim token of this sender. The claim is a short
-lease: the sender renews it, conditionally on still holding it, right before each message,
-and marks the row done only while it still holds it. A lease that ran out (its sender was
-killed) goes back to the queue; a sender that lost its lease skips the row. So two
-schedulers never send the same row twice, and a kill -9 strands at most one small batch for
-one lease.
+lease: the sender renews it, conditionally on still holding it, before a batch and while it
+lasts, and marks the batch's rows done (in one transaction at its end) only while it still
+holds them. A lease that ran out (its sender was killed) goes back to the queue; a sender
+that lost its lease skips the row. So two live schedulers never send the same row twice, and
+a kill -9 strands at most one small batch for one lease (sent again afterwards, with the
+same Message-IDs, if it died after delivering).
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.caching import own_bumps, read_data_version
 from tracker.dates import dutch_date, to_local
 from tracker.extensions import db
 from tracker.mail import DeliveryError, SmtpConnection, deliver, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
-from tracker.meetings.models import Meeting
+from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.notifications import asking
 from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
@@ -126,21 +128,30 @@ def claim_due(
     return ids
 
 
-def _superseded(row: Notification, now: datetime) -> bool:
-    """An older reminder that a later one (fewer days before) already replaces."""
-    if row.kind != NotificationKind.REMINDER.value:
-        return False
-    later = db.session.scalar(
-        select(Notification.id).where(
-            Notification.meeting_id == row.meeting_id,
-            Notification.recipient_id == row.recipient_id,
-            Notification.kind == row.kind,
-            Notification.offset_days < row.offset_days,
-            Notification.due_at <= now,
-            Notification.state.in_([PENDING, SENDING, NotificationState.SENT.value]),
-        )
+def _superseded(rows: list[Notification], now: datetime) -> set[int]:
+    """Of a batch, the older reminders that a later one (fewer days before, already due) of
+    the same meeting and recipient replaces. One query for the batch."""
+    reminders = [row for row in rows if row.kind == NotificationKind.REMINDER.value]
+    if not reminders:
+        return set()
+    later = select(
+        Notification.meeting_id, Notification.recipient_id, Notification.offset_days
+    ).where(
+        Notification.meeting_id.in_({row.meeting_id for row in reminders}),
+        Notification.recipient_id.in_({row.recipient_id for row in reminders}),
+        Notification.kind == NotificationKind.REMINDER.value,
+        Notification.due_at <= now,
+        Notification.state.in_([PENDING, SENDING, NotificationState.SENT.value]),
     )
-    return later is not None
+    fewest: dict[tuple[int, int], int] = {}
+    for meeting_id, recipient_id, offset in db.session.execute(later):
+        key = (meeting_id, recipient_id)
+        fewest[key] = min(offset, fewest.get(key, offset))
+    return {
+        row.id
+        for row in reminders
+        if fewest.get((row.meeting_id, row.recipient_id), row.offset_days) < row.offset_days
+    }
 
 
 SUBJECTS = {
@@ -232,14 +243,6 @@ def build_message(row: Notification, tick_cache: dict | None = None) -> Message:
     return message
 
 
-def _owned(row_id: int, owner: str):
-    return (
-        (Notification.id == row_id)
-        & (Notification.claim_token == owner)
-        & (Notification.state == SENDING)
-    )
-
-
 def _renew(row_ids: list[int], owner: str, at: datetime) -> set[int]:
     """Extend the lease on the rows ``owner`` still holds (committed, so others see it);
     returns those rows."""
@@ -259,16 +262,31 @@ def _renew(row_ids: list[int], owner: str, at: datetime) -> set[int]:
     return held
 
 
-def _finish(row_id: int, owner: str, **values) -> bool:
-    """Record the outcome, only while ``owner`` still holds the row; releases the claim."""
-    result = db.session.execute(
-        update(Notification)
-        .where(_owned(row_id, owner))
-        .values(claim_token=None, **values)
-        .execution_options(synchronize_session=False)
-    )
+def _finish(outcomes: list[tuple[int, dict]], owner: str) -> None:
+    """Record the outcomes of a batch in one transaction, each only while ``owner`` still
+    holds its row; releases the claims. Rows with the same columns to set go in one
+    executemany."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row_id, values in outcomes:
+        groups.setdefault(tuple(sorted(values)), []).append({"row_id": row_id, **values})
+    table = Notification.__table__
+    connection = db.session.connection()
+    for columns, params in groups.items():
+        statement = (
+            table.update()
+            .where(
+                table.c.id == bindparam("row_id"),
+                table.c.claim_token == owner,
+                table.c.state == SENDING,
+            )
+            .values(claim_token=None, **{column: bindparam(column) for column in columns})
+        )
+        result = connection.execute(statement, params)
+        if result.rowcount not in (-1, len(params)):  # only if a delivery outlived its lease
+            current_app.logger.warning(
+                "%d outbox rows finished after their claim was lost", len(params) - result.rowcount
+            )
     db.session.commit()
-    return result.rowcount == 1
 
 
 def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dict:
@@ -284,51 +302,50 @@ def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dic
 
 
 def _send_one(
-    row: Notification, owner: str, now: datetime, tick_cache: dict, connection: SmtpConnection
-) -> bool:
+    row: Notification,
+    now: datetime,
+    tick_cache: dict,
+    connection: SmtpConnection,
+    superseded: set[int],
+) -> tuple[dict, bool]:
+    """Deliver one row's e-mail; returns the row's new values and whether it went out."""
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
-        _finish(
-            row.id,
-            owner,
-            state=NotificationState.WITHDRAWN.value,
-            last_error="Ontvanger uitgeschakeld of wil dit soort bericht niet",
-        )
-        return False
-    if _superseded(row, now):
-        _finish(
-            row.id,
-            owner,
-            state=NotificationState.EXPIRED.value,
-            last_error="Vervangen door een latere herinnering",
-        )
-        return False
+        return {
+            "state": NotificationState.WITHDRAWN.value,
+            "last_error": "Ontvanger uitgeschakeld of wil dit soort bericht niet",
+        }, False
+    if row.id in superseded:
+        return {
+            "state": NotificationState.EXPIRED.value,
+            "last_error": "Vervangen door een latere herinnering",
+        }, False
     message = build_message(row, tick_cache)
-    row_id, attempts, name = row.id, row.attempts, f"{row.id}-{row.kind}"
+    kept = {"subject": message.subject, "body_text": message.body}
     try:
-        deliver(message, name=name, connection=connection)
+        deliver(message, name=f"{row.id}-{row.kind}", connection=connection)
     except DeliveryError as exc:
-        _finish(
-            row_id,
-            owner,
-            subject=message.subject,
-            body_text=message.body,
-            **_failure(row_id, attempts, exc, now),
+        return {**kept, **_failure(row.id, row.attempts, exc, now)}, False
+    return {
+        **kept,
+        "state": NotificationState.SENT.value,
+        "sent_at": now,
+        "message_id": message.msgId,
+        "last_error": None,
+    }, True
+
+
+def _load(ids: list[int], owner: str) -> dict[int, Notification]:
+    """The batch's rows that ``owner`` holds, with what their e-mails show, in two queries."""
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(ids), Notification.claim_token == owner)
+        .options(
+            joinedload(Notification.meeting).joinedload(Meeting.series),
+            selectinload(Notification.outcome).selectinload(MeetingOutcome.actions),
         )
-        return False
-    sent = _finish(
-        row_id,
-        owner,
-        state=NotificationState.SENT.value,
-        sent_at=now,
-        message_id=message.msgId,
-        last_error=None,
-        subject=message.subject,
-        body_text=message.body,
-    )
-    if not sent:  # cannot happen while a delivery is shorter than the lease; say so if it does
-        current_app.logger.warning("Notification %s sent after its claim was lost", row_id)
-    return True
+    ).unique()
+    return {row.id: row for row in rows}
 
 
 #: A lease is renewed when this much of it has passed: what is left then (the lease is longer
@@ -342,26 +359,35 @@ def send_claimed(
     now: datetime,
     tick_cache: dict,
     connection: SmtpConnection | None = None,
+    just_claimed: bool = False,
 ) -> int:
     """Send the rows ``owner`` claimed; returns how many went out. The leases are renewed
-    for the whole batch first (a sender that stalled after claiming finds the rows it lost),
-    then again whenever ``RENEW_AFTER`` has passed, against the tick's clock plus the time
-    this batch has taken."""
-    sent = 0
+    for the whole batch first (a sender that stalled after claiming finds the rows it lost;
+    not when the claim was made at ``now``, a moment ago), then again whenever
+    ``RENEW_AFTER`` has passed, against the tick's clock plus the time this batch has taken.
+    The outcomes are recorded together at the end of the batch (and before a renewal): a
+    sender killed in between sends at most this batch again, with the same Message-IDs,
+    once its lease has run out."""
+    sent, outcomes = 0, []
     started = time.monotonic()
     renewed_at = now
-    held = _renew(ids, owner, now)
+    held = set(ids) if just_claimed else _renew(ids, owner, now)
+    rows = _load([row_id for row_id in ids if row_id in held], owner)
+    superseded = _superseded(list(rows.values()), now)
     with nullcontext(connection) if connection else SmtpConnection() as connection:
         for position, row_id in enumerate(ids):
             lease_at = now + timedelta(seconds=time.monotonic() - started)
             if lease_at - renewed_at >= RENEW_AFTER:
+                _finish(outcomes, owner)
+                outcomes = []
                 held = _renew(ids[position:], owner, lease_at)
                 renewed_at = lease_at
-            if row_id not in held:
+            if row_id not in held or row_id not in rows:
                 continue  # our lease ran out and another sender took the row
-            row = db.session.get(Notification, row_id)
-            if row is not None and row.claim_token == owner:
-                sent += _send_one(row, owner, now, tick_cache, connection)
+            values, went = _send_one(rows[row_id], now, tick_cache, connection, superseded)
+            outcomes.append((row_id, values))
+            sent += went
+    _finish(outcomes, owner)
     return sent
 
 
@@ -381,7 +407,7 @@ def send_due_notifications(now: datetime) -> int:
     window = send_window(now, config["TIMEZONE"]) if config["CIVIL_HOURS"] else None
     with SmtpConnection() as connection:  # opened at the first message, if any
         while ids := claim_due(now, owner, window=window):
-            sent += send_claimed(ids, owner, now, tick_cache, connection)
+            sent += send_claimed(ids, owner, now, tick_cache, connection, just_claimed=True)
             if len(ids) < BATCH:
                 break
     # Nothing but this tick wrote since the counter was read: the next tick need not re-plan.

@@ -532,7 +532,7 @@ def test_a_message_on_the_wire_reads_back_as_it_was_built(seeded_app):
     mail client parses must be what was built, non-ASCII subject and attachment included."""
     from email import message_from_bytes, policy
 
-    from tracker.mail import message_bytes, new_message
+    from tracker.mail import WIRE_POLICY, message_bytes, new_message
 
     subject = "Herinnering: Regionale Tafel — één keer “extra” op 12 maart 2025 " * 2
     message = new_message(subject, "iemand@example.test", "Beste é\n" + "x" * 3000, "<p>é</p>")
@@ -548,6 +548,10 @@ def test_a_message_on_the_wire_reads_back_as_it_was_built(seeded_app):
     (attachment,) = parsed.iter_attachments()
     assert attachment.get_filename() == "vergadering.ics"
     assert attachment.get_content() == "BEGIN:VCALENDAR\r\n"
+    # The short-header shortcut writes each header exactly as compat32 itself would.
+    plain = policy.compat32.clone(linesep="\r\n")
+    for name, value in parsed.items():
+        assert WIRE_POLICY.fold(name, str(value)) == plain.fold(name, str(value)), name
 
 
 def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkeypatch):

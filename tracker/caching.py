@@ -180,6 +180,10 @@ class RowCache:
             if version == self._version:
                 self._rows[(model, pk)] = copy
 
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
 
 def get_row(model: type[T], pk: int) -> T | None:
     """A row read on every request: from the row cache, or plainly when caching is off."""

@@ -13,10 +13,10 @@ import io
 import smtplib
 import ssl
 import uuid
-from email import policy
 from email.charset import QP, Charset
 from email.generator import BytesGenerator
 from email.header import Header
+from email.policy import Compat32
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -47,8 +47,24 @@ def new_message(subject: str, recipient: str, text: str, html: str) -> Message:
     )
 
 
+class _WirePolicy(Compat32):
+    """compat32 with CRLF line ends, and a short ASCII header written as it is: compat32
+    sends every header through ``Header.encode``, which returns such a header unchanged but
+    costs a millisecond a message over some twenty headers."""
+
+    def _fold(self, name, value, sanitize):
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + len(value) + 2 <= 78
+            and not any(char in value for char in "\r\n")
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
 #: How messages go on the wire: headers as Flask-Mail encoded them, CRLF line ends.
-_WIRE = policy.compat32.clone(linesep="\r\n")
+WIRE_POLICY = _WirePolicy(linesep="\r\n")
 
 
 def message_bytes(message: Message) -> bytes:
@@ -58,11 +74,11 @@ def message_bytes(message: Message) -> bytes:
     them as they are; only the subject is set again as an encoded word (compat32 would
     write a non-ASCII string raw)."""
     mime = message._message()  # Flask-Mail's MIME tree: the one thing its API does not name
-    mime.policy = _WIRE
+    mime.policy = WIRE_POLICY
     if message.subject:
         mime.replace_header("Subject", Header(message.subject, "utf-8", header_name="Subject"))
     out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=_WIRE).flatten(mime)
+    BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(mime)
     return out.getvalue()
 
 

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
-from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker.caching import own_bumps, read_data_version
 from tracker.dates import dutch_date, to_local
@@ -73,10 +73,34 @@ def _expire_and_recover(now: datetime) -> None:
     )
     db.session.execute(
         update(Notification)
+        .where(Notification.state == PENDING, Notification.due_at <= now, _replaced_by_later(now))
+        .values(state=NotificationState.EXPIRED.value, last_error=SUPERSEDED)
+    )
+    db.session.execute(
+        update(Notification)
         .where(Notification.state == SENDING, Notification.claimed_at < now - lease_length())
         .values(state=PENDING, claim_token=None)
     )
     db.session.commit()
+
+
+SUPERSEDED = "Vervangen door een latere herinnering"
+
+
+def _replaced_by_later(now: datetime):
+    """A reminder whose later one (fewer days before, same meeting and recipient) is due too:
+    only the later one goes out. Expired in one statement before claiming, so a round of
+    reminders after a quiet spell does not claim and skip the older ones one batch at a time
+    (``_superseded`` still checks each batch, for rows that became due meanwhile)."""
+    later = aliased(Notification)
+    return (Notification.kind == NotificationKind.REMINDER.value) & exists().where(
+        later.meeting_id == Notification.meeting_id,
+        later.recipient_id == Notification.recipient_id,
+        later.kind == NotificationKind.REMINDER.value,
+        later.offset_days < Notification.offset_days,
+        later.due_at <= now,
+        later.state.in_([PENDING, SENDING, NotificationState.SENT.value]),
+    )
 
 
 def _within(window: SendWindow):
@@ -318,7 +342,7 @@ def _send_one(
     if row.id in superseded:
         return {
             "state": NotificationState.EXPIRED.value,
-            "last_error": "Vervangen door een latere herinnering",
+            "last_error": SUPERSEDED,
         }, False
     message = build_message(row, tick_cache)
     kept = {"subject": message.subject, "body_text": message.body}

@@ -157,8 +157,6 @@ LIST_NAMES = frozenset(_LISTS)
 def action_list(plan: Plan, name: str, total: int, today: date, show_all: bool) -> ActionList:
     """The overview list ``name``: its first ``LIST_CAP`` actions, or all with ``show_all``.
     Only the columns the list shows are loaded (not the owners, not the theme's texts)."""
-    if total == 0:
-        return ActionList(name, [], 0)
     which, order = _LISTS[name]
     stmt = (
         select(Action)

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
@@ -47,6 +48,7 @@ def recipients(meeting: Meeting) -> list[User]:
             select(User)
             .join(Party, is_member())
             .where(User.is_enabled.is_(True), Party.id.in_(party_ids))
+            .options(lazyload(User.party), lazyload(User.municipality))
             .order_by(User.id)
             .distinct()
         )
@@ -54,7 +56,13 @@ def recipients(meeting: Meeting) -> list[User]:
 
 
 def _existing(meeting: Meeting) -> dict[str, Notification]:
-    rows = db.session.scalars(select(Notification).where(Notification.meeting_id == meeting.id))
+    """The meeting's outbox rows by dedupe key: the rows alone (planning reads their columns,
+    not the recipient and meeting they would otherwise join, thousands of times over)."""
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.meeting_id == meeting.id)
+        .options(lazyload(Notification.recipient), lazyload(Notification.meeting))
+    )
     return {row.dedupe_key: row for row in rows}
 
 

@@ -382,7 +382,8 @@ def scheduler_figures(url: str, tmp: Path, people: int = 5000) -> list[str]:
                 timings.append(time.perf_counter() - start)
             lines.append(
                 f"Scheduler tick with {pending:,} pending e-mails, none due: "
-                f"{timings[0]:.2f} s after a change (every meeting ahead re-planned), "
+                f"{timings[0]:.2f} s after a change (every meeting ahead re-planned; "
+                f"{'ok' if timings[0] < 1 else 'MISSED'} < 1 s), "
                 f"{timings[1] * 1000:.1f} ms when nothing changed "
                 f"({'ok' if timings[1] < 1 else 'MISSED'} < 1 s)"
             )

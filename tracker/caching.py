@@ -134,7 +134,10 @@ def request_data_version() -> int:
     check, the page cache and the ETags. Read before anything the request shows, so what it
     shows is at least as new as the version it is keyed by."""
     if "data_version" not in g:
-        g.data_version = read_data_version()
+        # A connection of its own, in autocommit: a page served from the cache then opens no
+        # transaction in the request's session (no BEGIN, no ROLLBACK at the end).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            g.data_version = connection.exec_driver_sql(_READ_VERSION).scalar() or 0
     return g.data_version
 
 

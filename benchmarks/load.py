@@ -19,5 +19,6 @@ def login(host: str, port: int, email: str, password: str) -> str:
     conn.request("POST", "/login", form, headers)
     response = conn.getresponse()
     response.read()
+    conn.close()
     # Every cookie the login sets (the session and the known-device cookie), as one header.
     return "; ".join(value.split(";")[0] for value in response.msg.get_all("Set-Cookie"))

@@ -174,22 +174,26 @@ def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Pope
         "FLASK_SECRET_KEY": "bench",
         "TRACKER_INSTANCE_PATH": str(instance),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
-        + ["--preload", "-b", f"127.0.0.1:{port}", "--timeout", "600", app_path],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(instance / f"gunicorn-{port}.log").open("w"),
-    )
+    with (instance / f"gunicorn-{port}.log").open("w") as log:  # the child keeps its own fd
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
+            + ["--preload", "-b", f"127.0.0.1:{port}", "--timeout", "600", app_path],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     import http.client
 
     for _ in range(600):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/login" if "wsgi" in app_path else "/")
-            if conn.getresponse().status == 200:
-                return process
+            try:
+                conn.request("GET", "/login" if "wsgi" in app_path else "/")
+                if conn.getresponse().status == 200:
+                    return process
+            finally:
+                conn.close()
         except OSError:
             pass
         time.sleep(0.1)
@@ -242,6 +246,7 @@ def time_pdf(port: int, cookie: str) -> list[float]:
         conn.request("GET", PDF[1], headers={"Cookie": cookie})
         response = conn.getresponse()
         response.read()
+        conn.close()
         if response.status != 200:
             raise RuntimeError(f"PDF: HTTP {response.status}")
         if n:

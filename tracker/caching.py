@@ -282,7 +282,8 @@ def cached_page(
             key = page_key(period, vary(**view_args) if vary else None)
             page = cache.get(version, key)
             if page is not None:
-                return _with_csrf_token(make_response(_framed(cache, version, key, page)))
+                html = _framed(cache, version, key, page)
+                return make_response(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
             g.csrf_token, g.capture_page = CSRF_PLACEHOLDER, True
             try:
                 response = make_response(view(**view_args))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import render_template
 
 from tracker.reports.chart import status_chart
@@ -14,6 +16,8 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    # WeasyPrint logs each step and each page at INFO ("Creating layout - Page 12"): noise.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 

@@ -44,6 +44,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
+from sqlalchemy.orm.util import identity_key
 
 from tracker.dates import to_local, utcnow
 from tracker.extensions import db
@@ -161,10 +162,16 @@ class RowCache:
         self._version = -1
 
     def get(self, model: type[T], pk: int) -> T | None:
-        """``db.session.get(model, pk)``, from a kept copy when this version has one."""
+        """``db.session.get(model, pk)``, from a kept copy when this version has one. A row the
+        session holds already is used as it is (merging a copy would overwrite it)."""
         version = request_data_version()
         with self._lock:
             kept = self._rows.get((model, pk)) if version == self._version else None
+        present = db.session.identity_map.get(identity_key(model, pk))
+        if present is not None:
+            if kept is None and not db.session.is_modified(present):
+                self._keep(version, model, pk, present)
+            return present
         if kept is not None:
             return db.session.merge(kept, load=False)
         row = db.session.get(model, pk)

@@ -175,6 +175,34 @@ def test_meeting_planned_late_sends_only_the_latest_due_reminder(
         "Over 2 dagen" in m.get_body(preferencelist=("plain",)).get_content()
         for _, m in smtp_server.messages
     )
+    older = db.session.scalars(select(Notification).where(Notification.offset_days == 14)).all()
+    assert older and {(r.state, r.last_error) for r in older} == {
+        ("verlopen", "Vervangen door een latere herinnering")
+    }
+
+
+def test_a_claimed_reminder_whose_later_one_fell_due_meanwhile_is_not_sent(
+    mail_app, smtp_server, people, make_meeting
+):
+    """A sender claims the 14-day reminders, stalls until the 2-day ones are due too, and
+    then sends: the claimed older ones are replaced, not sent."""
+    make_meeting(start=(2025, 6, 20, 14, 0), now=utc(2025, 5, 1, 8, 0))
+    claimed_at = utc(2025, 6, 6, 9, 0)  # the 14-day reminders are due
+    with time_machine.travel(claimed_at.replace(tzinfo=UTC), tick=False):
+        plan_upcoming(claimed_at)
+        db.session.commit()
+        stalled = claim_due(claimed_at, owner="a")
+    assert len(stalled) == 2
+    woke_at = utc(2025, 6, 18, 9, 0)  # the 2-day reminders are due now
+    with time_machine.travel(woke_at.replace(tzinfo=UTC), tick=False):
+        plan_upcoming(woke_at)
+        db.session.commit()
+        assert send_claimed(stalled, "a", woke_at, {}) == 0
+    assert smtp_server.messages == []
+    rows = db.session.scalars(select(Notification).where(Notification.id.in_(stalled))).all()
+    assert {(r.state, r.last_error) for r in rows} == {
+        ("verlopen", "Vervangen door een latere herinnering")
+    }
 
 
 def test_two_schedulers_send_each_message_exactly_once(

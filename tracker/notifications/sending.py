@@ -152,30 +152,13 @@ def claim_due(
     return ids
 
 
-def _superseded(rows: list[Notification], now: datetime) -> set[int]:
-    """Of a batch, the older reminders that a later one (fewer days before, already due) of
-    the same meeting and recipient replaces. One query for the batch."""
-    reminders = [row for row in rows if row.kind == NotificationKind.REMINDER.value]
-    if not reminders:
-        return set()
-    later = select(
-        Notification.meeting_id, Notification.recipient_id, Notification.offset_days
-    ).where(
-        Notification.meeting_id.in_({row.meeting_id for row in reminders}),
-        Notification.recipient_id.in_({row.recipient_id for row in reminders}),
-        Notification.kind == NotificationKind.REMINDER.value,
-        Notification.due_at <= now,
-        Notification.state.in_([PENDING, SENDING, NotificationState.SENT.value]),
+def _superseded(ids: list[int], now: datetime) -> set[int]:
+    """Of a batch, the reminders that a later one replaces (``_replaced_by_later``)."""
+    return set(
+        db.session.scalars(
+            select(Notification.id).where(Notification.id.in_(ids), _replaced_by_later(now))
+        )
     )
-    fewest: dict[tuple[int, int], int] = {}
-    for meeting_id, recipient_id, offset in db.session.execute(later):
-        key = (meeting_id, recipient_id)
-        fewest[key] = min(offset, fewest.get(key, offset))
-    return {
-        row.id
-        for row in reminders
-        if fewest.get((row.meeting_id, row.recipient_id), row.offset_days) < row.offset_days
-    }
 
 
 SUBJECTS = {
@@ -397,7 +380,7 @@ def send_claimed(
     renewed_at = now
     held = set(ids) if just_claimed else _renew(ids, owner, now)
     rows = _load([row_id for row_id in ids if row_id in held], owner)
-    superseded = _superseded(list(rows.values()), now)
+    superseded = _superseded(list(rows), now)
     with nullcontext(connection) if connection else SmtpConnection() as connection:
         for position, row_id in enumerate(ids):
             lease_at = now + timedelta(seconds=time.monotonic() - started)

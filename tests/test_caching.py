@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from tracker.accounts.models import User
-from tracker.caching import read_data_version
+from tracker.caching import read_data_version, request_data_version
 from tracker.extensions import db
 from tracker.health import beat
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
@@ -227,3 +227,19 @@ def test_a_session_ended_elsewhere_is_refused_though_the_user_was_kept(seeded_ap
         db.session.commit()
     db.session.remove()
     assert reader.get("/").status_code == 302
+
+
+def test_each_request_reads_the_version_afresh_though_the_app_context_lives_on(seeded_app):
+    """The CLI and tests hold one app context around several requests; ``g`` lives on, the
+    version read must not (else a cached page would outlive a write)."""
+    hooks = seeded_app.teardown_request_funcs[None]
+    clears_all = hooks.pop()  # the test harness's own "clear g" hook, which would hide this
+    try:
+        with seeded_app.test_request_context("/"):
+            first = request_data_version()
+        db.session.scalar(select(Action).limit(1)).owners_text += " (gewijzigd)"
+        db.session.commit()
+        with seeded_app.test_request_context("/"):
+            assert request_data_version() == first + 1
+    finally:
+        hooks.append(clears_all)

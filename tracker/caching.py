@@ -401,6 +401,9 @@ def register_caching(app: Flask) -> None:
     if max_chars > 0:
         app.extensions["page_cache"] = PageCache(max_chars)
         app.extensions["row_cache"] = RowCache()
+    # ``g`` outlives a request when an app context was pushed around several (the CLI, tests):
+    # the version read belongs to one request only.
+    app.teardown_request(lambda exc: g.pop("data_version", None))
     markers = {"start": Markup(CONTENT_START), "end": Markup(CONTENT_END)}  # noqa: S704 - ours
     app.jinja_env.globals["content_marker"] = lambda which: (
         markers[which] if g.get("capture_page") else ""

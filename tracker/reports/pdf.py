@@ -11,13 +11,14 @@ from tracker.reports.chart import status_chart
 
 def render_pdf(html: str) -> bytes:
     """A PDF of ``html``, without network or files: only inline data: URLs may be fetched."""
+    # WeasyPrint logs each step and each page at INFO ("Creating layout - Page 12"), its
+    # own stylesheets as it imports them too: noise in the app's log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     # Imported here: WeasyPrint needs Pango from the system, and the rest of the app should
     # start without it (the README names the Debian packages).
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    # WeasyPrint logs each step and each page at INFO ("Creating layout - Page 12"): noise.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 

@@ -31,11 +31,7 @@ def overview():
     today = local_today()
     rows = figures.theme_counts(plan, today)
     totals = figures.totals_of(rows)
-    show_all = request.args.get("toon", "")
-    lists = {
-        name: figures.action_list(plan, name, total, today, show_all == name)
-        for name, total in figures.list_totals(totals).items()
-    }
+    lists = figures.action_lists(plan, totals, today, show_all=request.args.get("toon", ""))
     now = utcnow()
     orphans, quiet, failed, privacy_scan = [], [], 0, None
     if current_user.is_admin:

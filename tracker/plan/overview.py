@@ -144,47 +144,45 @@ def totals_of(rows: list[ThemeCounts]) -> ThemeCounts:
     return total
 
 
-#: The overview's lists, by their ``?toon=`` name: (which actions, extra order before plan order).
+#: The overview's lists by their ``?toon=`` name: which actions, what orders them before plan
+#: order, and how many there are (read off the counts).
 _LISTS = {
-    "aandacht": (_attention_clause, lambda: [case(SIGNAL_ORDER, value=Action.signal)]),
-    "verstreken": (overdue_clause, list),
-    "dit-jaar": (due_this_year_clause, list),
-    "onbekend": (_unparsed_clause, list),
+    "aandacht": (
+        _attention_clause,
+        lambda: [case(SIGNAL_ORDER, value=Action.signal)],
+        lambda totals: totals.attention,
+    ),
+    "verstreken": (overdue_clause, list, lambda totals: totals.overdue),
+    "dit-jaar": (due_this_year_clause, list, lambda totals: totals.due_this_year),
+    "onbekend": (_unparsed_clause, list, lambda totals: totals.unparsed),
 }
-LIST_NAMES = frozenset(_LISTS)
 
 
-def action_list(plan: Plan, name: str, total: int, today: date, show_all: bool) -> ActionList:
-    """The overview list ``name``: its first ``LIST_CAP`` actions, or all with ``show_all``.
-    Only the columns the list shows are loaded (not the owners, not the theme's texts)."""
-    which, order = _LISTS[name]
-    stmt = (
-        select(Action)
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id, which(today))
-        .options(
-            contains_eager(Action.theme).load_only(Theme.id, Theme.number),
-            load_only(
-                Action.number,
-                Action.text,
-                Action.planning,
-                Action.due_on,
-                Action.status,
-                Action.signal,
-                Action.last_update_at,
-            ),
+def action_lists(plan: Plan, totals: ThemeCounts, today: date, show_all: str) -> dict:
+    """Every overview list by name: its first ``LIST_CAP`` actions, or all for the one named
+    by ``show_all``. Only the columns a list shows are loaded (not the owners, not the
+    theme's texts): one query per list."""
+    lists = {}
+    for name, (which, order, total_of) in _LISTS.items():
+        stmt = (
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan.id, which(today))
+            .options(
+                contains_eager(Action.theme).load_only(Theme.id, Theme.number),
+                load_only(
+                    Action.number,
+                    Action.text,
+                    Action.planning,
+                    Action.due_on,
+                    Action.status,
+                    Action.signal,
+                    Action.last_update_at,
+                ),
+            )
+            .order_by(*order(), Theme.number, Action.number)
         )
-        .order_by(*order(), Theme.number, Action.number)
-    )
-    if not show_all:
-        stmt = stmt.limit(LIST_CAP)
-    return ActionList(name, list(db.session.scalars(stmt)), total)
-
-
-def list_totals(totals: ThemeCounts) -> dict[str, int]:
-    return {
-        "aandacht": totals.attention,
-        "verstreken": totals.overdue,
-        "dit-jaar": totals.due_this_year,
-        "onbekend": totals.unparsed,
-    }
+        if show_all != name:
+            stmt = stmt.limit(LIST_CAP)
+        lists[name] = ActionList(name, list(db.session.scalars(stmt)), total_of(totals))
+    return lists

@@ -215,6 +215,14 @@ CASES = [
     ("GET", "/beheer/afschermen/onbekend/{meeting_id}", None, ADMIN_ONLY | {"beheerder": "404"}),
     ("GET", "/rapportage", None, EVERYONE),
     ("GET", "/rapportage.pdf", None, EVERYONE),
+    ("GET", "/rapportage/bijlage-1.pdf", None, EVERYONE),
+    # The helper's snapshot holds no themes: every annex of it is unknown.
+    (
+        "GET",
+        "/rapportages/{snapshot_id}/bijlage-1.pdf",
+        None,
+        {r: "404" for r in ROLES[1:]} | {None: "login"},
+    ),
     ("GET", "/rapportage/tekst", None, ADMIN_ONLY),
     ("POST", "/rapportage/tekst", {"version": "0", "asks": "Instemmen met het plan."}, ADMIN_ONLY),
     ("GET", "/export.xlsx", None, EVERYONE),

@@ -293,9 +293,10 @@ def test_reports_and_exports_mask_hard_findings(client_for, roles):
     assert "123456782" not in page and "[BSN afgeschermd]" in page
     assert "Fatima" not in page  # beside a BSN, the name is the victim's: masked too
     assert "1 tekst bevat persoonsgegevens" in page
-    pdf = client.get("/rapportage.pdf").data
-    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    pdf_text = _pdf_text(client.get("/rapportage.pdf").data)
     assert "123456782" not in pdf_text and "06-12345678" not in pdf_text
+    annex_text = _pdf_text(client.get("/rapportage/bijlage-4.pdf").data)  # 4.1's theme
+    assert "[BSN afgeschermd]" in annex_text and "123456782" not in annex_text
     assert "123456782" not in client.get("/export.csv").get_data(as_text=True)
     workbook = load_workbook(io.BytesIO(client.get("/export.xlsx").data))
     cells = " ".join(str(c.value) for row in workbook["Acties"].iter_rows() for c in row)
@@ -307,12 +308,14 @@ def test_reports_and_exports_mask_hard_findings(client_for, roles):
 
 def test_every_view_and_export_is_audited(client_for, roles):
     client = client_for("lezer")
-    for path in ("/rapportage", "/rapportage.pdf", "/export.xlsx", "/export.csv"):
+    paths = ("/rapportage", "/rapportage.pdf", "/rapportage/bijlage-2.pdf", "/export.xlsx")
+    for path in (*paths, "/export.csv"):
         assert client.get(path).status_code == 200
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.actor_id == roles["lezer"].id)
     ).all()
-    assert {e.kind for e in events} >= {"report.view", "report.pdf", "export.xlsx", "export.csv"}
+    kinds = {"report.view", "report.pdf", "report.annex", "export.xlsx", "export.csv"}
+    assert {e.kind for e in events} >= kinds
 
 
 def test_scan_cli_lists_masked_findings_and_fails_on_a_hard_one(runner, roles):
@@ -345,7 +348,7 @@ def test_redaction_erases_the_text_everywhere_it_was_copied(seeded_app, client_f
 
     with seeded_app.test_request_context():
         data = _minimal_report(seeded_app, LEAK)
-        snapshot_pdf = report_pdf(data)
+        snapshot_pdf = report_pdf(data, "oud")
     snapshot = ReportSnapshot(
         plan_id=update.action.theme.plan_id,
         title="Oud",
@@ -391,6 +394,8 @@ def test_redaction_erases_the_text_everywhere_it_was_copied(seeded_app, client_f
     assert "123456782" not in str(db.session.get(ReportSnapshot, snapshot.id).data)
     pdf = db.session.get(ReportSnapshot, snapshot.id).pdf
     assert "123456782" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    annex = client.get(f"/rapportages/{snapshot.id}/bijlage-4.pdf").data  # made from the data
+    assert "4.1" in _pdf_text(annex) and "123456782" not in _pdf_text(annex)
     for event in db.session.scalars(select(AuditEvent)):
         assert "123456782" not in f"{event.summary} {event.details}"
     assert "123456782" not in db.session.get(Notification, mail.id).body_text
@@ -421,6 +426,10 @@ def _minimal_report(app, text: str) -> dict:
         for row in theme["rows"]:
             row["latest_update_text"] = text
     return data
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _eml_text(path: Path) -> str:

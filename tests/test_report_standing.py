@@ -260,23 +260,101 @@ def test_a_municipality_gets_its_own_one_page_view(client_for):
 # The annex ---------------------------------------------------------------------------------
 
 
-def test_annex_has_contents_with_page_numbers_and_full_texts(client_for):
-    import re
+def _pdf_pages(response) -> list[str]:
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return [
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages
+    ]
 
-    pdf = PdfReader(
-        io.BytesIO(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data)
+
+def test_summary_names_an_annex_per_theme_that_holds_its_actions_in_full(client_for):
+    from tracker.plan.models import Action, Theme
+
+    lezer = client_for("lezer")
+    summary = " ".join(_pdf_pages(lezer.get("/rapportage.pdf?peildatum=2025-05-31")))
+    assert "Bijlagen: de acties per thema" in summary
+    for theme in db.session.scalars(select(Theme).order_by(Theme.number)):
+        name = f"voortgang-actieplan-2025-05-31-bijlage-thema-{theme.number}.pdf"
+        codes = db.session.scalars(
+            select(Action).where(Action.theme_id == theme.id).order_by(Action.number)
+        ).all()
+        assert f"Thema {theme.number}: {theme.title} ({len(codes)} acties): {name}" in summary
+        response = lezer.get(f"/rapportage/bijlage-{theme.number}.pdf?peildatum=2025-05-31")
+        assert f'filename="{name}"' in response.headers["Content-Disposition"]
+        annex = " ".join(_pdf_pages(response))
+        assert f"Bijlage: thema {theme.number}" in annex and "Peildatum 31 mei 2025" in annex
+        assert f"Thema {theme.number}: {theme.title}" in annex
+        # Every action of the theme and no other, texts in full (the page's annex too).
+        for a in codes:
+            assert f" {a.code} " in f" {annex} ", a.code
+        others = db.session.scalars(select(Action).where(Action.theme_id != theme.id)).all()
+        assert not any(f" {a.code} {a.text.split()[0]}" in annex for a in others)
+    page = lezer.get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
+    annex_html = page.split('id="kop-bijlage"')[1]
+    assert action("2.9").text in annex_html and "…" not in annex_html
+    assert " ".join(action("2.9").text.split()[:8]) in " ".join(
+        _pdf_pages(lezer.get("/rapportage/bijlage-2.pdf?peildatum=2025-05-31"))
     )
-    pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
-    contents = next(p for p in pages if "Bijlage: de acties per thema" in p)
-    for number in range(1, 6):
-        title = re.search(rf"Thema {number}: [^.]+", contents).group(0).strip()
-        listed = int(re.search(rf"{re.escape(title)} \.+ (\d+)", contents).group(1))
-        # The page the contents name is the page where that theme's heading stands.
-        assert f"{title} Actie" in pages[listed - 1], title
-    # Full action texts in the annex, never cut off.
-    page = client_for("lezer").get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
-    annex = page.split('id="kop-bijlage"')[1]
-    assert action("2.9").text in annex and "…" not in annex
+
+
+def test_annexes_follow_the_reports_selection(client_for):
+    lezer = client_for("lezer")
+    summary = " ".join(_pdf_pages(lezer.get("/rapportage.pdf?thema=3")))
+    assert "bijlage-thema-3.pdf" in summary and "bijlage-thema-2.pdf" not in summary
+    assert lezer.get("/rapportage/bijlage-3.pdf?thema=3").status_code == 200
+    assert lezer.get("/rapportage/bijlage-2.pdf?thema=3").status_code == 404
+    assert lezer.get("/rapportage/bijlage-9.pdf").status_code == 404
+    assert lezer.get("/rapportage/bijlage-3.pdf?peildatum=gisteren").status_code == 400
+    page = lezer.get("/rapportage?thema=3").get_data(as_text=True)
+    assert 'href="/rapportage/bijlage-3.pdf?' in page and "/rapportage/bijlage-2.pdf" not in page
+
+
+def test_summary_pdf_shows_the_first_items_of_a_long_list(client_for, roles, monkeypatch):
+    """A long list stops after LIST_CAP items and says how many more the annexes hold."""
+    import tracker.reports.pdf
+
+    from .test_reports import update as record
+
+    for code in ("1.1", "1.2", "1.3", "1.4"):
+        record(
+            code,
+            roles["beheerder"],
+            "lopend",
+            f"Aandacht nodig bij {code}.",
+            datetime(2025, 4, 1, 10),
+            "aandacht",
+        )
+    monkeypatch.setattr(tracker.reports.pdf, "LIST_CAP", 3)
+    summary = " ".join(_pdf_pages(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31")))
+    points = summary.split("Aandachtspunten")[1].split("Gevraagd van het RVO")[0]
+    assert "Aandacht nodig bij 1.3" in points and "Aandacht nodig bij 1.4" not in points
+    assert "… en nog 1; de bijlagen per thema geven status en signaal van elke actie." in points
+    # The page shows them all.
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31"))
+    assert "Aandacht nodig bij 1.4" in page and "en nog 1;" not in page
+
+
+def test_a_frozen_reports_annex_is_made_from_its_frozen_data(client_for, roles):
+    from .test_reports import update as record
+
+    lezer = client_for("lezer")
+    post_form(lezer, "/rapportages", {"peildatum": "2025-05-31"})
+    snapshot = db.session.scalar(select(ReportSnapshot))
+    name = f"rapportage-2025-05-31-{snapshot.id}-bijlage-thema-1.pdf"
+    assert name in " ".join(_pdf_pages(lezer.get(f"/rapportages/{snapshot.id}.pdf")))
+    record("1.2", roles["beheerder"], "afgerond", "Kennisbank compleet.", datetime(2025, 5, 2, 10))
+    response = lezer.get(f"/rapportages/{snapshot.id}/bijlage-1.pdf")
+    assert f'filename="{name}"' in response.headers["Content-Disposition"]
+    annex = " ".join(_pdf_pages(response))
+    assert "1.2" in annex and "Kennisbank compleet." not in annex
+    assert "Kennisbank compleet." in " ".join(
+        _pdf_pages(lezer.get("/rapportage/bijlage-1.pdf?peildatum=2025-05-31"))
+    )
+    assert lezer.get(f"/rapportages/{snapshot.id}/bijlage-6.pdf").status_code == 404
+    page = lezer.get(f"/rapportages/{snapshot.id}").get_data(as_text=True)
+    assert f'href="/rapportages/{snapshot.id}/bijlage-5.pdf"' in page
+    kinds = db.session.scalars(select(AuditEvent.kind)).all()
+    assert "snapshot.annex" in kinds
 
 
 # Follow-ups from meetings ------------------------------------------------------------------

@@ -148,8 +148,8 @@ def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
 
 def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_path):
     """Rendered to images, the last 12 mm of every page (the right margin is 15 mm) stay
-    blank: no table runs off the paper (the annex pages are landscape, 297 mm wide); and no
-    page but the last is left mostly empty."""
+    blank: no table runs off the paper (the annexes are landscape, 297 mm wide); and no page
+    but the last of each PDF is left mostly empty. The summary and each theme's annex."""
     import shutil
     import subprocess
 
@@ -159,35 +159,45 @@ def test_pdf_keeps_every_table_inside_the_right_margin(client_for, history, tmp_
     if pdftoppm is None:
         pytest.skip("pdftoppm not found (apt-get install poppler-utils; .ci/run does)")
     # A long owner list and a long update text are the cells that used to push tables out.
-    pdf = client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31").data
-    (tmp_path / "report.pdf").write_bytes(pdf)
-    subprocess.run(  # noqa: S603 - a fixed command on our own file
-        [pdftoppm, "-r", "40", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
-        check=True,
-    )
-    pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) >= 5
-    crossing, near_empty = [], []
-    images = [Image.open(page).convert("L") for page in pages]
-    for index, (page, image) in enumerate(zip(pages, images, strict=True)):
-        width, height = image.size
-        paper_width = 297 if width > height else 210
-        margin = image.crop(
-            (int(width * (1 - 12 / paper_width)), int(height * 0.05), width, int(height * 0.95))
+    lezer = client_for("lezer")
+    paths = ["/rapportage.pdf", *(f"/rapportage/bijlage-{n}.pdf" for n in range(1, 6))]
+    crossing, near_empty, landscape = [], [], []
+    for number, path in enumerate(paths):
+        (tmp_path / f"{number}.pdf").write_bytes(lezer.get(f"{path}?peildatum=2025-05-31").data)
+        subprocess.run(  # noqa: S603 - a fixed command on our own file
+            [
+                pdftoppm,
+                "-r",
+                "40",
+                "-png",
+                str(tmp_path / f"{number}.pdf"),
+                str(tmp_path / f"{number}"),
+            ],
+            check=True,
         )
-        if margin.getextrema()[0] < 200:  # anything darker than the lightest grey
-            crossing.append(page.name)
-        # No near-empty pages: above the footer, every page is at least 60% used, except the
-        # last one and the last before the landscape annex (a chapter may end half-way).
-        ends_a_part = index + 1 == len(pages) or images[index + 1].size != image.size
-        body = image.crop((0, int(height * 0.06), width, int(height * 0.93)))
-        rows = [
-            y for y in range(body.height) if body.crop((0, y, width, y + 1)).getextrema()[0] < 200
-        ]
-        if not ends_a_part and (not rows or max(rows) < body.height * 0.6):
-            near_empty.append(page.name)
+        pages = sorted(tmp_path.glob(f"{number}-*.png"))
+        images = [Image.open(page).convert("L") for page in pages]
+        landscape.append({image.size[0] > image.size[1] for image in images})
+        for index, (page, image) in enumerate(zip(pages, images, strict=True)):
+            width, height = image.size
+            paper_width = 297 if width > height else 210
+            margin = image.crop(
+                (int(width * (1 - 12 / paper_width)), int(height * 0.05), width, int(height * 0.95))
+            )
+            if margin.getextrema()[0] < 200:  # anything darker than the lightest grey
+                crossing.append(f"{path} {page.name}")
+            # Above the footer, every page but the last is at least 60 % used.
+            body = image.crop((0, int(height * 0.06), width, int(height * 0.93)))
+            rows = [
+                y
+                for y in range(body.height)
+                if body.crop((0, y, width, y + 1)).getextrema()[0] < 200
+            ]
+            if index + 1 < len(pages) and (not rows or max(rows) < body.height * 0.6):
+                near_empty.append(f"{path} {page.name}")
     assert crossing == []
     assert near_empty == []
+    assert landscape == [{False}] + [{True}] * 5  # the summary portrait, the annexes landscape
 
 
 def test_status_and_signal_are_labels_that_read_without_colour(client_for, history):

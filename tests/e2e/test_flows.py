@@ -116,6 +116,12 @@ def test_portfolio_holder_opens_the_report_and_downloads_the_pdf(page, e2e_users
     download = download_info.value
     assert download.suggested_filename.startswith("voortgang-actieplan-")
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+    # The annex, a PDF per theme, named as the summary names it.
+    with page.expect_download() as download_info:
+        page.locator(".annex-links").get_by_role("link", name="Thema 3", exact=False).click()
+    annex = download_info.value
+    assert annex.suggested_filename.endswith("-bijlage-thema-3.pdf")
+    assert Path(annex.path()).read_bytes().startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize("path", ["/acties", "/acties/3.14", "/themas/3"])

@@ -86,7 +86,8 @@ def _scrub_snapshots(scrubber: _Scrubber) -> int:
     snapshots = db.session.scalars(select(ReportSnapshot)).all()
     changed = _scrub_rows(snapshots, ("data",), scrubber)
     for snapshot in changed:
-        snapshot.pdf = report_pdf(snapshot.data)  # the stored PDF is made from the data again
+        # The stored PDF is made from the data again.
+        snapshot.pdf = report_pdf(snapshot.data, snapshot.file_stem)
     return len(changed)
 
 

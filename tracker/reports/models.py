@@ -27,6 +27,11 @@ class ReportSnapshot(db.Model):
 
     created_by = relationship("User", lazy="joined")
 
+    @property
+    def file_stem(self) -> str:
+        """Its PDF's file name without ``.pdf``; the annexes are named after it."""
+        return f"rapportage-{self.reference_date}-{self.id}"
+
 
 class ReportDraft(db.Model):
     """The words of the next report, written before it is frozen: a short text per theme and

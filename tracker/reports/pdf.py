@@ -1,4 +1,11 @@
-"""The report as PDF, made with WeasyPrint from the same data and template as the page."""
+"""The report as PDF, made with WeasyPrint from the same data and templates as the page: a
+summary, and the annex (every action in full) as one PDF per theme.
+
+Why split: WeasyPrint lays out about ten pages a second here, and the annex grows with the
+plan (at 100 times the real plan's size one PDF took 85 s). The summary stays a few pages
+at any size: its long lists show their first ``LIST_CAP`` items and name the annexes, which
+hold every action.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +30,33 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
-def report_pdf(report: dict) -> bytes:
-    html = render_template("reports/pdf.html", report=report, chart=status_chart(report["themes"]))
+#: How many items of a long list (attention points, overdue actions…) the summary shows.
+LIST_CAP = 25
+
+
+def annex_filename(stem: str, theme_number: int) -> str:
+    """The file name of a theme's annex, next to the summary's ``<stem>.pdf``."""
+    return f"{stem}-bijlage-thema-{theme_number}.pdf"
+
+
+def report_theme(report: dict, number: int) -> dict | None:
+    """The theme ``number`` as the report holds it (its rows and counts), if it is in it."""
+    return next((theme for theme in report["themes"] if theme["number"] == number), None)
+
+
+def report_pdf(report: dict, stem: str) -> bytes:
+    """The summary PDF; ``stem`` is its file name without ``.pdf`` (the annexes are named
+    after it)."""
+    html = render_template(
+        "reports/pdf.html",
+        report=report,
+        chart=status_chart(report["themes"]),
+        annex_files={t["number"]: annex_filename(stem, t["number"]) for t in report["themes"]},
+        cap=LIST_CAP,
+    )
     return render_pdf(html)
+
+
+def annex_pdf(report: dict, theme: dict) -> bytes:
+    """One theme's annex: every action of ``theme`` (one of ``report["themes"]``) in full."""
+    return render_pdf(render_template("reports/annex_pdf.html", report=report, theme=theme))

@@ -36,7 +36,7 @@ from tracker.regions import in_region
 from tracker.reports import exports, narrative
 from tracker.reports.chart import status_chart
 from tracker.reports.models import ReportSnapshot
-from tracker.reports.pdf import report_pdf
+from tracker.reports.pdf import annex_filename, annex_pdf, report_pdf, report_theme
 from tracker.reports.services import (
     Comparison,
     ReportParams,
@@ -222,10 +222,6 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     )
 
 
-def _filename(params: ReportParams, extension: str) -> str:
-    return f"voortgang-actieplan-{params.reference_date.isoformat()}.{extension}"
-
-
 def _valid_params(values=None) -> ReportParams:
     """The report's parameters from the query string (or a posted form); 400 when invalid."""
     params, errors = parse_params(request.args if values is None else values)
@@ -234,13 +230,36 @@ def _valid_params(values=None) -> ReportParams:
     return params
 
 
+def _file_stem(params: ReportParams) -> str:
+    return f"voortgang-actieplan-{params.reference_date.isoformat()}"
+
+
+def _theme_or_404(report: dict, number: int) -> dict:
+    theme = report_theme(report, number)
+    if theme is None:
+        abort(404)
+    return theme
+
+
 @bp.get("/rapportage.pdf")
 @conditional()
 def report_pdf_download():
+    """The summary; the annex is a PDF per theme (below)."""
     params = _valid_params()
-    pdf = report_pdf(current_report(params))
+    pdf = report_pdf(current_report(params), _file_stem(params))
     _audit_export("report.pdf", "Rapportage als pdf", params)
-    return _download(pdf, "application/pdf", _filename(params, "pdf"))
+    return _download(pdf, "application/pdf", f"{_file_stem(params)}.pdf")
+
+
+@bp.get("/rapportage/bijlage-<int:number>.pdf")
+@conditional()
+def report_annex_pdf(number: int):
+    """A theme's annex to the summary: its actions in full, same parameters."""
+    params = _valid_params()
+    data = current_report(params)
+    pdf = annex_pdf(data, _theme_or_404(data, number))
+    _audit_export("report.annex", f"Bijlage thema {number} als pdf", params)
+    return _download(pdf, "application/pdf", annex_filename(_file_stem(params), number))
 
 
 @bp.get("/export.xlsx")
@@ -250,7 +269,7 @@ def export_xlsx():
     data = exports.to_xlsx(current_report(params))
     _audit_export("export.xlsx", "Export als Excel", params)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(data, mimetype, _filename(params, "xlsx"))
+    return _download(data, mimetype, f"{_file_stem(params)}.xlsx")
 
 
 @bp.get("/export.csv")
@@ -259,7 +278,7 @@ def export_csv():
     params = _valid_params()
     data = exports.to_csv(current_report(params))
     _audit_export("export.csv", "Export als CSV", params)
-    return _download(data, "text/csv; charset=utf-8", _filename(params, "csv"))
+    return _download(data, "text/csv; charset=utf-8", f"{_file_stem(params)}.csv")
 
 
 # Snapshots -----------------------------------------------------------------------------------
@@ -280,10 +299,11 @@ def freeze():
         reference_date=params.reference_date,
         params=params.as_query(),
         data=data,
-        pdf=report_pdf(data),
+        pdf=b"",
     )
     db.session.add(snapshot)
-    db.session.flush()
+    db.session.flush()  # the id names the PDF's annexes
+    snapshot.pdf = report_pdf(data, snapshot.file_stem)
     record("report.freeze", current_user, snapshot.title, "Rapportage vastgelegd")
     db.session.commit()
     flash("De rapportage is vastgelegd.", "info")
@@ -333,7 +353,17 @@ def snapshot(snapshot_id: int):
 def snapshot_pdf(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
     _audit_export("snapshot.pdf", item.title)
-    return _download(item.pdf, "application/pdf", f"rapportage-{item.reference_date}-{item.id}.pdf")
+    return _download(item.pdf, "application/pdf", f"{item.file_stem}.pdf")
+
+
+@bp.get("/rapportages/<int:snapshot_id>/bijlage-<int:number>.pdf")
+@conditional(period=None)
+def snapshot_annex_pdf(snapshot_id: int, number: int):
+    """A theme's annex to a frozen report, made from its frozen data."""
+    item = _snapshot_or_404(snapshot_id)
+    pdf = annex_pdf(item.data, _theme_or_404(item.data, number))
+    _audit_export("snapshot.annex", f"{item.title}, bijlage thema {number}")
+    return _download(pdf, "application/pdf", annex_filename(item.file_stem, number))
 
 
 @bp.get("/rapportages/vergelijk")

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -71,6 +71,42 @@ def test_report_counts_as_of_the_reference_date(client_for, history):
     overdue = page.split("Termijn verstreken zonder")[1].split("Lang niet bijgewerkt")[0]
     assert "2.12" in overdue and "2.10" not in overdue  # 2.10 was done by then
     assert "<svg" in client_for("lezer").get("/rapportage").get_data(as_text=True)
+
+
+def test_each_action_counts_its_last_update_before_each_moment(app, roles):
+    """The latest update per action is ranked in SQL: by time, then by order of entry; the
+    comparison's moment and the "sinds" window each read their own."""
+    from tracker.plan.queries import current_plan
+    from tracker.reports.services import Comparison, ReportParams, build_report
+
+    admin = roles["beheerder"]
+    update("3.2", admin, "lopend", "Eerst.", datetime(2025, 1, 10, 10), "op_koers")
+    update("3.2", admin, "afgerond", "Daarna, zelfde moment.", datetime(2025, 3, 3, 9))
+    update("3.2", admin, "lopend", "Weer open, zelfde moment.", datetime(2025, 3, 3, 9), "aandacht")
+    update("3.2", admin, "afgerond", "Na de peildatum.", datetime(2025, 7, 1, 9))
+    update("3.4", admin, "afgerond", "Klaar na 1 februari.", datetime(2025, 3, 1, 9))
+    update("3.5", admin, "afgerond", "Klaar voor 1 februari.", datetime(2025, 1, 20, 9))
+    with app.test_request_context():
+        data = build_report(
+            current_plan(),
+            ReportParams(reference_date=date(2025, 5, 31), since=date(2025, 2, 1)),
+            timezone="Europe/Amsterdam",
+            stale_days=90,
+            made_by="Test",
+            made_at=datetime(2025, 6, 1),
+            comparison=Comparison(day=date(2025, 2, 1), label="op 1 februari 2025"),
+        )
+    row = next(r for t in data["themes"] for r in t["rows"] if r["code"] == "3.2")
+    assert (row["status"], row["signal"]) == ("lopend", "aandacht")
+    assert row["latest_update_text"] == "Weer open, zelfde moment."
+    assert [c["text"] for c in data["changes"]] == [
+        "Klaar na 1 februari.",
+        "Daarna, zelfde moment.",
+        "Weer open, zelfde moment.",
+    ]
+    # Finished since the comparison: done now, not done then.
+    finished = next(t for t in data["standing"]["themes"] if t["number"] == 3)["finished"]
+    assert [f["code"] for f in finished] == ["3.4"]
 
 
 def test_since_section_lists_exactly_the_changes_in_the_window(client_for, history):

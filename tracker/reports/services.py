@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.extensions import db
@@ -95,10 +95,42 @@ def _actions(plan: Plan, params: ReportParams, municipality: Municipality | None
     return list(db.session.scalars(stmt).unique())
 
 
-def _updates_until(action_ids: list[int], until: datetime) -> dict[int, list[ProgressUpdate]]:
+def _latest_before(action_ids: list[int], before: datetime) -> dict[int, Row]:
+    """Each action's last update before ``before`` (the columns a row shows), ranked per
+    action in SQL: the report reads one update per action, not every action's history."""
+    ranked = (
+        select(
+            ProgressUpdate.action_id,
+            ProgressUpdate.created_at,
+            ProgressUpdate.status_after,
+            ProgressUpdate.signal_after,
+            ProgressUpdate.text,
+            func.row_number()
+            .over(
+                partition_by=ProgressUpdate.action_id,
+                order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ProgressUpdate.action_id.in_(action_ids), ProgressUpdate.created_at < before)
+        .subquery()
+    )
+    return {
+        row.action_id: row for row in db.session.execute(select(ranked).where(ranked.c.rank == 1))
+    }
+
+
+def _updates_between(
+    action_ids: list[int], since: datetime, until: datetime
+) -> dict[int, list[ProgressUpdate]]:
+    """Every update from ``since`` up to ``until``, per action in the order they were made."""
     rows = db.session.scalars(
         select(ProgressUpdate)
-        .where(ProgressUpdate.action_id.in_(action_ids), ProgressUpdate.created_at < until)
+        .where(
+            ProgressUpdate.action_id.in_(action_ids),
+            ProgressUpdate.created_at >= since,
+            ProgressUpdate.created_at < until,
+        )
         .options(joinedload(ProgressUpdate.author))
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
@@ -116,7 +148,7 @@ def _owners(action: Action) -> str:
     return ", ".join(names)
 
 
-def _row(action: Action, latest: ProgressUpdate | None, summary: standing.Rollup | None) -> dict:
+def _row(action: Action, latest: Row | None, summary: standing.Rollup | None) -> dict:
     """One action as the report shows it: its state as of the latest update before the
     reference date; for an every-municipality action, fed by the municipalities' rows."""
     recorded = latest.status_after if latest else Status.NOT_STARTED.value
@@ -161,7 +193,7 @@ def _is_overdue(action: Action, row: dict, reference_date: date) -> bool:
     return deadline_passed(action, row["status"], reference_date)
 
 
-def _is_stale(row: dict, latest: ProgressUpdate | None, stale_before: datetime) -> bool:
+def _is_stale(row: dict, latest: Row | None, stale_before: datetime) -> bool:
     """Open and not updated since ``stale_before`` (or never)."""
     if Status(row["status"]).is_closed:
         return False
@@ -270,7 +302,10 @@ def build_report(
     since = end_of_day_utc(params.since, timezone) if params.since else None
     then = end_of_day_utc(comparison.day, timezone) if comparison else None
     actions = _actions(plan, params, municipality)
-    updates = _updates_until([a.id for a in actions], until)
+    action_ids = [a.id for a in actions]
+    latest_by_action = _latest_before(action_ids, until)
+    latest_then = _latest_before(action_ids, min(then, until)) if then is not None else {}
+    changed = _updates_between(action_ids, since, until) if since is not None else {}
     cells = municipal.stored_cells(
         actions, {year} | ({comparison.day.year} if comparison else set())
     )
@@ -285,21 +320,18 @@ def build_report(
     rows_then: dict[int, list[dict]] = {}
     overdue, stale, changes = [], [], []
     for action in actions:
-        history = updates.get(action.id, [])
-        latest = history[-1] if history else None
+        latest = latest_by_action.get(action.id)
         row = _row(action, latest, rollups.get(action.id))
         rows_by_theme.setdefault(action.theme.number, []).append(row)
         if then is not None:
-            earlier = [u for u in history if u.created_at < then]
             rows_then.setdefault(action.theme.number, []).append(
-                _row(action, earlier[-1] if earlier else None, rollups_then.get(action.id))
+                _row(action, latest_then.get(action.id), rollups_then.get(action.id))
             )
         if _is_overdue(action, row, params.reference_date):
             overdue.append(row)
         if _is_stale(row, latest, until - timedelta(days=stale_days)):
             stale.append(row)
-        if since is not None:
-            changes += [_change(action, u) for u in history if u.created_at >= since]
+        changes += [_change(action, u) for u in changed.get(action.id, [])]
     titles = {action.theme.number: action.theme.title for action in actions}
     themes = [
         _theme_summary(number, titles[number], rows) for number, rows in rows_by_theme.items()

@@ -309,9 +309,12 @@ def test_annexes_follow_the_reports_selection(client_for):
     assert 'href="/rapportage/bijlage-3.pdf?' in page and "/rapportage/bijlage-2.pdf" not in page
 
 
-def test_summary_pdf_shows_the_first_items_of_a_long_list(client_for, roles, monkeypatch):
-    """A long list stops after LIST_CAP items and says how many more the annexes hold."""
-    import tracker.reports.pdf
+def test_long_lists_show_their_first_items_on_the_page_and_in_the_pdf(
+    client_for, roles, monkeypatch
+):
+    """A long list stops after LIST_CAP items: the PDF says the annexes hold the rest, the page
+    links to "toon alle" (``?volledig=1``); the page's annex shows ANNEX_CAP actions a theme."""
+    from tracker.reports import services
 
     from .test_reports import update as record
 
@@ -324,14 +327,31 @@ def test_summary_pdf_shows_the_first_items_of_a_long_list(client_for, roles, mon
             datetime(2025, 4, 1, 10),
             "aandacht",
         )
-    monkeypatch.setattr(tracker.reports.pdf, "LIST_CAP", 3)
-    summary = " ".join(_pdf_pages(client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31")))
+    monkeypatch.setattr(services, "LIST_CAP", 3)
+    monkeypatch.setattr(services, "ANNEX_CAP", 4)
+    lezer = client_for("lezer")
+    summary = " ".join(_pdf_pages(lezer.get("/rapportage.pdf?peildatum=2025-05-31")))
     points = summary.split("Aandachtspunten")[1].split("Gevraagd van het RVO")[0]
     assert "Aandacht nodig bij 1.3" in points and "Aandacht nodig bij 1.4" not in points
     assert "… en nog 1; de bijlagen per thema geven status en signaal van elke actie." in points
-    # The page shows them all.
-    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31"))
-    assert "Aandacht nodig bij 1.4" in page and "en nog 1;" not in page
+
+    html = lezer.get("/rapportage?peildatum=2025-05-31").get_data(as_text=True)
+    page = text_of(lezer.get("/rapportage?peildatum=2025-05-31"))
+    points = page.split("Aandachtspunten")[1].split("Gevraagd van het RVO")[0]
+    assert "Aandacht nodig bij 1.3" in points and "Aandacht nodig bij 1.4" not in points
+    assert "… en nog 1: toon alle 4 ." in points  # text_of spaces the link apart
+    assert 'href="/rapportage?peildatum=2025-05-31&amp;volledig=1"' in html
+    theme2 = html.split('id="kop-thema-2"')[1].split('id="kop-thema-3"')[0]
+    assert theme2.count('<th scope="row">') == 4
+    assert "Hier de eerste 4 van 12 acties" in theme2 and "2.5" not in theme2
+    assert 'href="/rapportage?peildatum=2025-05-31&amp;volledig=1#kop-thema-2"' in theme2
+
+    full = lezer.get("/rapportage?peildatum=2025-05-31&volledig=1").get_data(as_text=True)
+    assert "Aandacht nodig bij 1.4" in full and "toon alle" not in full
+    assert (
+        full.split('id="kop-thema-2"')[1].split('id="kop-thema-3"')[0].count('<th scope="row">')
+        == 12
+    )
 
 
 def test_a_frozen_reports_annex_is_made_from_its_frozen_data(client_for, roles):

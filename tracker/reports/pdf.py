@@ -3,8 +3,8 @@ summary, and the annex (every action in full) as one PDF per theme.
 
 Why split: WeasyPrint lays out about ten pages a second here, and the annex grows with the
 plan (at 100 times the real plan's size one PDF took 85 s). The summary stays a few pages
-at any size: its long lists show their first ``LIST_CAP`` items and name the annexes, which
-hold every action.
+at any size: its long lists show their first ``services.LIST_CAP`` items and name the
+annexes, which hold every action.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 
 from flask import render_template
 
+from tracker.reports import services
 from tracker.reports.chart import status_chart
 
 
@@ -28,10 +29,6 @@ def render_pdf(html: str) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
-
-
-#: How many items of a long list (attention points, overdue actions…) the summary shows.
-LIST_CAP = 25
 
 
 def annex_filename(stem: str, theme_number: int) -> str:
@@ -52,7 +49,7 @@ def report_pdf(report: dict, stem: str) -> bytes:
         report=report,
         chart=status_chart(report["themes"]),
         annex_files={t["number"]: annex_filename(stem, t["number"]) for t in report["themes"]},
-        cap=LIST_CAP,
+        cap=services.LIST_CAP,
     )
     return render_pdf(html)
 

@@ -35,6 +35,11 @@ from tracker.reports import municipal, standing
 from tracker.reports.models import ReportSnapshot
 
 SHORT_TEXT = 160
+#: Long lists (attention points, overdue and finished actions) show this many items on the
+#: page and in the PDF summary: "toon alle" on the page (``?volledig=1``), the annexes for the PDF.
+LIST_CAP = 25
+#: The page's annex shows this many actions per theme before "toon alle".
+ANNEX_CAP = 50
 AF_PARTY = "AF"
 
 

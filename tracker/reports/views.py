@@ -33,7 +33,7 @@ from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind, Plan
 from tracker.privacy.guard import mask_free_text
 from tracker.regions import in_region
-from tracker.reports import exports, narrative
+from tracker.reports import exports, narrative, services
 from tracker.reports.chart import status_chart
 from tracker.reports.models import ReportSnapshot
 from tracker.reports.pdf import annex_filename, annex_pdf, report_pdf, report_theme
@@ -191,6 +191,18 @@ def _audit_report_view() -> None:
     _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
 
 
+def _caps(url_args: dict) -> dict:
+    """How much of the long lists the page shows: their first items with "toon alle"
+    (``?volledig=1``), or everything."""
+    if request.args.get("volledig"):
+        return {"cap": None, "annex_cap": None, "full_url": None}
+    return {
+        "cap": services.LIST_CAP,
+        "annex_cap": services.ANNEX_CAP,
+        "full_url": url_for(request.endpoint, **url_args, volledig=1),
+    }
+
+
 @bp.get("/rapportage")
 @cached_page(vary=lambda: current_user.id, every_time=_audit_report_view)
 def report():
@@ -211,6 +223,7 @@ def report():
         plan=queries.current_plan(),
         snapshot=None,
         can_write_text=narrative.can_write(current_user),
+        caps=_caps(data["params"]),
     ), (400 if errors else 200)
 
 
@@ -345,6 +358,7 @@ def snapshot(snapshot_id: int):
         municipalities=[],
         plan=queries.current_plan(),
         snapshot=item,
+        caps=_caps({"snapshot_id": item.id}),
     )
 
 

@@ -53,6 +53,8 @@ def backup(sqlalchemy_url: str, target: Path) -> None:
         try:
             with destination:
                 source.backup(destination)
+            # One self-contained file (the live database runs with a write-ahead log).
+            destination.execute("PRAGMA journal_mode=DELETE")
         finally:
             source.close()
             destination.close()

@@ -1,11 +1,14 @@
 """Flask extensions, created unbound here and bound to the app in ``create_app``."""
 
+import sqlite3
+
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 #: Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -21,3 +24,14 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(dbapi_connection, _record) -> None:
+    """SQLite in write-ahead-log mode: readers never wait for a writer, and a commit appends
+    to the log instead of rewriting and syncing the database file (each audited report view
+    is a write). With ``synchronous=NORMAL`` the file stays consistent on a power cut; only
+    the last commits before it can be lost, never on a crash of the app itself."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")

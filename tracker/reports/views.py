@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.audit.services import record
+from tracker.audit.services import record, record_alone
 from tracker.caching import cached_page, conditional
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
@@ -167,8 +167,7 @@ def current_report(params: ReportParams) -> dict:
 def _audit_export(kind: str, what: str, params: ReportParams | None = None) -> None:
     """Who saw or took which report: every view, print, download and export."""
     details = params.as_query() if params else {}
-    record(kind, current_user, what, "Rapportage bekeken of geëxporteerd", **details)
-    db.session.commit()
+    record_alone(kind, current_user, what, "Rapportage bekeken of geëxporteerd", **details)
 
 
 def _filter_choices():
@@ -184,9 +183,7 @@ def _filter_choices():
 
 
 def _audit_report_view() -> None:
-    """Every view of the report is audited, also one served from the page cache. It runs
-    (and commits) before the view loads anything: a commit expires loaded rows, and the
-    template would then reload every party and municipality one by one."""
+    """Every view of the report is audited, also one served from the page cache."""
     params, _ = parse_params(request.args)
     _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
 

@@ -149,9 +149,9 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
         instance_path=str(instance),
     )
     client = app.test_client()
-    client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     counts = {}
     with app.app_context():
+        client.post("/login", data={"email": EMAIL, "password": PASSWORD})
         for label, path, _ in [*PAGES, *PDFS]:
             seen = []
             for _ in range(2):
@@ -167,6 +167,7 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
                     raise RuntimeError(f"{path}: HTTP {response.status_code}")
                 seen.append(len(calls))
             counts[label] = tuple(seen)
+        db.session.remove()  # gives its connection back, so that dispose closes it
         db.engine.dispose()
     return counts
 

@@ -191,7 +191,7 @@ def _audit_report_view() -> None:
 def _caps(url_args: dict) -> dict:
     """How much of the long lists the page shows: their first items with "toon alle"
     (``?volledig=1``), or everything."""
-    if request.args.get("volledig"):
+    if request.args.get("volledig") == "1":
         return {"cap": None, "annex_cap": None, "full_url": None}
     return {
         "cap": services.LIST_CAP,

@@ -373,6 +373,8 @@ def test_a_frozen_reports_annex_is_made_from_its_frozen_data(client_for, roles):
     assert lezer.get(f"/rapportages/{snapshot.id}/bijlage-6.pdf").status_code == 404
     page = lezer.get(f"/rapportages/{snapshot.id}").get_data(as_text=True)
     assert f'href="/rapportages/{snapshot.id}/bijlage-5.pdf"' in page
+    full = lezer.get(f"/rapportages/{snapshot.id}?volledig=1")
+    assert full.status_code == 200 and "Vastgelegd op" in full.get_data(as_text=True)
     kinds = db.session.scalars(select(AuditEvent.kind)).all()
     assert "snapshot.annex" in kinds
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from tracker.accounts.models import User
-from tracker.caching import read_data_version, request_data_version
+from tracker.data_version import read_data_version, request_data_version
 from tracker.extensions import db
 from tracker.health import beat
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries

@@ -10,7 +10,7 @@ from flask_login import current_user
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import user_for_api_token
-from tracker.caching import get_row
+from tracker.data_version import get_row
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
 

@@ -324,3 +324,25 @@ def send_by_hand(meeting: Meeting, now: datetime) -> int:
     db.session.flush()
     plan_meeting(meeting, now)
     return count
+
+
+class PlanningMark:
+    """The data version (and local day) the outbox was last planned against, per process.
+    Re-planning every meeting ahead is what a tick costs; it is needed only when something
+    could have changed what is owed (people, parties, preferences, open actions: any write
+    moves the counter), or when a new day begins."""
+
+    def __init__(self, marks: dict, day):
+        self._marks, self._day = marks, day
+
+    def __call__(self, version: int) -> bool:
+        return self._marks.get("planned") == (version, self._day)
+
+    def remember(self, version: int | None) -> None:
+        self._marks["planned"] = None if version is None else (version, self._day)
+
+
+def planning_mark(now: datetime) -> PlanningMark:
+    """This process's mark, for the local day of ``now``."""
+    marks = current_app.extensions.setdefault("outbox_planning", {})
+    return PlanningMark(marks, to_local(now, current_app.config["TIMEZONE"]).date())

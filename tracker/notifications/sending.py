@@ -26,7 +26,7 @@ from flask_mail import Message
 from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker.caching import own_bumps, read_data_version
+from tracker.data_version import own_bumps, read_data_version
 from tracker.dates import dutch_date, to_local
 from tracker.extensions import db
 from tracker.mail import DeliveryError, SmtpConnection, deliver, new_message, render_email
@@ -35,7 +35,7 @@ from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.notifications import asking
 from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
-from tracker.notifications.planning import plan_follow_ups, plan_upcoming
+from tracker.notifications.planning import plan_follow_ups, plan_upcoming, planning_mark
 from tracker.urls import base_url, external_url
 
 PENDING = NotificationState.PENDING.value
@@ -401,7 +401,7 @@ def send_claimed(
 def send_due_notifications(now: datetime) -> int:
     """One scheduler tick: plan, expire what is too late, claim what is due, send it.
     Returns the number of e-mails sent."""
-    seen = _unchanged_since_last_tick(now)
+    seen = planning_mark(now)
     version, bumps = read_data_version(), own_bumps()
     if not seen(version):
         plan_upcoming(now)
@@ -421,27 +421,6 @@ def send_due_notifications(now: datetime) -> int:
     after = read_data_version()
     seen.remember(after if after - version == own_bumps() - bumps else None)
     return sent
-
-
-class _PlanningMark:
-    """The data version (and local day) the outbox was last planned against, per process.
-    Re-planning every meeting ahead is what a tick costs; it is needed only when something
-    could have changed what is owed (people, parties, preferences, open actions: any write
-    moves the counter), or when a new day begins."""
-
-    def __init__(self, marks: dict, day):
-        self._marks, self._day = marks, day
-
-    def __call__(self, version: int) -> bool:
-        return self._marks.get("planned") == (version, self._day)
-
-    def remember(self, version: int | None) -> None:
-        self._marks["planned"] = None if version is None else (version, self._day)
-
-
-def _unchanged_since_last_tick(now: datetime) -> _PlanningMark:
-    marks = current_app.extensions.setdefault("outbox_planning", {})
-    return _PlanningMark(marks, to_local(now, current_app.config["TIMEZONE"]).date())
 
 
 def retry(row: Notification, now: datetime) -> None:

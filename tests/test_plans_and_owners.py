@@ -14,6 +14,7 @@ from tracker.plan.commitments import commitment_standing
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Region, Theme
 from tracker.plan.schedule import KNOWN_PHRASES, Schedule, ScheduleKind, parse_planning
 from tracker.progress.models import ProgressUpdate, YearlyCommitment
+from tracker.reports.models import ReportSnapshot
 
 from .helpers import action, post_form, text_of
 
@@ -446,6 +447,12 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     assert "Delft" not in text_of(rotterdam.get("/acties/2.4/gemeenten"))
     assert "van 23 gemeenten afgerond" in text_of(rotterdam.get("/acties/3.6"))
     assert rotterdam.get("/rapportage?gemeente=delft").status_code == 400
+    # A frozen report and its annexes stay in their region.
+    post_form(rotterdam, "/rapportages", {"peildatum": utcnow().date().isoformat()})
+    frozen = db.session.scalar(select(ReportSnapshot))
+    for path in (f"/rapportages/{frozen.id}", f"/rapportages/{frozen.id}/bijlage-1.pdf"):
+        assert rotterdam.get(path).status_code == 200
+        assert haaglanden.get(path).status_code == 404
     # Kerncijfers, the audit log and the outbox too.
     assert rotterdam.get("/api/v1/indicators").get_json()["count"] > 0
     assert haaglanden.get("/api/v1/indicators").get_json()["count"] == 0

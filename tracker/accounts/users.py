@@ -13,10 +13,7 @@ from tracker.accounts import services
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.plan.models import Municipality, Party, PartyKind
-
-#: The party of the aandachtsfunctionarissen: its people always belong to a municipality.
-AF_PARTY = "AF"
+from tracker.plan.models import AF_PARTY, Municipality, Party, PartyKind
 
 
 class AccountProblem(ValueError):

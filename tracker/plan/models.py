@@ -145,6 +145,11 @@ class Municipality(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
 
+#: The party of the aandachtsfunctionarissen: its people belong to a municipality, and a
+#: municipality answers for what it owns.
+AF_PARTY = "AF"
+
+
 class Party(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short stable key used in seeds and filters (``VAR``, ``gemeente-rotterdam``).

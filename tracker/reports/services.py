@@ -13,25 +13,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy import Row, select
 
 from tracker.extensions import db
 from tracker.plan.models import (
     SIGNAL_LABELS,
     STATUS_LABELS,
     Action,
-    ActionOwner,
     Municipality,
     Party,
     Plan,
     Signal,
     Status,
-    Theme,
     deadline_passed,
 )
 from tracker.progress.models import ProgressUpdate
-from tracker.reports import municipal, standing
+from tracker.reports import loading, municipal, standing
 from tracker.reports.models import ReportSnapshot
 
 SHORT_TEXT = 160
@@ -40,7 +37,6 @@ SHORT_TEXT = 160
 LIST_CAP = 25
 #: The page's annex shows this many actions per theme before "toon alle".
 ANNEX_CAP = 50
-AF_PARTY = "AF"
 
 
 @dataclass(frozen=True)
@@ -72,77 +68,6 @@ def end_of_day_utc(day: date, timezone: str) -> datetime:
 
 def _short(text: str) -> str:
     return municipal.short(text, SHORT_TEXT)
-
-
-def _actions(plan: Plan, params: ReportParams, municipality: Municipality | None) -> list[Action]:
-    stmt = (
-        select(Action)
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id)
-        .options(
-            joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
-        )
-        .order_by(Theme.number, Action.number)
-    )
-    if params.theme:
-        stmt = stmt.where(Theme.number == params.theme)
-    owner_codes = []
-    if params.party:
-        owner_codes.append(params.party)
-    if municipality is not None:
-        # A municipality answers for what its own party and its aandachtsfunctionaris own.
-        owner_codes += [f"gemeente-{municipality.code}", AF_PARTY]
-    if owner_codes:
-        owned = (
-            select(ActionOwner.action_id).join(ActionOwner.party).where(Party.code.in_(owner_codes))
-        )
-        stmt = stmt.where(Action.id.in_(owned))
-    return list(db.session.scalars(stmt).unique())
-
-
-def _latest_before(action_ids: list[int], before: datetime) -> dict[int, Row]:
-    """Each action's last update before ``before`` (the columns a row shows), ranked per
-    action in SQL: the report reads one update per action, not every action's history."""
-    ranked = (
-        select(
-            ProgressUpdate.action_id,
-            ProgressUpdate.created_at,
-            ProgressUpdate.status_after,
-            ProgressUpdate.signal_after,
-            ProgressUpdate.text,
-            func.row_number()
-            .over(
-                partition_by=ProgressUpdate.action_id,
-                order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(ProgressUpdate.action_id.in_(action_ids), ProgressUpdate.created_at < before)
-        .subquery()
-    )
-    return {
-        row.action_id: row for row in db.session.execute(select(ranked).where(ranked.c.rank == 1))
-    }
-
-
-def _updates_between(
-    action_ids: list[int], since: datetime, until: datetime
-) -> dict[int, list[ProgressUpdate]]:
-    """Every update from ``since`` up to ``until``, per action in the order they were made."""
-    rows = db.session.scalars(
-        select(ProgressUpdate)
-        .where(
-            ProgressUpdate.action_id.in_(action_ids),
-            ProgressUpdate.created_at >= since,
-            ProgressUpdate.created_at < until,
-        )
-        .options(joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
-    )
-    result: dict[int, list[ProgressUpdate]] = {}
-    for row in rows:
-        result.setdefault(row.action_id, []).append(row)
-    return result
 
 
 def _owners(action: Action) -> str:
@@ -306,11 +231,13 @@ def build_report(
     until = end_of_day_utc(params.reference_date, timezone)
     since = end_of_day_utc(params.since, timezone) if params.since else None
     then = end_of_day_utc(comparison.day, timezone) if comparison else None
-    actions = _actions(plan, params, municipality)
+    actions = loading.report_actions(plan, params, municipality)
     action_ids = [a.id for a in actions]
-    latest_by_action = _latest_before(action_ids, until)
-    latest_then = _latest_before(action_ids, min(then, until)) if then is not None else {}
-    changed = _updates_between(action_ids, since, until) if since is not None else {}
+    latest_by_action = loading.latest_updates_before(action_ids, until)
+    latest_then = (
+        loading.latest_updates_before(action_ids, min(then, until)) if then is not None else {}
+    )
+    changed = loading.updates_between(action_ids, since, until) if since is not None else {}
     cells = municipal.stored_cells(
         actions, {year} | ({comparison.day.year} if comparison else set())
     )

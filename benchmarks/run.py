@@ -142,6 +142,7 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
     """SQL queries of one request per page: rendered (cache empty) and served from the
     page cache (the same request again)."""
     from tracker import create_app
+    from tracker.data_version import version_reader
     from tracker.extensions import db
 
     app = create_app(
@@ -160,9 +161,16 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
                 def listener(*args, calls=calls, **kwargs):
                     calls.append(1)
 
-                event.listen(db.engine, "before_cursor_execute", listener)
+                # The version read: a raw cursor on an engine of its own (one checkout each).
+                hooks = [
+                    (db.engine, "before_cursor_execute"),
+                    (version_reader().engine, "checkout"),
+                ]
+                for target, name in hooks:
+                    event.listen(target, name, listener)
                 response = client.get(path)
-                event.remove(db.engine, "before_cursor_execute", listener)
+                for target, name in hooks:
+                    event.remove(target, name, listener)
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: HTTP {response.status_code}")
                 seen.append(len(calls))

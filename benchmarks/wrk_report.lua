@@ -1,5 +1,8 @@
 -- wrk's summary as one JSON line: requests per second, latency percentiles, and failures,
 -- counting every answer that is not 200 (a lost session would measure the login redirect).
+-- Like a browser, each connection keeps the session cookie a response sends (a sliding
+-- session is signed again now and then): replaying the login's cookie for ever would
+-- measure a session that is re-signed on every request.
 local threads = {}
 
 function setup(thread)
@@ -8,10 +11,29 @@ end
 
 function init(args)
   not_ok = 0
+  req = wrk.format()
+end
+
+function request()
+  return req
 end
 
 function response(status, headers, body)
   if status ~= 200 then not_ok = not_ok + 1 end
+  local set = headers["Set-Cookie"]
+  local cookie = wrk.headers["Cookie"]
+  if set and cookie then
+    local name, value = set:match("^([^=;]+)=([^;]*)")
+    if name then
+      local pattern = name:gsub("%p", "%%%0") .. "=[^;]*"
+      if cookie:find(pattern) then
+        wrk.headers["Cookie"] = cookie:gsub(pattern, (name .. "=" .. value):gsub("%%", "%%%%"), 1)
+      else
+        wrk.headers["Cookie"] = cookie .. "; " .. name .. "=" .. value
+      end
+      req = wrk.format()
+    end
+  end
 end
 
 function done(summary, latency, requests)

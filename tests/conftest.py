@@ -15,6 +15,7 @@ from sqlalchemy import event, select, text
 
 from tracker import PROJECT_ROOT, create_app
 from tracker.config import database_url_to_sqlalchemy
+from tracker.data_version import version_reader
 from tracker.extensions import db
 from tracker.seeding import apply_seeds, read_seeds
 
@@ -262,10 +263,12 @@ def count_queries(app):
         def __enter__(self):
             self.count = 0
             event.listen(db.engine, "before_cursor_execute", self._on_execute)
+            event.listen(version_reader().engine, "checkout", self._on_execute)
             return self
 
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
+            event.remove(version_reader().engine, "checkout", self._on_execute)
 
         def _on_execute(self, *args, **kwargs):
             self.count += 1

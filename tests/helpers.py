@@ -36,6 +36,13 @@ def login(client, email, password=PASSWORD, next_url=None):
     return post_form(client, path, {"email": email, "password": password})
 
 
+def replay_cookie(app, cookie: str):
+    """Open the overview with only this session cookie, as someone who copied it would."""
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client.get("/")
+
+
 def text_of(response) -> str:
     """The page as text, tags stripped, whitespace folded, for content assertions."""
     html = response.get_data(as_text=True)

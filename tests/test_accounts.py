@@ -15,7 +15,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
 from .conftest import login_as
-from .helpers import PASSWORD, login, post_form
+from .helpers import PASSWORD, login, post_form, replay_cookie
 
 SECRET = pyotp.random_base32()
 
@@ -176,20 +176,14 @@ def _cookie(client):
     return client.get_cookie("session").value
 
 
-def _replay(app, cookie):
-    client = app.test_client()
-    client.set_cookie("session", cookie)
-    return client.get("/")
-
-
 def test_cookie_captured_before_logout_is_refused_after(seeded_app, make_user):
     user = make_user("lezer")
     client = seeded_app.test_client()
     login(client, user.email)
     captured = _cookie(client)
-    assert _replay(seeded_app, captured).status_code == 200
+    assert replay_cookie(seeded_app, captured).status_code == 200
     post_form(client, "/logout", {})
-    response = _replay(seeded_app, captured)
+    response = replay_cookie(seeded_app, captured)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -213,7 +207,7 @@ def test_cookie_stops_working_when_the_account_is_deactivated(
         },
     )
     assert response.status_code == 302
-    assert _replay(seeded_app, captured).status_code == 302
+    assert replay_cookie(seeded_app, captured).status_code == 302
     assert "user.deactivate" in kinds()
 
 

@@ -4,8 +4,9 @@ version, and a write is never hidden by a cache, in this worker or in another on
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import time_machine
 from sqlalchemy import select, text
 
 from tracker.accounts.models import User
@@ -16,7 +17,7 @@ from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.plan.models import Action
 
-from .conftest import login_as
+from .conftest import POSTGRES_URL, login_as
 from .helpers import post_form, text_of
 
 UPDATE = {"status": "afgerond", "signal": "op_koers", "text": "Werkgroep heeft het opgeleverd."}
@@ -89,6 +90,31 @@ def test_cached_pages_carry_each_sessions_own_csrf_token(seeded_app, roles):
     assert tokens[0] == tokens[2] and not tokens[0] & tokens[1]
     response = post_form(second, "/acties/4.1/voortgang", {**UPDATE, "version": "1"})
     assert response.status_code == 302
+
+
+def test_a_sessions_signed_csrf_token_is_reused_for_a_minute_and_still_accepted(seeded_app, roles):
+    """Signing the token was a tenth of a cached page: within a minute the page carries the
+    same signed token, after it a newly signed one; both are accepted."""
+
+    def token(client) -> str:
+        html = client.get("/acties/4.1").get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0), tick=False) as clock:
+        client = login_as(seeded_app.test_client(), roles["beheerder"])
+        first = token(client)
+        clock.shift(timedelta(seconds=30))
+        assert token(client) == first
+        clock.shift(timedelta(seconds=31))
+        later = token(client)
+        assert later != first and later.split(".")[0] == first.split(".")[0]
+        for signed in (first, later):  # an incomplete form: refused by its fields, not CSRF
+            response = client.post(
+                "/acties/4.1/voortgang", data={"version": "1", "csrf_token": signed}
+            )
+            assert response.status_code == 400 and "Formulier verlopen" not in text_of(response)
+        forged = client.post("/acties/4.1/voortgang", data={"version": "1", "csrf_token": "x"})
+        assert "Formulier verlopen" in text_of(forged)
 
 
 def test_beheer_blocks_are_not_served_to_others_from_the_cache(client_for, roles):
@@ -245,3 +271,21 @@ def test_each_request_reads_the_version_afresh_though_the_app_context_lives_on(s
             assert request_data_version() == first + 1
     finally:
         hooks.append(clears_all)
+
+
+if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never skipped
+
+    def test_the_version_read_survives_a_connection_the_database_dropped(seeded_app):
+        """The version reader does not ping before use: a dropped connection is replaced and
+        the read tried again, so the request after a database restart still answers."""
+        with seeded_app.test_request_context():
+            before = request_data_version()  # leaves a connection in the reader's pool
+        db.session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        db.session.commit()
+        with seeded_app.test_request_context():
+            assert request_data_version() >= before

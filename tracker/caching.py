@@ -23,6 +23,7 @@ import hashlib
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
@@ -125,7 +126,7 @@ def cached_page(
             page = cache.get(version, key)
             if page is not None:
                 html = _framed(cache, version, key, page)
-                return make_response(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+                return make_response(html.replace(CSRF_PLACEHOLDER, _csrf_token()))
             g.csrf_token, g.capture_page = CSRF_PLACEHOLDER, True
             try:
                 response = make_response(view(**view_args))
@@ -180,8 +181,36 @@ def _with_csrf_token(response):
     if response.mimetype == "text/html" and not response.direct_passthrough:
         html = response.get_data(as_text=True)
         if CSRF_PLACEHOLDER in html:
-            response.set_data(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+            response.set_data(html.replace(CSRF_PLACEHOLDER, _csrf_token()))
     return response
+
+
+#: A session's signed CSRF token is reused for this long (signing it was a tenth of the cost
+#: of a cached page). The signature's age only counts with ``WTF_CSRF_TIME_LIMIT``, which is
+#: off: the token lives as long as the session.
+CSRF_REUSE_SECONDS = 60
+_signed_tokens: LRUCache = LRUCache(maxsize=10_000)
+_signed_lock = threading.Lock()
+
+
+def _csrf_token() -> str:
+    """``generate_csrf()``, with this session's token as signed within the last minute."""
+    if "csrf_token" in g:
+        return generate_csrf()
+    secret, now = (
+        current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
+        time.time(),
+    )
+    raw = session.get("csrf_token")
+    with _signed_lock:
+        kept = _signed_tokens.get((secret, raw)) if isinstance(raw, str) else None
+    if kept is not None and now - kept[1] < CSRF_REUSE_SECONDS:
+        g.csrf_token = kept[0]
+        return kept[0]
+    token = generate_csrf()  # a session without a token gets one
+    with _signed_lock:
+        _signed_tokens[(secret, session["csrf_token"])] = (token, now)
+    return token
 
 
 # Conditional GETs ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_login import current_user
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import user_for_api_token
+from tracker.accounts.session_cookie import TrackerSessionInterface
 from tracker.data_version import get_row
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
@@ -118,6 +119,7 @@ def can_edit_municipality(user: User, municipality_id: int) -> bool:
 
 
 def register_auth(app: Flask) -> None:
+    app.session_interface = TrackerSessionInterface()
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     app.before_request(require_login)

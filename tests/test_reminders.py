@@ -576,6 +576,14 @@ def test_a_message_on_the_wire_reads_back_as_it_was_built(seeded_app):
     (attachment,) = parsed.iter_attachments()
     assert attachment.get_filename() == "vergadering.ics"
     assert attachment.get_content() == "BEGIN:VCALENDAR\r\n"
+    # Boundaries of our own, which quoted-printable and base64 cannot contain.
+    assert all(
+        part.get_boundary().startswith("=_") for part in parsed.walk() if part.is_multipart()
+    )
+    ascii_subject = message_from_bytes(
+        message_bytes(new_message("Herinnering", "i@x.test", "t", "h"))
+    )
+    assert ascii_subject["Subject"] == "Herinnering"
     # The short-header shortcut writes each header exactly as compat32 itself would.
     plain = policy.compat32.clone(linesep="\r\n")
     for name, value in parsed.items():

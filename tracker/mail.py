@@ -71,12 +71,20 @@ def message_bytes(message: Message) -> bytes:
     """The message as sent. Flask-Mail's ``as_bytes`` flattens with ``policy.SMTP``, whose
     header registry parses every header again while writing it: two thirds of the time a
     reminder takes to send. Its headers are already encoded, so the compat32 policy writes
-    them as they are; only the subject is set again as an encoded word (compat32 would
-    write a non-ASCII string raw)."""
+    them as they are; only a non-ASCII subject is set again as an encoded word (compat32
+    would write it raw)."""
     mime = message._message()  # Flask-Mail's MIME tree: the one thing its API does not name
     mime.policy = WIRE_POLICY
-    if message.subject:
-        mime.replace_header("Subject", Header(message.subject, "utf-8", header_name="Subject"))
+    for part in mime.walk():
+        if part.is_multipart():
+            # Without a boundary the generator makes one and compiles a regular expression
+            # per message to search the text for it. "=_" cannot occur in quoted-printable or
+            # base64, and every part of ours is one of those (text parts: ``new_message``;
+            # attachments: Flask-Mail), so this boundary is never in the text.
+            part.set_boundary(f"=_{uuid.uuid4().hex[:24]}")  # short: one header line
+    subject = message.subject
+    if subject and not (subject.isascii() and not any(char in subject for char in "\r\n")):
+        mime.replace_header("Subject", Header(subject, "utf-8", header_name="Subject"))
     out = io.BytesIO()
     BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(mime)
     return out.getvalue()

@@ -4,6 +4,7 @@ version, and a write is never hidden by a cache, in this worker or in another on
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, timedelta
 
 import time_machine
@@ -289,3 +290,35 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
         db.session.commit()
         with seeded_app.test_request_context():
             assert request_data_version() >= before
+
+
+def test_a_page_is_rendered_by_one_thread_at_a_time_while_others_wait_for_it():
+    """A new minute or data version used to send every thread of a worker into the same
+    render at once; now the others wait for the one render (other pages do not)."""
+    from tracker.caching import PageCache
+
+    cache = PageCache(10_000)
+    inside, release, order = threading.Event(), threading.Event(), []
+
+    def first():
+        with cache.rendering(7, "report"):
+            inside.set()
+            release.wait(10)
+            order.append("first")
+
+    def second():
+        inside.wait(10)
+        with cache.rendering(7, "report"):
+            order.append("second")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    inside.wait(10)
+    with cache.rendering(7, "overview"):  # another page is not held up
+        order.append("other")
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["other", "first", "second"]
+    assert not cache._rendering  # nothing left behind

@@ -25,6 +25,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 
@@ -60,6 +61,25 @@ class PageCache:
         self._entries: LRUCache = LRUCache(maxsize=max_chars, getsizeof=self._size)
         self._lock = threading.Lock()
         self._version = -1
+        self._rendering: dict[Hashable, list] = {}  # key -> [lock, threads using it]
+
+    @contextmanager
+    def rendering(self, version: int, key: Hashable):
+        """One render of a page at a time in this worker: a thread that finds the page
+        missing waits here while another renders it, then finds it cached. Without this a
+        new minute or data version sent every thread of the worker into the same render at
+        once (a report at 100x: eight renders sharing one interpreter, seconds each)."""
+        with self._lock:
+            entry = self._rendering.setdefault((version, key), [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._rendering[(version, key)]
 
     @staticmethod
     def _size(page: CachedPage) -> int:
@@ -124,28 +144,37 @@ def cached_page(
             version = request_data_version()
             key = page_key(period, vary(**view_args) if vary else None)
             page = cache.get(version, key)
-            if page is not None:
-                html = _framed(cache, version, key, page)
-                return make_response(html.replace(CSRF_PLACEHOLDER, _csrf_token()))
-            g.csrf_token, g.capture_page = CSRF_PLACEHOLDER, True
-            try:
-                response = make_response(view(**view_args))
-            finally:  # an error page (404, 503) is rendered as any other page
-                g.pop("csrf_token", None)
-                g.capture_page = False
-            if response.status_code == 200 and response.mimetype == "text/html":
-                html = response.get_data(as_text=True)
-                start, end = html.find(CONTENT_START), html.find(CONTENT_END)
-                title = _TITLE.search(html)
-                if start >= 0 and end > start and title:
-                    content = html[start + len(CONTENT_START) : end]
-                    cache.put(version, key, CachedPage(title.group(1), content))
-                    response.set_data(html[:start] + content + html[end + len(CONTENT_END) :])
-            return _with_csrf_token(response)
+            if page is None:
+                with cache.rendering(version, key):
+                    page = cache.get(version, key)
+                    if page is None:
+                        return _render_and_keep(cache, version, key, view, view_args)
+            html = _framed(cache, version, key, page)
+            return make_response(html.replace(CSRF_PLACEHOLDER, _csrf_token()))
 
         return wrapper
 
     return decorator
+
+
+def _render_and_keep(cache: PageCache, version: int, key: tuple, view, view_args: dict):
+    """Render the page with a placeholder for the CSRF token and markers around its content,
+    keep the content, and answer with the page as it is."""
+    g.csrf_token, g.capture_page = CSRF_PLACEHOLDER, True
+    try:
+        response = make_response(view(**view_args))
+    finally:  # an error page (404, 503) is rendered as any other page
+        g.pop("csrf_token", None)
+        g.capture_page = False
+    if response.status_code == 200 and response.mimetype == "text/html":
+        html = response.get_data(as_text=True)
+        start, end = html.find(CONTENT_START), html.find(CONTENT_END)
+        title = _TITLE.search(html)
+        if start >= 0 and end > start and title:
+            content = html[start + len(CONTENT_START) : end]
+            cache.put(version, key, CachedPage(title.group(1), content))
+            response.set_data(html[:start] + content + html[end + len(CONTENT_END) :])
+    return _with_csrf_token(response)
 
 
 _SLOT = f"<!--{_TOKEN}:content-->"
@@ -197,11 +226,8 @@ def _csrf_token() -> str:
     """``generate_csrf()``, with this session's token as signed within the last minute."""
     if "csrf_token" in g:
         return generate_csrf()
-    secret, now = (
-        current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
-        time.time(),
-    )
-    raw = session.get("csrf_token")
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    now, raw = time.time(), session.get("csrf_token")
     with _signed_lock:
         kept = _signed_tokens.get((secret, raw)) if isinstance(raw, str) else None
     if kept is not None and now - kept[1] < CSRF_REUSE_SECONDS:

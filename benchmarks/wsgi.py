@@ -3,8 +3,10 @@
 from tracker import create_app
 from tracker.accounts.auth import PUBLIC_ENDPOINTS
 from tracker.privacy.detect import load
+from tracker.reports.pdf import warm_up
 
 app = create_app()
 load()  # as tracker/wsgi.py does in production: no request waits for the lists
+warm_up()  # nor for WeasyPrint's set-up
 app.add_url_rule("/_bench/ping", "bench_ping", lambda: "ok")
 PUBLIC_ENDPOINTS.add("bench_ping")

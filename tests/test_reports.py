@@ -607,3 +607,34 @@ def test_an_export_without_the_municipal_sheet_still_uploads(client_for):
     assert preview.status_code == 200
     assert _apply(admin, preview).status_code == 302
     assert db.session.scalar(select(ProgressUpdate)).text == "Gestart."
+
+
+def test_weasyprint_warmed_up_before_gunicorn_forks_still_renders_in_the_worker():
+    """``tracker.wsgi`` warms WeasyPrint up before the fork, so the workers inherit Pango
+    and the fonts set up: a forked child must still make a sound PDF with them."""
+    import os
+
+    from tracker.reports.pdf import render_pdf, warm_up
+
+    warm_up()
+    child = os.fork()
+    if child == 0:  # the worker: never back into pytest
+        try:
+            pdf = render_pdf("<h1>Na de fork</h1><p>Één regel.</p>")
+            ok = "Na de fork" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        except BaseException:
+            ok = False
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_without_pango_the_warm_up_logs_and_the_app_still_starts(monkeypatch, caplog):
+    import tracker.reports.pdf as pdf
+
+    def missing(html):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "render_pdf", missing)
+    pdf.warm_up()
+    assert "PDFs unavailable" in caplog.text

@@ -31,6 +31,17 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
+def warm_up() -> None:
+    """Make one small PDF now. WeasyPrint sets up Pango and the fonts on first use (0.7 s),
+    which each worker's first report paid; ``tracker.wsgi`` calls this before gunicorn forks,
+    so every worker starts with it done. Where Pango is missing (the app runs without PDFs)
+    this says so in the log and the app starts anyway."""
+    try:
+        render_pdf("<p>Voortgang actieplan</p>")
+    except (ImportError, OSError) as error:
+        logging.getLogger(__name__).warning("PDFs unavailable (WeasyPrint): %s", error)
+
+
 def annex_filename(stem: str, theme_number: int) -> str:
     """The file name of a theme's annex, next to the summary's ``<stem>.pdf``."""
     return f"{stem}-bijlage-thema-{theme_number}.pdf"

@@ -142,8 +142,8 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
     """SQL queries of one request per page: rendered (cache empty) and served from the
     page cache (the same request again)."""
     from tracker import create_app
-    from tracker.data_version import version_reader
     from tracker.extensions import db
+    from tracker.side_engine import side_engine
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False},
@@ -161,10 +161,10 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
                 def listener(*args, calls=calls, **kwargs):
                     calls.append(1)
 
-                # The version read: a raw cursor on an engine of its own (one checkout each).
+                # The side engine (version read, audit row): one checkout per statement.
                 hooks = [
                     (db.engine, "before_cursor_execute"),
-                    (version_reader().engine, "checkout"),
+                    (side_engine().engine, "checkout"),
                 ]
                 for target, name in hooks:
                     event.listen(target, name, listener)

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,9 +17,9 @@ from sqlalchemy import event, select, text
 
 from tracker import PROJECT_ROOT, create_app
 from tracker.config import database_url_to_sqlalchemy
-from tracker.data_version import version_reader
 from tracker.extensions import db
 from tracker.seeding import apply_seeds, read_seeds
+from tracker.side_engine import side_engine
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -263,12 +265,12 @@ def count_queries(app):
         def __enter__(self):
             self.count = 0
             event.listen(db.engine, "before_cursor_execute", self._on_execute)
-            event.listen(version_reader().engine, "checkout", self._on_execute)
+            event.listen(side_engine().engine, "checkout", self._on_execute)
             return self
 
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
-            event.remove(version_reader().engine, "checkout", self._on_execute)
+            event.remove(side_engine().engine, "checkout", self._on_execute)
 
         def _on_execute(self, *args, **kwargs):
             self.count += 1
@@ -311,6 +313,10 @@ class _Inbox:
     def __init__(self):
         self.messages = []
         self.refuse = set()
+        #: Set ``hold`` to a threading.Event to keep each DATA unanswered until it is set;
+        #: ``holding`` is set once a message waits there.
+        self.hold = None
+        self.holding = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -323,6 +329,9 @@ class _Inbox:
         from email import policy
 
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        if self.hold is not None:
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.hold.wait, 10)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 Message accepted for delivery"
 

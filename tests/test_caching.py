@@ -291,6 +291,26 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
         with seeded_app.test_request_context():
             assert request_data_version() >= before
 
+    def test_the_report_view_is_audited_over_a_connection_the_database_dropped(
+        seeded_app, roles
+    ):
+        """The audit row of a report view goes over the side engine, unpinged: a dropped
+        connection is replaced and the insert sent again, once."""
+        from tracker.audit.models import AuditEvent
+
+        client = login_as(seeded_app.test_client(), roles["beheerder"])
+        assert client.get("/rapportage").status_code == 200  # leaves a side connection
+        db.session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        db.session.commit()
+        assert client.get("/rapportage").status_code == 200
+        views = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "report.view"))
+        assert len(views.all()) == 2
+
 
 def test_a_page_is_rendered_by_one_thread_at_a_time_while_others_wait_for_it():
     """A new minute or data version used to send every thread of a worker into the same

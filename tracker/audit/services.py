@@ -8,6 +8,7 @@ from sqlalchemy import insert
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.side_engine import side_engine
 
 
 def _values(kind: str, actor, subject: str, summary: str, details: dict) -> dict:
@@ -27,7 +28,7 @@ def record(kind: str, actor=None, subject: str = "", summary: str = "", **detail
 
 
 def record_alone(kind: str, actor=None, subject: str = "", summary: str = "", **details) -> None:
-    """Write an audit event now, in a transaction of its own. The session is left alone: a
-    commit there would expire what it loaded (the user, for one), to be read again."""
-    with db.engine.begin() as connection:
-        connection.execute(insert(AuditEvent), [_values(kind, actor, subject, summary, details)])
+    """Write an audit event now, committed on its own (one round trip on the side engine).
+    The session is left alone: a commit there would expire what it loaded (the user, for
+    one), to be read again."""
+    side_engine().execute(insert(AuditEvent), _values(kind, actor, subject, summary, details))

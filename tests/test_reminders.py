@@ -590,6 +590,25 @@ def test_a_message_on_the_wire_reads_back_as_it_was_built(seeded_app):
         assert WIRE_POLICY.fold(name, str(value)) == plain.fold(name, str(value)), name
 
 
+def test_addresses_on_the_wire_are_encoded_as_flask_mail_encodes_them(seeded_app):
+    """A named sender (non-ASCII name included) and a bare recipient read back as they were;
+    a line break in an address (a header injection) is refused."""
+    from email import message_from_bytes, policy
+
+    from tracker.mail import message_bytes, new_message
+
+    seeded_app.config["MAIL_DEFAULT_SENDER"] = "Actieplan Mensenhandel – VAR <noreply@var.test>"
+    raw = message_bytes(new_message("Onderwerp", "iemand@example.test", "t", "<p>t</p>"))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["From"].addresses[0].display_name == "Actieplan Mensenhandel – VAR"
+    assert parsed["From"].addresses[0].addr_spec == "noreply@var.test"
+    assert parsed["To"] == "iemand@example.test"
+    assert parsed["Message-ID"] and parsed["Date"]
+    injected = new_message("Onderwerp", "iemand@example.test\nBcc: x@y.test", "t", "<p>t</p>")
+    with pytest.raises(ValueError):
+        message_bytes(injected)
+
+
 def test_serve_command_runs_the_dev_server_with_the_scheduler(seeded_app, monkeypatch):
     import werkzeug.serving
 
@@ -1023,7 +1042,7 @@ def test_one_tick_sends_over_one_smtp_connection(
 ):
     import smtplib
 
-    for n in range(25):
+    for n in range(40):
         make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
     make_meeting()
     opened = []
@@ -1034,5 +1053,46 @@ def test_one_tick_sends_over_one_smtp_connection(
         return real_connect(self, *args, **kwargs)
 
     monkeypatch.setattr(smtplib.SMTP, "connect", connect)
-    assert tick(utc(2025, 6, 6, 9, 0)) == 25 > BATCH
-    assert len(opened) == 1 and len(smtp_server.messages) == 25
+    assert tick(utc(2025, 6, 6, 9, 0)) == 40 > BATCH
+    assert len(opened) == 1 and len(smtp_server.messages) == 40
+
+
+def test_the_next_message_is_handed_over_while_one_is_on_the_wire(mail_app, smtp_server):
+    """``send_soon`` returns while the server has not answered yet: the sender builds the
+    next e-mail meanwhile. The messages still go one after the other, in order."""
+    import threading
+
+    from tracker.mail import SmtpConnection, new_message
+
+    smtp_server.hold = threading.Event()
+    with SmtpConnection() as connection:
+        first = connection.send_soon(new_message("Eerste", "een@example.test", "1", "<p>1</p>"))
+        assert smtp_server.holding.wait(10)
+        assert not first.done()  # the server holds the first DATA unanswered
+        second = connection.send_soon(new_message("Tweede", "twee@example.test", "2", "<p>2</p>"))
+        assert not first.done() and not second.done()
+        smtp_server.hold.set()
+        first.result(timeout=10)
+        second.result(timeout=10)
+    assert [m["Subject"] for _, m in smtp_server.messages] == ["Eerste", "Tweede"]
+
+
+def test_a_refusal_on_the_wire_is_recorded_for_its_own_row(
+    mail_app, smtp_server, make_user, make_meeting
+):
+    """With one e-mail in flight while the next is built, each outcome stays with its row."""
+    users = [make_user("bijdrager", party="NLA", email=f"nla{n}@example.test") for n in range(5)]
+    smtp_server.refuse = {"nla2@example.test"}
+    make_meeting()
+    assert tick(utc(2025, 6, 6, 9, 0)) == 4
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.recipient_id.in_([u.id for u in users]), Notification.attempts > 0
+        )
+    ).all()
+    assert len(rows) == 5
+    refused = {row.recipient.email for row in rows if row.state != "verstuurd"}
+    assert refused == {"nla2@example.test"}
+    (failed,) = [row for row in rows if row.state != "verstuurd"]
+    assert failed.state == "wachtend" and "geweigerd" in failed.last_error
+    assert all(row.message_id and row.sent_at for row in rows if row.state == "verstuurd")

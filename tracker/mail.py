@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import smtplib
 import ssl
+import unicodedata
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from email.charset import QP, Charset
+from email.encoders import encode_base64
 from email.generator import BytesGenerator
 from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.policy import Compat32
-from email.utils import parseaddr
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_mail import Message
+from flask_mail import Attachment, Message, sanitize_address
 
 from tracker.dates import utcnow
 from tracker.files import private_dir, write_private
@@ -57,7 +64,7 @@ class _WirePolicy(Compat32):
             isinstance(value, str)
             and value.isascii()
             and len(name) + len(value) + 2 <= 78
-            and not any(char in value for char in "\r\n")
+            and not _has_line_break(value)
         ):
             return f"{name}: {value}{self.linesep}"
         return super()._fold(name, value, sanitize)
@@ -68,26 +75,94 @@ WIRE_POLICY = _WirePolicy(linesep="\r\n")
 
 
 def message_bytes(message: Message) -> bytes:
-    """The message as sent. Flask-Mail's ``as_bytes`` flattens with ``policy.SMTP``, whose
-    header registry parses every header again while writing it: two thirds of the time a
-    reminder takes to send. Its headers are already encoded, so the compat32 policy writes
-    them as they are; only a non-ASCII subject is set again as an encoded word (compat32
-    would write it raw)."""
-    mime = message._message()  # Flask-Mail's MIME tree: the one thing its API does not name
-    mime.policy = WIRE_POLICY
-    for part in mime.walk():
-        if part.is_multipart():
-            # Without a boundary the generator makes one and compiles a regular expression
-            # per message to search the text for it. "=_" cannot occur in quoted-printable or
-            # base64, and every part of ours is one of those (text parts: ``new_message``;
-            # attachments: Flask-Mail), so this boundary is never in the text.
-            part.set_boundary(f"=_{uuid.uuid4().hex[:24]}")  # short: one header line
-    subject = message.subject
-    if subject and not (subject.isascii() and not any(char in subject for char in "\r\n")):
-        mime.replace_header("Subject", Header(subject, "utf-8", header_name="Subject"))
+    """The message as sent: its MIME tree (``_mime_tree``) written with the compat32 policy.
+    Flask-Mail's ``as_bytes`` flattens with ``policy.SMTP``, whose header registry parses
+    every header again while writing it: two thirds of the time a reminder took to send."""
     out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(mime)
+    BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(_mime_tree(message))
     return out.getvalue()
+
+
+def _mime_tree(message: Message) -> MIMEBase:
+    """Flask-Mail's message as MIME, laid out as Flask-Mail lays it out (the text, the HTML
+    as its alternative, then the attachments), from the message's public fields.
+
+    Built here rather than by Flask-Mail's private ``Message._message``: that parses and
+    encodes the sender's address for every message (a third of the build) and leaves the
+    boundaries to the generator, which then compiles a regular expression per message to
+    search the text for them. Ours are "=_" and 24 hex digits: "=_" cannot occur in
+    quoted-printable or base64, which is all the parts hold (``new_message``'s charset and
+    the attachments below)."""
+    charset = message.charset or "utf-8"
+    texts = [MIMEText(message.body or "", "plain", charset)]
+    texts += [MIMEText(content, subtype, charset) for subtype, content in message.alts.items()]
+    body = texts[0] if len(texts) == 1 else MIMEMultipart("alternative", _boundary(), texts)
+    parts = [_attachment_part(attachment) for attachment in message.attachments]
+    mime = MIMEMultipart("mixed", _boundary(), [body, *parts]) if parts else body
+    subject = message.subject or ""
+    if subject:
+        plain = subject.isascii() and not _has_line_break(subject)
+        mime["Subject"] = subject if plain else Header(subject, "utf-8", header_name="Subject")
+    mime["From"] = _address_header(message.sender)
+    mime["To"] = ", ".join(dict.fromkeys(_address_header(r) for r in message.recipients))
+    if message.cc:
+        mime["Cc"] = ", ".join(dict.fromkeys(_address_header(r) for r in message.cc))
+    if message.reply_to:
+        mime["Reply-To"] = _address_header(message.reply_to)
+    mime["Date"] = formatdate(message.date, localtime=True)
+    mime["Message-ID"] = message.msgId
+    for name, value in (message.extra_headers or {}).items():
+        if _has_line_break(value):
+            raise ValueError(f"line break in the {name} header")
+        mime[name] = value
+    mime.policy = WIRE_POLICY
+    return mime
+
+
+def _boundary() -> str:
+    return f"=_{uuid.uuid4().hex[:24]}"  # short: the Content-Type stays one header line
+
+
+def _has_line_break(value: str) -> bool:
+    return "\r" in value or "\n" in value
+
+
+#: An address as it is, when it is nothing but an ASCII address (no name, nothing to quote).
+_BARE_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
+
+
+@functools.lru_cache(maxsize=256)
+def _named_address_header(address: str | tuple[str, str]) -> str:
+    return sanitize_address(address)
+
+
+def _address_header(address: str | tuple[str, str]) -> str:
+    """An address as a header value: a bare ASCII address as it is, anything else through
+    Flask-Mail's ``sanitize_address`` (the name encoded, an IDN domain in punycode), kept
+    for the next message (the sender is the same on every one). A line break is refused."""
+    if isinstance(address, str) and _BARE_ADDRESS.fullmatch(address):
+        return address
+    if _has_line_break(address if isinstance(address, str) else "".join(address)):
+        raise ValueError("line break in an e-mail address")
+    return _named_address_header(address)
+
+
+def _attachment_part(attachment: Attachment) -> MIMEBase:
+    """As Flask-Mail attaches a file: base64, with its file name (RFC 2231 when not ASCII)."""
+    part = MIMEBase(*attachment.content_type.split("/", 1))
+    part.set_payload(attachment.data)
+    encode_base64(part)
+    if attachment.filename is not None:
+        filename = attachment.filename
+        if current_app.extensions["mail"].ascii_attachments:
+            filename = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+            filename = " ".join(filename.split())
+        if not filename.isascii():
+            filename = ("UTF8", "", filename)
+        part.add_header("Content-Disposition", attachment.disposition, filename=filename)
+    for key, value in attachment.headers.items():
+        part.add_header(key, value)
+    return part
 
 
 class DeliveryError(Exception):
@@ -119,10 +194,17 @@ def tls_context() -> ssl.SSLContext:
 
 class SmtpConnection:
     """One SMTP connection for a batch of messages: opened at the first message, reused for
-    the next ones, opened again when the server has closed it. Use as a context manager."""
+    the next ones, opened again when the server has closed it. Use as a context manager.
+
+    The SMTP conversation runs on a thread of the connection's own, one message at a time
+    and in order: ``send_soon`` hands a message over and returns, so the caller builds the
+    next message while this one's four round trips wait for the server (the wait releases
+    the GIL). The settings are read when the connection is made (in the app context)."""
 
     def __init__(self):
+        self._config = dict(current_app.config)
         self._smtp: smtplib.SMTP | None = None
+        self._wire: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> SmtpConnection:
         return self
@@ -131,7 +213,7 @@ class SmtpConnection:
         self.close()
 
     def _open(self) -> smtplib.SMTP:
-        config = current_app.config
+        config = self._config
         host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))
         timeout = float(config.get("MAIL_TIMEOUT", 30))
         if config.get("MAIL_USE_SSL"):
@@ -149,6 +231,10 @@ class SmtpConnection:
         return smtp
 
     def close(self) -> None:
+        """Waits for the messages handed over, then says goodbye to the server."""
+        if self._wire is not None:
+            self._wire.shutdown(wait=True)
+            self._wire = None
         if self._smtp is not None:
             try:
                 self._smtp.quit()
@@ -157,17 +243,27 @@ class SmtpConnection:
             self._smtp = None
 
     def send(self, message: Message) -> None:
-        """Deliver one message; raise DeliveryError when the server refuses any recipient
-        or cannot be reached (the connection is then dropped, the next message reconnects)."""
-        sender = parseaddr(message.sender)[1]
+        """Deliver one message and wait for the server's answer (see ``send_soon``)."""
+        self.send_soon(message).result()
+
+    def send_soon(self, message: Message) -> Future:
+        """Start delivering one message; the future raises DeliveryError when the server
+        refuses any recipient or cannot be reached (the connection is then dropped, the
+        next message reconnects). The message is written out here, in the caller's thread."""
+        envelope = (parseaddr(message.sender)[1], list(message.send_to), message_bytes(message))
+        if self._wire is None:
+            self._wire = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp")
+        return self._wire.submit(self._transmit, *envelope)
+
+    def _transmit(self, sender: str, recipients: list[str], data: bytes) -> None:
         try:
             try:
                 if self._smtp is None:
                     self._smtp = self._open()
-                refused = self._smtp.sendmail(sender, message.send_to, message_bytes(message))
+                refused = self._smtp.sendmail(sender, recipients, data)
             except smtplib.SMTPServerDisconnected:
                 self._smtp = self._open()  # the server closed an idle connection: once more
-                refused = self._smtp.sendmail(sender, message.send_to, message_bytes(message))
+                refused = self._smtp.sendmail(sender, recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
             raise DeliveryError(f"Ontvanger geweigerd: {_describe(exc.recipients)}") from exc
@@ -213,14 +309,29 @@ def deliver(
 ) -> None:
     """SMTP when configured (over ``connection`` when a batch holds one), else an .eml file
     under ``instance/outbox``."""
-    if smtp_configured():
-        if connection is not None:
-            connection.send(message)
-        else:
+    deliver_soon(message, name, connection).result()
+
+
+def deliver_soon(
+    message: Message, name: str | None = None, connection: SmtpConnection | None = None
+) -> Future:
+    """``deliver``, returning at once where a batch's connection can take the message over
+    (``SmtpConnection.send_soon``); the future holds the outcome."""
+    if smtp_configured() and connection is not None:
+        return connection.send_soon(message)
+    done: Future = Future()
+    try:
+        if smtp_configured():
             smtp_deliver(message)
+        else:
+            stamp = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+            path = keep_as_eml(message, name or stamp)
+            current_app.logger.info("No MAIL_SERVER: kept %s in the outbox folder", path.name)
+    except DeliveryError as exc:
+        done.set_exception(exc)
     else:
-        path = keep_as_eml(message, name or f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
-        current_app.logger.info("No MAIL_SERVER: kept %s in the outbox folder", path.name)
+        done.set_result(None)
+    return done
 
 
 def send_now(subject: str, recipient: str, template: str, **context) -> Message:

@@ -17,6 +17,7 @@ import hashlib
 import re
 import time
 import uuid
+from concurrent.futures import Future
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from tracker.data_version import own_bumps, read_data_version
 from tracker.dates import dutch_date, to_local
 from tracker.extensions import db
-from tracker.mail import DeliveryError, SmtpConnection, deliver, new_message, render_email
+from tracker.mail import DeliveryError, SmtpConnection, deliver_soon, new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.notifications import asking
@@ -43,8 +44,10 @@ SENDING = NotificationState.SENDING.value
 #: Minutes to wait after the 1st, 2nd, … failed attempt; after the last the row is failed.
 RETRY_MINUTES = [1, 5, 15, 60]
 MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
-#: Rows claimed at once: what a killed sender can strand until its lease runs out.
-BATCH = 10
+#: Rows claimed at once: what a killed sender can strand until its lease runs out. A batch
+#: costs about ten milliseconds of database work besides its e-mails (claim, load, record):
+#: with ten rows that was a third of the sending time.
+BATCH = 25
 
 
 def lease_length() -> timedelta:
@@ -308,38 +311,41 @@ def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dic
     }
 
 
-def _send_one(
-    row: Notification,
-    now: datetime,
-    tick_cache: dict,
-    connection: SmtpConnection,
-    superseded: set[int],
-) -> tuple[dict, bool]:
-    """Deliver one row's e-mail; returns the row's new values and whether it went out."""
+def _withheld(row: Notification, superseded: set[int]) -> dict | None:
+    """The row's new values when its e-mail is not to go out after all."""
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
         return {
             "state": NotificationState.WITHDRAWN.value,
             "last_error": "Ontvanger uitgeschakeld of wil dit soort bericht niet",
-        }, False
+        }
     if row.id in superseded:
+        return {"state": NotificationState.EXPIRED.value, "last_error": SUPERSEDED}
+    return None
+
+
+class _InFlight:
+    """One row's e-mail handed to the connection, and what to record once it has gone."""
+
+    def __init__(self, row: Notification, message: Message, delivery: Future):
+        self.row_id, self.attempts = row.id, row.attempts
+        self.kept = {"subject": message.subject, "body_text": message.body}
+        self.message_id = message.msgId
+        self.delivery = delivery
+
+    def outcome(self, now: datetime) -> tuple[dict, bool]:
+        """Waits for the server; the row's new values and whether the e-mail went out."""
+        try:
+            self.delivery.result()
+        except DeliveryError as exc:
+            return {**self.kept, **_failure(self.row_id, self.attempts, exc, now)}, False
         return {
-            "state": NotificationState.EXPIRED.value,
-            "last_error": SUPERSEDED,
-        }, False
-    message = build_message(row, tick_cache)
-    kept = {"subject": message.subject, "body_text": message.body}
-    try:
-        deliver(message, name=f"{row.id}-{row.kind}", connection=connection)
-    except DeliveryError as exc:
-        return {**kept, **_failure(row.id, row.attempts, exc, now)}, False
-    return {
-        **kept,
-        "state": NotificationState.SENT.value,
-        "sent_at": now,
-        "message_id": message.msgId,
-        "last_error": None,
-    }, True
+            **self.kept,
+            "state": NotificationState.SENT.value,
+            "sent_at": now,
+            "message_id": self.message_id,
+            "last_error": None,
+        }, True
 
 
 def _load(ids: list[int], owner: str) -> dict[int, Notification]:
@@ -374,8 +380,18 @@ def send_claimed(
     ``RENEW_AFTER`` has passed, against the tick's clock plus the time this batch has taken.
     The outcomes are recorded together at the end of the batch (and before a renewal): a
     sender killed in between sends at most this batch again, with the same Message-IDs,
-    once its lease has run out."""
+    once its lease has run out. One e-mail is on the wire while the next is built
+    (``SmtpConnection.send_soon``); its outcome is taken before the next one goes."""
     sent, outcomes = 0, []
+    in_flight: _InFlight | None = None
+
+    def settle() -> None:  # record the e-mail on the wire once the server has answered
+        nonlocal sent, in_flight
+        if in_flight is not None:
+            values, went = in_flight.outcome(now)
+            outcomes.append((in_flight.row_id, values))
+            sent, in_flight = sent + went, None
+
     started = time.monotonic()
     renewed_at = now
     held = set(ids) if just_claimed else _renew(ids, owner, now)
@@ -385,15 +401,25 @@ def send_claimed(
         for position, row_id in enumerate(ids):
             lease_at = now + timedelta(seconds=time.monotonic() - started)
             if lease_at - renewed_at >= RENEW_AFTER:
+                settle()
+                lease_at = now + timedelta(seconds=time.monotonic() - started)
                 _finish(outcomes, owner)
                 outcomes = []
                 held = _renew(ids[position:], owner, lease_at)
                 renewed_at = lease_at
             if row_id not in held or row_id not in rows:
                 continue  # our lease ran out and another sender took the row
-            values, went = _send_one(rows[row_id], now, tick_cache, connection, superseded)
-            outcomes.append((row_id, values))
-            sent += went
+            row = rows[row_id]
+            withheld = _withheld(row, superseded)
+            if withheld is not None:
+                outcomes.append((row_id, withheld))
+                continue
+            # Built while the previous e-mail is still on the wire; one e-mail in flight.
+            message = build_message(row, tick_cache)
+            settle()
+            delivery = deliver_soon(message, name=f"{row.id}-{row.kind}", connection=connection)
+            in_flight = _InFlight(row, message, delivery)
+        settle()
     _finish(outcomes, owner)
     return sent
 

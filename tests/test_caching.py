@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from sqlalchemy import select, text
@@ -291,9 +291,7 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
         with seeded_app.test_request_context():
             assert request_data_version() >= before
 
-    def test_the_report_view_is_audited_over_a_connection_the_database_dropped(
-        seeded_app, roles
-    ):
+    def test_the_report_view_is_audited_over_a_connection_the_database_dropped(seeded_app, roles):
         """The audit row of a report view goes over the side engine, unpinged: a dropped
         connection is replaced and the insert sent again, once."""
         from tracker.audit.models import AuditEvent
@@ -342,3 +340,45 @@ def test_a_page_is_rendered_by_one_thread_at_a_time_while_others_wait_for_it():
         thread.join(10)
     assert order == ["other", "first", "second"]
     assert not cache._rendering  # nothing left behind
+
+
+def test_the_report_is_rendered_again_when_a_meeting_begins_not_every_minute(
+    seeded_app, roles, monkeypatch
+):
+    """The report counts the meetings still ahead: its cached copy holds until one of the
+    day's meetings begins (it was rendered again every minute: a second at 100x)."""
+    from tracker.meetings import services as meeting_services
+    from tracker.reports import views
+
+    renders = []
+    real_report = views.current_report
+    monkeypatch.setattr(views, "current_report", lambda p: renders.append(1) or real_report(p))
+    series = db.session.scalar(
+        select(MeetingSeries).where(MeetingSeries.code == "platform-mensenhandel")
+    )
+    starts_at = datetime(2026, 3, 2, 13, 0)  # 14:00 in Amsterdam
+    meeting_services.create_meeting(
+        series,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        location="Stadhuis",
+        agenda="Voortgang",
+        author=None,
+        now=datetime(2026, 2, 1, 9, 0),
+    )
+    db.session.commit()
+
+    def planned(client) -> int:
+        html = client.get("/rapportage").get_data(as_text=True)
+        row = re.search(rf"<th scope=\"row\">{series.name}</th>(.*?)</tr>", html).group(1)
+        return int(re.search(r'data-label="Gepland">(\d+)<', row).group(1))
+
+    with time_machine.travel(datetime(2026, 3, 2, 8, 0, tzinfo=UTC), tick=False) as clock:
+        client = login_as(seeded_app.test_client(), roles["beheerder"])
+        before = planned(client)
+        clock.shift(timedelta(hours=4, minutes=59))  # 13:59 in Amsterdam: still ahead
+        assert planned(client) == before and len(renders) == 1
+        clock.shift(timedelta(minutes=1))  # 14:00: the meeting has begun
+        assert planned(client) == before - 1 and len(renders) == 2
+        clock.shift(timedelta(minutes=30))
+        assert planned(client) == before - 1 and len(renders) == 2

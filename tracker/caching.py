@@ -13,12 +13,13 @@ A cached page is the part of the page that is the same for everyone with the sam
 main content); the frame around it (menu with the user's name, flash messages, the logout
 form) is rendered per request. CSRF tokens inside the content are rendered as a per-process
 placeholder and filled in per request. What else a key must hold (role, region, the plan in
-the query string, the user for personal pages, the minute or the day for pages that depend on
-the clock) is in :func:`page_key`.
+the query string, the user for personal pages, what of the clock a page depends on: the day,
+the day's meetings that have begun, or the minute) is in :func:`page_key`.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import secrets
@@ -26,17 +27,22 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from cachetools import LRUCache
 from flask import Flask, current_app, g, make_response, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import select
 
 from tracker.data_version import RowCache, request_data_version
 from tracker.dates import to_local, utcnow
+from tracker.extensions import db
 
 # Rendered pages ------------------------------------------------------------------------------
 
@@ -54,6 +60,14 @@ class CachedPage:
     content: str
 
 
+@dataclass
+class _Render:
+    """A page being rendered: the lock its render holds, and how many threads want it."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    threads: int = 0
+
+
 class PageCache:
     """An in-process LRU of rendered content, bounded in characters, safe across threads."""
 
@@ -61,7 +75,7 @@ class PageCache:
         self._entries: LRUCache = LRUCache(maxsize=max_chars, getsizeof=self._size)
         self._lock = threading.Lock()
         self._version = -1
-        self._rendering: dict[Hashable, list] = {}  # key -> [lock, threads using it]
+        self._rendering: dict[Hashable, _Render] = {}
 
     @contextmanager
     def rendering(self, version: int, key: Hashable):
@@ -70,15 +84,15 @@ class PageCache:
         new minute or data version sent every thread of the worker into the same render at
         once (a report at 100x: eight renders sharing one interpreter, seconds each)."""
         with self._lock:
-            entry = self._rendering.setdefault((version, key), [threading.Lock(), 0])
-            entry[1] += 1
+            render = self._rendering.setdefault((version, key), _Render())
+            render.threads += 1
         try:
-            with entry[0]:
+            with render.lock:
                 yield
         finally:
             with self._lock:
-                entry[1] -= 1
-                if not entry[1]:
+                render.threads -= 1
+                if not render.threads:
                     del self._rendering[(version, key)]
 
     @staticmethod
@@ -105,12 +119,54 @@ class PageCache:
 
 
 def clock_bucket(period: str) -> Hashable:
-    """What of the clock a page depends on: the local day, or the minute (pages that list
-    what is upcoming or due now)."""
+    """What of the clock a page depends on: the local day; the day and which of its meetings
+    have begun ("meeting": pages that count meetings still ahead, such as the report); or
+    the minute (pages that list what is upcoming or due now)."""
     now = utcnow()
+    if period == "minute":
+        return now.replace(second=0, microsecond=0)
+    day = to_local(now, current_app.config["TIMEZONE"]).date()
     if period == "day":
-        return to_local(now, current_app.config["TIMEZONE"]).date()
-    return now.replace(second=0, microsecond=0)
+        return day
+    starts: MeetingStarts = current_app.extensions["meeting_starts"]
+    return day, bisect.bisect_right(starts.of(day), now)
+
+
+class MeetingStarts:
+    """The start times of a day's meetings, read once per data version and day in each
+    worker: a page keyed by them is rendered again when a meeting begins, not every minute
+    (the report at 100x took a second to render, once a minute per worker)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept: tuple[Hashable, tuple[datetime, ...]] = (None, ())
+
+    def of(self, day: date) -> tuple[datetime, ...]:
+        from tracker.meetings.models import Meeting
+
+        key = (request_data_version(), day)
+        with self._lock:
+            kept_key, starts = self._kept
+        if kept_key != key:
+            zone = ZoneInfo(current_app.config["TIMEZONE"])
+            begin, end = (
+                datetime.combine(d, clock_time(0), zone).astimezone(UTC).replace(tzinfo=None)
+                for d in (day, day + timedelta(days=1))
+            )
+            starts = tuple(
+                db.session.scalars(
+                    select(Meeting.starts_at)
+                    .where(Meeting.starts_at >= begin, Meeting.starts_at < end)
+                    .order_by(Meeting.starts_at)
+                )
+            )
+            with self._lock:
+                self._kept = (key, starts)
+        return starts
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept = (None, ())
 
 
 def _asker() -> tuple:
@@ -218,24 +274,38 @@ def _with_csrf_token(response):
 #: of a cached page). The signature's age only counts with ``WTF_CSRF_TIME_LIMIT``, which is
 #: off: the token lives as long as the session.
 CSRF_REUSE_SECONDS = 60
-_signed_tokens: LRUCache = LRUCache(maxsize=10_000)
-_signed_lock = threading.Lock()
+
+
+class SignedTokens:
+    """The CSRF tokens this worker signed lately, by secret and session token, with when."""
+
+    def __init__(self, max_tokens: int = 10_000):
+        self._tokens: LRUCache = LRUCache(maxsize=max_tokens)
+        self._lock = threading.Lock()
+
+    def get(self, secret: str, raw: str, now: float) -> str | None:
+        with self._lock:
+            kept = self._tokens.get((secret, raw))
+        return kept[0] if kept is not None and now - kept[1] < CSRF_REUSE_SECONDS else None
+
+    def keep(self, secret: str, raw: str, token: str, now: float) -> None:
+        with self._lock:
+            self._tokens[(secret, raw)] = (token, now)
 
 
 def _csrf_token() -> str:
     """``generate_csrf()``, with this session's token as signed within the last minute."""
     if "csrf_token" in g:
         return generate_csrf()
+    tokens: SignedTokens = current_app.extensions["signed_csrf_tokens"]
     secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     now, raw = time.time(), session.get("csrf_token")
-    with _signed_lock:
-        kept = _signed_tokens.get((secret, raw)) if isinstance(raw, str) else None
-    if kept is not None and now - kept[1] < CSRF_REUSE_SECONDS:
-        g.csrf_token = kept[0]
-        return kept[0]
+    kept = tokens.get(secret, raw, now) if isinstance(raw, str) else None
+    if kept is not None:
+        g.csrf_token = kept
+        return kept
     token = generate_csrf()  # a session without a token gets one
-    with _signed_lock:
-        _signed_tokens[(secret, session["csrf_token"])] = (token, now)
+    tokens.keep(secret, session["csrf_token"], token, now)
     return token
 
 
@@ -291,6 +361,8 @@ def register_caching(app: Flask) -> None:
     if max_chars > 0:
         app.extensions["page_cache"] = PageCache(max_chars)
         app.extensions["row_cache"] = RowCache()
+    app.extensions["meeting_starts"] = MeetingStarts()
+    app.extensions["signed_csrf_tokens"] = SignedTokens()
     # ``g`` outlives a request when an app context was pushed around several (the CLI, tests):
     # the version read belongs to one request only.
     app.teardown_request(lambda exc: g.pop("data_version", None))

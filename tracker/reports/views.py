@@ -201,7 +201,7 @@ def _caps(url_args: dict) -> dict:
 
 
 @bp.get("/rapportage")
-@cached_page(vary=lambda: current_user.id, every_time=_audit_report_view)
+@cached_page("meeting", vary=lambda: current_user.id, every_time=_audit_report_view)
 def report():
     """The progress report for a reference date, optionally since the previous report
     (per user: it names who made it)."""

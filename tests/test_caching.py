@@ -174,6 +174,25 @@ def test_exports_answer_304_and_the_etag_is_per_user(client_for):
     assert beheerder.get("/export.csv", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_an_upgrade_changes_every_etag(client_for, tmp_path):
+    """A client keeps its ETag across an upgrade: a PDF or export laid out anew by the new
+    release is sent again, not answered with 304."""
+    from tracker.caching import release_digest
+
+    (tmp_path / "report.html").write_text("Voortgang", encoding="utf-8")
+    first = release_digest(str(tmp_path))
+    release_digest.cache_clear()
+    (tmp_path / "report.html").write_text("Voortgang per thema", encoding="utf-8")
+    assert release_digest(str(tmp_path)) != first
+    release_digest.cache_clear()
+
+    lezer = client_for("lezer")
+    etag = lezer.get("/export.csv").headers["ETag"]
+    assert lezer.get("/export.csv", headers={"If-None-Match": etag}).status_code == 304
+    lezer.application.extensions["release"] = "de-volgende-release"
+    assert lezer.get("/export.csv", headers={"If-None-Match": etag}).status_code == 200
+
+
 def test_every_view_of_the_report_is_audited_also_from_the_cache(client, count_queries):
     from tracker.audit.models import AuditEvent
 

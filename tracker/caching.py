@@ -20,6 +20,7 @@ the day's meetings that have begun, or the minute) is in :func:`page_key`.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import secrets
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from functools import wraps
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cachetools import LRUCache
@@ -316,15 +318,16 @@ def conditional(
     period: str | None = "day", vary: Callable[..., Hashable] | None = None, keep: bool = False
 ):
     """Answer ``If-None-Match`` with 304 when nothing the response shows has changed: the
-    ETag is a digest of the data version, the URL, the asker (and ``vary``) and, for
-    responses that depend on the date, the day. The view does not run for a 304. With
-    ``keep`` the body is kept in the page cache under its ETag too (views without side
-    effects: not the exports, whose every download is audited)."""
+    ETag is a digest of the release (``release_digest``), the data version, the URL, the
+    asker (and ``vary``) and, for responses that depend on the date, the day. The view does
+    not run for a 304. With ``keep`` the body is kept in the page cache under its ETag too
+    (views without side effects: not the exports, whose every download is audited)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(**view_args):
             parts = (
+                current_app.extensions["release"],
                 request_data_version(),
                 request.full_path,
                 _asker(),
@@ -338,14 +341,14 @@ def conditional(
                 response.set_etag(etag)
                 return response
             cache: PageCache | None = current_app.extensions.get("page_cache")
-            kept = cache.get(parts[0], ("body", etag)) if keep and cache else None
+            kept = cache.get(parts[1], ("body", etag)) if keep and cache else None
             if kept is not None:
                 response = current_app.response_class(kept.content, mimetype=kept.title)
             else:
                 response = make_response(view(**view_args))
                 if keep and cache and response.status_code == 200:
                     body = response.get_data(as_text=True)
-                    cache.put(parts[0], ("body", etag), CachedPage(response.mimetype, body))
+                    cache.put(parts[1], ("body", etag), CachedPage(response.mimetype, body))
             if response.status_code == 200:
                 response.set_etag(etag)
                 response.headers.setdefault("Cache-Control", "private, no-cache")
@@ -356,7 +359,24 @@ def conditional(
     return decorator
 
 
+@functools.cache
+def release_digest(template_folder: str) -> str:
+    """What this release of the code and templates is, for the ETags: a client keeps an
+    ETag across an upgrade, and a PDF or export laid out anew must not be answered with
+    304. Read once per process (a few milliseconds); the same on every host."""
+    from tracker import PACKAGE_DIR
+
+    digest = hashlib.sha256()
+    for folder in (PACKAGE_DIR, Path(template_folder)):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".css", ".yaml"}:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def register_caching(app: Flask) -> None:
+    app.extensions["release"] = release_digest(app.template_folder)
     max_chars = int(app.config.get("PAGE_CACHE_CHARS", 64_000_000))
     if max_chars > 0:
         app.extensions["page_cache"] = PageCache(max_chars)

@@ -96,11 +96,11 @@ def due_this_year_clause(today: date):
     )
 
 
-def _attention_clause(today: date):
+def _attention_clause():
     return and_(Action.signal.in_(_NEEDS_ATTENTION), Action.status.not_in(_CLOSED))
 
 
-def _unparsed_clause(today: date):
+def _unparsed_clause():
     return Action.schedule_kind == ScheduleKind.UNPARSED.value
 
 
@@ -120,7 +120,7 @@ def theme_counts(plan: Plan, today: date) -> list[ThemeCounts]:
             func.count(),
             _count(due_this_year_clause(today)),
             _count(overdue_clause(today)),
-            _count(_unparsed_clause(today)),
+            _count(_unparsed_clause()),
         )
         .join(Action.theme)
         .where(Theme.plan_id == plan.id)
@@ -144,17 +144,17 @@ def totals_of(rows: list[ThemeCounts]) -> ThemeCounts:
     return total
 
 
-#: The overview's lists by their ``?toon=`` name: which actions, what orders them before plan
-#: order, and how many there are (read off the counts).
+#: The overview's lists by their ``?toon=`` name: which actions (on a given day), what orders
+#: them before plan order, and how many there are (read off the counts).
 _LISTS = {
     "aandacht": (
-        _attention_clause,
+        lambda today: _attention_clause(),
         lambda: [case(SIGNAL_ORDER, value=Action.signal)],
         lambda totals: totals.attention,
     ),
     "verstreken": (overdue_clause, list, lambda totals: totals.overdue),
     "dit-jaar": (due_this_year_clause, list, lambda totals: totals.due_this_year),
-    "onbekend": (_unparsed_clause, list, lambda totals: totals.unparsed),
+    "onbekend": (lambda today: _unparsed_clause(), list, lambda totals: totals.unparsed),
 }
 
 

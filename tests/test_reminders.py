@@ -412,7 +412,7 @@ def test_a_custom_intro_with_its_own_greeting_gives_one_greeting(
     ],
 )
 def test_a_greeting_line_is_taken_off_the_intro(intro, expected):
-    from tracker.notifications.sending import without_greeting
+    from tracker.notifications.messages import without_greeting
 
     assert without_greeting(intro) == expected
 

@@ -7,6 +7,7 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select, text
 
@@ -291,6 +292,22 @@ def test_each_request_reads_the_version_afresh_though_the_app_context_lives_on(s
             assert request_data_version() == first + 1
     finally:
         hooks.append(clears_all)
+
+
+def test_the_side_engine_reads_an_integer_or_none_and_raises_on_a_bad_statement(seeded_app):
+    """On PostgreSQL the read goes through libpq directly; a failing statement goes through
+    the cursor again, so it raises the driver's own error."""
+    from tracker.side_engine import side_engine
+
+    with seeded_app.app_context():
+        engine = side_engine()
+        assert engine.integer("SELECT version FROM data_version WHERE id = 1") >= 0
+        assert engine.integer("SELECT version FROM data_version WHERE id = -1") is None
+        assert engine.integer("SELECT NULL") is None
+        dbapi_error = engine.engine.dialect.loaded_dbapi.Error
+        with pytest.raises(dbapi_error):
+            engine.integer("SELECT nothing FROM no_such_table")
+        assert engine.integer("SELECT 41 + 1") == 42  # the connection is fine afterwards
 
 
 if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never skipped

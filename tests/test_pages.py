@@ -207,6 +207,37 @@ def test_security_headers_on_pages(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+@pytest.mark.parametrize(
+    "path", ["/bestaat-niet", "/static/css/tracker.css", "/api/v1/nergens", "/login"]
+)
+def test_security_headers_on_every_kind_of_response(client, path):
+    """Error pages, static files and the API's JSON carry them too, each header once."""
+    response = client.get(path)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers.getlist("Content-Security-Policy") == [
+        response.headers["Content-Security-Policy"]
+    ]
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP
+    response.close()  # a static file is sent from an open file
+
+
+def test_a_header_a_response_sets_itself_is_kept(seeded_app):
+    """The middleware adds only what is missing (as ``setdefault`` did)."""
+    from tracker.web import SecurityHeaders
+
+    def wsgi_app(environ, start_response):
+        start_response("200 OK", [("x-frame-options", "SAMEORIGIN")])
+        return [b"ok"]
+
+    seen = {}
+    SecurityHeaders(wsgi_app)({"wsgi.url_scheme": "https"}, lambda s, h, e=None: seen.update(h=h))
+    names = [name.lower() for name, _ in seen["h"]]
+    assert names.count("x-frame-options") == 1
+    assert ("x-frame-options", "SAMEORIGIN") in seen["h"]
+    assert "strict-transport-security" in names
+
+
 def test_page_queries_do_not_grow_with_actions(client, seeded_app, count_queries):
     with count_queries as small:
         client.get("/acties")

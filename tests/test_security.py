@@ -485,10 +485,17 @@ def test_ics_with_impossible_dates_is_reported_not_a_500(client_for, start):
         "/agenda/%00.ics",
         "/rapportage?gemeente=%00",
         "/beheer/audit?soort=%00",
+        "/acties?q=ok&q=%00",  # a repeated argument's later value
+        "/acties?%00=x",  # a key
+        "/acties/%00",
     ],
 )
 def test_nul_bytes_get_400(client_for, path):
     assert client_for("beheerder").get(path).status_code == 400
+
+
+def test_an_encoded_percent_sign_is_not_a_nul_byte(client_for):
+    assert client_for("beheerder").get("/acties?q=%2500").status_code == 200
 
 
 def test_nul_byte_in_a_form_gets_400(client_for):
@@ -500,6 +507,12 @@ def test_nul_byte_in_a_form_gets_400(client_for):
         client, "/acties/1.1/voortgang", {"status": "lopend", "text": "a\x00b", "version": version}
     )
     assert response.status_code == 400
+    response = post_form(
+        client,
+        "/acties/1.1/voortgang",
+        {"status": "lopend", "text": "ab", "version": version, "x\x00": "1"},
+    )
+    assert response.status_code == 400  # in a field's name as well
 
 
 @pytest.mark.parametrize(

@@ -104,12 +104,13 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only
-    if proxies := int(app.config["TRUSTED_PROXIES"]):
-        # Behind N reverse proxies: the client's address and scheme come from their
-        # X-Forwarded-For/-Proto headers (throttling per address, HSTS, secure cookies).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_auth(app)
     register_web(app)
     register_caching(app)
     register_cli(app)
+    # Outermost, so the middleware of register_web sees the scheme it reports.
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        # Behind N reverse proxies: the client's address and scheme come from their
+        # X-Forwarded-For/-Proto headers (throttling per address, HSTS, secure cookies).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app

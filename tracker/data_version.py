@@ -115,7 +115,7 @@ def request_data_version() -> int:
     shows is at least as new as the version it is keyed by. Read on the side engine: a page
     served from the cache then opens no transaction (no BEGIN, no ROLLBACK)."""
     if "data_version" not in g:
-        g.data_version = side_engine().scalar(_READ_VERSION) or 0
+        g.data_version = side_engine().integer(_READ_VERSION) or 0
     return g.data_version
 
 

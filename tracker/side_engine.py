@@ -15,6 +15,7 @@ import os
 import threading
 
 from flask import current_app
+from psycopg.pq import ExecStatus
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
@@ -40,19 +41,29 @@ class SideEngine:
             self.engine.dispose(close=False)
             self._pid = os.getpid()
 
-    def scalar(self, sql: str):
-        """The first column of the first row of a plain SQL query, or None: through the
-        DBAPI cursor (on SQLite 10 µs instead of 80 µs through the app's engine)."""
+    def integer(self, sql: str) -> int | None:
+        """The integer in the first column of the first row of a plain SQL query, or None.
+        On SQLite through the DBAPI cursor (10 µs instead of 80 µs through the app's engine).
+        On PostgreSQL through psycopg's libpq wrapper (``pgconn.exec_``): one blocking call
+        that keeps no cursor or result-type machinery, a third of psycopg's cursor CPU for
+        this read on every request. A failed statement is run again through the cursor,
+        which raises psycopg's own error (and tells a dropped connection)."""
         self._after_fork()
         dialect, retried = self.engine.dialect, False
         while True:
             connection = self.engine.raw_connection()
             try:
+                pgconn = getattr(connection.dbapi_connection, "pgconn", None)
+                if pgconn is not None:
+                    result = pgconn.exec_(sql.encode())
+                    if result.status == ExecStatus.TUPLES_OK:
+                        value = result.get_value(0, 0) if result.ntuples else None
+                        return None if value is None else int(value)
                 cursor = connection.cursor()
                 cursor.execute(sql)
                 row = cursor.fetchone()
                 cursor.close()
-                return row[0] if row else None
+                return None if row is None or row[0] is None else int(row[0])
             except dialect.loaded_dbapi.Error as error:
                 if retried or not dialect.is_disconnect(error, connection.dbapi_connection, None):
                     raise

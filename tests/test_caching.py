@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from tracker.accounts.models import User
 from tracker.data_version import read_data_version, request_data_version
+from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.health import beat
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
@@ -310,6 +311,38 @@ def test_the_side_engine_reads_an_integer_or_none_and_raises_on_a_bad_statement(
         assert engine.integer("SELECT 41 + 1") == 42  # the connection is fine afterwards
 
 
+def test_a_side_insert_writes_the_row_with_its_defaults_and_refuses_unknown_types(seeded_app):
+    """On PostgreSQL the insert goes as a prepared statement with text values: the row must
+    read back as SQLAlchemy would have written it (the time default, the JSON details)."""
+    from tracker.audit.models import AuditEvent
+    from tracker.side_engine import side_engine
+
+    values = {"kind": "report.view", "actor_id": None, "summary": "Bekeken", "address": None}
+    details = {"thema": "3", "status": ["lopend", "afgerond"]}
+    with seeded_app.app_context():
+        side_engine().insert(AuditEvent.__table__, {**values, "details": details})
+        side_engine().insert(AuditEvent.__table__, {**values, "details": None})
+        with_details, without = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "report.view").order_by(AuditEvent.id)
+        ).all()
+        assert with_details.details == details and without.details is None
+        assert with_details.subject == "" and with_details.summary == "Bekeken"
+        assert abs((with_details.at - utcnow()).total_seconds()) < 60
+
+
+def test_a_side_insert_sends_values_as_postgresql_text_and_refuses_other_types():
+    from tracker.audit.models import AuditEvent
+    from tracker.side_engine import _as_text
+
+    columns = AuditEvent.__table__.c
+    at = datetime(2025, 3, 12, 9, 30)
+    assert _as_text(columns.at, at) == b"2025-03-12T09:30:00"
+    assert _as_text(columns.details, {"a": [1, "é"]}) == b'{"a": [1, "\\u00e9"]}'
+    assert _as_text(columns.actor_id, 7) == b"7" and _as_text(columns.address, None) is None
+    with pytest.raises(TypeError):
+        _as_text(columns.summary, at.date())
+
+
 if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never skipped
 
     def test_the_version_read_survives_a_connection_the_database_dropped(seeded_app):
@@ -326,6 +359,54 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
         db.session.commit()
         with seeded_app.test_request_context():
             assert request_data_version() >= before
+
+    def test_the_version_read_is_prepared_once_and_answers_where_it_is_not(seeded_app):
+        """The read is prepared once per connection; where the preparation does not hold (a
+        pooler's other server connection), it is answered through the cursor all the same."""
+        from tracker.side_engine import side_engine
+
+        sql = "SELECT version FROM data_version WHERE id = 1"
+        with seeded_app.app_context():
+            engine = side_engine()
+            engine.engine.dispose()
+            first = engine.integer(sql)
+            assert engine.integer(sql) == first
+            with engine.engine.connect() as connection:  # the pool's only connection
+                prepared = connection.exec_driver_sql(
+                    "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'tracker%%'"
+                )
+                assert prepared.scalars().all() == [sql]
+                connection.exec_driver_sql("DEALLOCATE ALL")
+            assert engine.integer(sql) == first
+            assert engine.integer(sql) == first  # prepared again
+
+    def test_a_side_insert_is_prepared_once_and_written_once_where_it_is_not(seeded_app):
+        """Where the prepared insert does not hold, the row goes through SQLAlchemy: once."""
+        from tracker.audit.models import AuditEvent
+        from tracker.side_engine import side_engine
+
+        def insert(n):
+            values = {"kind": "report.view", "summary": f"view {n}", "details": {"n": n}}
+            side_engine().insert(AuditEvent.__table__, values)
+
+        with seeded_app.app_context():
+            side_engine().engine.dispose()
+            insert(1)
+            with side_engine().engine.connect() as connection:  # the pool's only connection
+                prepared = connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_prepared_statements "
+                    "WHERE name LIKE 'tracker%%' AND statement LIKE 'INSERT INTO%%'"
+                )
+                assert prepared.scalar() == 1
+                connection.exec_driver_sql("DEALLOCATE ALL")
+            insert(2)
+            insert(3)  # prepared again
+            rows = db.session.scalars(
+                select(AuditEvent).where(AuditEvent.kind == "report.view").order_by(AuditEvent.id)
+            ).all()
+            assert [(r.summary, r.details) for r in rows] == [
+                (f"view {n}", {"n": n}) for n in (1, 2, 3)
+            ]
 
     def test_the_report_view_is_audited_over_a_connection_the_database_dropped(seeded_app, roles):
         """The audit row of a report view goes over the side engine, unpinged: a dropped

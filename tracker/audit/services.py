@@ -4,7 +4,6 @@ for an event that is the whole of what happened (a report viewed), on their own.
 from __future__ import annotations
 
 from flask import has_request_context, request
-from sqlalchemy import insert
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -31,4 +30,4 @@ def record_alone(kind: str, actor=None, subject: str = "", summary: str = "", **
     """Write an audit event now, committed on its own (one round trip on the side engine).
     The session is left alone: a commit there would expire what it loaded (the user, for
     one), to be read again."""
-    side_engine().execute(insert(AuditEvent), _values(kind, actor, subject, summary, details))
+    side_engine().insert(AuditEvent.__table__, _values(kind, actor, subject, summary, details))

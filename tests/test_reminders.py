@@ -1077,10 +1077,38 @@ def test_the_next_message_is_handed_over_while_one_is_on_the_wire(mail_app, smtp
     assert [m["Subject"] for _, m in smtp_server.messages] == ["Eerste", "Tweede"]
 
 
+def test_a_tick_hands_the_next_e_mail_over_before_taking_the_previous_outcome(
+    mail_app, smtp_server, make_user, make_meeting, monkeypatch
+):
+    """The wire never waits for the builder: the next e-mail is written out and queued on
+    the connection before the sender waits for the one on the wire."""
+    from tracker.notifications import sending
+
+    for n in range(3):
+        make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
+    make_meeting()
+    handed, seen_at_outcome = [], []
+    deliver_soon, outcome = sending.deliver_soon, sending._InFlight.outcome
+
+    def counting_deliver_soon(*args, **kwargs):
+        handed.append(1)
+        return deliver_soon(*args, **kwargs)
+
+    def noting_outcome(self, now):
+        seen_at_outcome.append(len(handed))
+        return outcome(self, now)
+
+    monkeypatch.setattr(sending, "deliver_soon", counting_deliver_soon)
+    monkeypatch.setattr(sending._InFlight, "outcome", noting_outcome)
+    sent = tick(utc(2025, 6, 6, 9, 0))
+    assert sent == len(handed) == len(seen_at_outcome) >= 3
+    assert seen_at_outcome == [*range(2, sent + 1), sent]  # the last one after the loop
+
+
 def test_a_refusal_on_the_wire_is_recorded_for_its_own_row(
     mail_app, smtp_server, make_user, make_meeting
 ):
-    """With one e-mail in flight while the next is built, each outcome stays with its row."""
+    """With one e-mail on the wire while the next is built, each outcome stays with its row."""
     users = [make_user("bijdrager", party="NLA", email=f"nla{n}@example.test") for n in range(5)]
     smtp_server.refuse = {"nla2@example.test"}
     make_meeting()

@@ -280,8 +280,10 @@ def send_claimed(
     ``RENEW_AFTER`` has passed, against the tick's clock plus the time this batch has taken.
     The outcomes are recorded together at the end of the batch (and before a renewal): a
     sender killed in between sends at most this batch again, with the same Message-IDs,
-    once its lease has run out. One e-mail is on the wire while the next is built
-    (``SmtpConnection.send_soon``); its outcome is taken before the next one goes."""
+    once its lease has run out. One e-mail is on the wire while the next is built and
+    written out, then handed over behind it (``SmtpConnection.send_soon``: one connection,
+    in order), so the server's answers never wait for the builder; only then is the first
+    one's outcome taken."""
     sent, outcomes = 0, []
     in_flight: _InFlight | None = None
 
@@ -314,10 +316,11 @@ def send_claimed(
             if withheld is not None:
                 outcomes.append((row_id, withheld))
                 continue
-            # Built while the previous e-mail is still on the wire; one e-mail in flight.
+            # Built, written out and queued behind the e-mail on the wire, whose outcome
+            # is then taken: the wire never waits for the builder.
             message = build_message(row, tick_cache)
-            settle()
             delivery = deliver_soon(message, name=f"{row.id}-{row.kind}", connection=connection)
+            settle()
             in_flight = _InFlight(row, message, delivery)
         settle()
     _finish(outcomes, owner)

@@ -339,6 +339,7 @@ def test_a_side_insert_sends_values_as_postgresql_text_and_refuses_other_types()
     assert _as_text(columns.at, at) == b"2025-03-12T09:30:00"
     assert _as_text(columns.details, {"a": [1, "é"]}) == b'{"a": [1, "\\u00e9"]}'
     assert _as_text(columns.actor_id, 7) == b"7" and _as_text(columns.address, None) is None
+    assert _as_text(columns.details, None) == b"null"  # as SQLAlchemy binds it (SQLite too)
     with pytest.raises(TypeError):
         _as_text(columns.summary, at.date())
 

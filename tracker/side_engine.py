@@ -147,12 +147,13 @@ def _with_defaults(table: Table, values: dict) -> dict:
 
 
 def _as_text(column: Column, value) -> bytes | None:
-    """A value in PostgreSQL's text input format (None for NULL). Only the types a side
-    insert holds; anything else is refused rather than guessed at."""
+    """A value in PostgreSQL's text input format (None for NULL), as SQLAlchemy would bind
+    it (None in a JSON column is JSON's null unless the column says otherwise). Only the
+    types a side insert holds; anything else is refused rather than guessed at."""
+    if isinstance(column.type, JSON) and (value is not None or not column.type.none_as_null):
+        return json.dumps(value).encode()
     if value is None:
         return None
-    if isinstance(column.type, JSON):
-        return json.dumps(value).encode()
     if isinstance(value, str):
         return value.encode()
     if isinstance(value, bool | int):

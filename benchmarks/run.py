@@ -51,6 +51,7 @@ PDFS = [
 ]
 SIZES = {"1x": 1, "10x": 10, "100x": 100}
 CONNECTIONS, SECONDS, REPETITIONS = 20, 3, 3
+WORKERS, THREADS = 2, 4
 
 
 def build_database(url: str, instance: Path, factor: int) -> None:
@@ -181,7 +182,13 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
 
 
 def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Popen:
-    """gunicorn as production runs it (2 workers x 4 threads, the app preloaded)."""
+    """gunicorn as production runs it (2 workers x 4 threads, the app preloaded), each
+    worker keeping at most its share of wrk's connections. wrk opens its 20 keep-alive
+    connections at once and keeps them for the run; left to the race for ``accept()``, one
+    worker now and then took all of them, and the run measured one core instead of two
+    (half the requests per second, for the yardstick as for the pages: the "slow phases"
+    earlier runs of this benchmark saw). Browsers come and go; they are spread by the same
+    race over many connections."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -190,7 +197,8 @@ def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Pope
     }
     with (instance / f"gunicorn-{port}.log").open("w") as log:  # the child keeps its own fd
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
+            [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread"]
+            + ["--threads", str(THREADS), "--worker-connections", str(CONNECTIONS // WORKERS)]
             + ["--preload", "-b", f"127.0.0.1:{port}", "--timeout", "600", app_path],
             cwd=ROOT,
             env=env,
@@ -547,7 +555,8 @@ def machine() -> str:
     )
     return (
         f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-        f"gunicorn 2 workers x 4 threads, wrk {CONNECTIONS} connections x {SECONDS} s, "
+        f"gunicorn {WORKERS} workers x {THREADS} threads (at most {CONNECTIONS // WORKERS} "
+        f"connections each), wrk {CONNECTIONS} connections x {SECONDS} s, "
         f"{REPETITIONS} interleaved repetitions after a warm-up"
     )
 

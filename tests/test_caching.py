@@ -3,6 +3,7 @@ version, and a write is never hidden by a cache, in this worker or in another on
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -93,6 +94,22 @@ def test_cached_pages_carry_each_sessions_own_csrf_token(seeded_app, roles):
     assert tokens[0] == tokens[2] and not tokens[0] & tokens[1]
     response = post_form(second, "/acties/4.1/voortgang", {**UPDATE, "version": "1"})
     assert response.status_code == 302
+
+
+def test_a_page_from_the_cache_is_the_rendered_page_as_utf8_bytes(client, count_queries):
+    """The cache keeps pages encoded; what it serves is what the render sent, accents and
+    dashes included, with this session's token in place of the placeholder."""
+    rendered = client.get("/acties")
+    with count_queries as cached_queries:
+        cached = client.get("/acties")
+    assert cached_queries.count == 1  # the version read: served from the cache
+    assert cached.mimetype == "text/html" and cached.mimetype_params["charset"] == "utf-8"
+
+    def squeezed(response) -> bytes:  # the frame around the content differs in blank lines
+        return re.sub(rb"\s+", b" ", response.get_data())
+
+    assert squeezed(cached) == squeezed(rendered)
+    assert re.search(r"[^\x00-\x7f]", cached.get_data(as_text=True))  # é, ë, –, · …
 
 
 def test_a_sessions_signed_csrf_token_is_reused_for_a_minute_and_still_accepted(seeded_app, roles):
@@ -328,6 +345,31 @@ def test_a_side_insert_writes_the_row_with_its_defaults_and_refuses_unknown_type
         assert with_details.details == details and without.details is None
         assert with_details.subject == "" and with_details.summary == "Bekeken"
         assert abs((with_details.at - utcnow()).total_seconds()) < 60
+
+
+def test_a_forked_worker_starts_with_an_empty_side_pool_and_leaves_the_parents_alone(
+    seeded_app,
+):
+    """gunicorn ``--preload`` forks workers from a process that read the version: a worker
+    must open connections of its own, never use (or close) the ones it inherited."""
+    from tracker.side_engine import side_engine
+
+    sql = "SELECT version FROM data_version WHERE id = 1"
+    with seeded_app.app_context():
+        side = side_engine()
+        expected = side.integer(sql)
+        assert side.engine.pool.checkedin() == 1
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through its exit code
+            try:
+                fresh = side.engine.pool.checkedin() == 0
+                os._exit(0 if fresh and side.integer(sql) == expected else 1)
+            except BaseException:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert side.engine.pool.checkedin() == 1  # the parent's connection is still there
+        assert side.integer(sql) == expected
 
 
 def test_a_side_insert_sends_values_as_postgresql_text_and_refuses_other_types():

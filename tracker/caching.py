@@ -51,6 +51,7 @@ from tracker.extensions import db
 _TOKEN = secrets.token_hex(12)
 #: Stands in for the CSRF token in cached content; unguessable, so no user text contains it.
 CSRF_PLACEHOLDER = f"csrf-{_TOKEN}"
+_CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 #: Comments around the cacheable content in ``base.html`` while a page is being captured.
 CONTENT_START, CONTENT_END = f"<!--{_TOKEN}:start-->", f"<!--{_TOKEN}:end-->"
 _TITLE = re.compile(r"<title>(.*?) · ", re.DOTALL)
@@ -58,8 +59,27 @@ _TITLE = re.compile(r"<title>(.*?) · ", re.DOTALL)
 
 @dataclass(frozen=True)
 class CachedPage:
+    """A page's cacheable content, kept encoded: a page served from the cache is joined to
+    its frame and sent as bytes, not encoded again on every request."""
+
     title: str
-    content: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Frame:
+    """``base.html`` around a page's content for one user: what comes before and after."""
+
+    before: bytes
+    after: bytes
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    """A response body kept under its ETag (``conditional(keep=True)``)."""
+
+    mimetype: str
+    body: bytes
 
 
 @dataclass
@@ -71,7 +91,8 @@ class _Render:
 
 
 class PageCache:
-    """An in-process LRU of rendered content, bounded in characters, safe across threads."""
+    """An in-process LRU of rendered content, bounded in bytes (``PAGE_CACHE_CHARS``), safe
+    across threads."""
 
     def __init__(self, max_chars: int):
         self._entries: LRUCache = LRUCache(maxsize=max_chars, getsizeof=self._size)
@@ -98,22 +119,22 @@ class PageCache:
                     del self._rendering[(version, key)]
 
     @staticmethod
-    def _size(page: CachedPage) -> int:
-        return len(page.content) + len(page.title) + 200
+    def _size(entry: CachedPage | Frame | CachedBody) -> int:
+        return sum(len(part) for part in vars(entry).values()) + 200
 
-    def get(self, version: int, key: Hashable) -> CachedPage | None:
+    def get(self, version: int, key: Hashable):
         with self._lock:
             if version != self._version:
                 return None
             return self._entries.get(key)
 
-    def put(self, version: int, key: Hashable, page: CachedPage) -> None:
+    def put(self, version: int, key: Hashable, entry: CachedPage | Frame | CachedBody) -> None:
         with self._lock:
             if version > self._version:  # older versions can never be asked for again
                 self._entries.clear()
                 self._version = version
-            if version == self._version and self._size(page) <= self._entries.maxsize:
-                self._entries[key] = page
+            if version == self._version and self._size(entry) <= self._entries.maxsize:
+                self._entries[key] = entry
 
     def clear(self) -> None:
         with self._lock:
@@ -207,8 +228,8 @@ def cached_page(
                     page = cache.get(version, key)
                     if page is None:
                         return _render_and_keep(cache, version, key, view, view_args)
-            html = _framed(cache, version, key, page)
-            return make_response(html.replace(CSRF_PLACEHOLDER, _csrf_token()))
+            body = _framed(cache, version, key, page)
+            return make_response(body.replace(_CSRF_PLACEHOLDER_BYTES, _csrf_token().encode()))
 
         return wrapper
 
@@ -230,7 +251,7 @@ def _render_and_keep(cache: PageCache, version: int, key: tuple, view, view_args
         title = _TITLE.search(html)
         if start >= 0 and end > start and title:
             content = html[start + len(CONTENT_START) : end]
-            cache.put(version, key, CachedPage(title.group(1), content))
+            cache.put(version, key, CachedPage(title.group(1), content.encode()))
             response.set_data(html[:start] + content + html[end + len(CONTENT_END) :])
     return _with_csrf_token(response)
 
@@ -238,7 +259,7 @@ def _render_and_keep(cache: PageCache, version: int, key: tuple, view, view_args
 _SLOT = f"<!--{_TOKEN}:content-->"
 
 
-def _framed(cache: PageCache, version: int, key: tuple, page: CachedPage) -> str:
+def _framed(cache: PageCache, version: int, key: tuple, page: CachedPage) -> bytes:
     """The cached content in this user's frame (menu, name, logout form), which is cached
     too, per user and page, except while flash messages wait to be shown (once)."""
     if "_flashes" in session:
@@ -249,11 +270,11 @@ def _framed(cache: PageCache, version: int, key: tuple, page: CachedPage) -> str
         if frame is None:
             frame = _render_frame(page)
             cache.put(version, frame_key, frame)
-    return frame.title + page.content + frame.content
+    return frame.before + page.content + frame.after
 
 
-def _render_frame(page: CachedPage) -> CachedPage:
-    """``base.html`` around an empty slot, split there: (before, after) as title and content."""
+def _render_frame(page: CachedPage) -> Frame:
+    """``base.html`` around an empty slot, split there."""
     g.csrf_token = CSRF_PLACEHOLDER  # a frame is shared by the user's sessions
     try:
         slot = Markup(_SLOT)  # noqa: S704 - our own comment
@@ -261,7 +282,7 @@ def _render_frame(page: CachedPage) -> CachedPage:
     finally:
         g.pop("csrf_token", None)
     before, _, after = html.partition(_SLOT)
-    return CachedPage(before, after)
+    return Frame(before.encode(), after.encode())
 
 
 def _with_csrf_token(response):
@@ -343,12 +364,12 @@ def conditional(
             cache: PageCache | None = current_app.extensions.get("page_cache")
             kept = cache.get(parts[1], ("body", etag)) if keep and cache else None
             if kept is not None:
-                response = current_app.response_class(kept.content, mimetype=kept.title)
+                response = current_app.response_class(kept.body, mimetype=kept.mimetype)
             else:
                 response = make_response(view(**view_args))
                 if keep and cache and response.status_code == 200:
-                    body = response.get_data(as_text=True)
-                    cache.put(parts[1], ("body", etag), CachedPage(response.mimetype, body))
+                    body = CachedBody(response.mimetype, response.get_data())
+                    cache.put(parts[1], ("body", etag), body)
             if response.status_code == 200:
                 response.set_etag(etag)
                 response.headers.setdefault("Cache-Control", "private, no-cache")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import weakref
 from datetime import datetime
 
 import psycopg
@@ -39,12 +40,7 @@ class SideEngine:
         )
         # Disposed with the app's engine (tests swap the database file underneath).
         event.listen(engine, "engine_disposed", lambda _engine: self.engine.dispose())
-        self._pid = os.getpid()
-
-    def _after_fork(self) -> None:
-        if os.getpid() != self._pid:  # a forked worker never shares its parent's connections
-            self.engine.dispose(close=False)
-            self._pid = os.getpid()
+        _live.add(self)
 
     def integer(self, sql: str) -> int | None:
         """The integer in the first column of the first row of a plain SQL query, or None.
@@ -56,7 +52,6 @@ class SideEngine:
         time). A failed statement is run again through the cursor, which raises psycopg's
         own error (and tells a dropped connection), or answers where prepared statements do
         not hold (a pooler that hands each statement to another server connection)."""
-        self._after_fork()
         dialect, retried = self.engine.dialect, False
         while True:
             connection = self.engine.raw_connection()
@@ -87,7 +82,6 @@ class SideEngine:
         client CPU of the same insert through SQLAlchemy and psycopg's cursor, on every
         report view. Anywhere else, or when that fails, through SQLAlchemy (``_execute``),
         which tells a dropped connection and raises the driver's own error."""
-        self._after_fork()
         if self.engine.dialect.name == "postgresql" and self._insert_prepared(table, values):
             return
         self._execute(sa_insert(table), values)
@@ -176,6 +170,20 @@ def _prepared(connection, pgconn, sql: str) -> bytes:
 
 
 _lock = threading.Lock()
+#: Every side engine of this process, for the fork hook below.
+_live: weakref.WeakSet[SideEngine] = weakref.WeakSet()
+
+
+def _forget_connections_after_fork() -> None:
+    """A forked worker (gunicorn ``--preload``) never shares its parent's connections: its
+    pools start empty, and the parent's connections are left to the parent. Run by the fork
+    itself rather than checked per statement (``os.getpid()`` on every request cost more
+    than the check was worth)."""
+    for side in list(_live):
+        side.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 def side_engine() -> SideEngine:

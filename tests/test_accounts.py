@@ -433,6 +433,34 @@ def test_post_without_csrf_token_is_refused(seeded_app, client_for):
     )
 
 
+def test_every_route_that_changes_something_refuses_a_request_without_csrf_token(
+    seeded_app, client_for
+):
+    """All of them, whatever the view: the check runs before the login wall and the view,
+    for every method it protects; only the read-only API is exempt."""
+    client = client_for("beheerder")
+    checked = 0
+    for rule in seeded_app.url_map.iter_rules():
+        methods = rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if not methods or rule.endpoint.startswith("api."):
+            continue
+        values = {
+            name: min(getattr(converter, "items", None) or [1])  # any(omhoog, omlaag)
+            for name, converter in rule._converters.items()
+        }
+        path = rule.build(values, append_unknown=False)[1]
+        for method in methods:
+            response = client.open(path, method=method, data={"x": "1"})
+            assert response.status_code == 400, (method, path, response.status_code)
+            assert "Formulier verlopen" in response.get_data(as_text=True)
+            checked += 1
+    assert checked > 50
+    api_rules = [r for r in seeded_app.url_map.iter_rules() if r.endpoint.startswith("api.")]
+    assert api_rules and all(
+        not (r.methods & {"POST", "PUT", "PATCH", "DELETE"}) for r in api_rules
+    )
+
+
 def test_session_cookie_flags(seeded_app, make_user):
     user = make_user("lezer")
     client = seeded_app.test_client()

@@ -48,11 +48,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     load_config(app, test_config)
 
-    from tracker.extensions import csrf, db, mail, migrate
+    from tracker.extensions import csrf, db, init_csrf, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    csrf.init_app(app)
+    init_csrf(app)
     mail.init_app(app)
 
     from tracker import regions as _regions  # noqa: F401 - default region for new rows

@@ -466,6 +466,20 @@ def test_deduce_lookup_lists_are_ready_at_install_time():
     assert cache.is_dir() and any(cache.iterdir())
 
 
+def test_deduce_lists_are_frozen_out_of_the_garbage_collector_once_loaded():
+    """Millions of objects that live as long as the process: a full collection must not walk
+    them (sending reminders ran a fifth slower after the nightly scan had loaded them), nor a
+    forked gunicorn worker write into their pages."""
+    import gc
+
+    from tracker.privacy.detect import _load_deduce, load
+
+    load()
+    lists = _load_deduce().lookup_structs
+    assert gc.isenabled() and gc.get_freeze_count() > 1_000_000
+    assert not any(obj is lists for obj in gc.get_objects())  # frozen objects are not listed
+
+
 def test_a_meeting_place_may_be_an_address_but_not_a_phone_number(client_for):
     series_id = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.code == "rvo"))
     client = client_for("beheerder")

@@ -101,10 +101,10 @@ def _load_deduce():
     lists 17 times: 5.8 s instead of 1.7 s), then frozen out of it (``gc.freeze``): a full
     collection walked them all, 2.7 s with the GIL held, stalling every thread of a web
     worker or the scheduler whenever one came due (the scheduler benchmark, in a process
-    that had loaded them, sent 402 reminders a second instead of 506). Frozen objects are not written to by a collection
-    either, so gunicorn workers forked from a ``--preload`` master keep sharing their pages.
-    What the build left as garbage is collected once before freezing, so nothing that
-    should go is kept for ever."""
+    that had loaded them, sent 402 reminders a second instead of 506). A collection in a
+    gunicorn worker forked from a ``--preload`` master no longer touches them either, as
+    Python's documentation advises before a fork. What the build left as garbage is
+    collected once before freezing, so nothing that should go is kept for ever."""
     from deduce import Deduce
 
     was_enabled = gc.isenabled()

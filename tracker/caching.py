@@ -122,7 +122,7 @@ class PageCache:
     def _size(entry: CachedPage | Frame | CachedBody) -> int:
         return sum(len(part) for part in vars(entry).values()) + 200
 
-    def get(self, version: int, key: Hashable):
+    def get(self, version: int, key: Hashable) -> CachedPage | Frame | CachedBody | None:
         with self._lock:
             if version != self._version:
                 return None

@@ -41,6 +41,15 @@ def _test_clock():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _privacy_lists():
+    """The privacy guard's name lists, loaded once per test process before any test: not in
+    whichever test happens to check a text first (and is then seconds slower)."""
+    from tracker.privacy import detect
+
+    detect.load()
+
+
 @pytest.fixture(scope="session")
 def _postgres_schema():
     """On PostgreSQL: build the schema once; tests then start from truncated tables."""

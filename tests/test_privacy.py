@@ -509,3 +509,92 @@ def test_decisions_and_follow_ups_are_guarded(client_for):
     assert response.status_code == 400
     assert "Deze tekst bevat persoonsgegevens" in response.get_data(as_text=True)
     assert db.session.scalar(select(MeetingOutcome)) is None
+
+
+# The guard's own cost: linear in the text, bounded whatever it holds ---------------------------
+
+#: Texts built to make a naive check slow, at a field's maximum (a meeting agenda: 10,000).
+ADVERSARIAL = {
+    "one long word": "a" * 10_000,
+    "digits": "1" * 10_000,
+    "at signs": "a@" * 5_000,
+    "dotted": "a." * 5_000,
+    "repeated names": "Jan " * 2_500,
+    "double-barrelled names": "Jan-Piet " * 1_111,
+    "tussenvoegsels": "de Vries " * 1_111,
+    "names apart": "Jan en Piet " * 833,
+    "phone-like": "06 " * 3_333,
+    "streets": "Hoogstraat 12 " * 714,
+    "name per line": "Jan\n" * 2_500,
+}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_the_guard_reads_any_text_in_bounded_time(name):
+    """Deduce ran "Jan " x 500 for 16 s (x 1,250: a RecursionError) and the e-mail pattern
+    was quadratic (200,000 letters: past a worker's timeout). A generous bound, fifty times
+    what the guard takes here: it only catches a return of the blow-up."""
+    import time
+
+    started = time.process_time()
+    find_personal_data(ADVERSARIAL[name])
+    assert time.process_time() - started < 1.5
+
+
+def test_deduce_sees_short_pieces_and_no_long_run_of_names(monkeypatch):
+    from tracker.privacy import detect
+
+    seen = []
+    deduce = detect._deduce()
+    original = deduce.deidentify
+    monkeypatch.setattr(deduce, "deidentify", lambda text: seen.append(text) or original(text))
+    findings = find_personal_data("Overleg gehad. " + "Jan Piet de Vries " * 50 + "en tot ziens.")
+    assert seen and all(len(piece) <= detect.CHUNK_CHARS for piece in seen)
+    assert not any("Jan" in piece for piece in seen)  # the run was a finding of its own
+    assert [f.kind.value for f in findings] == ["naam"]
+    assert findings[0].text.startswith("Jan Piet") and findings[0].text.endswith("Vries")
+
+
+def test_what_deduce_had_no_time_for_needs_a_look_and_is_never_clean(monkeypatch):
+    from tracker.privacy import detect
+
+    monkeypatch.setattr(detect, "DEDUCE_BUDGET", -1.0)
+    findings = find_personal_data("Een gewone zin over de werkgroep.")
+    assert [(f.kind.value, f.is_hard) for f in findings] == [("niet_gecontroleerd", False)]
+
+
+def test_a_text_over_the_fields_maximum_is_refused_before_its_content_is_read(
+    client_for, monkeypatch
+):
+    """Length and rights first, then content: 200,000 characters get the length message and
+    never reach the detector (it used to take one worker down per post)."""
+    from tracker.privacy import guard
+
+    monkeypatch.setattr(guard, "find_personal_data", lambda *a: pytest.fail("content read"))
+    client = client_for("bijdrager_eigen")
+    target = action("4.1")
+    data = {"status": "lopend", "signal": "", "text": "a" * 200_000, "version": target.version}
+    response = post_form(client, "/acties/4.1/voortgang", data)
+    assert response.status_code == 400
+    assert "Hoogstens 5000 tekens; deze tekst heeft er 200000" in text_of(response)
+
+
+def test_an_upload_checks_length_and_rights_before_content(client_for, monkeypatch):
+    from tracker.privacy import guard
+
+    client = client_for("bijdrager_eigen")
+    filled = fill_export(
+        client.get("/export.xlsx").data,
+        {
+            "4.1": {"Nieuwe status": "Lopend", "Nieuwe voortgangstekst": "a" * 6_000},
+            "1.2": {"Nieuwe status": "Lopend", "Nieuwe voortgangstekst": "Jan " * 1_000},
+        },
+    )
+    monkeypatch.setattr(guard, "find_personal_data", lambda *a: pytest.fail("content read"))
+    from .test_security import _upload
+
+    response = _upload(client, "/export/upload", "voortgang.xlsx", filled)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Actie 4.1: hoogstens 5000 tekens; deze tekst heeft er 6000" in page
+    assert "Actie 1.2" in page and "persoonsgegevens" not in page  # not hers: not read

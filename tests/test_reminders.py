@@ -255,6 +255,79 @@ def test_two_schedulers_send_each_message_exactly_once(
     assert len(recipients) == 14 and len(set(recipients)) == 14
 
 
+def test_a_later_batch_of_a_long_tick_is_not_taken_by_another_scheduler(
+    mail_app, smtp_server, people, make_user, make_meeting, monkeypatch
+):
+    """Scheduler A's first batch takes longer than a lease (a slow SMTP server); then it
+    claims its second batch. Scheduler B ticks while A sends that batch: B must not see A's
+    fresh claim as run out and send the same e-mails again (every Message-ID once)."""
+    from tracker.notifications import sending
+
+    for n in range(BATCH + 5):
+        make_user("bijdrager", party="NLA", email=f"nla{n}@example.test")
+    make_meeting()
+    at = utc(2025, 6, 6, 9, 0)
+    late = lease_length() + timedelta(minutes=2)
+    # A's own clock: the slow first batch took ``late`` (no real waiting).
+    passed = {"seconds": 0.0}
+    real_monotonic = sending.time.monotonic
+    monkeypatch.setattr(
+        sending,
+        "time",
+        type("Clock", (), {"monotonic": lambda: real_monotonic() + passed["seconds"]}),
+    )
+    arrived = threading.Event()
+    original = smtp_server.handle_DATA
+
+    async def handle_data(server, session, envelope):
+        answer = await original(server, session, envelope)
+        if len(smtp_server.messages) == BATCH:  # the first batch is delivered
+            passed["seconds"] = late.total_seconds()
+            smtp_server.hold = threading.Event()
+            smtp_server.holding.clear()
+        return answer
+
+    smtp_server.handle_DATA = handle_data
+    errors = []
+
+    def scheduler_a():
+        try:
+            with mail_app.app_context():
+                send_due_notifications(at)
+                db.session.remove()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            arrived.set()
+
+    second = create_app(
+        {
+            **{
+                k: mail_app.config[k]
+                for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "SEEDS_DIR", "BASE_URL")
+            },
+            **smtp_server.config,
+            "TESTING": True,
+        },
+        instance_path=mail_app.instance_path,
+    )
+    thread = threading.Thread(target=scheduler_a)
+    with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+        thread.start()
+        assert smtp_server.holding.wait(10)  # A's second batch is on the wire
+    b_at = at + late + timedelta(seconds=1)
+    with time_machine.travel(b_at.replace(tzinfo=UTC), tick=False), second.app_context():
+        send_due_notifications(b_at)
+        db.session.remove()
+        db.engine.dispose()
+    smtp_server.hold.set()
+    thread.join(20)
+    assert errors == []
+    message_ids = [message["Message-ID"] for _, message in smtp_server.messages]
+    assert len(message_ids) == BATCH + 5 + 2
+    assert len(set(message_ids)) == len(message_ids)
+
+
 def test_smtp_down_is_retried_and_arrives_once_back(mail_app, smtp_server, people, make_meeting):
     make_meeting()
     smtp_server.down()

@@ -48,6 +48,12 @@ class _MaxLength(Length):
         self.field_flags = {}
 
 
+#: The longest texts people write, here because imports hold them to the same limits.
+UPDATE_TEXT_MAX = 5000  # a progress update
+NOTE_MAX = 2000  # a municipal row's or a yearly commitment's note
+AGENDA_MAX = 10000  # a meeting's agenda
+
+
 def max_length(n: int):
     return _MaxLength(
         max=n, message=f"Hoogstens {n} tekens; deze tekst heeft er %(length)d. Kort hem in."

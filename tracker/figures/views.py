@@ -122,8 +122,8 @@ def _check_rows(rows) -> tuple[list[dict], list[str]]:
         if (row.code, row.year) in seen:
             problems.append(f"{where}: {indicator.name} {row.year} staat twee keer in het bestand.")
         seen.add((row.code, row.year))
-        for text in (row.monitor, row.section, row.caveat):
-            problems += import_problems(where, text)
+        for text, longest in ((row.monitor, 120), (row.section, 200), (row.caveat, 2000)):
+            problems += import_problems(where, text, max_length=longest)
         stored = next((v.value for v in indicator.values if v.year == row.year), None)
         changes.append(
             {

@@ -22,7 +22,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc, utcnow
 from tracker.extensions import db
-from tracker.forms import DutchForm, choices, input_required, max_length, required
+from tracker.forms import AGENDA_MAX, DutchForm, choices, input_required, max_length, required
 from tracker.meetings.models import OutcomeKind
 from tracker.plan.models import Party
 from tracker.plan.queries import current_plan
@@ -38,7 +38,7 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
     start = TimeField("Begintijd", validators=[input_required()])
     end = TimeField("Eindtijd", validators=[input_required()])
     location = StringField("Locatie", validators=[max_length(300)])
-    agenda = TextAreaField("Agenda", validators=[max_length(10000)])
+    agenda = TextAreaField("Agenda", validators=[max_length(AGENDA_MAX)])
     offer_already_held = False
     #: Offered when the date lies in the past: record a meeting that already took place.
     already_held = BooleanField("Deze vergadering is al geweest: leg haar vast als gehouden")

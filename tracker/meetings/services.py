@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, extract, func, select
 
 from tracker.audit.services import record
 from tracker.extensions import db
+from tracker.forms import AGENDA_MAX
 from tracker.meetings.calendar import read_ics
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
@@ -110,9 +111,13 @@ def import_ics(data: bytes, series: MeetingSeries, author, now, timezone: str) -
     report = ImportReport(problems=problems)
     for number, event in enumerate(events, start=1):
         where = f"Afspraak {number}"
-        report.refused += import_problems(f"{where} (titel)", event.summary)
-        report.refused += import_problems(f"{where} (locatie)", event.location, venue=True)
-        report.refused += import_problems(f"{where} (beschrijving)", event.agenda)
+        report.refused += import_problems(f"{where} (titel)", event.summary, max_length=300)
+        report.refused += import_problems(
+            f"{where} (locatie)", event.location, max_length=300, venue=True
+        )
+        report.refused += import_problems(
+            f"{where} (beschrijving)", event.agenda, max_length=AGENDA_MAX
+        )
     if report.refused:
         return report
     known = set(

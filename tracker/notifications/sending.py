@@ -106,10 +106,17 @@ def _within(window: SendWindow):
 
 
 def claim_due(
-    now: datetime, owner: str, limit: int = BATCH, window: SendWindow | None = None
+    now: datetime,
+    owner: str,
+    limit: int = BATCH,
+    window: SendWindow | None = None,
+    claimed_at: datetime | None = None,
 ) -> list[int]:
     """Atomically move due rows from pending to sending under ``owner``'s claim; returns the
-    ids claimed. ``window`` (civil hours) narrows which due rows may go now."""
+    ids claimed. What is due is judged at ``now`` (the tick's time); the lease starts at
+    ``claimed_at``, the moment of the claim itself (a later batch of a long tick must not
+    start with a lease that another sender already sees as run out). ``window`` (civil
+    hours) narrows which due rows may go now."""
     candidates = (
         select(Notification.id)
         .where(
@@ -134,7 +141,10 @@ def claim_due(
         update(Notification)
         .where(Notification.id.in_(candidate_ids), Notification.state == PENDING)
         .values(
-            state=SENDING, claimed_at=now, claim_token=owner, attempts=Notification.attempts + 1
+            state=SENDING,
+            claimed_at=claimed_at or now,
+            claim_token=owner,
+            attempts=Notification.attempts + 1,
         )
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
@@ -272,12 +282,12 @@ def send_claimed(
     now: datetime,
     tick_cache: dict,
     connection: SmtpConnection | None = None,
-    just_claimed: bool = False,
+    claimed_at: datetime | None = None,
 ) -> int:
     """Send the rows ``owner`` claimed; returns how many went out. The leases are renewed
     for the whole batch first (a sender that stalled after claiming finds the rows it lost;
-    not when the claim was made at ``now``, a moment ago), then again whenever
-    ``RENEW_AFTER`` has passed, against the tick's clock plus the time this batch has taken.
+    not when the claim was made a moment ago, at ``claimed_at``), then again whenever
+    ``RENEW_AFTER`` has passed, against the claim's time plus the time this batch has taken.
     The outcomes are recorded together at the end of the batch (and before a renewal): a
     sender killed in between sends at most this batch again, with the same Message-IDs,
     once its lease has run out. One e-mail is on the wire while the next is built and
@@ -294,21 +304,23 @@ def send_claimed(
             outcomes.append((in_flight.row_id, values))
             sent, in_flight = sent + went, None
 
-    started = time.monotonic()
-    renewed_at = now
-    held = set(ids) if just_claimed else _renew(ids, owner, now)
+    base, started = claimed_at or now, time.monotonic()
+
+    def clock() -> datetime:  # the claim's time plus what this batch has taken since
+        return base + timedelta(seconds=time.monotonic() - started)
+
+    renewed_at = base
+    held = set(ids) if claimed_at else _renew(ids, owner, renewed_at)
     rows = _load([row_id for row_id in ids if row_id in held], owner)
     superseded = _superseded(list(rows), now)
     with nullcontext(connection) if connection else SmtpConnection() as connection:
         for position, row_id in enumerate(ids):
-            lease_at = now + timedelta(seconds=time.monotonic() - started)
-            if lease_at - renewed_at >= RENEW_AFTER:
+            if clock() - renewed_at >= RENEW_AFTER:
                 settle()
-                lease_at = now + timedelta(seconds=time.monotonic() - started)
                 _finish(outcomes, owner)
                 outcomes = []
-                held = _renew(ids[position:], owner, lease_at)
-                renewed_at = lease_at
+                renewed_at = clock()
+                held = _renew(ids[position:], owner, renewed_at)
             if row_id not in held or row_id not in rows:
                 continue  # our lease ran out and another sender took the row
             row = rows[row_id]
@@ -341,9 +353,15 @@ def send_due_notifications(now: datetime) -> int:
     sent, tick_cache = 0, {}
     config = current_app.config
     window = send_window(now, config["TIMEZONE"]) if config["CIVIL_HOURS"] else None
+    started = time.monotonic()
     with SmtpConnection() as connection:  # opened at the first message, if any
-        while ids := claim_due(now, owner, window=window):
-            sent += send_claimed(ids, owner, now, tick_cache, connection, just_claimed=True)
+        while True:
+            # The lease starts now, not at the tick's start: the batches before took time.
+            claimed_at = now + timedelta(seconds=time.monotonic() - started)
+            ids = claim_due(now, owner, window=window, claimed_at=claimed_at)
+            if not ids:
+                break
+            sent += send_claimed(ids, owner, now, tick_cache, connection, claimed_at=claimed_at)
             if len(ids) < BATCH:
                 break
     # Nothing but this tick wrote since the counter was read: the next tick need not re-plan.

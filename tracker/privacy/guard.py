@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from textwrap import shorten
 
 from flask import g
 from markupsafe import Markup, escape
@@ -102,8 +103,9 @@ def check(text: str | None, *, venue: bool = False) -> list[Finding]:
 
 
 def describe(findings: list[Finding]) -> str:
-    """'BSN “123456782”, telefoonnummer “06-12345678”' for messages."""
-    return ", ".join(f"{f.kind.label} “{f.text}”" for f in findings)
+    """'BSN “123456782”, telefoonnummer “06-12345678”' for messages (a long stretch, such
+    as a text the guard could not read in time, by its first words)."""
+    return ", ".join(f"{f.kind.label} “{shorten(f.text, 60, placeholder='…')}”" for f in findings)
 
 
 def hard_message(findings: list[Finding]) -> str:
@@ -161,6 +163,8 @@ class PrivacyCheckedForm:
         return []
 
     def _privacy_check(self, name: str, field) -> bool:
+        if field.errors:  # too long or otherwise invalid: its content is not read
+            return True
         text = field.data or ""
         findings = check(text, venue=name in self.venue_fields)
         if not findings:
@@ -178,8 +182,15 @@ class PrivacyCheckedForm:
         return True
 
 
-def import_problems(where: str, text: str | None, *, venue: bool = False) -> list[str]:
-    """Row errors for an imported text: every finding, hard or soft, stops the import."""
+def import_problems(
+    where: str, text: str | None, *, max_length: int, venue: bool = False
+) -> list[str]:
+    """Row errors for an imported text: longer than the field takes (then its content is not
+    read), or any finding, hard or soft: each stops the import."""
+    if len(text or "") > max_length:
+        return [
+            f"{where}: hoogstens {max_length} tekens; deze tekst heeft er {len(text)}. Kort hem in."
+        ]
     findings = check(text, venue=venue)
     if not findings:
         return []

@@ -17,7 +17,7 @@ from tracker.accounts.auth import can_report_on
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.forms import DutchForm, max_length
+from tracker.forms import UPDATE_TEXT_MAX, DutchForm, max_length
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Theme
 from tracker.plan.views import require_plan
@@ -42,7 +42,7 @@ class RowForm(PrivacyCheckedForm, Form):
     version = HiddenField()
     status = RadioField("Status", choices=STATUS_CHOICES, validate_choice=False)
     signal = RadioField("Signaal", choices=SIGNAL_CHOICES, validate_choice=False)
-    text = TextAreaField("Wat is er gedaan en wat volgt?", validators=[max_length(5000)])
+    text = TextAreaField("Wat is er gedaan en wat volgt?", validators=[max_length(UPDATE_TEXT_MAX)])
     #: The status and signal the row was shown with, to tell an edit from an untouched row.
     shown_status = HiddenField()
     shown_signal = HiddenField()

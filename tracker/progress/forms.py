@@ -19,7 +19,16 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from tracker.forms import DutchForm, choices, input_required, max_length, optional_url, required
+from tracker.forms import (
+    NOTE_MAX,
+    UPDATE_TEXT_MAX,
+    DutchForm,
+    choices,
+    input_required,
+    max_length,
+    optional_url,
+    required,
+)
 from tracker.params import parse_int
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
 from tracker.plan.schedule import ScheduleKind, parse_planning
@@ -45,7 +54,7 @@ class ProgressForm(PrivacyCheckedForm, VersionedForm):
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
     signal = SelectField("Signaal", choices=SIGNAL_CHOICES)
     text = TextAreaField(
-        "Wat is er gedaan en wat volgt?", validators=[required(), max_length(5000)]
+        "Wat is er gedaan en wat volgt?", validators=[required(), max_length(UPDATE_TEXT_MAX)]
     )
     link = StringField("Link (optioneel)", validators=[*optional_url(), max_length(500)])
 
@@ -53,7 +62,7 @@ class ProgressForm(PrivacyCheckedForm, VersionedForm):
 class MunicipalityCellForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("note",)
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
-    note = TextAreaField("Toelichting", validators=[max_length(2000)])
+    note = TextAreaField("Toelichting", validators=[max_length(NOTE_MAX)])
 
 
 class CommitmentForm(PrivacyCheckedForm, VersionedForm):
@@ -62,7 +71,7 @@ class CommitmentForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("note",)
     status = SelectField("Status dit jaar", choices=STATUS_CHOICES, validators=[required()])
     delivered_on = DateField("Uitgevoerd op", validators=[Optional()])
-    note = TextAreaField("Toelichting", validators=[max_length(2000)])
+    note = TextAreaField("Toelichting", validators=[max_length(NOTE_MAX)])
 
     year: int
     today: date

@@ -12,7 +12,7 @@ from tracker import previews
 from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.forms import UploadForm
+from tracker.forms import NOTE_MAX, UPDATE_TEXT_MAX, UploadForm
 from tracker.plan import queries
 from tracker.plan.models import Municipality
 from tracker.privacy.guard import import_problems
@@ -34,7 +34,6 @@ def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
         where = f"Actie {row.code}, {row.municipality}"
         action = queries.get_action(plan, row.code)
         municipality = municipalities.get(row.municipality)
-        problems += import_problems(where, row.note)
         if action is None or not action.is_per_municipality:
             problems.append(f"{where}: geen actie die iedere gemeente uitvoert.")
         elif municipality is None:
@@ -43,6 +42,8 @@ def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
             problems.append(f"{where}: u mag de stand van deze gemeente niet wijzigen.")
         elif not plan.start_year <= row.year <= plan.end_year:
             problems.append(f"{where}: {row.year} valt buiten de looptijd van het plan.")
+        elif found := import_problems(where, row.note, max_length=NOTE_MAX):
+            problems += found
         else:
             cell = services.municipality_cells(action, row.year).get(municipality.id)
             if (cell.version if cell else 0) != row.version:
@@ -72,11 +73,12 @@ def _plan_changes(rows):
     changes, problems = [], []
     for row in rows:
         action = queries.get_action(plan, row.code)
-        problems += import_problems(f"Actie {row.code}", row.text)
         if action is None:
             problems.append(f"Actie {row.code}: bestaat niet in het huidige plan.")
         elif not can_report_on(current_user, action):
             problems.append(_refusal(action, row.code))
+        elif found := import_problems(f"Actie {row.code}", row.text, max_length=UPDATE_TEXT_MAX):
+            problems += found
         elif action.version != row.version:
             problems.append(
                 f"Actie {row.code}: is gewijzigd sinds de export (iemand heeft haar "

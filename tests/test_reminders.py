@@ -1197,3 +1197,22 @@ def test_a_refusal_on_the_wire_is_recorded_for_its_own_row(
     (failed,) = [row for row in rows if row.state != "verstuurd"]
     assert failed.state == "wachtend" and "geweigerd" in failed.last_error
     assert all(row.message_id and row.sent_at for row in rows if row.state == "verstuurd")
+
+
+def test_an_idle_tick_leaves_the_data_version_alone_and_sending_moves_it(
+    mail_app, smtp_server, people, make_meeting
+):
+    """The scheduler's conditional UPDATEs that find nothing are no change: an idle tick
+    (planned already, nothing due, nothing to expire or recover) must not move the version
+    that the ETags hang on. Marking rows sent is a change and moves it."""
+    from tracker.data_version import read_data_version
+
+    make_meeting()
+    quiet = utc(2025, 6, 1, 9, 0)
+    tick(quiet)  # plans the reminders
+    before = read_data_version()
+    assert tick(quiet + timedelta(minutes=1)) == 0
+    assert tick(quiet + timedelta(minutes=2)) == 0
+    assert read_data_version() == before
+    assert tick(utc(2025, 6, 6, 9, 0)) == 2
+    assert read_data_version() > before

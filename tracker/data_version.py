@@ -19,6 +19,7 @@ from typing import TypeVar
 from cachetools import LRUCache
 from flask import current_app, g
 from sqlalchemy import DDL, BigInteger, Integer, event
+from sqlalchemy.engine import CursorResult
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -73,12 +74,30 @@ def _note_changes(session: Session, flush_context, instances) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_bulk_changes(state) -> None:
-    """``session.execute(update(...))`` and friends bypass the flush."""
-    if state.is_insert or state.is_update or state.is_delete:
-        tables = {mapper.local_table.name for mapper in state.all_mappers}
-        if not tables or tables - UNVERSIONED_TABLES:
-            state.session.info[_CHANGED] = True
+def _note_bulk_changes(state):
+    """``session.execute(update(...))`` and friends bypass the flush. They count only when
+    they changed a row: the scheduler's conditional UPDATEs, which find nothing on an idle
+    tick, must not move the version (and with it every ETag) once a minute."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    tables = {mapper.local_table.name for mapper in state.all_mappers}
+    if tables and not tables - UNVERSIONED_TABLES:
+        return None
+    result = state.invoke_statement()
+    if isinstance(result, CursorResult) and not result.returns_rows:
+        if result.rowcount != 0:  # -1, not known, counts as a change
+            note_change(state.session)
+        return result
+    frozen = result.freeze()  # RETURNING: the rows returned are the rows changed
+    if frozen.data:
+        note_change(state.session)
+    return frozen()
+
+
+def note_change(session: Session) -> None:
+    """This transaction changed data: its commit moves the version. For writes on the
+    session's connection that the ORM does not see (Core statements)."""
+    session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "before_commit")

@@ -24,7 +24,7 @@ from flask_mail import Message
 from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker.data_version import own_bumps, read_data_version
+from tracker.data_version import note_change, own_bumps, read_data_version
 from tracker.extensions import db
 from tracker.mail import DeliveryError, SmtpConnection, deliver_soon
 from tracker.meetings.models import Meeting, MeetingOutcome
@@ -202,6 +202,8 @@ def _finish(outcomes: list[tuple[int, dict]], owner: str) -> None:
             .values(claim_token=None, **{column: bindparam(column) for column in columns})
         )
         result = connection.execute(statement, params)
+        if result.rowcount != 0:
+            note_change(db.session)
         if result.rowcount not in (-1, len(params)):  # only if a delivery outlived its lease
             current_app.logger.warning(
                 "%d outbox rows finished after their claim was lost", len(params) - result.rowcount

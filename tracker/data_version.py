@@ -19,10 +19,10 @@ from typing import TypeVar
 from cachetools import LRUCache
 from flask import current_app, g
 from sqlalchemy import DDL, BigInteger, Integer, event
-from sqlalchemy.engine import CursorResult
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.util import identity_key
 

@@ -91,7 +91,7 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
 DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
-PREVIOUS_RELEASE = "0012_regions_plans_owners"
+PREVIOUS_RELEASE = "0013_data_version"
 
 
 def _fill_at_previous_release(conn) -> None:
@@ -279,6 +279,10 @@ def _fill_at_previous_release(conn) -> None:
         ),
     )
     conn.execute(
+        t["login_attempt"].insert(),
+        dict(email="af@gemeente.test", address="127.0.0.1", at=now, succeeded=False),
+    )
+    conn.execute(
         t["notification"].insert(),
         [
             dict(
@@ -323,9 +327,14 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             new = MetaData()
             new.reflect(conn)
             after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
-            # The page cache's counter starts at 0; the outbox has the superseded index.
+            # The page cache's counter is as it was; the outbox has the superseded index.
             version = new.tables["data_version"]
             assert conn.execute(select(version.c.id, version.c.version)).all() == [(1, 0)]
+            # Earlier login attempts count as logins by unknown clients (the shared budget).
+            attempts = new.tables["login_attempt"]
+            assert conn.execute(select(attempts.c.purpose, attempts.c.client)).all() == [
+                ("login", "")
+            ]
             indexes = {i.name for i in new.tables["notification"].indexes}
             assert "ix_notification_meeting_recipient_kind" in indexes
         for name in before:

@@ -16,6 +16,7 @@ from urllib.request import HTTPCookieProcessor, build_opener
 import pyotp
 import pytest
 import time_machine
+from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import event, func, select
 from werkzeug.serving import make_server
@@ -26,6 +27,7 @@ from tracker.accounts.models import LoginAttempt, LoginToken, RecoveryCode, User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
+from tracker.xlsx import MAX_UNPACKED_BYTES
 
 from .conftest import free_port, login_as
 from .helpers import fill_export, login, post_form
@@ -230,6 +232,96 @@ def test_failures_from_a_shared_address_do_not_lock_out_a_known_device(seeded_ap
     assert client.get("/mijn-acties").status_code == 200
 
 
+def test_anonymous_failures_do_not_lock_the_owners_own_browser_out(seeded_app, make_user):
+    """Six wrong passwords by someone else block unknown clients for the account, never
+    the browser the owner always uses (it has a budget of its own)."""
+    user = make_user("bijdrager", party="RIEC", email="eigenaar@example.test")
+    own = seeded_app.test_client()
+    assert login(own, user.email).status_code == 302
+    post_form(own, "/logout", {})
+    attacker = seeded_app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(6):
+        login(attacker, user.email, "fout")
+    assert login(attacker, user.email).status_code == 429
+    assert login(seeded_app.test_client(), user.email).status_code == 429  # any new client
+    assert login(own, user.email).status_code == 302
+    assert own.get("/mijn-acties").status_code == 200
+
+
+def _login_link(user) -> str:
+    """The path of a fresh one-time login link for ``user``, as the e-mail carries it."""
+    secret = current_app.config["SECRET_KEY"]
+    token = services.issue_login_token(user, "login", timedelta(minutes=30), secret)
+    db.session.commit()
+    return f"/inloglink/{token}"
+
+
+@pytest.mark.parametrize("second_factor", ["totp", "recovery code"])
+def test_a_login_link_and_its_second_step_are_never_blocked_by_someone_elses_failures(
+    seeded_app, make_user, second_factor
+):
+    """A beheerder locked out by a stranger's guesses asks for a login link: the link and
+    the code or recovery code after it get through (they used to get 429)."""
+    user = make_user("beheerder", totp_secret=SECRET)
+    codes = services.new_recovery_codes(user)
+    db.session.commit()
+    attacker = seeded_app.test_client()
+    for _ in range(6):
+        login(attacker, user.email, "fout")
+    assert login(attacker, user.email).status_code == 429
+    owner = seeded_app.test_client()
+    link = _login_link(user)
+    to_second_step = post_form(owner, link, {})
+    assert to_second_step.status_code == 302
+    assert to_second_step.headers["Location"].endswith("/login/tweede-stap")
+    code = totp_now() if second_factor == "totp" else codes[0]
+    done = post_form(owner, "/login/tweede-stap", {"code": code})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert owner.get("/mijn-acties").status_code == 200
+
+
+def test_the_second_step_after_a_login_link_has_its_own_limit(seeded_app, make_user):
+    """Its own budget is still a budget: wrong codes after a link are throttled too."""
+    user = make_user("beheerder", totp_secret=SECRET)
+    owner = seeded_app.test_client()
+    post_form(owner, _login_link(user), {})
+    limit = seeded_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        assert post_form(owner, "/login/tweede-stap", {"code": "000000"}).status_code == 401
+    assert post_form(owner, "/login/tweede-stap", {"code": totp_now()}).status_code == 429
+
+
+def test_guessing_api_tokens_is_throttled_per_address(seeded_app, make_user):
+    """100 wrong bearer tokens all got a plain 401; after the limit the address gets 429
+    with Retry-After, without the token even being looked up. Another address is not
+    affected."""
+    limit = seeded_app.config["GUESSES_PER_ADDRESS"]
+    guesser = seeded_app.test_client()
+    statuses = [
+        guesser.get("/api/v1/actions", headers={"Authorization": f"Bearer amt_{n:032d}"})
+        for n in range(limit + 5)
+    ]
+    assert [r.status_code for r in statuses[:limit]] == [401] * limit
+    refused = statuses[-1]
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.get_json()["error"]["status"] == 429
+    user = make_user("lezer")
+    _, token = services.create_api_token(user, "Excel")
+    db.session.commit()
+    elsewhere = seeded_app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "127.0.0.2"
+    ok = elsewhere.get("/api/v1/actions", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200
+
+
+def test_guessing_calendar_links_is_throttled_per_address(seeded_app):
+    limit = seeded_app.config["GUESSES_PER_ADDRESS"]
+    guesser = seeded_app.test_client()
+    statuses = [guesser.get(f"/agenda/{n:040d}.ics").status_code for n in range(limit + 3)]
+    assert statuses[:limit] == [404] * limit and statuses[-1] == 429
+
+
 def test_known_device_cookie_is_bound_to_its_account(seeded_app, make_user):
     user = make_user("bijdrager", party="RIEC", email="een@example.test")
     other = make_user("bijdrager", party="RIEC", email="twee@example.test")
@@ -386,6 +478,39 @@ def test_xlsx_that_unpacks_to_a_huge_size_is_refused_unread(client_for, monkeypa
     response = _upload(client_for("beheerder"), "/export/upload", "voortgang.xlsx", data)
     assert response.status_code == 400
     assert "uitgepakt te groot" in response.get_data(as_text=True)
+
+
+def test_xlsx_under_the_old_cap_is_refused_unread(client_for, monkeypatch):
+    """A 60 kB file unpacking to 19 MB passed the old 20 MB cap and cost 7.5 s of CPU; the
+    cap is now sized to what the plan needs."""
+    import tracker.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "load_workbook", lambda *a, **k: pytest.fail("opened"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", b"<si><t>a</t></si>" * 1_100_000)  # 19 MB
+    response = _upload(
+        client_for("beheerder"), "/export/upload", "voortgang.xlsx", buffer.getvalue()
+    )
+    assert response.status_code == 400
+    assert "uitgepakt te groot" in response.get_data(as_text=True)
+
+
+def test_the_whole_plan_filled_in_at_the_longest_texts_still_uploads(client_for):
+    """The cap leaves room for the real thing: every action with a text at its maximum."""
+    from tracker.forms import UPDATE_TEXT_MAX
+    from tracker.plan.models import Action
+
+    client = client_for("beheerder")
+    codes = [a.code for a in db.session.scalars(select(Action))]
+    text = ("Werkgroep bijeen geweest; de volgende stap is gepland. " * 100)[:UPDATE_TEXT_MAX]
+    changes = {code: {"Nieuwe status": "Lopend", "Nieuwe voortgangstekst": text} for code in codes}
+    filled = fill_export(client.get("/export.xlsx").data, changes)
+    unpacked = sum(e.file_size for e in zipfile.ZipFile(io.BytesIO(filled)).infolist())
+    assert unpacked < MAX_UNPACKED_BYTES / 2
+    response = _upload(client, "/export/upload", "voortgang.xlsx", filled)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
 
 
 def test_xlsx_reading_stops_after_the_plans_rows(client_for):

@@ -31,6 +31,8 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    # Wrong API tokens or calendar links from one address within the lockout window.
+    "GUESSES_PER_ADDRESS": 20,
     "LOGIN_LINK_MINUTES": 30,
     "PASSWORD_RESET_MINUTES": 60,
     "INVITATION_DAYS": 7,

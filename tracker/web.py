@@ -97,6 +97,10 @@ ERROR_TEXTS = {
         "Het bestand is groter dan de tracker aanneemt (5 MB). Upload een export van de "
         "tracker of een agendabestand van één overleg.",
     ),
+    429: (
+        "Even geduld",
+        "Te veel mislukte pogingen vanaf dit adres. Probeer het over een kwartier opnieuw.",
+    ),
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
 }
 
@@ -111,9 +115,11 @@ def error_page(exc: HTTPException):
             "Het formulier was verlopen of niet compleet (beveiligingscode ontbreekt). "
             "Ga terug, laad de pagina opnieuw en probeer het nog eens."
         )
+    # What the exception says beyond its body (Allow on a 405, Retry-After on a 429).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "message": text}}, code
-    return render_template("error.html", title=title, text=text, code=code), code
+        return {"error": {"status": code, "message": text}}, code, headers
+    return render_template("error.html", title=title, text=text, code=code), code, headers
 
 
 def refuse_nul_bytes():

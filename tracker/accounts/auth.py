@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
 
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role, User
-from tracker.accounts.services import user_for_api_token
+from tracker.accounts.services import guessing_blocked, record_wrong_guess, user_for_api_token
 from tracker.accounts.session_cookie import TrackerSessionInterface
 from tracker.data_version import get_row
 from tracker.dates import utcnow
@@ -52,10 +53,25 @@ def load_user_from_token(req) -> User | None:
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
         return None
-    user = user_for_api_token(header[7:].strip(), utcnow())
-    if user is not None:
-        db.session.commit()  # keeps last_used_at
+    now = utcnow()
+    refuse_guessers("api", now)
+    user = user_for_api_token(header[7:].strip(), now)
+    if user is None:
+        record_wrong_guess("api", req.remote_addr or "onbekend", now)
+        return None
+    db.session.commit()  # keeps last_used_at
     return user
+
+
+def refuse_guessers(purpose: str, now) -> None:
+    """429 without even checking, when this address guessed wrong too often lately."""
+    if guessing_blocked(purpose, request.remote_addr or "onbekend", now, current_app.config):
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        raise TooManyRequests(
+            f"Te veel onjuiste sleutels vanaf dit adres; probeer het over {minutes} minuten "
+            "opnieuw.",
+            retry_after=minutes * 60,
+        )
 
 
 @login_manager.unauthorized_handler

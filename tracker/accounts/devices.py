@@ -8,6 +8,8 @@ key, so it cannot be forged or moved to another account; it grants nothing by it
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -32,13 +34,17 @@ def remember(response: Response, user: User) -> None:
     )
 
 
-def is_known(email: str) -> bool:
-    """Whether this request comes from a browser that logged in to ``email`` before."""
+def client_key(email: str) -> str:
+    """The login-throttling client of this request for ``email``: its own budget when the
+    browser logged in to that account before ("apparaat:" and a digest of its cookie), else
+    "" (the budget every unknown client shares)."""
     raw = request.cookies.get(COOKIE)
     if not raw:
-        return False
+        return ""
     try:
         remembered = _serializer().loads(raw, max_age=MAX_AGE_DAYS * 86400)
     except BadSignature:
-        return False
-    return remembered == (email or "").strip().lower()
+        return ""
+    if remembered != (email or "").strip().lower():
+        return ""
+    return "apparaat:" + hashlib.sha256(raw.encode()).hexdigest()[:32]

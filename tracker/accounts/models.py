@@ -109,7 +109,9 @@ class RecoveryCode(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Every password check, so throttling holds across worker processes."""
+    """Every password or code check, and every failed guess of another secret (an API token,
+    a calendar link), so throttling holds across worker processes. ``client`` is whose
+    budget a login try counts against (see ``services.throttle_reason``)."""
 
     __table_args__ = (
         Index("ix_login_attempt_email_at", "email", "at"),
@@ -121,6 +123,11 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     succeeded: Mapped[bool] = mapped_column(default=False)
+    #: "login", or the secret guessed: "api" (a bearer token), "agenda" (a calendar link).
+    purpose: Mapped[str] = mapped_column(String(16), default="login", server_default="login")
+    #: "" (anyone), "apparaat:…" (a known device), "link:…" (after an e-mailed login link),
+    #: "sessie:…" (a logged-in session confirming a code on the profile).
+    client: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class LoginToken(db.Model):

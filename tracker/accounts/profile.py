@@ -134,11 +134,11 @@ def _code_check_allowed(user, field):
     switching the second factor off. Returns the attempt (mark it succeeded when the code
     was right), or None with the refusal on ``field``."""
     now = utcnow()
-    attempt = services.begin_login_attempt(user.email, request.remote_addr or "onbekend", now)
+    address = request.remote_addr or "onbekend"
+    client = "sessie:" + services.sha256(user.session_token)[:32]  # this session's own budget
+    attempt = services.begin_login_attempt(user.email, address, now, client)
     db.session.commit()  # before counting, as at login
-    reason = services.throttle_reason(
-        user.email, request.remote_addr or "onbekend", now, current_app.config, known_device=True
-    )
+    reason = services.throttle_reason(user.email, address, now, current_app.config, client)
     if reason is None:
         return attempt
     services.forget_attempt(attempt)

@@ -72,34 +72,41 @@ def find_user_by_email(email: str) -> User | None:
 # Throttling ---------------------------------------------------------------------------------
 
 
-def begin_login_attempt(email: str, address: str, now: datetime) -> LoginAttempt:
+def begin_login_attempt(email: str, address: str, now: datetime, client: str = "") -> LoginAttempt:
     """Add the attempt as a failure, to be committed *before* the password or code is
     checked: counted after that commit, parallel tries see each other, so of 30 simultaneous
     wrong passwords at most the allowed number get as far as a password check."""
-    attempt = LoginAttempt(email=normalise_email(email), address=address, succeeded=False, at=now)
+    attempt = LoginAttempt(
+        email=normalise_email(email), address=address, succeeded=False, at=now, client=client
+    )
     db.session.add(attempt)
     return attempt
 
 
 def throttle_reason(
-    email: str, address: str, now: datetime, config, *, known_device: bool = False
+    email: str, address: str, now: datetime, config, client: str = ""
 ) -> str | None:
     """Why a login try must be refused now (too many recent failures), else None.
 
     Call after ``begin_login_attempt``: the counts include this try and every one in flight.
-    The per-address limit does not apply on a device that has logged in to this account
-    before (``known_device``), so one address (or a proxy every user shares) full of
-    failures cannot lock out other people's correct logins."""
+    Throttle the attacker, not the owner (OWASP's device cookies): a try counts against the
+    budget of its ``client``. A browser that logged in to the account before (a known
+    device), a login that began with an e-mailed link and a logged-in session each have a
+    budget of their own per account; every other client shares one, and the per-address
+    limit applies to those only. So failures by someone else never block the owner's own
+    browser, login link or recovery code."""
     since = now - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-    email = normalise_email(email)
     failures = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        LoginAttempt.at >= since,
+        LoginAttempt.succeeded.is_(False),
+        LoginAttempt.purpose == "login",
+        LoginAttempt.client == client,
     )
     over_account = (
-        db.session.scalar(failures.where(LoginAttempt.email == email))
+        db.session.scalar(failures.where(LoginAttempt.email == normalise_email(email)))
         > config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     )
-    over_address = not known_device and (
+    over_address = not client and (
         db.session.scalar(failures.where(LoginAttempt.address == address))
         > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     )
@@ -110,6 +117,29 @@ def throttle_reason(
             f"{minutes} minuten opnieuw proberen, of een inloglink per e-mail aanvragen."
         )
     return None
+
+
+def guessing_blocked(purpose: str, address: str, now: datetime, config) -> bool:
+    """Whether ``address`` made too many wrong guesses at a secret of this ``purpose`` (an
+    API token, a calendar link) lately: then no guess of it is even checked. Counted
+    before the check and written after a wrong one, so parallel guesses can pass the count
+    together: at most the limit plus the server's threads."""
+    since = now - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    wrong = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.at >= since,
+            LoginAttempt.purpose == purpose,
+            LoginAttempt.address == address,
+        )
+    )
+    return wrong >= config["GUESSES_PER_ADDRESS"]
+
+
+def record_wrong_guess(purpose: str, address: str, now: datetime) -> None:
+    db.session.add(
+        LoginAttempt(email="", address=address, at=now, succeeded=False, purpose=purpose)
+    )
+    db.session.commit()
 
 
 def forget_attempt(attempt: LoginAttempt) -> None:

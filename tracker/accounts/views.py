@@ -75,24 +75,26 @@ def _complete_login(user: User, next_url: str | None):
     return response
 
 
-def _start_second_step(user: User, next_url: str | None):
-    """Password (or login link) accepted; the second factor is still to come."""
+def _start_second_step(user: User, next_url: str | None, client: str):
+    """Password (or login link) accepted; the second factor is still to come, counted
+    against ``client``'s budget (see ``services.throttle_reason``)."""
     session.clear()
     session[PENDING_KEY] = {
         "user_id": user.id,
         "token": user.session_token,
         "at": int(time.time()),
         "next": safe_next(next_url),
+        "client": client,
     }
     if user.totp_enabled:
         return redirect(url_for("accounts.second_factor"))
     return redirect(url_for("accounts.second_factor_setup"))
 
 
-def _after_first_factor(user: User, next_url: str | None):
+def _after_first_factor(user: User, next_url: str | None, client: str):
     if user.needs_second_factor:
         db.session.commit()
-        return _start_second_step(user, next_url)
+        return _start_second_step(user, next_url, client)
     return _complete_login(user, next_url)
 
 
@@ -106,14 +108,12 @@ def _pending_user() -> User | None:
     return user
 
 
-def _throttled(email: str, now, template: str, form):
+def _throttled(email: str, client: str, now, template: str, form):
     """Write this try down first, then count (see ``begin_login_attempt``). Returns the
     attempt and, when too many failures are in the window, the 429 page to answer with."""
-    attempt = services.begin_login_attempt(email, _address(), now)
+    attempt = services.begin_login_attempt(email, _address(), now, client)
     db.session.commit()  # before counting: parallel requests must see this try
-    reason = services.throttle_reason(
-        email, _address(), now, current_app.config, known_device=devices.is_known(email)
-    )
+    reason = services.throttle_reason(email, _address(), now, current_app.config, client)
     if reason is None:
         return attempt, None
     services.forget_attempt(attempt)
@@ -132,7 +132,10 @@ def login():
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        attempt, refused = _throttled(form.email.data, utcnow(), "accounts/login.html", form)
+        client = devices.client_key(form.email.data)
+        attempt, refused = _throttled(
+            form.email.data, client, utcnow(), "accounts/login.html", form
+        )
         if refused:
             return refused
         user = services.authenticate(form.email.data, form.password.data)
@@ -142,7 +145,7 @@ def login():
             error = "Het e-mailadres of het wachtwoord klopt niet."
             return render_template("accounts/login.html", form=form, error=error), 401
         attempt.succeeded = True
-        return _after_first_factor(user, next_url)
+        return _after_first_factor(user, next_url, client)
     return render_template("accounts/login.html", form=form, error=None)
 
 
@@ -158,7 +161,8 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         now = utcnow()
-        attempt, refused = _throttled(user.email, now, "accounts/second_factor.html", form)
+        client = session[PENDING_KEY].get("client", "")
+        attempt, refused = _throttled(user.email, client, now, "accounts/second_factor.html", form)
         if refused:
             return refused
         if services.verify_second_factor(user, form.code.data, now):
@@ -245,7 +249,7 @@ def setup():
         )
         db.session.commit()
         flash("Account aangemaakt. Stel nu de tweestapsverificatie in.", "info")
-        return _start_second_step(user, None)
+        return _start_second_step(user, None, devices.client_key(user.email))
     return render_template("accounts/setup.html", form=form)
 
 
@@ -377,7 +381,8 @@ def use_login_link(token: str):
         if user is None:
             return render_template("accounts/token_invalid.html"), 400
         record("login.link_used", user, user.email, "Inloglink gebruikt")
-        return _after_first_factor(user, None)
+        # The link proves the mailbox: its second step has a budget of its own.
+        return _after_first_factor(user, None, "link:" + services.sha256(token)[:32])
     if not services.is_login_token_valid(token, "login", max_age, secret, utcnow()):
         return render_template("accounts/token_invalid.html"), 400
     return render_template("accounts/use_login_link.html", form=form)

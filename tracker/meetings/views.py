@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.access import admin_required
+from tracker.accounts.auth import refuse_guessers
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
+from tracker.accounts.services import record_wrong_guess
 from tracker.audit.services import record
 from tracker.caching import conditional
 from tracker.dates import local_to_utc, to_local, today_local, utcnow
@@ -374,8 +376,12 @@ def _unique_code(name: str) -> str:
 
 
 def _feed_user(token: str) -> User:
+    """The owner of a calendar link; a wrong link counts as a guess (``refuse_guessers``)."""
+    now = utcnow()
+    refuse_guessers("agenda", now)
     user = db.session.scalar(select(User).where(User.calendar_token == token))
     if user is None or not user.is_enabled:
+        record_wrong_guess("agenda", request.remote_addr or "onbekend", now)
         abort(404)
     return user
 

@@ -22,7 +22,10 @@ def _error(status: int, message: str, details: dict | None = None):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return _error(exc.code or 500, exc.description or exc.name)
+    body, status = _error(exc.code or 500, exc.description or exc.name)
+    # What the exception says beyond its body (Allow on a 405, Retry-After on a 429).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def _plan_or_error():

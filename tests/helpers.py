@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -136,3 +137,48 @@ def fill_export(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@contextmanager
+def race_at(fragment: str, second):
+    """Two requests at once, deterministically: the first SELECT of this thread whose
+    text holds ``fragment`` (the check before a write, e.g. ``"FROM plan WHERE plan.slug"``;
+    whitespace folded, no quotes)
+    waits while ``second()`` runs to its end in another thread, with its own session, as a
+    parallel request would. Yields a list that then holds ``second``'s result."""
+    import threading
+
+    from sqlalchemy import event
+
+    engine, me, results = db.engine, threading.get_ident(), []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        plain = _plain(statement)
+        if (
+            threading.get_ident() == me
+            and not results
+            and plain.startswith("SELECT")
+            and (fragment in plain)
+        ):
+            results.append("started")
+            thread = threading.Thread(target=lambda: results.append(_outcome(second)))
+            thread.start()
+            thread.join(30)
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield results
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def _plain(statement: str) -> str:
+    """SQL with whitespace folded and identifier quotes dropped, to look for a fragment."""
+    return " ".join(statement.replace('"', "").split())
+
+
+def _outcome(job):
+    try:
+        return job()
+    except Exception as exc:  # shown in the test's assertion instead of lost in a thread
+        return exc

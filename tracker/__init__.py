@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.audit import views as audit_views
     from tracker.caching import register_caching
     from tracker.cli import register_cli
+    from tracker.conflicts import register_conflicts
     from tracker.dashboard import views as dashboard_views
     from tracker.figures import api as _figure_api  # noqa: F401 - routes on api.bp
     from tracker.figures import views as figure_views
@@ -106,6 +107,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.exempt(api.bp)  # read-only: GET requests only
     register_auth(app)
     register_web(app)
+    register_conflicts(app)
     register_caching(app)
     register_cli(app)
     # Outermost, so the middleware of register_web sees the scheme it reports.

@@ -17,6 +17,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tracker.params import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
+
 REQUIRED = "Dit veld is verplicht."
 
 
@@ -52,6 +54,17 @@ class _MaxLength(Length):
 UPDATE_TEXT_MAX = 5000  # a progress update
 NOTE_MAX = 2000  # a municipal row's or a yearly commitment's note
 AGENDA_MAX = 10000  # a meeting's agenda
+
+
+def within_calendar():
+    """A date field's bounds (``params.EARLIEST_DATE`` to ``LATEST_DATE``): beyond them, date
+    arithmetic overflows."""
+
+    def validate(form, field):
+        if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+            raise ValidationError(DATE_RANGE_MESSAGE)
+
+    return validate
 
 
 def max_length(n: int):

@@ -8,11 +8,35 @@ goes through here, so junk gets a 4xx instead of a 500.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from werkzeug.routing import IntegerConverter
 
 #: The largest value of a PostgreSQL ``integer`` column (every id in this schema).
 MAX_ID = 2**31 - 1
+
+#: Dates anyone may ask for or type. Plans lie well inside; beyond, date arithmetic (the day
+#: before, a conversion to UTC) overflows: 0001-01-01 and 9999-12-31 gave a 500.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+DATE_RANGE_MESSAGE = "Kies een datum tussen 2000 en 2100."
+DATE_FORMAT_MESSAGE = "Gebruik een datum als jjjj-mm-dd, bijvoorbeeld 2025-03-12."
+
+
+def parse_date(value: str | None) -> tuple[date | None, str | None]:
+    """``(the date, None)`` for an ISO date between ``EARLIEST_DATE`` and ``LATEST_DATE``;
+    ``(None, a Dutch message)`` for anything else; ``(None, None)`` when empty."""
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return None, DATE_FORMAT_MESSAGE
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, "Deze datum bestaat niet."
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        return None, DATE_RANGE_MESSAGE
+    return day, None
 
 
 def parse_int(value: str | None, low: int = 0, high: int = MAX_ID) -> int | None:

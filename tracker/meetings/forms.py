@@ -22,8 +22,17 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.dates import dutch_date, local_to_utc, utcnow
 from tracker.extensions import db
-from tracker.forms import AGENDA_MAX, DutchForm, choices, input_required, max_length, required
+from tracker.forms import (
+    AGENDA_MAX,
+    DutchForm,
+    choices,
+    input_required,
+    max_length,
+    required,
+    within_calendar,
+)
 from tracker.meetings.models import OutcomeKind
+from tracker.params import parse_int
 from tracker.plan.models import Party
 from tracker.plan.queries import current_plan
 from tracker.privacy.guard import PrivacyCheckedForm
@@ -34,7 +43,11 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("location", "agenda")
     venue_fields = ("location",)
     series = SelectField("Overleg", choices=[], validators=[required()])
-    day = DateField("Datum", validators=[input_required()], render_kw={"placeholder": "jjjj-mm-dd"})
+    day = DateField(
+        "Datum",
+        validators=[input_required(), within_calendar()],
+        render_kw={"placeholder": "jjjj-mm-dd"},
+    )
     start = TimeField("Begintijd", validators=[input_required()])
     end = TimeField("Eindtijd", validators=[input_required()])
     location = StringField("Locatie", validators=[max_length(300)])
@@ -97,7 +110,7 @@ class OutcomeForm(PrivacyCheckedForm, DutchForm):
     party = SelectField(
         "Wie voert het actiepunt uit?", choices=[], coerce=str, validate_choice=False
     )
-    due_on = DateField("Uiterlijk klaar op", validators=[Optional()])
+    due_on = DateField("Uiterlijk klaar op", validators=[Optional(), within_calendar()])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -155,7 +168,7 @@ class CancelForm(PrivacyCheckedForm, DutchForm):
 
 def _days_list(form, field):
     parts = [p.strip() for p in (field.data or "").split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and 0 <= int(p) <= 365 for p in parts):
+    if not parts or not all(parse_int(p, 0, 365) is not None for p in parts):
         raise ValidationError(
             "Geef een of meer aantallen dagen (0 tot 365), gescheiden door komma's, bijv. 14, 2."
         )

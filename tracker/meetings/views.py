@@ -27,6 +27,7 @@ from tracker.accounts.models import User
 from tracker.accounts.services import record_wrong_guess
 from tracker.audit.services import record
 from tracker.caching import conditional
+from tracker.conflicts import Duplicate, created_once
 from tracker.dates import local_to_utc, to_local, today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
@@ -345,22 +346,33 @@ def series_form(series_id: int | None = None):
             form.reminder_days.data, form.update_request_days.data = "14, 2", 14
             form.min_per_year.data = 1
     if form.validate_on_submit():
-        is_new = series is None
-        if is_new:
-            code = _unique_code(form.name.data)
-            series = MeetingSeries(code=code, region_id=current_region_id())
-            db.session.add(series)
-        _apply_series_form(series, form)
-        db.session.flush()
-        now = utcnow()
-        for meeting in series.meetings:
-            meeting_changed.send(meeting, now=now)
-        record("series.save", current_user, series.name, "Overlegvorm opgeslagen")
-        db.session.commit()
+        try:
+            with created_once():
+                series = _save_series(series, form)
+        except Duplicate:  # a series of the same name, created a moment ago
+            form.name.errors.append(
+                "Een overlegvorm met deze naam is zojuist al aangemaakt (een tweede klik, of een "
+                "collega). Bekijk de lijst van overlegvormen voordat u opnieuw opslaat."
+            )
+            return render_template("meetings/series_form.html", form=form, series=None), 409
         flash(f"Overlegvorm '{series.name}' opgeslagen.", "info")
         return redirect(url_for("meetings.series_index"))
     status = 400 if form.errors else 200
     return render_template("meetings/series_form.html", form=form, series=series), status
+
+
+def _save_series(series: MeetingSeries | None, form: SeriesForm) -> MeetingSeries:
+    """A new series (``None``) or an edited one, with its coming meetings re-planned."""
+    if series is None:
+        series = MeetingSeries(code=_unique_code(form.name.data), region_id=current_region_id())
+        db.session.add(series)
+    _apply_series_form(series, form)
+    db.session.flush()
+    now = utcnow()
+    for meeting in series.meetings:
+        meeting_changed.send(meeting, now=now)
+    record("series.save", current_user, series.name, "Overlegvorm opgeslagen")
+    return series
 
 
 def _unique_code(name: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.dates import local_to_utc
 from tracker.extensions import db
-from tracker.params import parse_int
+from tracker.params import parse_date, parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
 from tracker.plan.schedule import ScheduleKind
 from tracker.regions import in_region
@@ -141,13 +141,11 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
             allowed = ", ".join([*(s.value for s in Signal), NO_SIGNAL])
             errors["signaal"] = f"Signaal '{signal[:40]}' is onbekend; kies uit {allowed}."
         values["signal"] = signal
-    if since := (args.get("niet_bijgewerkt_sinds") or "").strip():
-        try:
-            values["not_updated_since"] = date.fromisoformat(since)
-        except ValueError:
-            errors["niet_bijgewerkt_sinds"] = (
-                "Geef een datum als jjjj-mm-dd, bijvoorbeeld 2025-09-01."
-            )
+    since, problem = parse_date(args.get("niet_bijgewerkt_sinds"))
+    if problem:
+        errors["niet_bijgewerkt_sinds"] = problem
+    elif since:
+        values["not_updated_since"] = since
     if sort := (args.get("sorteer") or "").strip():
         if sort not in SORT_KEYS:
             errors["sorteer"] = f"Sorteren kan op {', '.join(SORT_KEYS)}."

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from tracker.access import admin_required
 from tracker.caching import cached_page
+from tracker.conflicts import Duplicate, created_once
 from tracker.dates import today_local, utcnow
 from tracker.extensions import db
 from tracker.forms import DutchForm
@@ -140,20 +141,26 @@ def new_plan():
     if form.validate_on_submit():
         base = _plan_or_404(form.base.data)
         try:
-            plan = copying.copy_plan(
-                base,
-                slug=form.slug.data,
-                title=form.title.data,
-                start_year=form.start_year.data,
-                end_year=form.end_year.data,
-                author=current_user,
-                now=utcnow(),
-            )
+            with created_once():
+                plan = copying.copy_plan(
+                    base,
+                    slug=form.slug.data,
+                    title=form.title.data,
+                    start_year=form.start_year.data,
+                    end_year=form.end_year.data,
+                    author=current_user,
+                    now=utcnow(),
+                )
         except copying.PlanProblem as exc:
             for name, message in exc.problems.items():
                 getattr(form, name).errors.append(message)
+        except Duplicate:  # the same slug, saved a moment ago
+            form.slug.errors.append(
+                f"Er is zojuist al een plan met de korte naam '{form.slug.data}' gemaakt "
+                "(een tweede klik, of een collega). Kies een andere korte naam."
+            )
+            return render_template("plan/new_plan.html", form=form), 409
         else:
-            db.session.commit()
             flash(
                 f"Concept {plan.title} {plan.period} gemaakt. Herzie de acties en stel het "
                 "daarna vast.",

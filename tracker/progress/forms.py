@@ -28,6 +28,7 @@ from tracker.forms import (
     max_length,
     optional_url,
     required,
+    within_calendar,
 )
 from tracker.params import parse_int
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS
@@ -70,7 +71,7 @@ class CommitmentForm(PrivacyCheckedForm, VersionedForm):
 
     privacy_fields = ("note",)
     status = SelectField("Status dit jaar", choices=STATUS_CHOICES, validators=[required()])
-    delivered_on = DateField("Uitgevoerd op", validators=[Optional()])
+    delivered_on = DateField("Uitgevoerd op", validators=[Optional(), within_calendar()])
     note = TextAreaField("Toelichting", validators=[max_length(NOTE_MAX)])
 
     year: int

@@ -10,6 +10,7 @@ from tracker.access import admin_required
 from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.accounts.models import Role
 from tracker.caching import cached_page
+from tracker.conflicts import Duplicate, created_once
 from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -441,19 +442,26 @@ def new_action():
                 f"Actie {theme.number}.{form.number.data} bestaat al; kies een ander nummer."
             )
         elif not errors:
-            action = revisions.create_action(
-                theme,
-                form.number.data,
-                _user(),
-                reason=form.reason.data,
-                text=form.text.data,
-                planning=form.planning.data,
-                owners_text=form.owners_text.data,
-                owners=owners,
-                is_per_municipality=form.is_per_municipality.data,
-                now=utcnow(),
-            )
-            db.session.commit()
+            try:
+                with created_once():
+                    action = revisions.create_action(
+                        theme,
+                        form.number.data,
+                        _user(),
+                        reason=form.reason.data,
+                        text=form.text.data,
+                        planning=form.planning.data,
+                        owners_text=form.owners_text.data,
+                        owners=owners,
+                        is_per_municipality=form.is_per_municipality.data,
+                        now=utcnow(),
+                    )
+            except Duplicate:  # the same number, added a moment ago
+                form.number.errors.append(
+                    f"Actie {theme.number}.{form.number.data} is zojuist al toegevoegd (een "
+                    "tweede klik, of een collega); kies een ander nummer."
+                )
+                return render_template("progress/new_action.html", form=form), 409
             flash(f"Actie {action.code} is toegevoegd.", "info")
             return redirect(url_for("progress.action", code=action.code))
     status = 400 if form.errors else 200

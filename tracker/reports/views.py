@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import (
@@ -28,7 +27,7 @@ from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.meetings import outcomes
 from tracker.meetings.services import standings
-from tracker.params import parse_int
+from tracker.params import parse_date, parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind, Plan
 from tracker.privacy.guard import mask_free_text
@@ -53,16 +52,10 @@ def _tz() -> str:
 
 
 def _parse_date(value: str, name: str, errors: dict) -> date | None:
-    if not value:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        errors[name] = "Gebruik een datum als jjjj-mm-dd, bijvoorbeeld 2025-03-12."
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = "Deze datum bestaat niet."
-        return None
+    day, problem = parse_date(value)
+    if problem:
+        errors[name] = problem
+    return day
 
 
 def parse_params(args) -> tuple[ReportParams, dict]:

@@ -1,0 +1,172 @@
+"""Two requests that create or change the same thing at once get a clear Dutch 4xx (or the
+second sees the first's result), never a 500: one test per unique key a user can create, and
+for the optimistic lock on a meeting. ``race_at`` runs the second request to its end while
+the first has just passed its own check."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tracker.accounts.models import User
+from tracker.dates import utcnow
+from tracker.extensions import db
+from tracker.meetings import services as meeting_services
+from tracker.meetings.models import Meeting, MeetingSeries
+from tracker.plan.models import Plan
+from tracker.progress.models import MunicipalityProgress
+
+from .helpers import csrf_token, post_form, race_at, text_of
+
+
+def poster(client, path: str):
+    """Post to ``path`` with a CSRF token fetched now, so that inside ``race_at`` only the
+    POST itself runs SQL."""
+    token = csrf_token(client, path)
+    return lambda data: client.post(path, data={**data, "csrf_token": token})
+
+
+NEW_PLAN = {
+    "base": "rotterdam-2024-2026",
+    "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
+    "slug": "rotterdam-2027-2030",
+    "start_year": "2027",
+    "end_year": "2030",
+}
+
+
+def test_two_new_plans_with_one_slug(client_for):
+    first, second = client_for("beheerder"), client_for("beheerder")
+    with race_at(
+        "FROM plan WHERE plan.slug", lambda: post_form(second, "/plannen/nieuw", NEW_PLAN)
+    ):
+        response = post_form(first, "/plannen/nieuw", NEW_PLAN)
+    assert response.status_code == 409
+    assert "Er is zojuist al een plan met de korte naam" in text_of(response)
+    assert 'value="Regionaal Actieplan Mensenhandel Regio Rotterdam"' in response.get_data(
+        as_text=True
+    )  # what was typed stays
+    assert db.session.scalar(select(func.count()).where(Plan.slug == NEW_PLAN["slug"])) == 1
+
+
+def test_two_new_series_with_one_name(client_for):
+    data = {
+        "name": "Werkgroep Arbeidsuitbuiting",
+        "action": "",
+        "chair": "",
+        "secretary": "",
+        "min_per_year": "2",
+        "reminder_days": "14",
+        "update_request_days": "14",
+    }
+    first, second = client_for("beheerder"), client_for("beheerder")
+    path = "/vergaderingen/overlegvormen/nieuw"
+    post = poster(first, path)
+    with race_at(
+        "FROM meeting_series WHERE meeting_series.code", lambda: post_form(second, path, data)
+    ) as raced:
+        response = post(data)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Een overlegvorm met deze naam is zojuist al aangemaakt" in text_of(response)
+    count = select(func.count()).where(MeetingSeries.name == data["name"])
+    assert db.session.scalar(count) == 1
+
+
+def test_two_cancels_of_one_meeting(client_for, roles):
+    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)).first()
+    start = utcnow() + timedelta(days=30)
+    meeting = meeting_services.create_meeting(
+        series,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        location="Stadhuis",
+        agenda="",
+        author=roles["beheerder"],
+        now=utcnow(),
+    )
+    db.session.commit()
+    meeting_id = meeting.id
+    path = f"/vergaderingen/{meeting_id}/annuleren"
+    first, second = client_for("beheerder"), client_for("beheerder")
+    post = poster(first, path)
+    db.session.expunge_all()  # the request loads the meeting itself, as a real one would
+    with race_at(
+        "WHERE meeting.id = ", lambda: post_form(second, path, {"reason": "Ziekte"})
+    ) as raced:
+        response = post({"reason": "Ziekte"})
+    assert raced[1].status_code == 302, raced
+    assert response.status_code in (400, 409)  # refused: already cancelled meanwhile
+    assert "Er ging iets mis" not in text_of(response)
+    meeting = db.session.get(Meeting, meeting_id)
+    assert meeting.state == "geannuleerd" and meeting.sequence == 1
+
+
+def test_two_first_saves_of_one_municipal_cell(client_for):
+    path = "/acties/2.4/gemeenten/schiedam/2025"
+    data = {"status": "lopend", "note": "Gesprek gepland.", "version": "0"}
+    first, second = client_for("af_schiedam"), client_for("af_schiedam")
+    post = poster(first, path)
+    with race_at("FROM municipality_progress", lambda: post_form(second, path, data)) as raced:
+        response = post(data)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Gesprek gepland." in response.get_data(as_text=True)  # what was typed stays
+    assert db.session.scalar(select(func.count(MunicipalityProgress.id))) == 1
+
+
+def test_two_new_accounts_with_one_email(client_for):
+    data = {
+        "name": "Alex Aandacht",
+        "email": "alex@schiedam.test",
+        "role": "bijdrager",
+        "party": "AF",
+        "municipality": "schiedam",
+    }
+    first, second = client_for("beheerder"), client_for("beheerder")
+    path = "/beheer/gebruikers/nieuw"
+    post = poster(first, path)
+    with race_at("WHERE user.email = ", lambda: post_form(second, path, data)) as raced:
+        response = post(data)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Tegelijk gewijzigd" in text_of(response)
+    assert db.session.scalar(select(func.count()).where(User.email == data["email"])) == 1
+
+
+def test_two_imports_of_one_calendar_file(client_for):
+    """The same .ics imported twice at once: its meetings exist once, the second import
+    is refused with the conflict page."""
+    from io import BytesIO
+
+    from .test_meetings import ICS, series
+
+    platform = series("platform-mensenhandel")
+    path = "/vergaderingen/importeren"
+    first, second = client_for("beheerder"), client_for("beheerder")
+
+    def upload(client):
+        data = {"series": str(platform.id), "file": (BytesIO(ICS), "agenda.ics")}
+        return post_form(client, path, data, content_type="multipart/form-data")
+
+    token = csrf_token(first, path)
+    data = {"series": str(platform.id), "file": (BytesIO(ICS), "agenda.ics"), "csrf_token": token}
+    with race_at("WHERE meeting.uid IN", lambda: upload(second)) as raced:
+        response = first.post(path, data=data, content_type="multipart/form-data")
+    assert raced[1].status_code == 200, raced
+    assert response.status_code == 409
+    assert "Tegelijk gewijzigd" in text_of(response)
+    assert db.session.scalar(select(func.count(Meeting.id))) == 2
+
+
+def test_two_new_actions_with_one_number(client_for):
+    from .test_authorization import NEW_ACTION
+
+    first, second = client_for("beheerder"), client_for("beheerder")
+    post = poster(first, "/acties/nieuw")
+    with race_at(
+        "WHERE ? = action.theme_id", lambda: post_form(second, "/acties/nieuw", NEW_ACTION)
+    ) as raced:
+        response = post(NEW_ACTION)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Actie 4.9 is zojuist al toegevoegd" in text_of(response)

@@ -2,7 +2,7 @@
 
 from tracker import create_app
 from tracker.accounts.auth import PUBLIC_ENDPOINTS
-from tracker.privacy.detect import load
+from tracker.privacy.names import load
 from tracker.reports.pdf import warm_up
 
 app = create_app()

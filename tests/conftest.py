@@ -45,9 +45,9 @@ def _test_clock():
 def _privacy_lists():
     """The privacy guard's name lists, loaded once per test process before any test: not in
     whichever test happens to check a text first (and is then seconds slower)."""
-    from tracker.privacy import detect
+    from tracker.privacy import names
 
-    detect.load()
+    names.load()
 
 
 @pytest.fixture(scope="session")

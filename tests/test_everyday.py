@@ -194,7 +194,8 @@ def test_action_list_filters_on_signal_and_staleness_and_sorts(client_for):
     ("query", "message"),
     [
         ("signaal=rood", "Signaal &#39;rood&#39; is onbekend"),
-        ("niet_bijgewerkt_sinds=gisteren", "Geef een datum als jjjj-mm-dd"),
+        ("niet_bijgewerkt_sinds=gisteren", "Gebruik een datum als jjjj-mm-dd"),
+        ("niet_bijgewerkt_sinds=0001-01-01", "Kies een datum tussen 2000 en 2100"),
         ("sorteer=kleur", "Sorteren kan op code, status, signaal, bijgewerkt, termijn."),
     ],
 )

@@ -21,7 +21,7 @@ from tracker.meetings import services as meeting_services
 from tracker.meetings.models import Meeting, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.privacy.detect import find_personal_data
-from tracker.privacy.guard import domain_allowlist
+from tracker.privacy.guard import check, domain_allowlist
 from tracker.progress import services as progress_services
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
 from tracker.redaction.models import PrivacyScan, Redaction
@@ -29,7 +29,7 @@ from tracker.reports.models import ReportSnapshot
 
 from .conftest import SEEDS_DIR
 from .helpers import action, fill_export, owner_fields, post_form, text_of
-from .privacy_corpus import CORPUS
+from .privacy_corpus import ASK, CLEAN, CORPUS, HARD
 
 LEAK = (
     "Gesprek met slachtoffer Fatima de Vries (BSN 123456782, tel. 06-12345678), wonend "
@@ -48,28 +48,48 @@ CONFIRM = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 # Detection ------------------------------------------------------------------------------------
 
 
-def test_corpus_precision_and_recall(request):
-    """At least 40 sentences; no hard finding may be missed; report the figures."""
-    assert len(CORPUS) >= 40
-    true_pos = false_pos = false_neg = 0
-    missed_hard = []
-    for text, expected in CORPUS:
-        found = {f.kind.value for f in find_personal_data(text)}
-        true_pos += len(found & expected)
-        false_pos += len(found - expected)
-        false_neg += len(expected - found)
-        missed_hard += [
-            (kind, text) for kind in expected - found if kind not in ("naam", "leeftijd")
-        ]
-    precision = true_pos / (true_pos + false_pos)
-    recall = true_pos / (true_pos + false_neg)
+def classify(text: str) -> str:
+    """What the guard does with ``text``: refuses it, asks about it, or lets it pass."""
+    findings = check(text)
+    if any(f.is_hard for f in findings):
+        return HARD
+    return ASK if findings else CLEAN
+
+
+def corpus_figures() -> dict[str, dict[str, float]]:
+    """Precision and recall per class over the corpus, as the guard decides (with the
+    seeded parties, municipalities and plan as known words)."""
+    verdicts = [(expected, classify(text)) for expected, text in CORPUS]
+    figures = {}
+    for cls in (HARD, ASK, CLEAN):
+        right = sum(1 for e, v in verdicts if e == v == cls)
+        said = sum(1 for _, v in verdicts if v == cls)
+        real = sum(1 for e, _ in verdicts if e == cls)
+        figures[cls] = {
+            "texts": real,
+            "precision": right / said if said else 1.0,
+            "recall": right / real if real else 1.0,
+        }
+    return figures
+
+
+def test_corpus_every_hard_text_refused_and_ordinary_text_rarely_questioned(seeded_app, request):
+    """At least 150 texts; every hard one refused; at most 2 in 100 ordinary ones prompt a
+    question; the figures per class are printed (and kept in BENCHMARKS.md)."""
+    assert len(CORPUS) >= 150
+    missed = [text for expected, text in CORPUS if expected == HARD and classify(text) != HARD]
+    questioned = [
+        text for expected, text in CORPUS if expected == CLEAN and classify(text) != CLEAN
+    ]
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    reporter.write_line(
-        f"privacy corpus: {len(CORPUS)} sentences, precision {precision:.2f}, "
-        f"recall {recall:.2f} (true {true_pos}, false {false_pos}, missed {false_neg})"
-    )
-    assert missed_hard == []
-    assert precision >= 0.95 and recall >= 0.95
+    for cls, row in corpus_figures().items():
+        reporter.write_line(
+            f"privacy corpus {cls}: {row['texts']} texts, precision {row['precision']:.2f}, "
+            f"recall {row['recall']:.2f}"
+        )
+    assert missed == []
+    clean = sum(1 for expected, _ in CORPUS if expected == CLEAN)
+    assert len(questioned) <= clean * 0.02, questioned
 
 
 def _plan_texts() -> list[str]:
@@ -472,7 +492,7 @@ def test_deduce_lists_are_frozen_out_of_the_garbage_collector_once_loaded():
     instead of 506 in a process that had loaded them)."""
     import gc
 
-    from tracker.privacy.detect import _load_deduce, load
+    from tracker.privacy.names import _load_deduce, load
 
     load()
     lists = _load_deduce().lookup_structs
@@ -542,7 +562,7 @@ def test_the_guard_reads_any_text_in_bounded_time(name):
 
 
 def test_deduce_sees_short_pieces_and_no_long_run_of_names(monkeypatch):
-    from tracker.privacy import detect
+    from tracker.privacy import names as detect
 
     seen = []
     deduce = detect._deduce()
@@ -556,7 +576,7 @@ def test_deduce_sees_short_pieces_and_no_long_run_of_names(monkeypatch):
 
 
 def test_what_deduce_had_no_time_for_needs_a_look_and_is_never_clean(monkeypatch):
-    from tracker.privacy import detect
+    from tracker.privacy import names as detect
 
     monkeypatch.setattr(detect, "DEDUCE_BUDGET", -1.0)
     findings = find_personal_data("Een gewone zin over de werkgroep.")

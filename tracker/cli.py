@@ -110,7 +110,7 @@ def serve_command(host: str, port: int):
     from werkzeug import serving
 
     from tracker import scheduler
-    from tracker.privacy.detect import warm_up
+    from tracker.privacy.names import warm_up
 
     app = current_app._get_current_object()
     # Check the port first: one in use (5000 is AirPlay's on macOS) is said in Dutch, before

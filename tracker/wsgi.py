@@ -7,7 +7,7 @@ report PDF waits for that.
 """
 
 from tracker import create_app
-from tracker.privacy.detect import load
+from tracker.privacy.names import load
 from tracker.reports.pdf import warm_up
 from tracker.urls import warn_without_base_url
 

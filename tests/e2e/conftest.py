@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tracker.extensions import db
-from tracker.privacy.detect import load as load_privacy_lists
+from tracker.privacy.names import load as load_privacy_lists
 
 from ..conftest import PASSWORD, free_port
 

@@ -13,9 +13,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import BooleanField
 
+from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.plan.models import Action, Municipality, Party, Theme
-from tracker.privacy.detect import Finding, FindingKind, find_personal_data, mask, segments
+from tracker.privacy.detect import find_personal_data, mask, segments
+from tracker.privacy.findings import Finding, FindingKind
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
@@ -73,11 +75,53 @@ DOMAIN_WORDS = [
     "zaterdag",
     "zondag",
 ]
+#: Loanwords of project language that deduce's name lists also hold ("Kick" of kick-off).
+PROJECT_WORDS = [
+    "kick",
+    "kickoff",
+    "off",
+    "workshop",
+    "workshops",
+    "pilot",
+    "follow",
+    "up",
+    "learning",
+    "webinar",
+    "meet",
+    "update",
+    "updates",
+    "intake",
+    "training",
+    "toolkit",
+    "factsheet",
+    "flyer",
+    "quickscan",
+    "brainstorm",
+    "roadmap",
+    "deadline",
+    "feedback",
+    "community",
+    "dashboard",
+    "check",
+    "teams",
+    "outlook",
+    "whatsapp",
+    "instagram",
+    "linkedin",
+    "tiktok",
+    "facebook",
+    "youtube",
+    "experience",
+    "fieldlab",
+    "fieldlabs",
+]
 
 
 def domain_allowlist() -> frozenset[str]:
-    """Lower-cased words that are never someone's name here: parties, municipalities and
-    every word of the plan itself. Once per request."""
+    """Lower-cased words that are never someone's name here: parties, municipalities, every
+    word of the plan itself, project loanwords, and the names of the tracker's own people
+    (its users, the parties' contacts among them): a colleague is no case. Once per
+    request."""
     if "privacy_allowlist" not in g:
         texts = [
             *db.session.scalars(select(Party.short_name)),
@@ -85,10 +129,18 @@ def domain_allowlist() -> frozenset[str]:
             *db.session.scalars(select(Municipality.name)),
             *db.session.scalars(select(Theme.title)),
             *db.session.scalars(select(Action.text)),
+            *db.session.scalars(select(User.name)),
         ]
         words = {w.lower() for text in texts for w in re.findall(r"[A-Za-zÀ-ÿ]{2,}", text or "")}
-        g.privacy_allowlist = frozenset(words | set(DOMAIN_WORDS))
+        g.privacy_allowlist = frozenset(words | set(DOMAIN_WORDS) | set(PROJECT_WORDS))
     return g.privacy_allowlist
+
+
+def municipality_names() -> frozenset[str]:
+    """The region's municipalities, places for the age-and-place rule. Once per request."""
+    if "privacy_places" not in g:
+        g.privacy_places = frozenset(db.session.scalars(select(Municipality.name)))
+    return g.privacy_places
 
 
 #: A meeting's location is a place: the address of a town hall is no personal data.
@@ -98,14 +150,14 @@ VENUE_KINDS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE})
 def check(text: str | None, *, venue: bool = False) -> list[Finding]:
     """Personal data in ``text``, with the domain's own words allowed; for a ``venue`` (a
     meeting's location) addresses and postcodes are allowed too."""
-    findings = find_personal_data(text or "", domain_allowlist())
+    findings = find_personal_data(text or "", domain_allowlist(), municipality_names())
     return [f for f in findings if not (venue and f.kind in VENUE_KINDS)]
 
 
 def describe(findings: list[Finding]) -> str:
     """'BSN “123456782”, telefoonnummer “06-12345678”' for messages (a long stretch, such
     as a text the guard could not read in time, by its first words)."""
-    return ", ".join(f"{f.kind.label} “{shorten(f.text, 60, placeholder='…')}”" for f in findings)
+    return ", ".join(f"{f.label} “{shorten(f.text, 60, placeholder='…')}”" for f in findings)
 
 
 def hard_message(findings: list[Finding]) -> str:
@@ -131,8 +183,8 @@ def highlight(text: str, findings: list[Finding]) -> Markup:
             html.append(str(escape(part)))
         else:
             html.append(
-                f'<mark title="{escape(finding.kind.label)}">{escape(part)}</mark>'
-                f'<span class="visually-hidden"> ({escape(finding.kind.label)})</span>'
+                f'<mark title="{escape(finding.label)}">{escape(part)}</mark>'
+                f'<span class="visually-hidden"> ({escape(finding.label)})</span>'
             )
     return Markup("".join(html))  # noqa: S704 - every piece is escaped above
 

@@ -32,7 +32,7 @@ def scan_command():
 @privacy_cli.command("warm")
 def warm_command():
     """Build (once per installation) and load deduce's lookup lists."""
-    from tracker.privacy.detect import load
+    from tracker.privacy.names import load
 
     load()
     click.echo("De lijsten van de privacycontrole zijn klaar.")

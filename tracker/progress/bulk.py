@@ -1,6 +1,8 @@
 """Progress on several actions in one save ("Voortgang bijwerken"): a row per action the user
-can report on, all rows saved together or none, each row with the single-action form's checks
-(text required with a change, privacy guard, stale-save guard)."""
+can report on, each row with the single-action form's checks (text required with a change,
+privacy guard, stale-save guard). The rows that pass are saved together; a row that needs a
+look (or changed meanwhile) stays on the page with its text, the saved ones shown as saved
+and cleared, so saving again never saves them twice."""
 
 from __future__ import annotations
 
@@ -86,6 +88,20 @@ class Row:
     action: Action
     form: RowForm
     stale: bool = False
+    saved: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(field.errors for field in self.form)
+
+    def mark_saved(self) -> None:
+        """Saved: the row shows the action as it is now, with nothing left to save."""
+        self.saved = True
+        self.form.text.data = ""
+        self.form.version.data = str(self.action.version)
+        self.form.status.data = self.form.shown_status.data = self.action.status
+        self.form.signal.data = self.form.shown_signal.data = self.action.signal or ""
+        self.form.privacy_confirmed.data = False
 
 
 def reportable_actions(plan, theme_number: int | None) -> list[Action]:
@@ -180,13 +196,33 @@ def bulk_update():
         if action is None:
             abort(403)  # not an action this user may report on (or a tampered form)
         rows.append(Row(action, entry.form))
-    valid = form.validate()
+    form.validate()
     changed = [row for row in rows if row.form.is_changed]
-    if not valid or _mark_stale(changed):
-        return _render(plan, theme_number, rows, 409 if valid else 400, form=form)
     if not changed:
         flash("U heeft niets gewijzigd; er is niets opgeslagen.", "info")
         return _render(plan, theme_number, rows, form=form)
+    passing = [row for row in changed if not row.has_errors]
+    _mark_stale(passing)
+    ready = [row for row in passing if not row.stale]
+    if ready and not _save(ready):
+        ready = []
+    if len(ready) < len(changed):  # some rows need a look: they stay, the rest is saved
+        status = 400 if any(row.has_errors for row in changed) else 409
+        return _render(plan, theme_number, rows, status, form=form)
+    codes = ", ".join(row.action.code for row in changed)
+    flash(
+        f"Voortgang opgeslagen voor {len(changed)} "
+        f"{'actie' if len(changed) == 1 else 'acties'}: {codes}.",
+        "info",
+    )
+    if theme_number is None:
+        return redirect(url_for("dashboard.my_actions"))
+    return redirect(url_for("plan.theme", number=theme_number))
+
+
+def _save(rows: list[Row]) -> bool:
+    """Save ``rows`` together; False (nothing saved, the rows marked stale) when one changed
+    between the check and the save."""
     items = [
         (
             row.action,
@@ -197,21 +233,15 @@ def bulk_update():
                 "text": row.form.text.data,
             },
         )
-        for row in changed
+        for row in rows
     ]
     try:
         services.apply_batch(items, current_user._get_current_object(), utcnow())
-    except StaleEdit:  # a save that landed between the check above and ours
+    except StaleEdit:  # a save that landed between the check and ours
         db.session.expire_all()
-        _mark_stale(changed)
-        return _render(plan, theme_number, rows, 409, form=form)
+        _mark_stale(rows)
+        return False
     db.session.commit()
-    codes = ", ".join(row.action.code for row in changed)
-    flash(
-        f"Voortgang opgeslagen voor {len(changed)} "
-        f"{'actie' if len(changed) == 1 else 'acties'}: {codes}.",
-        "info",
-    )
-    if theme_number is None:
-        return redirect(url_for("dashboard.my_actions"))
-    return redirect(url_for("plan.theme", number=theme_number))
+    for row in rows:
+        row.mark_saved()
+    return True

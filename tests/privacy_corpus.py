@@ -203,3 +203,30 @@ CORPUS: list[tuple[str, str]] = [
     (CLEAN, "Actiepunt: secretariaat stuurt het verslag binnen twee weken rond."),
     (CLEAN, "De evaluatie van het actieplan 2024-2026 start in januari 2027."),
 ]
+
+
+def classify(text: str) -> str:
+    """What the guard does with ``text`` (in an app context, with the domain's words known):
+    refuses it, asks about it, or lets it pass."""
+    from tracker.privacy.guard import check
+
+    findings = check(text)
+    if any(f.is_hard for f in findings):
+        return HARD
+    return ASK if findings else CLEAN
+
+
+def corpus_figures() -> dict[str, dict[str, float]]:
+    """Precision and recall per class over the corpus, as the guard decides."""
+    verdicts = [(expected, classify(text)) for expected, text in CORPUS]
+    figures = {}
+    for cls in (HARD, ASK, CLEAN):
+        right = sum(1 for e, v in verdicts if e == v == cls)
+        said = sum(1 for _, v in verdicts if v == cls)
+        real = sum(1 for e, _ in verdicts if e == cls)
+        figures[cls] = {
+            "texts": real,
+            "precision": right / said if said else 1.0,
+            "recall": right / real if real else 1.0,
+        }
+    return figures

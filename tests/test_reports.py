@@ -3,14 +3,14 @@
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -457,19 +457,44 @@ def test_meeting_figures_appear_in_the_report(client_for, seeded_app):
 
 
 def test_abandoned_upload_previews_are_removed_after_a_day(client_for, seeded_app):
-    import os
-    import time
-    from pathlib import Path
+    from tracker.previews import UploadPreview
 
     admin = client_for("beheerder")
     filled = _filled(admin.get("/export.xlsx").data, {"3.1": ("Lopend", None, "Even kijken.")})
     _upload(admin, filled)
-    folder = Path(seeded_app.instance_path) / "uploads"
-    (preview,) = folder.glob("*.json")
-    two_days_ago = time.time() - 2 * 86400
-    os.utime(preview, (two_days_ago, two_days_ago))
+    (preview,) = db.session.scalars(select(UploadPreview)).all()
+    preview.created_at -= timedelta(days=2)
+    db.session.commit()
+    old_token = preview.token
     _upload(admin, filled)
-    assert preview not in list(folder.glob("*.json")) and len(list(folder.glob("*.json"))) == 1
+    assert [p.token for p in db.session.scalars(select(UploadPreview))] != [old_token]
+    assert db.session.scalar(select(func.count(UploadPreview.id))) == 1
+
+
+def test_an_upload_previewed_on_one_host_is_applied_on_another(seeded_app, roles, tmp_path):
+    """Nothing a request needs lives on one host's disk: two app instances with instance
+    folders of their own share only the database (two web containers behind one proxy)."""
+    from tracker import create_app
+
+    from .conftest import login_as
+
+    admin = login_as(seeded_app.test_client(), roles["beheerder"])
+    filled = _filled(admin.get("/export.xlsx").data, {"3.1": ("Lopend", None, "Op host A.")})
+    preview = _upload(admin, filled)
+    token = re.search(r'action="/export/upload/([^"]+)"', preview.get_data(as_text=True)).group(1)
+    settings = {k: seeded_app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+    host_b = create_app({**settings, "TESTING": True}, instance_path=str(tmp_path / "host-b"))
+    assert host_b.instance_path != seeded_app.instance_path
+    user_id = roles["beheerder"].id
+    with host_b.app_context():
+        from tracker.accounts.models import User
+
+        client = login_as(host_b.test_client(), db.session.get(User, user_id))
+        applied = post_form(client, f"/export/upload/{token}", {})
+        assert applied.status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+    assert action("3.1").status == "lopend"
 
 
 # The "Gemeenten" sheet: the municipal rows in the same round trip -----------------------------

@@ -24,7 +24,11 @@ REQUIRED = "Dit veld is verplicht."
 
 class DutchForm(FlaskForm):
     """The base of every form here: WTForms' own messages ("Ongeldig getal.", "Ongeldige
-    keuze.") in Dutch too, without Flask-Babel."""
+    keuze.") in Dutch too, without Flask-Babel. Every text field is read by the privacy guard
+    (``PrivacyCheckedForm``) unless it is one of ``structured_fields``: a validated syntax
+    (a code, a slug, a list of days) that holds no words."""
+
+    structured_fields: tuple[str, ...] = ()
 
     class Meta:
         locales = ("nl_NL", "nl")

@@ -1,54 +1,57 @@
-"""Uploaded workbooks waiting for "Alles opslaan": each preview is a small JSON file in the
-instance folder (0600), owned by the person who uploaded it, dropped after a day."""
+"""Uploaded workbooks waiting for "Alles opslaan": each preview is a row in the database (so
+any web host can apply what another one previewed, and a redaction reaches it), owned by the
+person who uploaded it, dropped after a day."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from flask import current_app
+from sqlalchemy import JSON, ForeignKey, String, delete
+from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.files import private_dir, write_private
+from tracker.dates import utcnow
+from tracker.extensions import db
 
 PREVIEW_HOURS = 24
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{10,40}")
 
 
-def _folder() -> Path:
-    """Where previews wait; those older than a day are dropped on the way."""
-    path = private_dir(Path(current_app.instance_path) / "uploads")
-    cutoff = time.time() - PREVIEW_HOURS * 3600
-    for old in path.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return path
+class UploadPreview(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    changes: Mapped[dict | list] = mapped_column(JSON)
 
 
 def save(user_id: int, changes: list | dict) -> str:
-    """Keep ``changes`` for ``user_id``; returns the token that names them."""
+    """Keep ``changes`` for ``user_id`` (previews older than a day go on the way); returns
+    the token that names them. The caller commits."""
+    db.session.execute(delete(UploadPreview).where(UploadPreview.created_at < _cutoff()))
     token = secrets.token_urlsafe(16)
-    path = _folder() / f"{token}.json"
-    write_private(path, json.dumps({"user_id": user_id, "changes": changes}).encode())
-    # Stamped with the clock the pruning compares against (not the file system's own).
-    stamp = time.time()
-    os.utime(path, (stamp, stamp))
+    db.session.add(UploadPreview(token=token, user_id=user_id, changes=changes))
     return token
 
 
 def take(token: str, user_id: int) -> list | dict | None:
-    """The changes saved under ``token`` by ``user_id``, removed from the store; None when
-    there are none (unknown, expired, or someone else's)."""
+    """The changes saved under ``token`` by ``user_id``, removed in the same statement (two
+    clicks on "Alles opslaan" apply them once); None when there are none (unknown, expired,
+    or someone else's)."""
     if not _TOKEN.fullmatch(token):
         return None
-    path = _folder() / f"{token}.json"
-    if not path.exists():
-        return None
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    if payload["user_id"] != user_id:
-        return None
-    path.unlink()
-    return payload["changes"]
+    taken = db.session.execute(
+        delete(UploadPreview)
+        .where(
+            UploadPreview.token == token,
+            UploadPreview.user_id == user_id,
+            UploadPreview.created_at >= _cutoff(),
+        )
+        .returning(UploadPreview.changes)
+    ).first()
+    return taken[0] if taken else None
+
+
+def _cutoff() -> datetime:
+    return utcnow() - timedelta(hours=PREVIEW_HOURS)

@@ -133,7 +133,8 @@ def test_reading_pages_render(page, e2e_users, path):
 
 def test_the_privacy_guard_refuses_case_data_and_asks_about_a_name(page, e2e_users):
     """An aandachtsfunctionaris types case data by mistake: refused, highlighted, kept in the
-    form; then a colleague's name: saved only after ticking the confirmation."""
+    form; then a colleague's name: saved only after ticking the confirmation and saying who
+    it is."""
     login(page, e2e_users["af"])
     page.goto("/acties/3.9")
     text = page.get_by_label("Wat is er gedaan en wat volgt?")
@@ -154,6 +155,9 @@ def test_the_privacy_guard_refuses_case_data_and_asks_about_a_name(page, e2e_use
     expect(confirmation).to_be_visible()
     screenshot(page, "privacy-bevestigen")
     confirmation.check()
+    page.get_by_label("Wie is het?").select_option(
+        label="Een collega of contactpersoon van een partner"
+    )
     page.get_by_role("button", name="Voortgang opslaan").click()
     expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.9 opgeslagen.")
     assert db.session.scalar(select(ProgressUpdate)).text.startswith("Overleg met Pieter")

@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 from tracker.accounts.models import Role
 from tracker.accounts.services import password_problem
 from tracker.forms import DutchForm, choices, email_address, max_length, required, same_as
+from tracker.privacy.guard import PrivacyCheckedForm
 
 
 class LoginForm(DutchForm):
@@ -16,6 +17,7 @@ class LoginForm(DutchForm):
 
 
 class SecondFactorForm(DutchForm):
+    structured_fields = ("code",)
     code = StringField(
         "Code uit uw authenticator-app of herstelcode", validators=[required(), max_length(20)]
     )
@@ -43,7 +45,8 @@ class NewPasswordForm(DutchForm):
             raise ValidationError(problem)
 
 
-class SetupForm(NewPasswordForm):
+class SetupForm(PrivacyCheckedForm, NewPasswordForm):
+    person_fields = ("name",)
     name = StringField("Naam", validators=[required(), max_length(120)])
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
     #: The beheerder's own party (default VAR): Mijn acties, reminders for the meetings the
@@ -63,10 +66,12 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class TotpSetupForm(DutchForm):
+    structured_fields = ("code",)
     code = StringField("Code uit de app (6 cijfers)", validators=[required(), max_length(10)])
 
 
 class TotpReplaceForm(DutchForm):
+    structured_fields = ("current_code", "new_code")
     current_code = StringField(
         "Code uit uw huidige app (of een herstelcode)", validators=[required(), max_length(20)]
     )
@@ -76,12 +81,14 @@ class TotpReplaceForm(DutchForm):
 
 
 class TotpDisableForm(DutchForm):
+    structured_fields = ("current_code",)
     current_code = StringField(
         "Code uit uw app (of een herstelcode)", validators=[required(), max_length(20)]
     )
 
 
-class ApiTokenForm(DutchForm):
+class ApiTokenForm(PrivacyCheckedForm, DutchForm):
+    privacy_fields = ("name",)
     name = StringField(
         "Naam van de sleutel (bijv. Power BI)", validators=[required(), max_length(80)]
     )
@@ -90,7 +97,8 @@ class ApiTokenForm(DutchForm):
 ROLE_CHOICES = choices((role.value, role.label) for role in Role)
 
 
-class UserForm(DutchForm):
+class UserForm(PrivacyCheckedForm, DutchForm):
+    person_fields = ("name",)
     name = StringField("Naam", validators=[required(), max_length(120)])
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
     role = SelectField("Rol", choices=ROLE_CHOICES, validators=[required()])

@@ -47,6 +47,8 @@ KIND_LABELS = {
     "profile.notifications": "E-mailvoorkeuren gewijzigd",
     "progress.update": "Voortgang bijgewerkt",
     "redaction.redact": "Tekst afgeschermd",
+    "privacy.confirmed": "Naam bevestigd als geen zaak",
+    "privacy.reviewed": "Bevestigde naam gezien door beheerder",
     "report.delete": "Rapportage verwijderd",
     "report.freeze": "Rapportage vastgelegd",
     "report.text": "Rapportagetekst gewijzigd",

@@ -18,7 +18,7 @@ from tracker.plan import overview as figures
 from tracker.plan.views import local_today, require_plan
 from tracker.progress import queries as progress
 from tracker.progress import services as progress_services
-from tracker.redaction.scan import latest_scan
+from tracker.redaction.scan import confirmations_to_review, latest_scan
 
 bp = Blueprint("dashboard", __name__)
 
@@ -33,9 +33,10 @@ def overview():
     totals = figures.totals_of(rows)
     lists = figures.action_lists(plan, totals, today, show_all=request.args.get("toon", ""))
     now = utcnow()
-    orphans, quiet, failed, privacy_scan = [], [], 0, None
+    orphans, quiet, failed, privacy_scan, to_review = [], [], 0, None, []
     if current_user.is_admin:
         privacy_scan = latest_scan()
+        to_review = confirmations_to_review(now)
         orphans = progress.orphaned_actions(plan)
         quiet = progress.quiet_sole_contacts(plan, now)
         failed = db.session.scalar(
@@ -55,6 +56,7 @@ def overview():
         yearly_flags=progress_services.commitments_needing_attention(plan, today),
         failed_notifications=failed,
         privacy_scan=privacy_scan,
+        confirmations_to_review=to_review,
         next_meetings=meetings.upcoming(now),
         update_requests=update_request_progress(now),
         meeting_flags=[s for s in meetings.standings(today.year, today, now) if s.standing.flag],

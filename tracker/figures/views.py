@@ -160,6 +160,7 @@ def upload():
     if problems:
         return render_template("figures/upload.html", form=form, problems=problems), 400
     token = previews.save(current_user.id, changes)
+    db.session.commit()
     return render_template(
         "figures/upload_preview.html", changes=changes, token=token, form=FlaskForm()
     )

@@ -99,6 +99,7 @@ class OutcomeForm(PrivacyCheckedForm, DutchForm):
     """A decision (besluit) or a follow-up (actiepunt: who, and by when) of a held meeting."""
 
     privacy_fields = ("text",)
+    structured_fields = ("action_codes",)
     kind = RadioField("Soort", choices=OUTCOME_KINDS, default=OutcomeKind.DECISION.value)
     text = TextAreaField("Tekst", validators=[required(), max_length(2000)])
     action_codes = StringField(
@@ -141,6 +142,7 @@ class AgendaItemForm(PrivacyCheckedForm, DutchForm):
     """One agenda point; actions, theme, presenter and minutes are optional."""
 
     privacy_fields = ("title",)
+    structured_fields = ("action_codes",)
     title = StringField("Agendapunt", validators=[required(), max_length(300)])
     action_codes = StringField(
         "Acties (optioneel)",
@@ -176,6 +178,7 @@ def _days_list(form, field):
 
 class SeriesForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("name", "reminder_subject", "reminder_intro")
+    structured_fields = ("reminder_days",)
     name = StringField("Naam", validators=[required(), max_length(200)])
     action = SelectField("Hoort bij actie", choices=[])
     min_per_year = IntegerField(

@@ -15,6 +15,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 class NewPlanForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("title",)
+    structured_fields = ("slug",)
     base = SelectField("Op basis van", choices=[], validators=[required()])
     title = StringField("Titel", validators=[required(), max_length(200)])
     slug = StringField(

@@ -4,17 +4,22 @@ confirmation when a text only seems to hold a name; imports list each finding as
 
 from __future__ import annotations
 
+import hashlib
 import re
+from enum import StrEnum
 from functools import lru_cache
 from textwrap import shorten
+from urllib.parse import unquote_plus
 
 from flask import g
+from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import BooleanField
+from wtforms import BooleanField, FieldList, SelectField
 
 from tracker.accounts.models import User
 from tracker.extensions import db
+from tracker.forms import choices
 from tracker.plan.models import Action, Municipality, Party, Theme
 from tracker.privacy.detect import find_personal_data, mask, segments
 from tracker.privacy.findings import Finding, FindingKind
@@ -147,11 +152,41 @@ def municipality_names() -> frozenset[str]:
 VENUE_KINDS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE})
 
 
-def check(text: str | None, *, venue: bool = False) -> list[Finding]:
-    """Personal data in ``text``, with the domain's own words allowed; for a ``venue`` (a
-    meeting's location) addresses and postcodes are allowed too."""
+class Reading(StrEnum):
+    """How the guard reads a field."""
+
+    #: Free text: hard findings refused, names and ages asked about.
+    FREE = "vrije tekst"
+    #: A meeting place: addresses and postcodes are what it holds.
+    VENUE = "locatie"
+    #: The name of one of the tracker's own people (an account): identifiers only.
+    PERSON = "naam van een gebruiker"
+    #: A link: identifiers only, in the URL as read with its escapes undone.
+    LINK = "link"
+
+
+def check(
+    text: str | None, *, venue: bool = False, reading: Reading = Reading.FREE
+) -> list[Finding]:
+    """Personal data in ``text``, with the domain's own words allowed. For a ``venue`` (a
+    meeting's location) addresses and postcodes are allowed too; a person's name field and a
+    link are read for hard findings only."""
+    if venue:
+        reading = Reading.VENUE
+    if reading is Reading.LINK:
+        text = link_as_text(text or "")
     findings = find_personal_data(text or "", domain_allowlist(), municipality_names())
-    return [f for f in findings if not (venue and f.kind in VENUE_KINDS)]
+    if reading is Reading.VENUE:
+        return [f for f in findings if f.kind not in VENUE_KINDS]
+    if reading in (Reading.PERSON, Reading.LINK):
+        return [f for f in findings if f.is_hard]
+    return findings
+
+
+def link_as_text(url: str) -> str:
+    """A URL as words: escapes undone and its separators spaces, so that
+    ``?bsn=111222333&tel=0612345678`` reads as "bsn 111222333 tel 0612345678"."""
+    return re.sub(r"[?&=/#+_;:]", " ", unquote_plus(url))
 
 
 def describe(findings: list[Finding]) -> str:
@@ -171,7 +206,8 @@ def hard_message(findings: list[Finding]) -> str:
 def soft_message(findings: list[Finding]) -> str:
     return (
         f"Deze tekst lijkt een naam of leeftijd te bevatten: {describe(findings)}. Gaat het om "
-        "een collega of een organisatie, vink dan hieronder aan dat u het heeft gecontroleerd."
+        "een collega, een spreker of een organisatie, vink dan hieronder aan dat u het heeft "
+        "gecontroleerd en kies wie het is."
     )
 
 
@@ -189,49 +225,109 @@ def highlight(text: str, findings: list[Finding]) -> Markup:
     return Markup("".join(html))  # noqa: S704 - every piece is escaped above
 
 
+#: The answer to "Wie is het?" when a name is confirmed: a name in the tracker is someone in
+#: a professional role, never a case.
+WHO_CHOICES = [
+    ("", "Kies wie het is"),
+    ("collega", "Een collega of contactpersoon van een partner"),
+    ("spreker", "Een spreker, trainer of onderzoeker"),
+    ("bestuurder", "Een bestuurder of ambtsdrager in functie"),
+    ("anders", "Iemand anders in een zakelijke rol"),
+]
+WHO_LABELS = dict(WHO_CHOICES)
+
+
 class PrivacyCheckedForm:
-    """Mixin for a FlaskForm whose ``privacy_fields`` hold free text. After the form's own
-    validation, each such field is checked: hard findings are an error on the field (the
-    text stays in the form, the findings highlighted); names and ages are an error until
-    ``privacy_confirmed`` is ticked."""
+    """Mixin for a FlaskForm with text fields, each read by the guard as its form declares:
+    ``privacy_fields`` (free text), ``venue_fields`` (a meeting place), ``person_fields``
+    (an account's name), ``link_fields`` (a URL); ``structured_fields`` hold a validated
+    syntax (codes, slugs) and are not read. Fields of repeated sub-forms are read by their
+    sub-form's ``privacy_fields``. After the form's own validation: a field that failed it
+    (too long) is not read; hard findings are an error on the field (the text stays, the
+    findings marked); names and ages are an error until ``privacy_confirmed`` is ticked and
+    "wie is het?" answered, and then recorded (``PrivacyConfirmation``) with the save."""
 
     privacy_fields: tuple[str, ...] = ()
-    #: Fields that name a meeting place (``check(venue=True)``).
     venue_fields: tuple[str, ...] = ()
+    person_fields: tuple[str, ...] = ()
+    link_fields: tuple[str, ...] = ()
+    structured_fields: tuple[str, ...] = ()
     privacy_confirmed = BooleanField(CONFIRMATION)
+    privacy_who = SelectField("Wie is het?", choices=choices(WHO_CHOICES), validate_choice=False)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         #: Field name -> (its label, the text with the findings marked).
         self.privacy_highlights: dict[str, tuple[str, Markup]] = {}
         self.needs_privacy_confirmation = False
-        fields = [(name, getattr(self, name)) for name in self.privacy_fields]
-        for name, field in [*fields, *self.more_privacy_fields()]:
-            valid &= self._privacy_check(name, field)
+        self.privacy_confirmations: list[tuple[str, str]] = []
+        for field, reading in self._read_fields():
+            valid &= self._privacy_check(field, reading)
+        if self.needs_privacy_confirmation:
+            valid = False
+        if valid and self.privacy_confirmations:
+            self._record_confirmations()
         return valid
 
-    def more_privacy_fields(self) -> list:
-        """Further (name, field) pairs to check, e.g. the fields of repeated rows."""
-        return []
+    def _read_fields(self):
+        declared = {name: Reading.FREE for name in self.privacy_fields}
+        declared |= {name: Reading.VENUE for name in self.venue_fields}
+        declared |= {name: Reading.PERSON for name in self.person_fields}
+        declared |= {name: Reading.LINK for name in self.link_fields}
+        for name, reading in declared.items():
+            yield getattr(self, name), reading
+        for field in self:  # repeated rows (FieldList of FormField) read by their own list
+            for entry in field if isinstance(field, FieldList) else ():
+                sub = getattr(entry, "form", None)
+                if sub is not None and not isinstance(sub, PrivacyCheckedForm):
+                    for name in getattr(sub, "privacy_fields", ()):
+                        yield getattr(sub, name), Reading.FREE
 
-    def _privacy_check(self, name: str, field) -> bool:
-        if field.errors:  # too long or otherwise invalid: its content is not read
-            return True
+    def _privacy_check(self, field, reading: Reading) -> bool:
         text = field.data or ""
-        findings = check(text, venue=name in self.venue_fields)
+        if field.errors or not text.strip():  # too long, say: its content is not read
+            return True
+        findings = check(text, reading=reading)
         if not findings:
             return True
         hard = [f for f in findings if f.is_hard]
         if hard:
             field.errors = [*field.errors, hard_message(hard)]
-            self.privacy_highlights[name] = (field.label.text, highlight(text, hard))
+            self.privacy_highlights[field.name] = (field.label.text, highlight(text, hard))
             return False
-        if not self.privacy_confirmed.data:
-            field.errors = [*field.errors, soft_message(findings)]
-            self.privacy_highlights[name] = (field.label.text, highlight(text, findings))
+        if not self.privacy_confirmed.data or not self.privacy_who.data:
+            message = soft_message(findings)
+            if self.privacy_confirmed.data:
+                message += " Kies ook wie het is."
+            field.errors = [*field.errors, message]
+            self.privacy_highlights[field.name] = (field.label.text, highlight(text, findings))
             self.needs_privacy_confirmation = True
             return False
+        self.privacy_confirmations.append((field.label.text, text.strip()))
         return True
+
+    def _record_confirmations(self) -> None:
+        """Kept with the save that follows (the view commits; a refused save rolls it back)."""
+        from tracker.audit.services import record
+        from tracker.redaction.models import PrivacyConfirmation
+
+        user = current_user if current_user and current_user.is_authenticated else None
+        who = WHO_LABELS.get(self.privacy_who.data, self.privacy_who.data)
+        for label, text in self.privacy_confirmations:
+            db.session.add(
+                PrivacyConfirmation(
+                    confirmed_by_id=user.id if user else None,
+                    field=label[:200],
+                    text_digest=text_digest(text),
+                    who=self.privacy_who.data,
+                )
+            )
+            record("privacy.confirmed", user, label, f"Naam bevestigd: {who}")
+
+
+def text_digest(text: str) -> str:
+    """How a confirmation names its text without holding it."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()
 
 
 def import_problems(

@@ -34,6 +34,10 @@ CHUNK_CHARS = 400
 #: (``FindingKind.UNCHECKED``), never taken as clean.
 DEDUCE_BUDGET = 0.04
 
+#: Deduce's annotators whose findings the guard does not take from it (dates, ages and numbers
+#: are ``identifiers``' and ``context``'s): about a sixth less time, the same names.
+NOT_NEEDED = frozenset({"institutions", "dates", "ages", "identifiers", "phone_numbers", "urls"})
+
 _lock = threading.Lock()
 _loading = threading.Lock()
 
@@ -139,7 +143,7 @@ def find_names(text: str) -> list[Finding]:
             findings.append(Finding(FindingKind.UNCHECKED, offset, len(text), text[offset:]))
             break
         with _lock:  # deduce's annotators are not documented as thread-safe
-            annotations = list(_deduce().deidentify(piece).annotations)
+            annotations = list(_deduce().deidentify(piece, disabled=NOT_NEEDED).annotations)
         for annotation in annotations:
             kind = _deduce_kind(annotation.tag, annotation.text)
             if kind is not None:

@@ -52,6 +52,7 @@ class VersionedForm(DutchForm):
 
 class ProgressForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("text",)
+    link_fields = ("link",)
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[required()])
     signal = SelectField("Signaal", choices=SIGNAL_CHOICES)
     text = TextAreaField(
@@ -101,8 +102,10 @@ SPARE_OWNER_ROWS = 2
 
 
 class OwnerRowForm(Form):
-    """One owner: a party from the list, or a description when no party fits."""
+    """One owner: a party from the list, or a description when no party fits. Its texts are
+    read by the privacy guard of the form it is a row of."""
 
+    privacy_fields = ("label", "role")
     party = SelectField("Partij", choices=[], validate_choice=False)
     label = StringField("Of: omschrijving", validators=[max_length(300)])
     role = StringField("Rol (optioneel)", validators=[max_length(120)])
@@ -135,11 +138,6 @@ class PlanTextForm(PrivacyCheckedForm, DutchForm):
                 "'2025 - 2026', 'Minimaal 2x per jaar'). Pas hem aan, of vink hieronder aan dat "
                 "hij zo opgeslagen moet worden."
             )
-
-    def more_privacy_fields(self) -> list:
-        return [
-            (sub.name, sub) for entry in self.owners for sub in (entry.form.label, entry.form.role)
-        ]
 
     def set_party_choices(self, parties) -> None:
         """The party pickers list every party, organisations first."""

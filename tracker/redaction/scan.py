@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.privacy.detect import Finding, mask
-from tracker.privacy.guard import check
-from tracker.redaction.models import PrivacyScan
+from tracker.privacy.guard import check, text_digest
+from tracker.redaction.models import PrivacyConfirmation, PrivacyScan
 from tracker.redaction.targets import TARGETS, Target
 
 
@@ -28,6 +28,8 @@ class StoredText:
 class ScanFinding:
     stored: StoredText
     findings: list[Finding]
+    #: Who confirmed the name in this text as no case (the latest confirmation), if anyone.
+    confirmation: PrivacyConfirmation | None = None
 
     @property
     def is_hard(self) -> bool:
@@ -36,6 +38,12 @@ class ScanFinding:
     @property
     def kinds(self) -> str:
         return ", ".join(sorted({f.kind.label for f in self.findings}))
+
+    @property
+    def names(self) -> str:
+        """The names and ages found, as written: what a beheerder reviews a confirmation by
+        (hard findings stay masked)."""
+        return ", ".join(f.text for f in self.findings if not f.is_hard)
 
     @property
     def masked_excerpt(self) -> str:
@@ -54,13 +62,39 @@ def stored_texts() -> Iterator[StoredText]:
 
 
 def find_all() -> tuple[list[ScanFinding], int]:
-    """Every stored text with findings, and how many texts were checked."""
+    """Every stored text with findings, and how many texts were checked; each with the
+    latest confirmation of its names."""
+    confirmations = {
+        c.text_digest: c
+        for c in db.session.scalars(
+            select(PrivacyConfirmation).order_by(PrivacyConfirmation.confirmed_at)
+        )
+    }
     results, checked = [], 0
     for stored in stored_texts():
         checked += 1
-        if findings := check(stored.text):
-            results.append(ScanFinding(stored, findings))
+        if findings := check(stored.text, reading=stored.target.reading):
+            confirmation = confirmations.get(text_digest(stored.text))
+            results.append(ScanFinding(stored, findings, confirmation))
     return results, checked
+
+
+#: How long a confirmed name may wait for a beheerder's look before the overview lists it.
+REVIEW_DAYS = 14
+
+
+def confirmations_to_review(now: datetime) -> list[PrivacyConfirmation]:
+    """Confirmations no beheerder has looked at, older than ``REVIEW_DAYS``."""
+    return list(
+        db.session.scalars(
+            select(PrivacyConfirmation)
+            .where(
+                PrivacyConfirmation.reviewed_at.is_(None),
+                PrivacyConfirmation.confirmed_at < now - timedelta(days=REVIEW_DAYS),
+            )
+            .order_by(PrivacyConfirmation.confirmed_at)
+        )
+    )
 
 
 def scan(now: datetime) -> list[ScanFinding]:

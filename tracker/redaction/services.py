@@ -21,6 +21,7 @@ from tracker.dates import dutch_date
 from tracker.extensions import db
 from tracker.files import write_private
 from tracker.notifications.models import Notification
+from tracker.previews import UploadPreview
 from tracker.privacy.guard import mask_hard
 from tracker.progress.models import ActionRevision
 from tracker.redaction.models import Redaction
@@ -159,6 +160,8 @@ def redact(target: Target, row, reason: str, actor, now: datetime) -> Redaction:
         ).all()
         copies += len(_scrub_rows(mails, ("subject", "body_text"), scrubber))
         copies += _scrub_snapshots(scrubber)
+        previews = db.session.scalars(select(UploadPreview)).all()
+        copies += len(_scrub_rows(previews, ("changes",), scrubber))
         copies += _scrub_eml_files(scrubber)
     mask_hard.cache_clear()  # it may hold the original; other processes drop it as it ages out
     redaction = Redaction(

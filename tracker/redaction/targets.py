@@ -7,8 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.accounts.models import ApiToken, User
 from tracker.meetings.models import Meeting, MeetingOutcome
-from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
+from tracker.privacy.guard import Reading
+from tracker.progress.models import (
+    ActionRevision,
+    MunicipalityProgress,
+    ProgressUpdate,
+    YearlyCommitment,
+)
 
 #: Every redacted text starts with this, so it is recognised (and never scanned again).
 MARKER_PREFIX = "[Afgeschermd"
@@ -27,6 +34,8 @@ class Target:
     #: Endpoint and arguments of the page that shows the text.
     page: Callable[[object], tuple[str, dict]]
     max_length: int | None = None
+    #: How the privacy guard reads it (a meeting place, an account's name, a link).
+    reading: Reading = Reading.FREE
 
     @staticmethod
     def is_redacted(text: str) -> bool:
@@ -37,7 +46,9 @@ def _action_page(row) -> tuple[str, dict]:
     return "progress.action", {"code": row.action.code, "_anchor": "voortgang"}
 
 
-def _meeting_target(key: str, what: str, column: str, max_length: int | None = None) -> Target:
+def _meeting_target(
+    key: str, what: str, column: str, max_length: int | None = None, reading=Reading.FREE
+) -> Target:
     return Target(
         key,
         f"{what} van een vergadering",
@@ -47,6 +58,7 @@ def _meeting_target(key: str, what: str, column: str, max_length: int | None = N
         date=lambda row: row.starts_at,
         page=lambda row: ("meetings.detail", {"meeting_id": row.id}),
         max_length=max_length,
+        reading=reading,
     )
 
 
@@ -85,7 +97,48 @@ TARGETS = {
             page=lambda row: ("meetings.detail", {"meeting_id": row.meeting_id}),
         ),
         _meeting_target("agenda", "Agenda", "agenda"),
-        _meeting_target("locatie", "Locatie", "location", max_length=300),
+        _meeting_target("locatie", "Locatie", "location", max_length=300, reading=Reading.VENUE),
+        Target(
+            "link",
+            "Link bij een voortgangsupdate",
+            ProgressUpdate,
+            "link",
+            describe=lambda row: f"Link bij voortgang actie {row.action.code}",
+            date=lambda row: row.created_at,
+            page=_action_page,
+            max_length=500,
+            reading=Reading.LINK,
+        ),
+        Target(
+            "jaar",
+            "Toelichting bij een jaar",
+            YearlyCommitment,
+            "note",
+            describe=lambda row: f"Actie {row.action.code}, {row.year}",
+            date=lambda row: row.updated_at,
+            page=lambda row: ("progress.action", {"code": row.action.code, "_anchor": "per-jaar"}),
+        ),
+        Target(
+            "account",
+            "Naam van een account",
+            User,
+            "name",
+            describe=lambda row: f"Account {row.email}",
+            date=lambda row: row.created_at,
+            page=lambda row: ("users.edit", {"user_id": row.id}),
+            max_length=120,
+            reading=Reading.PERSON,
+        ),
+        Target(
+            "koppelsleutel",
+            "Naam van een koppelsleutel",
+            ApiToken,
+            "name",
+            describe=lambda row: f"Koppelsleutel van {row.user.email}",
+            date=lambda row: row.created_at,
+            page=lambda row: ("redaction.index", {}),
+            max_length=80,
+        ),
         Target(
             "herziening",
             "Reden van een planherziening",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from tracker.access import admin_required
+from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.privacy.guard import check, highlight
+from tracker.privacy.guard import WHO_LABELS, check, highlight
 from tracker.redaction import services as redaction
 from tracker.redaction.forms import RedactForm
+from tracker.redaction.models import PrivacyConfirmation
 from tracker.redaction.scan import find_all, latest_scan
 from tracker.redaction.targets import TARGETS
 
@@ -24,8 +27,38 @@ def index():
     results, checked = find_all()
     results.sort(key=lambda r: (not r.is_hard, r.stored.where))
     return render_template(
-        "redaction/index.html", results=results, checked=checked, last_scan=latest_scan()
+        "redaction/index.html",
+        results=results,
+        checked=checked,
+        last_scan=latest_scan(),
+        form=FlaskForm(),
+        who_labels=WHO_LABELS,
+        quick_reason=QUICK_REASON,
     )
+
+
+#: The reason the one-click "Naam afschermen" on the privacy page gives.
+QUICK_REASON = "Naam na controle door de beheerder afgeschermd."
+
+
+@bp.post("/privacy/bevestigingen/<int:confirmation_id>/gezien")
+@admin_required
+def review_confirmation(confirmation_id: int):
+    """A beheerder looked at a confirmed name and finds it in order."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    confirmation = db.get_or_404(PrivacyConfirmation, confirmation_id)
+    confirmation.reviewed_at = utcnow()
+    confirmation.reviewed_by_id = current_user.id
+    record(
+        "privacy.reviewed",
+        current_user,
+        confirmation.field,
+        f"Bevestigde naam gezien (bevestigd als {WHO_LABELS.get(confirmation.who, '?')})",
+    )
+    db.session.commit()
+    flash("De bevestiging is als gezien gemarkeerd.", "info")
+    return redirect(url_for("redaction.index"))
 
 
 def _target_row(key: str, row_id: int):

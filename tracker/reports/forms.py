@@ -20,9 +20,6 @@ class ReportTextForm(PrivacyCheckedForm, VersionedForm):
         validators=[max_length(3000)],
     )
 
-    def more_privacy_fields(self) -> list:
-        return [(field.name, field) for field in self.theme_fields()]
-
     def theme_fields(self) -> list:
         return [field for field in self if field.name.startswith("theme_")]
 
@@ -31,7 +28,7 @@ def report_text_form(themes, **kwargs) -> ReportTextForm:
     """The form with one text field per theme of the plan."""
 
     class PlanReportTextForm(ReportTextForm):
-        pass
+        privacy_fields = ("asks", *(f"theme_{theme.number}" for theme in themes))
 
     for theme in themes:
         setattr(

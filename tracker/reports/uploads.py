@@ -122,6 +122,7 @@ def upload():
     if problems:
         return render_template("reports/upload.html", form=form, problems=problems), 400
     token = previews.save(current_user.id, {"actions": changes, "municipal": municipal})
+    db.session.commit()
     return render_template(
         "reports/upload_preview.html",
         changes=changes,
@@ -139,8 +140,6 @@ def apply_upload(token: str):
     saved = previews.take(token, current_user.id)
     if saved is None:
         abort(404)
-    if isinstance(saved, list):  # a preview stored by the release before the municipal sheet
-        saved = {"actions": saved, "municipal": []}
     rows = [
         exports.UploadRow(c["code"], c["version"], c["status"], c["signal"], c["text"])
         for c in saved["actions"]

@@ -51,9 +51,7 @@ def main() -> None:
             print("| class | texts | precision | recall |")
             print("| --- | --- | --- | --- |")
             for cls, row in corpus_figures().items():
-                print(
-                    f"| {cls} | {row['texts']} | {row['precision']:.2f} | {row['recall']:.2f} |"
-                )
+                print(f"| {cls} | {row['texts']} | {row['precision']:.2f} | {row['recall']:.2f} |")
             corpus = [text for _, text in CORPUS]
             timings = _timings(corpus)
             p95 = timings[int(len(timings) * 0.95)]

@@ -293,6 +293,17 @@ def commitment(code: str, year: int):
     return render_template("progress/commitment.html", form=form, **context)
 
 
+def _plan_text(form) -> dict:
+    """What a revision or a new action says, as the form has it."""
+    return {
+        "reason": form.reason.data,
+        "text": form.text.data,
+        "planning": form.planning.data,
+        "owners_text": form.owners_text.data,
+        "is_per_municipality": form.is_per_municipality.data,
+    }
+
+
 def _fill_owner_rows(form, action=None) -> None:
     """The owner rows of a form shown afresh: the action's owners (none for a new action),
     then a few empty rows."""
@@ -359,12 +370,8 @@ def revise(code: str):
                 revision = revisions.revise_action(
                     action,
                     _user(),
-                    reason=form.reason.data,
-                    text=form.text.data,
-                    planning=form.planning.data,
-                    owners_text=form.owners_text.data,
+                    **_plan_text(form),
                     owners=owners,
-                    is_per_municipality=form.is_per_municipality.data,
                     expected_version=int(form.version.data),
                     now=utcnow(),
                 )
@@ -448,12 +455,8 @@ def new_action():
                         theme,
                         form.number.data,
                         _user(),
-                        reason=form.reason.data,
-                        text=form.text.data,
-                        planning=form.planning.data,
-                        owners_text=form.owners_text.data,
+                        **_plan_text(form),
                         owners=owners,
-                        is_per_municipality=form.is_per_municipality.data,
                         now=utcnow(),
                     )
             except Duplicate:  # the same number, added a moment ago

@@ -209,6 +209,7 @@ CASES = [
     ("POST", "/vergaderingen/overlegvormen/nieuw", {}, ADMIN_EMPTY_FORM),
     ("POST", "/vergaderingen/overlegvormen/{series_id}", {}, ADMIN_EMPTY_FORM),
     ("GET", "/beheer/privacy", None, ADMIN_ONLY),
+    ("POST", "/beheer/privacy/bevestigingen/{confirmation_id}/gezien", {}, ADMIN_ONLY),
     ("GET", "/healthz", None, {role: "ok" for role in ROLES}),
     ("GET", "/beheer/afschermen/agenda/{meeting_id}", None, ADMIN_ONLY),
     ("POST", "/beheer/afschermen/agenda/{meeting_id}", {}, ADMIN_EMPTY_FORM),
@@ -297,6 +298,7 @@ def test_authorisation(seeded_app, roles, client_for, role, method, path, data, 
         lezer_feed=roles["lezer"].calendar_token,
         series_code=meeting.series.code,
         snapshot_id=frozen_report().id,
+        confirmation_id=_confirmation(roles).id,
     )
     if data is MEETING:  # planned two months ahead of whatever the clock says
         day = (utcnow().date() + timedelta(days=60)).isoformat()
@@ -333,6 +335,21 @@ def _meeting_with_notification(roles):
     db.session.add(notification)
     db.session.commit()
     return meeting, notification
+
+
+def _confirmation(roles):
+    """A name someone confirmed as no case, waiting for a beheerder's look."""
+    from tracker.redaction.models import PrivacyConfirmation
+
+    confirmation = PrivacyConfirmation(
+        confirmed_by_id=roles["bijdrager_eigen"].id,
+        field="Tekst",
+        text_digest="0" * 64,
+        who="collega",
+    )
+    db.session.add(confirmation)
+    db.session.commit()
+    return confirmation
 
 
 def _owner_link():

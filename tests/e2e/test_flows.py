@@ -161,3 +161,42 @@ def test_the_privacy_guard_refuses_case_data_and_asks_about_a_name(page, e2e_use
     page.get_by_role("button", name="Voortgang opslaan").click()
     expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.9 opgeslagen.")
     assert db.session.scalar(select(ProgressUpdate)).text.startswith("Overleg met Pieter")
+
+
+def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
+    page, e2e_users, live_server
+):
+    """An aandachtsfunctionaris confirms a speaker's name on her phone; the secretary finds
+    it on the privacy page (1366 px), with who confirmed it and as what, and marks it seen."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, e2e_users["af"])
+    page.goto("/acties/3.9")
+    page.get_by_label("Wat is er gedaan en wat volgt?").fill(
+        "Gastles gegeven door Youssef Amrani van het jongerenwerk."
+    )
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    page.get_by_label(
+        "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
+    ).check()
+    who = page.get_by_label("Wie is het?")
+    expect(who).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "privacy-wie-is-het-360")
+    who.select_option(label="Een spreker, trainer of onderzoeker")
+    page.get_by_role("button", name="Voortgang opslaan").click()
+    expect(page.locator(".flash")).to_contain_text("Voortgang van actie 3.9 opgeslagen.")
+    page.context.clear_cookies()
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, e2e_users["beheerder"])
+    page.goto("/beheer/privacy")
+    row = page.locator("tr", has_text="Voortgang actie 3.9")
+    expect(row).to_contain_text("Naam: Youssef Amrani")
+    expect(row).to_contain_text("Door Alex Aandacht")
+    expect(row).to_contain_text("een spreker, trainer of onderzoeker")
+    screenshot(page, "privacy-pagina-bevestiging-1366")
+    row.get_by_role("button", name="In orde").click()
+    expect(page.locator(".flash")).to_contain_text("als gezien gemarkeerd")
+    expect(page.locator("tr", has_text="Voortgang actie 3.9")).to_contain_text(
+        "Gezien door Sam Secretaris"
+    )

@@ -553,7 +553,9 @@ def test_deduce_sees_short_pieces_and_no_long_run_of_names(monkeypatch):
     seen = []
     deduce = detect._deduce()
     original = deduce.deidentify
-    monkeypatch.setattr(deduce, "deidentify", lambda text: seen.append(text) or original(text))
+    monkeypatch.setattr(
+        deduce, "deidentify", lambda text, **kw: seen.append(text) or original(text, **kw)
+    )
     findings = find_personal_data("Overleg gehad. " + "Jan Piet de Vries " * 50 + "en tot ziens.")
     assert seen and all(len(piece) <= detect.CHUNK_CHARS for piece in seen)
     assert not any("Jan" in piece for piece in seen)  # the run was a finding of its own

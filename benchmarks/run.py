@@ -139,12 +139,10 @@ def build_database(url: str, instance: Path, factor: int) -> None:
         db.engine.dispose()
 
 
-def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
-    """SQL queries of one request per page: rendered (cache empty) and served from the
-    page cache (the same request again)."""
+def count_queries(url: str, instance: Path) -> dict[str, int]:
+    """SQL queries of one request per page (every page is rendered from the database)."""
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.side_engine import side_engine
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False},
@@ -155,27 +153,17 @@ def count_queries(url: str, instance: Path) -> dict[str, tuple[int, int]]:
     with app.app_context():
         client.post("/login", data={"email": EMAIL, "password": PASSWORD})
         for label, path, _ in [*PAGES, *PDFS]:
-            seen = []
-            for _ in range(2):
-                calls: list[int] = []
+            calls: list[int] = []
 
-                def listener(*args, calls=calls, **kwargs):
-                    calls.append(1)
+            def listener(*args, calls=calls, **kwargs):
+                calls.append(1)
 
-                # The side engine (version read, audit row): one checkout per statement.
-                hooks = [
-                    (db.engine, "before_cursor_execute"),
-                    (side_engine().engine, "checkout"),
-                ]
-                for target, name in hooks:
-                    event.listen(target, name, listener)
-                response = client.get(path)
-                for target, name in hooks:
-                    event.remove(target, name, listener)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                seen.append(len(calls))
-            counts[label] = tuple(seen)
+            event.listen(db.engine, "before_cursor_execute", listener)
+            response = client.get(path)
+            event.remove(db.engine, "before_cursor_execute", listener)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+            counts[label] = len(calls)
         db.session.remove()  # gives its connection back, so that dispose closes it
         db.engine.dispose()
     return counts
@@ -329,9 +317,9 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
                 checks[-1] = checks[-1] if p95 < 50 else checks[-1].replace("ok", "MISSED")
             if label != TRIVIAL and factor == 100:
                 checks.append(f"{'ok' if p50 < 50 else 'MISSED'} p50<50")
-            rendered, cached = queries.get(label, (0, 0))
+            rendered = queries.get(label, 0)
             print(
-                f"| {db_label} | {size} | {label} | {rendered}/{cached} | {p50:.1f} | {p95:.1f} "
+                f"| {db_label} | {size} | {label} | {rendered} | {p50:.1f} | {p95:.1f} "
                 f"| {spread(rps)} | {share:.0%} "
                 f"| {statistics.median(r['cpu_ms'] for r in rows):.2f} | {' '.join(checks)} |",
                 flush=True,
@@ -343,7 +331,7 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
                 ok = statistics.median(pdf) < goals[factor]
                 verdict = f"{'ok' if ok else 'MISSED'} <{goals[factor]:.0f} s"
             print(
-                f"| {db_label} | {size} | {label} (s per pdf) | {queries[label][0]} "
+                f"| {db_label} | {size} | {label} (s per pdf) | {queries[label]} "
                 f"| {statistics.median(pdf):.2f} s | {max(pdf):.2f} s | – | – | – | {verdict} |",
                 flush=True,
             )
@@ -511,7 +499,7 @@ def main() -> None:
     sizes = {k: v for k, v in SIZES.items() if k in args} or SIZES
     databases = [d for d in ("sqlite", "postgres") if f"--{d}" in args] or ["sqlite", "postgres"]
     print(
-        "| database | size | page | SQL queries (rendered/cached) | p50 ms | p95 ms "
+        "| database | size | page | SQL queries | p50 ms | p95 ms "
         "| req/s: median (min–max) | share of trivial | worker CPU ms/request | goal |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

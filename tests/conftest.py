@@ -19,7 +19,6 @@ from tracker import PROJECT_ROOT, create_app
 from tracker.config import database_url_to_sqlalchemy
 from tracker.extensions import db
 from tracker.seeding import apply_seeds, read_seeds
-from tracker.side_engine import side_engine
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -274,12 +273,10 @@ def count_queries(app):
         def __enter__(self):
             self.count = 0
             event.listen(db.engine, "before_cursor_execute", self._on_execute)
-            event.listen(side_engine().engine, "checkout", self._on_execute)
             return self
 
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
-            event.remove(side_engine().engine, "checkout", self._on_execute)
 
         def _on_execute(self, *args, **kwargs):
             self.count += 1

@@ -101,18 +101,10 @@ def test_queries_per_page_do_not_grow_with_the_data(client_for, roles, count_que
     that split their IN lists into batches of 500 would show up as extra queries)."""
     client = client_for("beheerder")
 
-    page_cache = client.application.extensions["page_cache"]
-    row_cache = client.application.extensions["row_cache"]
-    meeting_starts = client.application.extensions["meeting_starts"]
-
-    def measure(cached: bool = False) -> dict[str, int]:
+    def measure() -> dict[str, int]:
         counts = {}
         for path in PAGES:
             db.session.remove()  # as in production, each request starts with a new session
-            if not cached:
-                page_cache.clear()  # rendered, not served from the page cache
-                row_cache.clear()  # and the user read, as on the first request of a version
-                meeting_starts.clear()  # and the day's meetings (the report's key)
             with count_queries as counter:
                 assert client.get(path).status_code == 200, path
             counts[path] = counter.count
@@ -123,6 +115,3 @@ def test_queries_per_page_do_not_grow_with_the_data(client_for, roles, count_que
     small = measure()
     grow(roles, 60)
     assert measure() == small
-    # Served from the page cache (the same requests again), pages take fewer queries still.
-    cached = measure(cached=True)
-    assert all(cached[path] <= small[path] for path in PAGES), cached

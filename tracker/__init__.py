@@ -61,8 +61,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.accounts import views as account_views
     from tracker.accounts.auth import register_auth
     from tracker.audit import views as audit_views
-    from tracker.caching import register_caching
     from tracker.cli import register_cli
+    from tracker.conditional import register_conditional
     from tracker.conflicts import register_conflicts
     from tracker.dashboard import views as dashboard_views
     from tracker.figures import api as _figure_api  # noqa: F401 - routes on api.bp
@@ -108,7 +108,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_auth(app)
     register_web(app)
     register_conflicts(app)
-    register_caching(app)
+    register_conditional(app)
     register_cli(app)
     # Outermost, so the middleware of register_web sees the scheme it reports.
     if proxies := int(app.config["TRUSTED_PROXIES"]):

@@ -1,35 +1,26 @@
-"""The data version: one counter row (``data_version``) that every write transaction bumps as
-its last statement, in the same transaction as the write (``before_commit``).
+"""The data version: one counter row (``data_version``) that every transaction that changes
+rows bumps as its last statement, in the same transaction as the write (``before_commit``).
 
-A request reads the counter once (:func:`request_data_version`, one primary-key query) and
-everything it caches is keyed by it: the rendered pages and ETags (``tracker.caching``) and the
-logged-in user's row (:class:`RowCache`). A committed write has moved the counter, so no later
-request can find a key made before it, in any worker or on any host that shares the database.
+The ETags of conditional GETs (``tracker.conditional``) hold it, and the scheduler uses it to
+skip planning when nothing changed since its last tick: a committed change moves the counter,
+so no later request can be answered with a 304 made before it, in any worker or on any host
+that shares the database. A statement that changes no row does not move it (an idle
+scheduler tick writes nothing).
 
-Writes that nothing cached shows (the audit trail, login attempts, the scheduler's heartbeat,
+Writes that no page shows (the audit trail, login attempts, the scheduler's heartbeat,
 API-token and login-link bookkeeping) leave the counter alone, or every page view and every
-scheduler tick would empty the caches.
+scheduler tick would void the ETags.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TypeVar
-
-from cachetools import LRUCache
-from flask import current_app, g
 from sqlalchemy import DDL, BigInteger, Integer, event
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tracker.extensions import db
-from tracker.side_engine import side_engine
-
-T = TypeVar("T")
 
 
 class DataVersion(db.Model):
@@ -124,18 +115,9 @@ def _forget_changes(session: Session) -> None:
 
 
 def read_data_version() -> int:
-    """The committed data version, read now (plain SQL: this runs on every cached request)."""
+    """The committed data version, read now in the request's own session (one primary-key
+    query: the ETags read it on every conditional GET)."""
     return db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
-
-
-def request_data_version() -> int:
-    """The data version as this request first read it: once per request, shared by the user
-    check, the page cache and the ETags. Read before anything the request shows, so what it
-    shows is at least as new as the version it is keyed by. Read on the side engine: a page
-    served from the cache then opens no transaction (no BEGIN, no ROLLBACK)."""
-    if "data_version" not in g:
-        g.data_version = side_engine().integer(_READ_VERSION) or 0
-    return g.data_version
 
 
 _READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
@@ -145,53 +127,3 @@ def own_bumps() -> int:
     """How many commits of this session changed data: with the counter read before and after,
     it tells whether anyone else wrote in between."""
     return db.session.info.get(BUMPS, 0)
-
-
-class RowCache:
-    """Detached copies of rows read on every request (the logged-in user), per data version:
-    the user check of a page served from the cache then costs no query. Any committed write
-    moves the version, so a disabled account or a rotated session token is seen at once."""
-
-    def __init__(self, max_rows: int = 10_000):
-        self._rows: LRUCache = LRUCache(maxsize=max_rows)
-        self._lock = threading.Lock()
-        self._version = -1
-
-    def get(self, model: type[T], pk: int) -> T | None:
-        """``db.session.get(model, pk)``, from a kept copy when this version has one. A row the
-        session holds already is used as it is (merging a copy would overwrite it)."""
-        version = request_data_version()
-        with self._lock:
-            kept = self._rows.get((model, pk)) if version == self._version else None
-        present = db.session.identity_map.get(identity_key(model, pk))
-        if present is not None:
-            if kept is None and not db.session.is_modified(present):
-                self._keep(version, model, pk, present)
-            return present
-        if kept is not None:
-            return db.session.merge(kept, load=False)
-        row = db.session.get(model, pk)
-        if row is not None:
-            self._keep(version, model, pk, row)
-        return row
-
-    def _keep(self, version: int, model: type[T], pk: int, row: T) -> None:
-        columns = sa_inspect(model).column_attrs
-        copy = model(**{column.key: getattr(row, column.key) for column in columns})
-        make_transient_to_detached(copy)
-        with self._lock:
-            if version > self._version:
-                self._rows.clear()
-                self._version = version
-            if version == self._version:
-                self._rows[(model, pk)] = copy
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
-
-
-def get_row(model: type[T], pk: int) -> T | None:
-    """A row read on every request: from the row cache, or plainly when caching is off."""
-    rows: RowCache | None = current_app.extensions.get("row_cache")
-    return rows.get(model, pk) if rows is not None else db.session.get(model, pk)

@@ -11,8 +11,6 @@ from werkzeug.exceptions import TooManyRequests
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import guessing_blocked, record_wrong_guess, user_for_api_token
-from tracker.accounts.session_cookie import TrackerSessionInterface
-from tracker.data_version import get_row
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
 
@@ -41,7 +39,7 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = get_row(User, int(raw_id))
+    user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token or not user.is_enabled:
         return None
     return user
@@ -135,7 +133,6 @@ def can_edit_municipality(user: User, municipality_id: int) -> bool:
 
 
 def register_auth(app: Flask) -> None:
-    app.session_interface = TrackerSessionInterface()
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     app.before_request(require_login)

@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from tracker.accounts.membership import party_ids_of
-from tracker.caching import cached_page
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
@@ -24,7 +23,6 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")
-@cached_page()
 def overview():
     """Per theme: actions by status, what falls due this year and what is overdue."""
     plan = require_plan()
@@ -64,7 +62,6 @@ def overview():
 
 
 @bp.get("/mijn-acties")
-@cached_page(vary=lambda: current_user.id)
 def my_actions():
     """The actions of the user's party (and municipality), and which need an update."""
     plan = require_plan()

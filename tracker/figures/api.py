@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from tracker.caching import conditional
+from tracker.conditional import conditional
 from tracker.figures import services
 from tracker.plan.api import bp
 
 
 @bp.get("/indicators")
-@conditional(keep=True)
+@conditional()
 def indicators():
     found = services.all_indicators()
     return jsonify({"count": len(found), "indicators": [services.as_data(i) for i in found]})

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.caching import conditional
+from tracker.conditional import conditional
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, MeetingSeries
 from tracker.plan.api import bp
@@ -64,7 +64,7 @@ def _outcome_json(outcome: MeetingOutcome) -> dict:
 
 
 @bp.get("/meetings")
-@conditional(keep=True)
+@conditional()
 def meetings():
     """All meetings, oldest first; ``?reeks=regionale-tafel`` for one series."""
     stmt = (
@@ -88,7 +88,7 @@ def meetings():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@conditional(keep=True)
+@conditional()
 def meeting(meeting_id: int):
     found = db.session.scalar(
         select(Meeting)

@@ -26,7 +26,7 @@ from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.accounts.services import record_wrong_guess
 from tracker.audit.services import record
-from tracker.caching import conditional
+from tracker.conditional import conditional
 from tracker.conflicts import Duplicate, created_once
 from tracker.dates import local_to_utc, to_local, today_local, utcnow
 from tracker.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from tracker.caching import conditional
+from tracker.conditional import conditional
 from tracker.plan import queries
 from tracker.plan.models import Action, Theme
 from tracker.plan.openapi import openapi_document
@@ -79,7 +79,7 @@ def action_json(action: Action) -> dict:
 
 
 @bp.get("/themes")
-@conditional(keep=True)
+@conditional()
 def themes():
     """The current plan's themes with their number of actions."""
     plan, error = _plan_or_error()
@@ -95,7 +95,7 @@ def themes():
 
 
 @bp.get("/actions")
-@conditional(keep=True)
+@conditional()
 def actions():
     """The current plan's actions, a page at a time (``page``, ``per_page`` up to 500;
     ``count`` is the total); accepts the filters of ``/acties``."""
@@ -125,7 +125,7 @@ def actions():
 
 
 @bp.get("/actions/<code>")
-@conditional(keep=True)
+@conditional()
 def action(code: str):
     """One action by its code, e.g. ``3.14``."""
     plan, error = _plan_or_error()
@@ -138,7 +138,7 @@ def action(code: str):
 
 
 @bp.get("/openapi.json")
-@conditional(period=None, keep=True)
+@conditional(period=None)
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())

@@ -19,7 +19,6 @@ from flask import (
 from flask_login import current_user
 
 from tracker.access import admin_required
-from tracker.caching import cached_page
 from tracker.conflicts import Duplicate, created_once
 from tracker.dates import today_local, utcnow
 from tracker.extensions import db
@@ -44,7 +43,6 @@ def local_today():
 
 
 @bp.get("/themas/<int:number>")
-@cached_page("day", vary=lambda number: current_user.role)
 def theme(number: int):
     """One theme: its introduction and its actions."""
     plan = require_plan()
@@ -72,7 +70,6 @@ class Sorting:
 
 
 @bp.get("/acties")
-@cached_page("day")
 def actions():
     """All actions, filtered by query parameters so a filtered view can be bookmarked."""
     plan = require_plan()

@@ -8,8 +8,6 @@ from sqlalchemy import func, select
 
 from tracker.access import admin_required
 from tracker.accounts.auth import can_edit_municipality, can_report_on
-from tracker.accounts.models import Role
-from tracker.caching import cached_page
 from tracker.conflicts import Duplicate, created_once
 from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
@@ -109,16 +107,7 @@ def _municipal_rollup(action):
     return municipal.rollups([action], cells, municipalities, year, None)[action.id]
 
 
-def _reporter(code: str) -> tuple:
-    """What of the asker the action page shows: a beheerder's and a lezer's page depend on
-    the role alone; who else may report depends on their party, municipality and links."""
-    if current_user.is_admin or current_user.role == Role.READER.value:
-        return (current_user.role,)
-    return (current_user.role, current_user.id)
-
-
 @bp.get("/acties/<code>")
-@cached_page(vary=_reporter)
 def action(code: str):
     """One action: full text, planning and how it is read, owners, progress and revisions."""
     return render_action_page(load_action(code))

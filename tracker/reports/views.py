@@ -20,8 +20,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.audit.services import record, record_alone
-from tracker.caching import cached_page, conditional
+from tracker.audit.services import record
+from tracker.conditional import conditional
 from tracker.dates import dutch_date, today_local, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -160,7 +160,8 @@ def current_report(params: ReportParams) -> dict:
 def _audit_export(kind: str, what: str, params: ReportParams | None = None) -> None:
     """Who saw or took which report: every view, print, download and export."""
     details = params.as_query() if params else {}
-    record_alone(kind, current_user, what, "Rapportage bekeken of geëxporteerd", **details)
+    record(kind, current_user, what, "Rapportage bekeken of geëxporteerd", **details)
+    db.session.commit()
 
 
 def _filter_choices():
@@ -173,12 +174,6 @@ def _filter_choices():
         select(Municipality).where(in_region(Municipality)).order_by(Municipality.name)
     ).all()
     return parties, municipalities
-
-
-def _audit_report_view() -> None:
-    """Every view of the report is audited, also one served from the page cache."""
-    params, _ = parse_params(request.args)
-    _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
 
 
 def _caps(url_args: dict) -> dict:
@@ -194,14 +189,13 @@ def _caps(url_args: dict) -> dict:
 
 
 @bp.get("/rapportage")
-@cached_page("meeting", vary=lambda: current_user.id, every_time=_audit_report_view)
 def report():
     """The progress report for a reference date, optionally since the previous report
     (per user: it names who made it)."""
     params, errors = parse_params(request.args)
     data = current_report(params)
     parties, municipalities = _filter_choices()
-    return render_template(
+    page = render_template(
         "reports/report.html",
         report=data,
         chart=status_chart(data["themes"]),
@@ -214,7 +208,10 @@ def report():
         snapshot=None,
         can_write_text=narrative.can_write(current_user),
         caps=_caps(data["params"]),
-    ), (400 if errors else 200)
+    )
+    # Every view of the report is audited (after rendering: the commit expires what it read).
+    _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
+    return page, (400 if errors else 200)
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:

@@ -327,7 +327,7 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             new = MetaData()
             new.reflect(conn)
             after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
-            # The page cache's counter is as it was; the outbox has the superseded index.
+            # The data version's counter is as it was; the outbox has the superseded index.
             version = new.tables["data_version"]
             assert conn.execute(select(version.c.id, version.c.version)).all() == [(1, 0)]
             # Earlier login attempts count as logins by unknown clients (the shared budget).

@@ -38,7 +38,7 @@ event.listen(
     DDL("INSERT INTO data_version (id, version) VALUES (1, 0)"),
 )
 
-#: Tables whose writes no cached page shows (bookkeeping around reading, not plan data).
+#: Tables whose writes no page shows (bookkeeping around reading, not plan data).
 UNVERSIONED_TABLES = frozenset(
     {"audit_event", "login_attempt", "login_token", "api_token", "heartbeat", "data_version"}
 )

@@ -31,9 +31,8 @@ def init_csrf(app: Flask) -> None:
     """CSRF protection on every request with a method that changes something (POST, PUT,
     PATCH, DELETE), exempt views and blueprints excepted. Flask-WTF's own hook
     (``WTF_CSRF_CHECK_DEFAULT``) runs on every request and since 1.3 looks up the view's
-    exemption before it looks at the method: on a page served from the cache that was 4 %
-    of the work, for a GET it lets through anyway. This hook asks the method first, then
-    the same ``protect`` with the same exemptions."""
+    exemption before it looks at the method, work done on every GET it lets through anyway.
+    This hook asks the method first, then the same ``protect`` with the same exemptions."""
     csrf.init_app(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
 

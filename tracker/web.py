@@ -69,8 +69,8 @@ SECURE_HEADERS = (
 class SecurityHeaders:
     """WSGI middleware: each of the security headers a response does not set itself is added
     to it, error pages and static files included. Added to the header list as it goes out
-    rather than in an ``after_request`` hook, where werkzeug's ``Headers.setdefault`` made
-    these headers 7 % of the cost of a page served from the cache. Wrapped inside
+    rather than in an ``after_request`` hook, where werkzeug's ``Headers.setdefault`` was a
+    measurable part of a cheap response's cost. Wrapped inside
     ``ProxyFix``, so the scheme it sees is the one the trusted proxies report."""
 
     def __init__(self, wsgi_app):

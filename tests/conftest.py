@@ -20,7 +20,25 @@ from tracker.config import database_url_to_sqlalchemy
 from tracker.extensions import db
 from tracker.seeding import apply_seeds, read_seeds
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (the suite
+    truncates tables between tests): ``<name>_gw0``, ``<name>_gw1``…, created when
+    missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}"
+
+
+POSTGRES_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 

@@ -3,7 +3,7 @@ server), and printed with what changed since the previous meeting as the meeting
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -75,11 +75,19 @@ def test_the_proposal_comes_from_the_plan(tafel):
     assert any(t.startswith("Actie 1.2 (Aandacht):") for t in titles)
     changed = next(t for t in titles if t.startswith("Voortgang sinds de vorige"))
     assert "1.2" in changed and "4.1" in changed
-    # Deadlines that passed, whatever the clock says: one item that names them all.
-    overdue = [a for a in ("2.12", "3.8") if action(a).is_overdue(utcnow().date())]
-    if overdue:
-        item = next(t for t in titles if t.startswith("Acties over hun termijn:"))
-        assert all(code in item for code in overdue)
+
+
+def test_actions_past_their_deadline_are_one_agenda_item(tafel):
+    """On a day after 2.12 (planning 2024) and 3.8 (2025) fell due and while both are still
+    open: one item names them both."""
+    for code in ("2.12", "3.8"):
+        action(code).status = "lopend"
+    db.session.commit()
+    day = date(2026, 3, 2)
+    assert action("2.12").is_overdue(day) and action("3.8").is_overdue(day)
+    titles = [p.title for p in agenda.proposals(tafel, day)]
+    item = next(t for t in titles if t.startswith("Acties over hun termijn:"))
+    assert "2.12" in item and "3.8" in item
 
 
 def test_secretary_proposes_edits_and_publishes_the_agenda(client_for, tafel, roles):

@@ -6,12 +6,12 @@ permissions, e-mail and pages alike, so who may report and who gets mail cannot 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.plan.models import Party
+from tracker.plan.models import ActionOwner, OwnerLink, Party
 
 
 def is_member() -> ColumnElement[bool]:
@@ -34,6 +34,20 @@ def party_ids_of(user: User) -> set[int]:
         conditions.append(Party.municipality_id == user.municipality_id)
     ids |= set(db.session.scalars(select(Party.id).where(or_(*conditions))))
     return ids
+
+
+def owned_action_ids(user: User, party_ids: set[int] | None = None) -> Select:
+    """The ids of the actions one of ``user``'s parties owns, or whose free-text owner a
+    beheerder linked to them or their party: the one query for "my actions" (the bulk page,
+    Mijn acties). Whether they may report on each is ``auth.can_report_on``'s rule."""
+    party_ids = party_ids_of(user) if party_ids is None else party_ids
+    owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
+    linked = (
+        select(ActionOwner.action_id)
+        .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
+        .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
+    )
+    return owned.union(linked)
 
 
 def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:

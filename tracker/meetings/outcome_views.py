@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tracker.access import admin_required
 from tracker.accounts.membership import party_ids_of
+from tracker.accounts.models import Role
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
@@ -78,7 +79,9 @@ def follow_up_done(outcome_id: int):
     if not outcome.is_follow_up:
         abort(404)
     user = current_user._get_current_object()
-    allowed = user.is_admin or (user.role == "bijdrager" and outcome.party_id in party_ids_of(user))
+    allowed = user.is_admin or (
+        user.role == Role.CONTRIBUTOR.value and outcome.party_id in party_ids_of(user)
+    )
     if not allowed:
         abort(403)
     if not FlaskForm().validate_on_submit():

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_report_on
-from tracker.accounts.membership import party_ids_of
+from tracker.accounts.membership import owned_action_ids
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import UPDATE_TEXT_MAX, DutchForm, max_length
 from tracker.params import parse_int
-from tracker.plan.models import Action, ActionOwner, OwnerLink, Theme
+from tracker.plan.models import Action, ActionOwner, Theme
 from tracker.plan.views import require_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress import services
@@ -121,14 +121,7 @@ def reportable_actions(plan, theme_number: int | None) -> list[Action]:
     if theme_number is not None:
         stmt = stmt.where(Theme.number == theme_number)
     if not user.is_admin or theme_number is None:
-        party_ids = party_ids_of(user)
-        owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
-        linked = (
-            select(ActionOwner.action_id)
-            .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
-            .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
-        )
-        stmt = stmt.where(or_(Action.id.in_(owned), Action.id.in_(linked)))
+        stmt = stmt.where(Action.id.in_(owned_action_ids(user)))
     # The one rule of who may report (``can_report_on``) decides; the query only narrows.
     return [a for a in db.session.scalars(stmt).unique() if can_report_on(user, a)]
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker.accounts.membership import active_users_for_parties, is_member
+from tracker.accounts.membership import active_users_for_parties, is_member, owned_action_ids
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Plan, Status, Theme
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.progress.models import MunicipalityProgress
 
 
@@ -37,16 +37,10 @@ def my_actions(
     user: User, plan: Plan, party_ids: set[int], now: datetime, due_days: int, since=None
 ) -> list[MyAction]:
     """Actions owned by one of the user's parties, with whether an update is due."""
-    owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
-    linked = (
-        select(ActionOwner.action_id)
-        .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
-        .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
-    )
     actions = db.session.scalars(
         select(Action)
         .join(Action.theme)
-        .where(Theme.plan_id == plan.id, or_(Action.id.in_(owned), Action.id.in_(linked)))
+        .where(Theme.plan_id == plan.id, Action.id.in_(owned_action_ids(user, party_ids)))
         .options(
             joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
         )

@@ -18,7 +18,7 @@ from flask import Flask, current_app, make_response, request
 from flask_login import current_user
 
 from tracker.data_version import read_data_version
-from tracker.dates import today_local
+from tracker.dates import local_today
 
 
 def conditional(period: str | None = "day"):
@@ -53,7 +53,7 @@ def _etag(period: str | None) -> str:
         request.full_path,
         current_region_id(),
         getattr(current_user, "id", None),
-        today_local(current_app.config["TIMEZONE"]) if period == "day" else None,
+        local_today() if period == "day" else None,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

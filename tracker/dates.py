@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from flask import current_app
 
 LOCALE = "nl_NL"
 
@@ -17,6 +18,16 @@ def utcnow() -> datetime:
 
 def today_local(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
+
+
+def app_timezone() -> str:
+    """The zone users live in (``TIMEZONE``, Europe/Amsterdam): the one place views ask."""
+    return current_app.config["TIMEZONE"]
+
+
+def local_today() -> date:
+    """Today where the users are."""
+    return today_local(app_timezone())
 
 
 def to_local(moment: datetime, timezone: str) -> datetime:

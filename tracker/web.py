@@ -8,7 +8,6 @@ from datetime import date, datetime
 from flask import (
     Flask,
     abort,
-    current_app,
     has_request_context,
     render_template,
     request,
@@ -19,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.accounts.models import Role
 from tracker.audit.models import kind_label
-from tracker.dates import dutch_date, dutch_datetime
+from tracker.dates import app_timezone, dutch_date, dutch_datetime
 from tracker.figures.chart import trend_from_data
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.urls import external_url
@@ -42,10 +41,6 @@ def paragraphs(text: str | None) -> Markup:
         else:
             html.append(f"<p>{escape(' '.join(lines))}</p>")
     return Markup("".join(html))  # noqa: S704 - every piece above is escaped
-
-
-def _timezone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 #: Baseline headers on every response: no inline script, no framing, no sniffing.
@@ -155,16 +150,16 @@ def register_web(app: Flask) -> None:
     for code in ERROR_TEXTS:
         app.register_error_handler(code, error_page)
     app.jinja_env.filters["dutch_date"] = lambda value: dutch_date(
-        date.fromisoformat(value) if isinstance(value, str) else value, _timezone()
+        date.fromisoformat(value) if isinstance(value, str) else value, app_timezone()
     )
-    app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, _timezone())
+    app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, app_timezone())
     app.jinja_env.filters["paragraphs"] = paragraphs
     # Report data is stored as JSON, so its dates arrive as ISO strings.
     app.jinja_env.filters["iso_dutch_date"] = lambda value: dutch_date(
-        datetime.fromisoformat(value), _timezone()
+        datetime.fromisoformat(value), app_timezone()
     )
     app.jinja_env.filters["iso_dutch_datetime"] = lambda value: dutch_datetime(
-        datetime.fromisoformat(value), _timezone()
+        datetime.fromisoformat(value), app_timezone()
     )
     app.jinja_env.filters["status_label"] = lambda value: STATUS_LABELS[Status(value)]
     app.jinja_env.filters["signal_label"] = lambda value: (

@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from tracker.accounts.membership import party_ids_of
-from tracker.dates import utcnow
+from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
 from tracker.notifications.models import Notification, NotificationState, of_region
 from tracker.notifications.requests import update_request_progress
 from tracker.plan import overview as figures
-from tracker.plan.views import local_today, require_plan
+from tracker.plan.views import require_plan
 from tracker.progress import queries as progress
 from tracker.progress import services as progress_services
 from tracker.redaction.scan import confirmations_to_review, latest_scan

@@ -8,13 +8,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.dates import today_local, utcnow
+from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.meetings import agenda
 from tracker.meetings.forms import agenda_form
 from tracker.meetings.models import AgendaItem, Meeting, MeetingState
 from tracker.meetings.outcome_views import linked_actions
-from tracker.meetings.views import _meeting_or_404, _render_detail, _tz, bp
+from tracker.meetings.views import _meeting_or_404, _render_detail, bp
 from tracker.plan.models import Party
 
 
@@ -67,7 +67,7 @@ def propose_agenda(meeting_id: int):
     """Add what the plan proposes (see ``agenda.proposals``)."""
     meeting = _planned(meeting_id)
     _checked()
-    added = agenda.add_proposals(meeting, today_local(_tz()), current_user)
+    added = agenda.add_proposals(meeting, local_today(), current_user)
     db.session.commit()
     flash(
         f"{added} agendapunt(en) voorgesteld; pas ze aan en publiceer de agenda."

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
-from tracker.dates import utcnow
+from tracker.dates import app_timezone, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.services import import_ics
@@ -30,7 +29,7 @@ def import_command(file: Path, series_name: str):
     if series is None:
         names = ", ".join(db.session.scalars(select(MeetingSeries.name)))
         raise click.ClickException(f"Onbekend overleg '{series_name}'. Bekend: {names}.")
-    report = import_ics(file.read_bytes(), series, None, utcnow(), current_app.config["TIMEZONE"])
+    report = import_ics(file.read_bytes(), series, None, utcnow(), app_timezone())
     db.session.commit()
     click.echo(report.summary())
     for problem in report.refused + report.problems:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
@@ -20,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from tracker.dates import dutch_date, local_to_utc, utcnow
+from tracker.dates import app_timezone, dutch_date, local_to_utc, utcnow
 from tracker.extensions import db
 from tracker.forms import (
     AGENDA_MAX,
@@ -62,7 +61,7 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
             raise ValidationError("De eindtijd moet na de begintijd liggen.")
 
     def _check_exists(self, field):
-        timezone = current_app.config["TIMEZONE"]
+        timezone = app_timezone()
         if (
             self.day.data
             and field.data
@@ -75,7 +74,7 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
 
     def validate_start(self, field):
         self._check_exists(field)
-        timezone = current_app.config["TIMEZONE"]
+        timezone = app_timezone()
         if not (self.day.data and field.data) or self.already_held.data:
             return
         starts_at = local_to_utc(self.day.data, field.data, timezone)

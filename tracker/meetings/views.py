@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +27,7 @@ from tracker.accounts.services import record_wrong_guess
 from tracker.audit.services import record
 from tracker.conditional import conditional
 from tracker.conflicts import Duplicate, created_once
-from tracker.dates import local_to_utc, to_local, today_local, utcnow
+from tracker.dates import app_timezone, local_to_utc, local_today, to_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings import services
@@ -59,10 +58,6 @@ from tracker.urls import base_url
 bp = Blueprint("meetings", __name__)
 
 
-def _tz() -> str:
-    return current_app.config["TIMEZONE"]
-
-
 def _series_choices(form_field) -> None:
     series = db.session.scalars(
         select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
@@ -74,7 +69,7 @@ _meeting_or_404 = services.meeting_or_404
 
 
 def _year_arg() -> int:
-    return parse_int(request.args.get("jaar"), 2000, 2100) or today_local(_tz()).year
+    return parse_int(request.args.get("jaar"), 2000, 2100) or local_today().year
 
 
 @bp.get("/vergaderingen")
@@ -97,7 +92,7 @@ def index():
         "meetings/index.html",
         upcoming=upcoming,
         past=past,
-        standings=services.standings(year, today_local(_tz()), now),
+        standings=services.standings(year, local_today(), now),
         year=year,
     )
 
@@ -115,15 +110,15 @@ def _render_detail(
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
-        start=to_local(meeting.starts_at, _tz()),
-        end=to_local(meeting.ends_at, _tz()),
+        start=to_local(meeting.starts_at, app_timezone()),
+        end=to_local(meeting.ends_at, app_timezone()),
         held_form=held_form or HeldForm(),
         cancel_form=cancel_form or CancelForm(),
         outcome_form=outcome or outcome_form(),
         agenda_form=agenda_item or agenda_form(),
         my_party_ids=party_ids_of(user),
         is_past=meeting.starts_at <= utcnow(),
-        today=today_local(_tz()),
+        today=local_today(),
     ), status
 
 
@@ -147,8 +142,8 @@ def detail(meeting_id: int):
 def _meeting_fields(form: MeetingForm) -> dict:
     """Date and local times from the form as UTC start and end, plus place and agenda."""
     return {
-        "starts_at": local_to_utc(form.day.data, form.start.data, _tz()),
-        "ends_at": local_to_utc(form.day.data, form.end.data, _tz()),
+        "starts_at": local_to_utc(form.day.data, form.start.data, app_timezone()),
+        "ends_at": local_to_utc(form.day.data, form.end.data, app_timezone()),
         "location": form.location.data or "",
         "agenda": form.agenda.data or "",
     }
@@ -192,7 +187,10 @@ def edit(meeting_id: int):
     form = MeetingForm()
     _series_choices(form.series)
     if request.method == "GET":
-        start, end = to_local(meeting.starts_at, _tz()), to_local(meeting.ends_at, _tz())
+        start, end = (
+            to_local(meeting.starts_at, app_timezone()),
+            to_local(meeting.ends_at, app_timezone()),
+        )
         form.series.data = str(meeting.series_id)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
         form.location.data, form.agenda.data = meeting.location, meeting.agenda
@@ -261,7 +259,7 @@ def _ics_response(data: bytes, filename: str) -> Response:
 @bp.get("/vergaderingen/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    data = calendar_bytes([meeting], base_url(), timezone=_tz())
+    data = calendar_bytes([meeting], base_url(), timezone=app_timezone())
     return _ics_response(data, f"vergadering-{meeting.id}.ics")
 
 
@@ -274,7 +272,9 @@ def import_meetings():
     report = None
     if form.validate_on_submit():
         series = db.session.get(MeetingSeries, int(form.series.data))
-        report = services.import_ics(form.file.data.read(), series, current_user, utcnow(), _tz())
+        report = services.import_ics(
+            form.file.data.read(), series, current_user, utcnow(), app_timezone()
+        )
         db.session.commit()
     status = 400 if form.errors else 200
     return render_template("meetings/import.html", form=form, report=report), status
@@ -423,7 +423,7 @@ def personal_feed(token: str):
         _users_meetings(user),
         base_url(),
         "Actieplan Mensenhandel",
-        timezone=_tz(),
+        timezone=app_timezone(),
     )
     return _ics_response(data, "actieplan-mensenhandel.ics")
 
@@ -435,5 +435,5 @@ def series_feed(token: str, series_code: str):
     series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))
     if series is None:
         abort(404)
-    data = calendar_bytes(list(series.meetings), base_url(), series.name, timezone=_tz())
+    data = calendar_bytes(list(series.meetings), base_url(), series.name, timezone=app_timezone())
     return _ics_response(data, f"{series.code}.ics")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
-from tracker.dates import days_before_at, local_to_utc, to_local, utcnow
+from tracker.dates import app_timezone, days_before_at, local_to_utc, to_local, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
 from tracker.meetings.signals import agenda_published, meeting_changed, outcome_changed
@@ -68,7 +68,7 @@ def _existing(meeting: Meeting) -> dict[str, Notification]:
 
 def _wanted(meeting: Meeting, people: list[User], existing: dict) -> dict[str, tuple]:
     """key -> (kind, user, offset, due_at) for every reminder and update request owed."""
-    tz = current_app.config["TIMEZONE"]
+    tz = app_timezone()
     send_time = _send_time()
     wanted = {}
     for user in people:
@@ -345,4 +345,4 @@ class PlanningMark:
 def planning_mark(now: datetime) -> PlanningMark:
     """This process's mark, for the local day of ``now``."""
     marks = current_app.extensions.setdefault("outbox_planning", {})
-    return PlanningMark(marks, to_local(now, current_app.config["TIMEZONE"]).date())
+    return PlanningMark(marks, to_local(now, app_timezone()).date())

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask import abort, current_app, has_request_context, request
+from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker.dates import local_to_utc
+from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
 from tracker.params import parse_date, parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
@@ -284,7 +284,7 @@ def filtered_actions(plan: Plan, action_filter: ActionFilter):
 
 def _local_midnight_utc(day: date) -> datetime:
     """The start of ``day`` on the region's clock, as stored (naive UTC)."""
-    return local_to_utc(day, time(), current_app.config["TIMEZONE"])
+    return local_to_utc(day, time(), app_timezone())
 
 
 def _escape_like(text: str) -> str:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -20,7 +19,7 @@ from flask_login import current_user
 
 from tracker.access import admin_required
 from tracker.conflicts import Duplicate, created_once
-from tracker.dates import today_local, utcnow
+from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.forms import DutchForm
 from tracker.plan import copying, queries
@@ -36,10 +35,6 @@ def require_plan():
     if plan is None:
         abort(make_response(render_template("plan/empty.html"), 503))
     return plan
-
-
-def local_today():
-    return today_local(current_app.config["TIMEZONE"])
 
 
 @bp.get("/themas/<int:number>")

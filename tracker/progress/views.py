@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from tracker.access import admin_required
 from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.conflicts import Duplicate, created_once
-from tracker.dates import dutch_date, utcnow
+from tracker.dates import app_timezone, dutch_date, local_today, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.figures.chart import trend_svg
@@ -20,7 +20,7 @@ from tracker.plan import copying
 from tracker.plan.models import Municipality, Party, Status
 from tracker.plan.queries import get_action
 from tracker.plan.schedule import describe_schedule
-from tracker.plan.views import local_today, require_plan
+from tracker.plan.views import require_plan
 from tracker.progress import revisions, services
 from tracker.progress.forms import (
     CommitmentForm,
@@ -65,7 +65,7 @@ def editable_plan(plan):
 def render_action_page(action, status: int = 200, **context):
     """The action page: text, planning, owners, the update form and both histories.
     Progress views re-render it with their form (errors and input kept) on a failed save."""
-    tz = current_app.config["TIMEZONE"]
+    tz = app_timezone()
     if "progress_form" not in context:
         form = ProgressForm(formdata=None)
         form.status.data, form.signal.data = action.status, action.signal or ""

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.conditional import conditional
-from tracker.dates import dutch_date, today_local, utcnow
+from tracker.dates import app_timezone, dutch_date, local_today, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.meetings import outcomes
@@ -47,10 +47,6 @@ from tracker.reports.services import (
 bp = Blueprint("reports", __name__)
 
 
-def _tz() -> str:
-    return current_app.config["TIMEZONE"]
-
-
 def _parse_date(value: str, name: str, errors: dict) -> date | None:
     day, problem = parse_date(value)
     if problem:
@@ -61,7 +57,7 @@ def _parse_date(value: str, name: str, errors: dict) -> date | None:
 def parse_params(args) -> tuple[ReportParams, dict]:
     """Report parameters from the query string, with Dutch messages per invalid field."""
     errors: dict[str, str] = {}
-    today = today_local(_tz())
+    today = local_today()
     reference = _parse_date(args.get("peildatum", "").strip(), "peildatum", errors) or today
     since = _parse_date(args.get("sinds", "").strip(), "sinds", errors)
     if since and since >= reference:
@@ -105,7 +101,7 @@ def _meeting_figures(year: int) -> list[dict]:
             "required": item.standing.required,
             "flag": item.standing.flag_label or "",
         }
-        for item in standings(year, today_local(_tz()), utcnow())
+        for item in standings(year, local_today(), utcnow())
     ]
 
 
@@ -142,7 +138,7 @@ def current_report(params: ReportParams) -> dict:
     data = build_report(
         plan,
         params,
-        timezone=_tz(),
+        timezone=app_timezone(),
         stale_days=current_app.config["UPDATE_DUE_DAYS"],
         made_by=current_user.name,
         made_at=utcnow(),

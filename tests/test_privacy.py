@@ -887,3 +887,13 @@ def test_ordinary_project_language_passes_every_form_without_a_question(client_f
     response = _through(form, client_for("beheerder"), ORDINARY, confirm=False)
     assert response.status_code in (200, 302), (form, text_of(response)[:300])
     assert "lijkt een naam" not in response.get_data(as_text=True)
+
+
+def test_a_made_up_answer_to_who_it_is_counts_as_no_answer(client_for):
+    client = client_for("bijdrager_eigen")
+    target = action("4.1")
+    data = {"status": "lopend", "signal": "", "version": target.version}
+    data |= {"text": "Pieter Bakker zat het overleg voor.", "privacy_confirmed": "y"}
+    response = post_form(client, "/acties/4.1/voortgang", {**data, "privacy_who": "x" * 300})
+    assert response.status_code == 400 and "Kies ook wie het is." in text_of(response)
+    assert db.session.scalar(select(func.count(PrivacyConfirmation.id))) == 0

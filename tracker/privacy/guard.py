@@ -227,14 +227,13 @@ def highlight(text: str, findings: list[Finding]) -> Markup:
 
 #: The answer to "Wie is het?" when a name is confirmed: a name in the tracker is someone in
 #: a professional role, never a case.
-WHO_CHOICES = [
-    ("", "Kies wie het is"),
-    ("collega", "Een collega of contactpersoon van een partner"),
-    ("spreker", "Een spreker, trainer of onderzoeker"),
-    ("bestuurder", "Een bestuurder of ambtsdrager in functie"),
-    ("anders", "Iemand anders in een zakelijke rol"),
-]
-WHO_LABELS = dict(WHO_CHOICES)
+WHO_LABELS = {
+    "collega": "Een collega of contactpersoon van een partner",
+    "spreker": "Een spreker, trainer of onderzoeker",
+    "bestuurder": "Een bestuurder of ambtsdrager in functie",
+    "anders": "Iemand anders in een zakelijke rol",
+}
+WHO_CHOICES = [("", "Kies wie het is"), *WHO_LABELS.items()]
 
 
 class PrivacyCheckedForm:
@@ -290,12 +289,14 @@ class PrivacyCheckedForm:
         findings = check(text, reading=reading)
         if not findings:
             return True
+        if reading is Reading.LINK:  # the findings' places are in the link as read
+            text = link_as_text(text)
         hard = [f for f in findings if f.is_hard]
         if hard:
             field.errors = [*field.errors, hard_message(hard)]
             self.privacy_highlights[field.name] = (field.label.text, highlight(text, hard))
             return False
-        if not self.privacy_confirmed.data or not self.privacy_who.data:
+        if not self.privacy_confirmed.data or self.privacy_who.data not in WHO_LABELS:
             message = soft_message(findings)
             if self.privacy_confirmed.data:
                 message += " Kies ook wie het is."
@@ -312,7 +313,7 @@ class PrivacyCheckedForm:
         from tracker.redaction.models import PrivacyConfirmation
 
         user = current_user if current_user and current_user.is_authenticated else None
-        who = WHO_LABELS.get(self.privacy_who.data, self.privacy_who.data)
+        who = WHO_LABELS[self.privacy_who.data]
         for label, text in self.privacy_confirmations:
             db.session.add(
                 PrivacyConfirmation(

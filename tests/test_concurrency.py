@@ -170,3 +170,28 @@ def test_two_new_actions_with_one_number(client_for):
     assert raced[1].status_code == 302, raced
     assert response.status_code == 409
     assert "Actie 4.9 is zojuist al toegevoegd" in text_of(response)
+
+
+def test_two_first_saves_of_one_yearly_commitment(client_for):
+    path = "/acties/3.15/jaren/2025"
+    data = {"status": "lopend", "note": "Week voorbereid.", "version": "0"}
+    first, second = client_for("beheerder"), client_for("beheerder")
+    post = poster(first, path)
+    with race_at("FROM yearly_commitment", lambda: post_form(second, path, data)) as raced:
+        response = post(data)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Week voorbereid." in response.get_data(as_text=True)  # what was typed stays
+
+
+def test_two_first_saves_of_the_reports_own_words(client_for):
+    data = {"version": "0", "asks": "Instemmen met de evaluatieaanpak."}
+    first, second = client_for("beheerder"), client_for("beheerder")
+    post = poster(first, "/rapportage/tekst")
+    with race_at(
+        "FROM report_draft", lambda: post_form(second, "/rapportage/tekst", data)
+    ) as raced:
+        response = post(data)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Instemmen met de evaluatieaanpak." in response.get_data(as_text=True)

@@ -200,3 +200,24 @@ def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
     expect(page.locator("tr", has_text="Voortgang actie 3.9")).to_contain_text(
         "Gezien door Sam Secretaris"
     )
+
+
+def test_the_bulk_page_keeps_the_row_that_needs_a_look_on_a_phone(page, e2e_users, live_server):
+    """Three rows on a phone, one with a name: two are saved and cleared, the third stays with
+    its text and the question who it is, and nothing is wider than the screen (the long
+    answers of "Wie is het?" once widened the row)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, e2e_users["beheerder"])
+    page.goto("/voortgang?thema=4")
+    boxes = page.locator("textarea")
+    boxes.nth(0).fill("Kick-off gehouden met partners; werkgroep gestart.")
+    boxes.nth(1).fill("Gesprek gevoerd met Mohammed El Amrani van de werkgeversvereniging.")
+    boxes.nth(2).fill("Format bestuurlijke maatregelen gedeeld via de kennisbank.")
+    page.get_by_role("button", name="Alles opslaan").click()
+    expect(page.locator(".error-summary")).to_contain_text("Opgeslagen: actie 4.1, actie 4.3.")
+    expect(page.locator("textarea").nth(1)).to_have_value(re.compile("El Amrani"))
+    expect(page.get_by_label("Wie is het?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "voortgang-deels-opgeslagen-360")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "voortgang-deels-opgeslagen-1366", full_page=False)

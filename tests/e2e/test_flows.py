@@ -172,7 +172,7 @@ def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
     login(page, e2e_users["af"])
     page.goto("/acties/3.9")
     page.get_by_label("Wat is er gedaan en wat volgt?").fill(
-        "Gastles gegeven door Youssef Amrani van het jongerenwerk."
+        "Gastles gegeven door Pietje Puk van het jongerenwerk."
     )
     page.get_by_role("button", name="Voortgang opslaan").click()
     page.get_by_label(
@@ -191,7 +191,7 @@ def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
     login(page, e2e_users["beheerder"])
     page.goto("/beheer/privacy")
     row = page.locator("tr", has_text="Voortgang actie 3.9")
-    expect(row).to_contain_text("Naam: Youssef Amrani")
+    expect(row).to_contain_text("Naam: Pietje Puk")
     expect(row).to_contain_text("Door Alex Aandacht")
     expect(row).to_contain_text("een spreker, trainer of onderzoeker")
     screenshot(page, "privacy-pagina-bevestiging-1366")

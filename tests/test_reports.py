@@ -1,6 +1,7 @@
 """The RVO report: page, PDF, Excel/CSV, the Excel round trip and snapshots."""
 
 import csv
+import html
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -663,3 +664,13 @@ def test_without_pango_the_warm_up_logs_and_the_app_still_starts(monkeypatch, ca
     monkeypatch.setattr(pdf, "render_pdf", missing)
     pdf.warm_up()
     assert "PDFs unavailable" in caplog.text
+
+
+def test_the_action_list_and_the_report_read_thema_and_partij_alike(client):
+    """One rule for the filters both pages take (they had drifted: a party name cut at 60
+    characters on one page and at 40 on the other)."""
+    name = "X" * 70
+    for path in ("/acties", "/rapportage"):
+        page = html.unescape(text_of(client.get(f"{path}?partij={name}&thema=drie")))
+        assert f"Partij '{'X' * 60}' is onbekend." in page, path
+        assert "Kies een themanummer" in page, path

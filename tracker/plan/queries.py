@@ -117,19 +117,28 @@ def party_code(text: str) -> str | None:
     )
 
 
+def theme_arg(args: Mapping[str, str], errors: dict) -> int | None:
+    """``thema=``, as every page that filters on it reads it (a message in ``errors``)."""
+    theme = (args.get("thema") or "").strip()
+    number = parse_int(theme, 1, 99) if theme else None
+    if theme and number is None:
+        errors["thema"] = THEME_MESSAGE
+    return number
+
+
+def party_arg(args: Mapping[str, str], errors: dict) -> str | None:
+    """``partij=`` as the stored party code, as every page that filters on it reads it."""
+    party = (args.get("partij") or "").strip()
+    found = party_code(party) if party else None
+    if party and found is None:
+        errors["partij"] = f"Partij '{party[:60]}' is onbekend."
+    return found
+
+
 def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     """Validate the query parameters ``thema``, ``partij``, ``status``, ``jaar`` and ``q``."""
     errors: dict[str, str] = {}
-    values: dict = {}
-    if theme := (args.get("thema") or "").strip():
-        values["theme"] = parse_int(theme, 1, 99)
-        if values["theme"] is None:
-            errors["thema"] = THEME_MESSAGE
-    if party := (args.get("partij") or "").strip():
-        found = party_code(party)
-        if found is None:
-            errors["partij"] = f"Partij '{party[:60]}' is onbekend."
-        values["party"] = found
+    values: dict = {"theme": theme_arg(args, errors), "party": party_arg(args, errors)}
     if status := (args.get("status") or "").strip():
         try:
             values["status"] = Status(status)

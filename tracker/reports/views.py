@@ -62,15 +62,8 @@ def parse_params(args) -> tuple[ReportParams, dict]:
     since = _parse_date(args.get("sinds", "").strip(), "sinds", errors)
     if since and since >= reference:
         errors["sinds"] = "De datum 'sinds' moet vóór de peildatum liggen."
-    theme = args.get("thema", "").strip()
-    if theme and parse_int(theme, 1, 99) is None:
-        errors["thema"] = queries.THEME_MESSAGE
-    party = args.get("partij", "").strip()
-    if party:
-        found = queries.party_code(party)
-        if found is None:
-            errors["partij"] = f"Partij '{party[:40]}' is onbekend."
-        party = found or party
+    theme = queries.theme_arg(args, errors)
+    party = queries.party_arg(args, errors)
     municipality = args.get("gemeente", "").strip()
     if municipality and (
         db.session.scalar(
@@ -84,8 +77,8 @@ def parse_params(args) -> tuple[ReportParams, dict]:
     params = ReportParams(
         reference_date=reference,
         since=since if "sinds" not in errors else None,
-        theme=parse_int(theme, 1, 99),
-        party=party if party and "partij" not in errors else None,
+        theme=theme,
+        party=party,
         municipality=municipality if municipality and "gemeente" not in errors else None,
     )
     return params, errors

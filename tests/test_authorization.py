@@ -339,7 +339,7 @@ def _meeting_with_notification(roles):
 
 def _confirmation(roles):
     """A name someone confirmed as no case, waiting for a beheerder's look."""
-    from tracker.redaction.models import PrivacyConfirmation
+    from tracker.privacy.models import PrivacyConfirmation
 
     confirmation = PrivacyConfirmation(
         confirmed_by_id=roles["bijdrager_eigen"].id,

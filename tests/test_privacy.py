@@ -22,9 +22,10 @@ from tracker.meetings.models import Meeting, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.privacy.detect import find_personal_data
 from tracker.privacy.guard import domain_allowlist, text_digest
+from tracker.privacy.models import PrivacyConfirmation
 from tracker.progress import services as progress_services
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
-from tracker.redaction.models import PrivacyConfirmation, PrivacyScan, Redaction
+from tracker.redaction.models import PrivacyScan, Redaction
 from tracker.reports.models import ReportSnapshot
 
 from .conftest import SEEDS_DIR

@@ -17,7 +17,7 @@ from tracker.meetings.calendar import read_ics
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
-from tracker.privacy.guard import import_problems
+from tracker.privacy.guard import Reading, import_problems
 from tracker.regions import current_region_id, in_region
 
 
@@ -113,7 +113,7 @@ def import_ics(data: bytes, series: MeetingSeries, author, now, timezone: str) -
         where = f"Afspraak {number}"
         report.refused += import_problems(f"{where} (titel)", event.summary, max_length=300)
         report.refused += import_problems(
-            f"{where} (locatie)", event.location, max_length=300, venue=True
+            f"{where} (locatie)", event.location, max_length=300, reading=Reading.VENUE
         )
         report.refused += import_problems(
             f"{where} (beschrijving)", event.agenda, max_length=AGENDA_MAX

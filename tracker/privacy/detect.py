@@ -80,15 +80,21 @@ def find_personal_data(
     municipalities) join the region's own for the age-and-place rule."""
     if not text or not text.strip():
         return []
-    known = allowlist | _place_words()
+    known, not_names = _known_words(allowlist)
     names = [f for f in find_names(text) if not _allowed(f, known)]
     findings = apply_context(
-        text,
-        find_identifiers(text) + names,
-        places_pattern(places),
-        unknown_names(text, known | _CASE_AND_STATUS_WORDS),
+        text, find_identifiers(text) + names, places_pattern(places), unknown_names(text, not_names)
     )
     return _merge(findings)
+
+
+@lru_cache(maxsize=16)
+def _known_words(allowlist: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that are no name (the allowlist and the region's places), and those plus the
+    words that open a sentence about a case: joined once per allowlist, not per text (a bulk
+    save checks dozens)."""
+    known = allowlist | _place_words()
+    return known, known | _CASE_AND_STATUS_WORDS
 
 
 #: Capitalised at a sentence's start, these open many a sentence and are nobody's name.

@@ -18,11 +18,13 @@ from sqlalchemy import select
 from wtforms import BooleanField, FieldList, SelectField
 
 from tracker.accounts.models import User
+from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.plan.models import Action, Municipality, Party, Theme
 from tracker.privacy.detect import find_personal_data, mask, segments
 from tracker.privacy.findings import Finding, FindingKind
+from tracker.privacy.models import PrivacyConfirmation
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
@@ -165,14 +167,10 @@ class Reading(StrEnum):
     LINK = "link"
 
 
-def check(
-    text: str | None, *, venue: bool = False, reading: Reading = Reading.FREE
-) -> list[Finding]:
-    """Personal data in ``text``, with the domain's own words allowed. For a ``venue`` (a
-    meeting's location) addresses and postcodes are allowed too; a person's name field and a
-    link are read for hard findings only."""
-    if venue:
-        reading = Reading.VENUE
+def check(text: str | None, *, reading: Reading = Reading.FREE) -> list[Finding]:
+    """Personal data in ``text``, with the domain's own words allowed. In a meeting place
+    (``VENUE``) addresses and postcodes are allowed too; a person's name field and a link are
+    read for hard findings only."""
     if reading is Reading.LINK:
         text = link_as_text(text or "")
     findings = find_personal_data(text or "", domain_allowlist(), municipality_names())
@@ -309,9 +307,6 @@ class PrivacyCheckedForm:
 
     def _record_confirmations(self) -> None:
         """Kept with the save that follows (the view commits; a refused save rolls it back)."""
-        from tracker.audit.services import record
-        from tracker.redaction.models import PrivacyConfirmation
-
         user = current_user if current_user and current_user.is_authenticated else None
         who = WHO_LABELS[self.privacy_who.data]
         for label, text in self.privacy_confirmations:
@@ -332,7 +327,7 @@ def text_digest(text: str) -> str:
 
 
 def import_problems(
-    where: str, text: str | None, *, max_length: int, venue: bool = False
+    where: str, text: str | None, *, max_length: int, reading: Reading = Reading.FREE
 ) -> list[str]:
     """Row errors for an imported text: longer than the field takes (then its content is not
     read), or any finding, hard or soft: each stops the import."""
@@ -340,7 +335,7 @@ def import_problems(
         return [
             f"{where}: hoogstens {max_length} tekens; deze tekst heeft er {len(text)}. Kort hem in."
         ]
-    findings = check(text, venue=venue)
+    findings = check(text, reading=reading)
     if not findings:
         return []
     return [f"{where}: bevat persoonsgegevens ({describe(findings)}); haal ze weg."]

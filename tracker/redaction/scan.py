@@ -11,7 +11,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.privacy.detect import Finding, mask
 from tracker.privacy.guard import check, text_digest
-from tracker.redaction.models import PrivacyConfirmation, PrivacyScan
+from tracker.privacy.models import PrivacyConfirmation
+from tracker.redaction.models import PrivacyScan
 from tracker.redaction.targets import TARGETS, Target
 
 

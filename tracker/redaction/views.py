@@ -11,9 +11,9 @@ from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.privacy.guard import WHO_LABELS, check, highlight
+from tracker.privacy.models import PrivacyConfirmation
 from tracker.redaction import services as redaction
 from tracker.redaction.forms import RedactForm
-from tracker.redaction.models import PrivacyConfirmation
 from tracker.redaction.scan import find_all, latest_scan
 from tracker.redaction.targets import TARGETS
 

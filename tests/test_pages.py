@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.plan.models import Action, Status
-from tracker.plan.overview import LIST_CAP, due_this_year_clause, overdue_clause
+from tracker.plan.overview import DUE_THIS_YEAR, LIST_CAP, OVERDUE, on_day
 
 from .conftest import login_as
 from .helpers import text_of
@@ -64,16 +64,17 @@ def test_overview_caps_its_lists_and_shows_all_on_request(client_for, seeded_app
 
 
 def test_overdue_and_due_this_year_in_sql_agree_with_the_rule(seeded_app):
-    """``overdue_clause`` is the SQL twin of ``deadline_passed``; try every status at dates
+    """``OVERDUE`` is the SQL twin of ``deadline_passed``; try every status at dates
     around the plan's deadlines, the set-up-then-ongoing action 2.10 included."""
     actions = db.session.scalars(select(Action)).all()
     for status in Status:
         db.session.execute(Action.__table__.update().values(status=status.value))
         db.session.expire_all()
         for today in (date(2024, 1, 1), date(2024, 4, 1), date(2025, 12, 31), date(2027, 1, 1)):
-            overdue = set(db.session.scalars(select(Action.id).where(overdue_clause(today))))
+            day = on_day(today)
+            overdue = set(db.session.scalars(select(Action.id).where(OVERDUE), day))
             assert overdue == {a.id for a in actions if a.is_overdue(today)}, (status, today)
-            due = set(db.session.scalars(select(Action.id).where(due_this_year_clause(today))))
+            due = set(db.session.scalars(select(Action.id).where(DUE_THIS_YEAR), day))
             assert due == {
                 a.id
                 for a in actions

@@ -143,6 +143,24 @@ def keep_plan_arg(endpoint: str, values: dict) -> None:
         values["plan"] = slug[:80]
 
 
+def status_badge(status: str) -> Markup:
+    """A status as the coloured badge every list shows (a filter: cheaper than a macro)."""
+    return Markup('<span class="badge status-{0}">{1}</span>').format(
+        status, STATUS_LABELS[Status(status)]
+    )
+
+
+def signal_badge(signal: str | None) -> Markup:
+    if not signal:
+        return Markup(
+            '<span class="muted" aria-hidden="true">–</span>'
+            '<span class="visually-hidden">geen signaal</span>'
+        )
+    return Markup('<span class="badge signal-{0}">{1}</span>').format(
+        signal, SIGNAL_LABELS[Signal(signal)]
+    )
+
+
 def register_web(app: Flask) -> None:
     app.url_defaults(keep_plan_arg)
     # First of all before-request hooks, so not even the login wall sees such a request.
@@ -165,6 +183,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["signal_label"] = lambda value: (
         SIGNAL_LABELS[Signal(value)] if value else "Geen signaal"
     )
+    app.jinja_env.filters["status_badge"] = status_badge
+    app.jinja_env.filters["signal_badge"] = signal_badge
     app.jinja_env.filters["audit_kind"] = kind_label
     app.jinja_env.globals["STATUSES"] = list(Status)
     app.jinja_env.globals["SIGNALS"] = list(Signal)

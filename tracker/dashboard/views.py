@@ -69,10 +69,11 @@ def my_actions():
     now = utcnow()
     year = local_today().year
     last_table = meetings.last_held("regionale-tafel", now)
+    party_ids = party_ids_of(user)
     items = progress.my_actions(
         user,
         plan,
-        party_ids_of(user),
+        party_ids,
         now,
         current_app.config["UPDATE_DUE_DAYS"],
         since=last_table.starts_at if last_table else None,
@@ -90,6 +91,6 @@ def my_actions():
         year=year,
         orphans=orphans,
         due_days=current_app.config["UPDATE_DUE_DAYS"],
-        follow_ups=outcomes.open_follow_ups(party_ids_of(user)),
+        follow_ups=outcomes.open_follow_ups(party_ids),
         today=local_today(),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import subqueryload
+from sqlalchemy.orm import selectinload, subqueryload
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -85,8 +85,21 @@ def all_indicators(only_in_report: bool = False) -> list[Indicator]:
 
 
 def for_action(code: str) -> list[Indicator]:
-    """The indicators that inform one action."""
-    return [i for i in all_indicators() if code in (i.action_codes or [])]
+    """The indicators that inform one action (their links read first, so that only those
+    indicators' values are loaded)."""
+    links = db.session.execute(
+        select(Indicator.id, Indicator.action_codes).where(in_region(Indicator))
+    )
+    ids = [id_ for id_, codes in links if code in (codes or [])]
+    if not ids:
+        return []
+    stmt = (
+        select(Indicator)
+        .where(Indicator.id.in_(ids))
+        .options(selectinload(Indicator.values))
+        .order_by(Indicator.position, Indicator.id)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def by_source(indicators: list[Indicator]) -> list[tuple[str, list[Indicator]]]:

@@ -7,8 +7,9 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.conditional import conditional
 from tracker.plan import queries
-from tracker.plan.models import Action, Theme
+from tracker.plan.models import Theme
 from tracker.plan.openapi import openapi_document
+from tracker.plan.rows import ActionRow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -44,11 +45,11 @@ def theme_json(theme: Theme, action_count: int) -> dict:
     }
 
 
-def action_json(action: Action) -> dict:
+def action_json(action: ActionRow) -> dict:
     schedule = action.schedule
     return {
         "code": action.code,
-        "theme": action.theme.number,
+        "theme": action.theme_number,
         "number": action.number,
         "text": action.text,
         "planning": action.planning,
@@ -62,7 +63,7 @@ def action_json(action: Action) -> dict:
         "owners_text": action.owners_text,
         "owners": [
             {
-                "party": owner.party.code if owner.party else None,
+                "party": owner.party_code,
                 "name": owner.display_name,
                 "role": owner.role,
                 "lead": owner.is_lead,
@@ -131,7 +132,7 @@ def action(code: str):
     plan, error = _plan_or_error()
     if error:
         return error
-    found = queries.get_action(plan, code)
+    found = queries.get_action_row(plan, code)
     if found is None:
         return _error(404, f"Actie '{code[:20]}' bestaat niet in dit plan.")
     return jsonify(action_json(found))

@@ -219,14 +219,7 @@ class Action(db.Model):
 
     @property
     def schedule(self) -> Schedule:
-        return Schedule(
-            kind=ScheduleKind(self.schedule_kind),
-            times_per_year=self.times_per_year,
-            season=self.season,
-            starts_on=self.starts_on,
-            due_on=self.due_on,
-            then_ongoing=self.then_ongoing,
-        )
+        return schedule_of(self)
 
     def set_planning(self, planning: str) -> None:
         """Store the planning text and its parsed schedule together, so they never disagree.
@@ -250,8 +243,7 @@ class Action(db.Model):
 
     @property
     def lead_owner(self) -> ActionOwner | None:
-        """The trekker: the owner marked lead, else the first listed."""
-        return next((o for o in self.owners if o.is_lead), self.owners[0] if self.owners else None)
+        return lead_of(self.owners)
 
     def is_overdue(self, today: date) -> bool:
         return deadline_passed(self, self.status, today)
@@ -302,6 +294,23 @@ class OwnerLink(db.Model):
     @property
     def display_name(self) -> str:
         return self.party.short_name if self.party else self.user.name
+
+
+def schedule_of(action) -> Schedule:
+    """The parsed schedule of an ``Action`` or a listing row (``rows.ActionRow``)."""
+    return Schedule(
+        kind=ScheduleKind(action.schedule_kind),
+        times_per_year=action.times_per_year,
+        season=action.season,
+        starts_on=action.starts_on,
+        due_on=action.due_on,
+        then_ongoing=action.then_ongoing,
+    )
+
+
+def lead_of(owners: list):
+    """The trekker: the owner marked lead, else the first listed."""
+    return next((o for o in owners if o.is_lead), owners[0] if owners else None)
 
 
 def deadline_passed(action: Action, status: str, today: date) -> bool:

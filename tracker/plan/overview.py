@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, not_, select
-from sqlalchemy.orm import contains_eager, load_only
+from sqlalchemy import Date, and_, bindparam, case, func, not_, select
 
 from tracker.extensions import db
 from tracker.plan.models import Action, Plan, Signal, Status, Theme
-from tracker.plan.queries import SIGNAL_ORDER
+from tracker.plan.queries import ROW_COLUMNS, SIGNAL_ORDER
+from tracker.plan.rows import ActionRow, read_rows
 from tracker.plan.schedule import ScheduleKind
 
 #: Actions per list on the overview; the rest behind "Toon alle".
@@ -60,7 +60,7 @@ class ActionList:
     """The first actions of a list, and how many there are in all."""
 
     name: str
-    items: list[Action]
+    items: list[ActionRow]
     total: int
     cap: int = LIST_CAP
 
@@ -75,58 +75,67 @@ class ActionList:
         return self.total > self.cap and not self.capped
 
 
-def overdue_clause(today: date):
-    """SQL twin of ``deadline_passed``: due before today, not closed, and not a set-up
-    deadline whose work has begun (then it is ongoing)."""
-    return and_(
-        Action.due_on.is_not(None),
-        Action.due_on < today,
-        Action.status.not_in(_CLOSED),
-        not_(and_(Action.then_ongoing.is_(True), Action.status != Status.NOT_STARTED.value)),
-    )
+#: The day the overview is read for, bound at execution (``on_day``): the statements below
+#: are built once per process, not on every request.
+TODAY = bindparam("today", type_=Date())
+_YEAR_START = bindparam("year_start", type_=Date())
+_YEAR_END = bindparam("year_end", type_=Date())
 
 
-def due_this_year_clause(today: date):
-    """Open, due in today's year, and not overdue."""
-    return and_(
-        Action.due_on >= date(today.year, 1, 1),
-        Action.due_on <= date(today.year, 12, 31),
-        Action.status.not_in(_CLOSED),
-        not_(overdue_clause(today)),
-    )
+def on_day(today: date) -> dict:
+    """The execution parameters of the statements below for ``today``."""
+    return {
+        "today": today,
+        "year_start": date(today.year, 1, 1),
+        "year_end": date(today.year, 12, 31),
+    }
 
 
-def _attention_clause():
-    return and_(Action.signal.in_(_NEEDS_ATTENTION), Action.status.not_in(_CLOSED))
-
-
-def _unparsed_clause():
-    return Action.schedule_kind == ScheduleKind.UNPARSED.value
+#: SQL twin of ``deadline_passed``: due before today, not closed, and not a set-up deadline
+#: whose work has begun (then it is ongoing).
+OVERDUE = and_(
+    Action.due_on.is_not(None),
+    Action.due_on < TODAY,
+    Action.status.not_in(_CLOSED),
+    not_(and_(Action.then_ongoing.is_(True), Action.status != Status.NOT_STARTED.value)),
+)
+#: Open, due in today's year, and not overdue.
+DUE_THIS_YEAR = and_(
+    Action.due_on >= _YEAR_START,
+    Action.due_on <= _YEAR_END,
+    Action.status.not_in(_CLOSED),
+    not_(OVERDUE),
+)
+_ATTENTION = and_(Action.signal.in_(_NEEDS_ATTENTION), Action.status.not_in(_CLOSED))
+_UNPARSED = Action.schedule_kind == ScheduleKind.UNPARSED.value
+_IN_PLAN = and_(Action.theme_id == Theme.id, Theme.plan_id == bindparam("plan_id"))
 
 
 def _count(clause):
     return func.sum(case((clause, 1), else_=0))
 
 
+_THEME_COUNTS = (
+    select(
+        Action.theme_id,
+        Action.status,
+        Action.signal,
+        func.count(),
+        _count(DUE_THIS_YEAR),
+        _count(OVERDUE),
+        _count(_UNPARSED),
+    )
+    .where(_IN_PLAN)
+    .group_by(Action.theme_id, Action.status, Action.signal)
+)
+
+
 def theme_counts(plan: Plan, today: date) -> list[ThemeCounts]:
     """Per theme (plan order): actions by status and by signal, due this year, overdue and
     with an unreadable planning. One query, however many actions."""
     counts = {theme.id: ThemeCounts(theme) for theme in plan.themes}
-    stmt = (
-        select(
-            Action.theme_id,
-            Action.status,
-            Action.signal,
-            func.count(),
-            _count(due_this_year_clause(today)),
-            _count(overdue_clause(today)),
-            _count(_unparsed_clause()),
-        )
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id)
-        .group_by(Action.theme_id, Action.status, Action.signal)
-    )
-    for theme_id, status, signal, number, due, overdue, unparsed in db.session.execute(stmt):
+    found = db.session.execute(_THEME_COUNTS, {"plan_id": plan.id, **on_day(today)})
+    for theme_id, status, signal, number, due, overdue, unparsed in found:
         row = counts[theme_id]
         row.by_status[Status(status)] += number
         if signal and status not in _CLOSED:
@@ -144,45 +153,28 @@ def totals_of(rows: list[ThemeCounts]) -> ThemeCounts:
     return total
 
 
-#: The overview's lists by their ``?toon=`` name: which actions (on a given day), what orders
-#: them before plan order, and how many there are (read off the counts).
+#: The overview's lists by their ``?toon=`` name: which actions, in which order (before plan
+#: order), and how many there are (read off the counts).
 _LISTS = {
-    "aandacht": (
-        lambda today: _attention_clause(),
-        lambda: [case(SIGNAL_ORDER, value=Action.signal)],
-        lambda totals: totals.attention,
-    ),
-    "verstreken": (overdue_clause, list, lambda totals: totals.overdue),
-    "dit-jaar": (due_this_year_clause, list, lambda totals: totals.due_this_year),
-    "onbekend": (lambda today: _unparsed_clause(), list, lambda totals: totals.unparsed),
+    "aandacht": (_ATTENTION, [case(SIGNAL_ORDER, value=Action.signal)], lambda t: t.attention),
+    "verstreken": (OVERDUE, [], lambda totals: totals.overdue),
+    "dit-jaar": (DUE_THIS_YEAR, [], lambda totals: totals.due_this_year),
+    "onbekend": (_UNPARSED, [], lambda totals: totals.unparsed),
+}
+_LIST_STATEMENTS = {
+    name: select(*ROW_COLUMNS).where(_IN_PLAN, which).order_by(*order, Theme.number, Action.number)
+    for name, (which, order, _) in _LISTS.items()
 }
 
 
 def action_lists(plan: Plan, totals: ThemeCounts, today: date, show_all: str) -> dict:
     """Every overview list by name: its first ``LIST_CAP`` actions, or all for the one named
-    by ``show_all``. Only the columns a list shows are loaded (not the owners, not the
-    theme's texts): one query per list."""
+    by ``show_all``, as rows without their owners: one query per list."""
     lists = {}
-    for name, (which, order, total_of) in _LISTS.items():
-        stmt = (
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id, which(today))
-            .options(
-                contains_eager(Action.theme).load_only(Theme.id, Theme.number),
-                load_only(
-                    Action.number,
-                    Action.text,
-                    Action.planning,
-                    Action.due_on,
-                    Action.status,
-                    Action.signal,
-                    Action.last_update_at,
-                ),
-            )
-            .order_by(*order(), Theme.number, Action.number)
-        )
+    for name, (_, _, total_of) in _LISTS.items():
+        stmt = _LIST_STATEMENTS[name]
         if show_all != name:
             stmt = stmt.limit(LIST_CAP)
-        lists[name] = ActionList(name, list(db.session.scalars(stmt)), total_of(totals))
+        found = read_rows(stmt, {"plan_id": plan.id, **on_day(today)}, with_owners=False)
+        lists[name] = ActionList(name, found, total_of(totals))
     return lists

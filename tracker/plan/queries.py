@@ -14,12 +14,13 @@ from datetime import date, datetime, time
 from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
 from tracker.params import parse_date, parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
+from tracker.plan.rows import ActionRow, RowPagination, read_rows
 from tracker.plan.schedule import ScheduleKind
 from tracker.regions import in_region
 
@@ -173,17 +174,25 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
     return ActionFilter(**values)
 
 
-def _action_query(plan: Plan, order=None):
-    return (
-        select(Action)
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id)
-        .options(
-            joinedload(Action.theme),
-            subqueryload(Action.owners).joinedload(ActionOwner.party),
-        )
-        .order_by(*(order or ()), Theme.number, Action.number)
-    )
+#: The columns of a listing row (``rows.ActionRow``), in its field order.
+ROW_COLUMNS = (
+    Action.id,
+    Theme.number,
+    Action.number,
+    Action.text,
+    Action.planning,
+    Action.schedule_kind,
+    Action.times_per_year,
+    Action.season,
+    Action.starts_on,
+    Action.due_on,
+    Action.then_ongoing,
+    Action.owners_text,
+    Action.is_per_municipality,
+    Action.status,
+    Action.signal,
+    Action.last_update_at,
+)
 
 
 _STATUS_ORDER = {status.value: rank for rank, status in enumerate(Status)}
@@ -226,9 +235,9 @@ def _year_clause(year: int):
     )
 
 
-def find_actions(plan: Plan, action_filter: ActionFilter) -> list[Action]:
+def find_actions(plan: Plan, action_filter: ActionFilter) -> list[ActionRow]:
     """The plan's actions matching the filter, in the filter's order (plan order by default)."""
-    return list(db.session.scalars(filtered_actions(plan, action_filter)).unique())
+    return read_rows(filtered_actions(plan, action_filter))
 
 
 #: Actions per page on ``/acties`` and in the API (the real plan fits on one page).
@@ -241,15 +250,26 @@ def page_of_actions(plan: Plan, action_filter: ActionFilter, args, per_page: int
     page = parse_int(args.get("pagina") or args.get("page"), 1) or 1
     per_page = parse_int(args.get("per_page"), 1, MAX_PER_PAGE) or per_page
     stmt = filtered_actions(plan, action_filter)
-    found = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+    def paginate(number: int) -> RowPagination:
+        return RowPagination(
+            select=stmt, session=db.session(), page=number, per_page=per_page, error_out=False
+        )
+
+    found = paginate(page)
     if not found.items and found.total:  # past the end (an old bookmark): the last page
-        found = db.paginate(stmt, page=found.pages, per_page=per_page, error_out=False)
+        found = paginate(found.pages)
     return found
 
 
 def filtered_actions(plan: Plan, action_filter: ActionFilter):
     """The statement behind ``find_actions``, to run whole or a page at a time."""
-    stmt = _action_query(plan, _sort_order(action_filter))
+    stmt = (
+        select(*ROW_COLUMNS)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id)
+        .order_by(*_sort_order(action_filter), Theme.number, Action.number)
+    )
     if action_filter.theme:
         stmt = stmt.where(Theme.number == action_filter.theme)
     if action_filter.party:
@@ -304,10 +324,27 @@ def get_action(plan: Plan, code: str) -> Action | None:
     match = CODE_RE.match(code)
     if not match:
         return None
-    stmt = _action_query(plan).where(
-        Theme.number == int(match.group(1)), Action.number == int(match.group(2))
+    stmt = (
+        select(Action)
+        .join(Action.theme)
+        .where(
+            Theme.plan_id == plan.id,
+            Theme.number == int(match.group(1)),
+            Action.number == int(match.group(2)),
+        )
+        .options(
+            contains_eager(Action.theme),
+            selectinload(Action.owners).joinedload(ActionOwner.party),
+        )
     )
     return db.session.scalars(stmt).unique().one_or_none()
+
+
+def get_action_row(plan: Plan, code: str) -> ActionRow | None:
+    """The action ``code`` (e.g. ``3.14``) as a listing row."""
+    if not CODE_RE.match(code):
+        return None
+    return next(iter(find_actions(plan, ActionFilter(query=code))), None)
 
 
 def get_theme(plan: Plan, number: int) -> Theme | None:

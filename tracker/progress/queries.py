@@ -13,12 +13,14 @@ from tracker.accounts.membership import active_users_for_parties, is_member, own
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
+from tracker.plan.queries import ROW_COLUMNS
+from tracker.plan.rows import ActionRow, read_rows
 from tracker.progress.models import MunicipalityProgress
 
 
 @dataclass
 class MyAction:
-    action: Action
+    action: ActionRow
     update_due: bool
     reason: str
 
@@ -37,15 +39,13 @@ def my_actions(
     user: User, plan: Plan, party_ids: set[int], now: datetime, due_days: int, since=None
 ) -> list[MyAction]:
     """Actions owned by one of the user's parties, with whether an update is due."""
-    actions = db.session.scalars(
-        select(Action)
+    actions = read_rows(
+        select(*ROW_COLUMNS)
         .join(Action.theme)
         .where(Theme.plan_id == plan.id, Action.id.in_(owned_action_ids(user, party_ids)))
-        .options(
-            joinedload(Action.theme), subqueryload(Action.owners).joinedload(ActionOwner.party)
-        )
-        .order_by(Theme.number, Action.number)
-    ).unique()
+        .order_by(Theme.number, Action.number),
+        with_owners=False,
+    )
     result = []
     for action in actions:
         # Only running actions fall behind: a not-started one has nothing to report yet, a

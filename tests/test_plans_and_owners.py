@@ -238,6 +238,7 @@ def test_a_deputy_reports_for_the_party_and_a_leaver_hands_over(client_for, role
     refused = post_form(admin, f"/beheer/gebruikers/{riec_person.id}", user_form)
     assert refused.status_code == 400
     assert "contactpersoon van RIEC" in text_of(refused)
+    assert "1 e-mail(s) in de wachtrij" in text_of(refused)  # the outbox's answer
     assert "Kies wie dat overneemt" in text_of(refused)
     db.session.refresh(riec_person)
     assert riec_person.is_enabled  # nothing was saved
@@ -351,6 +352,9 @@ def test_a_new_plan_is_a_draft_copy_that_links_to_its_predecessor(client_for, ro
 def test_publishing_archives_the_old_plan_and_moves_the_series(client_for, roles):
     admin = client_for("beheerder")
     _new_plan(admin)
+    plans = text_of(admin.get("/plannen"))
+    assert "deze overlegvormen gaan mee naar de overgenomen acties: " in plans
+    assert "Regionale Tafel Mensenhandel" in plans.split("gaan mee naar de overgenomen acties:")[1]
     response = post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {})
     assert response.status_code == 302
     new, old = (

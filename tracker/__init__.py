@@ -72,7 +72,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.meetings import agenda_views as _agenda_views  # noqa: F401 - on meetings.bp
     from tracker.meetings import api as _meeting_api  # noqa: F401 - routes on api.bp
     from tracker.meetings import outcome_views as _outcome_views  # noqa: F401 - on meetings.bp
+    from tracker.meetings import receivers as meeting_receivers
     from tracker.meetings import views as meeting_views
+    from tracker.notifications import receivers as notification_receivers
     from tracker.notifications import views as notification_views
     from tracker.notifications.by_hand import bp as update_requests_bp
     from tracker.plan import api, views
@@ -105,6 +107,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # read-only: GET requests only
+    meeting_receivers.connect_receivers()
+    notification_receivers.connect_receivers()
     register_auth(app)
     register_web(app)
     register_conflicts(app)

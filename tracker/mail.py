@@ -9,26 +9,16 @@ the server certificate on STARTTLS and ignores recipients the server refuses.
 from __future__ import annotations
 
 import functools
-import io
-import re
 import smtplib
 import ssl
-import unicodedata
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from email.charset import QP, Charset
-from email.encoders import encode_base64
-from email.generator import BytesGenerator
-from email.header import Header
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import Compat32
-from email.utils import formatdate, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_mail import Attachment, Message, sanitize_address
+from flask_mail import BadHeaderError, Message
 
 from tracker.dates import utcnow
 from tracker.files import private_dir, write_private
@@ -54,115 +44,17 @@ def new_message(subject: str, recipient: str, text: str, html: str) -> Message:
     )
 
 
-class _WirePolicy(Compat32):
-    """compat32 with CRLF line ends, and a short ASCII header written as it is: compat32
-    sends every header through ``Header.encode``, which returns such a header unchanged but
-    costs a millisecond a message over some twenty headers."""
-
-    def _fold(self, name, value, sanitize):
-        if (
-            isinstance(value, str)
-            and value.isascii()
-            and len(name) + len(value) + 2 <= 78
-            and not _has_line_break(value)
-        ):
-            return f"{name}: {value}{self.linesep}"
-        return super()._fold(name, value, sanitize)
-
-
-#: How messages go on the wire: headers as Flask-Mail encoded them, CRLF line ends.
-WIRE_POLICY = _WirePolicy(linesep="\r\n")
-
-
 def message_bytes(message: Message) -> bytes:
-    """The message as sent: its MIME tree (``_mime_tree``) written with the compat32 policy.
-    Flask-Mail's ``as_bytes`` flattens with ``policy.SMTP``, whose header registry parses
-    every header again while writing it: two thirds of the time a reminder took to send."""
-    out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(_mime_tree(message))
-    return out.getvalue()
-
-
-def _mime_tree(message: Message) -> MIMEBase:
-    """Flask-Mail's message as MIME, laid out as Flask-Mail lays it out (the text, the HTML
-    as its alternative, then the attachments), from the message's public fields.
-
-    Built here rather than by Flask-Mail's private ``Message._message``: that parses and
-    encodes the sender's address for every message (a third of the build) and leaves the
-    boundaries to the generator, which then compiles a regular expression per message to
-    search the text for them. Ours are "=_" and 24 hex digits: "=_" cannot occur in
-    quoted-printable or base64, which is all the parts hold (``new_message``'s charset and
-    the attachments below)."""
-    charset = message.charset or "utf-8"
-    texts = [MIMEText(message.body or "", "plain", charset)]
-    texts += [MIMEText(content, subtype, charset) for subtype, content in message.alts.items()]
-    body = texts[0] if len(texts) == 1 else MIMEMultipart("alternative", _boundary(), texts)
-    parts = [_attachment_part(attachment) for attachment in message.attachments]
-    mime = MIMEMultipart("mixed", _boundary(), [body, *parts]) if parts else body
-    subject = message.subject or ""
-    if subject:
-        plain = subject.isascii() and not _has_line_break(subject)
-        mime["Subject"] = subject if plain else Header(subject, "utf-8", header_name="Subject")
-    mime["From"] = _address_header(message.sender)
-    mime["To"] = ", ".join(dict.fromkeys(_address_header(r) for r in message.recipients))
-    if message.cc:
-        mime["Cc"] = ", ".join(dict.fromkeys(_address_header(r) for r in message.cc))
-    if message.reply_to:
-        mime["Reply-To"] = _address_header(message.reply_to)
-    mime["Date"] = formatdate(message.date, localtime=True)
-    mime["Message-ID"] = message.msgId
-    for name, value in (message.extra_headers or {}).items():
-        if _has_line_break(value):
-            raise ValueError(f"line break in the {name} header")
-        mime[name] = value
-    mime.policy = WIRE_POLICY
-    return mime
-
-
-def _boundary() -> str:
-    return f"=_{uuid.uuid4().hex[:24]}"  # short: the Content-Type stays one header line
+    """The message as sent, as Flask-Mail writes it (CRLF line ends, headers encoded by
+    ``policy.SMTP``); a line break in any header (an injection) is refused."""
+    extra = message.extra_headers or {}
+    if message.has_bad_headers() or any(map(_has_line_break, (*extra, *extra.values()))):
+        raise BadHeaderError("line break in a header")
+    return message.as_bytes()
 
 
 def _has_line_break(value: str) -> bool:
     return "\r" in value or "\n" in value
-
-
-#: An address as it is, when it is nothing but an ASCII address (no name, nothing to quote).
-_BARE_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
-
-
-@functools.lru_cache(maxsize=256)
-def _named_address_header(address: str | tuple[str, str]) -> str:
-    return sanitize_address(address)
-
-
-def _address_header(address: str | tuple[str, str]) -> str:
-    """An address as a header value: a bare ASCII address as it is, anything else through
-    Flask-Mail's ``sanitize_address`` (the name encoded, an IDN domain in punycode), kept
-    for the next message (the sender is the same on every one). A line break is refused."""
-    if isinstance(address, str) and _BARE_ADDRESS.fullmatch(address):
-        return address
-    if _has_line_break(address if isinstance(address, str) else "".join(address)):
-        raise ValueError("line break in an e-mail address")
-    return _named_address_header(address)
-
-
-def _attachment_part(attachment: Attachment) -> MIMEBase:
-    """As Flask-Mail attaches a file: base64, with its file name (RFC 2231 when not ASCII)."""
-    part = MIMEBase(*attachment.content_type.split("/", 1))
-    part.set_payload(attachment.data)
-    encode_base64(part)
-    if attachment.filename is not None:
-        filename = attachment.filename
-        if current_app.extensions["mail"].ascii_attachments:
-            filename = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-            filename = " ".join(filename.split())
-        if not filename.isascii():
-            filename = ("UTF8", "", filename)
-        part.add_header("Content-Disposition", attachment.disposition, filename=filename)
-    for key, value in attachment.headers.items():
-        part.add_header(key, value)
-    return part
 
 
 class DeliveryError(Exception):

@@ -3,22 +3,23 @@ free-text owners and their pending e-mail. A leaver's actions must not go quiet.
 
 What a person holds: the parties they are contact person or plaatsvervanger of, the party whose
 only reporter they are (their own), and free-text owners linked to them by name. Deactivating
-them moves all of it to the successor; their pending e-mails are withdrawn, and the scheduler
-plans the successor's (reminders, update requests and actiepunt reminders follow party
-membership, which the successor now has). The caller commits.
+them moves all of it to the successor; the outbox withdraws their pending e-mail (on
+``signals.handed_over``), and the scheduler plans the successor's (reminders, update requests
+and actiepunt reminders follow party membership, which the successor now has). The caller
+commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from tracker.accounts.membership import active_users_for_parties
 from tracker.accounts.models import User
+from tracker.accounts.signals import handed_over, holdings_asked
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.notifications.models import Notification, NotificationState
 from tracker.plan.models import OwnerLink, Party
 
 
@@ -29,7 +30,8 @@ class Holdings:
     #: Parties (their own) where they are the only active person able to report.
     sole_reporter_of: list[Party] = field(default_factory=list)
     links: list[OwnerLink] = field(default_factory=list)
-    pending_mail: int = 0
+    #: What other packages say the user holds (``signals.holdings_asked``), one line each.
+    elsewhere: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.contact_of or self.deputy_of or self.sole_reporter_of or self.links)
@@ -47,9 +49,7 @@ class Holdings:
         if self.links:
             names = ", ".join(sorted({link.owner.label for link in self.links}))
             lines.append(f"gekoppeld als rapporteur van: {names}")
-        if self.pending_mail:
-            lines.append(f"{self.pending_mail} e-mail(s) in de wachtrij")
-        return lines
+        return lines + self.elsewhere
 
 
 def holdings(user: User) -> Holdings:
@@ -60,7 +60,7 @@ def holdings(user: User) -> Holdings:
         contact_of=[p for p in parties if p.contact_id == user.id],
         deputy_of=[p for p in parties if p.deputy_id == user.id],
         links=list(db.session.scalars(select(OwnerLink).where(OwnerLink.user_id == user.id))),
-        pending_mail=len(_pending(user)),
+        elsewhere=[line for _, line in holdings_asked.send(user) if line],
     )
     own = user.party_id
     if (
@@ -71,17 +71,6 @@ def holdings(user: User) -> Holdings:
     ):
         result.sole_reporter_of.append(user.party)
     return result
-
-
-def _pending(user: User) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification).where(
-                Notification.recipient_id == user.id,
-                Notification.state == NotificationState.PENDING.value,
-            )
-        )
-    )
 
 
 def hand_over(user: User, successor: User | None, actor: User | None) -> Holdings:
@@ -113,14 +102,7 @@ def hand_over(user: User, successor: User | None, actor: User | None) -> Holding
             party.deputy_id = None
         for link in held.links:
             db.session.delete(link)
-    db.session.execute(
-        update(Notification)
-        .where(
-            Notification.recipient_id == user.id,
-            Notification.state == NotificationState.PENDING.value,
-        )
-        .values(state=NotificationState.WITHDRAWN.value, last_error="Account uitgeschakeld")
-    )
+    handed_over.send(user)
     record(
         "user.handover",
         actor,

@@ -19,7 +19,6 @@ from tracker.accounts.models import Role, User
 from tracker.dates import app_timezone, days_before_at, local_to_utc, to_local, utcnow
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
-from tracker.meetings.signals import agenda_published, meeting_changed, outcome_changed
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.plan.models import Party
@@ -230,20 +229,13 @@ def plan_follow_up(outcome: MeetingOutcome, now: datetime, *, deleted: bool = Fa
         _add(kind, outcome.meeting, user, days, due, key, outcome_id=outcome.id)
 
 
-@agenda_published.connect
-def _agenda_published(meeting: Meeting, now: datetime) -> None:
+def plan_agenda(meeting: Meeting, now: datetime) -> None:
     """Every participant who wants it gets the agenda as published now (version by version)."""
     kind = NotificationKind.AGENDA
     for user in recipients(meeting):
         if user.wants(kind.value):
             key = dedupe_key(kind, meeting.id, user.id, meeting.agenda_version)
             _add(kind, meeting, user, None, now, key)
-
-
-@outcome_changed.connect
-def _outcome_changed(outcome: MeetingOutcome, now: datetime, deleted: bool = False) -> None:
-    if outcome.is_follow_up:
-        plan_follow_up(outcome, now, deleted=deleted)
 
 
 def plan_follow_ups(now: datetime) -> None:
@@ -270,11 +262,6 @@ def plan_follow_ups(now: datetime) -> None:
         )
         .values(state=NotificationState.WITHDRAWN.value)
     )
-
-
-@meeting_changed.connect
-def _meeting_changed(meeting: Meeting, now: datetime, moved: bool = False) -> None:
-    plan_meeting(meeting, now, moved=moved)
 
 
 def plan_upcoming(now: datetime) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Theme
+from tracker.plan.signals import plan_published, publishing_asked
 
 
 class PlanProblem(ValueError):
@@ -110,16 +110,10 @@ def _copy_action(action: Action) -> Action:
     return copy
 
 
-def series_moving(plan: Plan) -> list[MeetingSeries]:
-    """The meeting series that publishing ``plan`` moves to its actions."""
-    predecessors = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
-    return list(
-        db.session.scalars(
-            select(MeetingSeries)
-            .where(MeetingSeries.action_id.in_(predecessors))
-            .order_by(MeetingSeries.name)
-        )
-    )
+def moving_on_publish(plan: Plan) -> list[str]:
+    """The names of what publishing ``plan`` moves to its actions (meeting series), as the
+    packages that own them answer ``signals.publishing_asked``."""
+    return sorted(name for _, names in publishing_asked.send(plan) for name in names or [])
 
 
 def publish_plan(plan: Plan, author: User, now: datetime) -> None:
@@ -132,9 +126,9 @@ def publish_plan(plan: Plan, author: User, now: datetime) -> None:
         )
         if a.predecessor_id
     }
-    moved = series_moving(plan)
-    for series in moved:
-        series.action_id = successors[series.action_id]
+    moved = [
+        name for _, names in plan_published.send(plan, successors=successors) for name in names
+    ]
     for other in db.session.scalars(
         select(Plan).where(Plan.region_id == plan.region_id, Plan.is_current, Plan.id != plan.id)
     ):
@@ -147,7 +141,7 @@ def publish_plan(plan: Plan, author: User, now: datetime) -> None:
         author,
         f"plan {plan.slug}",
         f"{plan.title} {plan.period} is het huidige plan",
-        series=[s.code for s in moved],
+        moved=sorted(moved),
     )
 
 

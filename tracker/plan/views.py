@@ -102,7 +102,7 @@ def plans():
     found = db.session.scalars(
         queries.visible_plans().order_by(Plan.start_year.desc(), Plan.id.desc())
     ).all()
-    moving = {p.id: copying.series_moving(p) for p in found if p.is_draft}
+    moving = {p.id: copying.moving_on_publish(p) for p in found if p.is_draft}
     return render_template("plan/plans.html", plans=found, moving=moving)
 
 

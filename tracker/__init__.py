@@ -56,57 +56,47 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     mail.init_app(app)
 
     from tracker import regions as _regions  # noqa: F401 - default region for new rows
-    from tracker.accounts import admin as user_admin
-    from tracker.accounts import profile as _profile  # noqa: F401 - routes on accounts.bp
-    from tracker.accounts import views as account_views
+    from tracker.accounts import blueprint as accounts
     from tracker.accounts.auth import register_auth
-    from tracker.audit import views as audit_views
+    from tracker.audit import blueprint as audit
     from tracker.cli import register_cli
     from tracker.conditional import register_conditional
     from tracker.conflicts import register_conflicts
-    from tracker.dashboard import views as dashboard_views
-    from tracker.figures import api as _figure_api  # noqa: F401 - routes on api.bp
-    from tracker.figures import views as figure_views
+    from tracker.dashboard import blueprint as dashboard
+    from tracker.figures import blueprint as figures
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
-    from tracker.meetings import agenda_views as _agenda_views  # noqa: F401 - on meetings.bp
-    from tracker.meetings import api as _meeting_api  # noqa: F401 - routes on api.bp
-    from tracker.meetings import outcome_views as _outcome_views  # noqa: F401 - on meetings.bp
+    from tracker.meetings import blueprint as meetings
     from tracker.meetings import receivers as meeting_receivers
-    from tracker.meetings import views as meeting_views
+    from tracker.notifications import blueprint as notifications
     from tracker.notifications import receivers as notification_receivers
-    from tracker.notifications import views as notification_views
-    from tracker.notifications.by_hand import bp as update_requests_bp
-    from tracker.plan import api, views
-    from tracker.progress import bulk as _bulk  # noqa: F401 - routes on progress.bp
-    from tracker.progress import owners as _owners  # noqa: F401 - routes on progress.bp
-    from tracker.progress import views as progress_views
-    from tracker.redaction import views as redaction_views
-    from tracker.reports import meeting_pack as _meeting_pack  # noqa: F401 - on reports.bp
-    from tracker.reports import uploads as _uploads  # noqa: F401 - routes on reports.bp
-    from tracker.reports import views as report_views
-    from tracker.reports import writing as _writing  # noqa: F401 - routes on reports.bp
+    from tracker.plan import blueprint as plan
+    from tracker.progress import blueprint as progress
+    from tracker.redaction import blueprint as redaction
+    from tracker.reports import blueprint as reports
     from tracker.web import register_web
 
+    # Each package lists its URLs in its blueprint.py (the API's come from several packages,
+    # so every blueprint module is imported before any blueprint is registered).
     for blueprint in (
-        dashboard_views.bp,
-        views.bp,
-        api.bp,
-        account_views.bp,
-        user_admin.bp,
-        progress_views.bp,
-        audit_views.bp,
-        meeting_views.bp,
-        notification_views.bp,
-        update_requests_bp,
-        report_views.bp,
-        redaction_views.bp,
+        dashboard.bp,
+        plan.bp,
+        plan.api_bp,
+        accounts.bp,
+        accounts.users_bp,
+        progress.bp,
+        audit.bp,
+        meetings.bp,
+        notifications.bp,
+        notifications.update_requests_bp,
+        reports.bp,
+        redaction.bp,
         health_bp,
         help_bp,
-        figure_views.bp,
+        figures.bp,
     ):
         app.register_blueprint(blueprint)
-    csrf.exempt(api.bp)  # read-only: GET requests only
+    csrf.exempt(plan.api_bp)  # read-only: GET requests only
     meeting_receivers.connect_receivers()
     notification_receivers.connect_receivers()
     register_auth(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -29,8 +28,6 @@ from tracker.params import parse_int
 from tracker.plan.models import Municipality, Party, PartyKind
 from tracker.regions import in_region
 from tracker.urls import external_url
-
-bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
 
 
 def _successor_choices(user: User | None) -> list:
@@ -88,7 +85,6 @@ def _apply_form(user: User, form: UserForm) -> dict:
     return changes
 
 
-@bp.get("")
 @admin_required
 def index():
     """All accounts with role, party, municipality and state."""
@@ -98,7 +94,6 @@ def index():
     return render_template("accounts/users.html", users=users)
 
 
-@bp.route("/nieuw", methods=["GET", "POST"])
 @admin_required
 def create():
     """New account; the person gets an e-mail with a link to choose a password."""
@@ -163,7 +158,6 @@ def _edit_allowed(form: UserForm, user: User) -> bool:
     return not problems
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
     """Change role, party, municipality or name; deactivate (ends the person's sessions)."""

@@ -18,7 +18,7 @@ from tracker.accounts.forms import (
     TotpSetupForm,
 )
 from tracker.accounts.models import ApiToken
-from tracker.accounts.views import bp, qr_svg
+from tracker.accounts.views import qr_svg
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
@@ -71,7 +71,6 @@ NOTIFICATION_KINDS = (
 )
 
 
-@bp.post("/profiel/berichten")
 @login_required
 def notification_prefs():
     """Which kinds of meeting e-mail the user wants."""
@@ -87,7 +86,6 @@ def notification_prefs():
     return redirect(url_for("accounts.profile"))
 
 
-@bp.post("/profiel/agenda/nieuw")
 @login_required
 def rotate_calendar_token():
     """A new secret feed address; the old one stops working."""
@@ -101,14 +99,12 @@ def rotate_calendar_token():
     return redirect(url_for("accounts.profile"))
 
 
-@bp.get("/profiel")
 @login_required
 def profile():
     """Your account: password, two-step verification, API tokens."""
     return _profile_page()
 
 
-@bp.post("/profiel/wachtwoord")
 @login_required
 def change_password():
     """A new password; the current one is asked, and other sessions end."""
@@ -161,7 +157,6 @@ def _secret_confirmed(user, audit_kind: str, audit_text: str):
     return _new_recovery_codes(user, audit_kind, audit_text)
 
 
-@bp.post("/profiel/tweestaps/aan")
 @login_required
 def enable_totp():
     """Switch on two-step verification with the app scanned from the profile page."""
@@ -179,7 +174,6 @@ def enable_totp():
     return _secret_confirmed(user, "totp.enable", "Tweestapsverificatie aangezet")
 
 
-@bp.post("/profiel/tweestaps/vervangen")
 @login_required
 def replace_totp():
     """Move to another authenticator app (a new phone): needs a code from the current app
@@ -205,7 +199,6 @@ def replace_totp():
     return _secret_confirmed(user, "totp.replace", "Andere authenticator-app gekoppeld")
 
 
-@bp.post("/profiel/tweestaps/uit")
 @login_required
 def disable_totp():
     """Switch two-step verification off (not for beheerders); needs a current code."""
@@ -232,7 +225,6 @@ def disable_totp():
     return redirect(url_for("accounts.profile"))
 
 
-@bp.post("/profiel/herstelcodes")
 @login_required
 def regenerate_recovery_codes():
     """Ten new recovery codes; the old ones stop working."""
@@ -242,7 +234,6 @@ def regenerate_recovery_codes():
     return _new_recovery_codes(user, "totp.recovery_codes", "Nieuwe herstelcodes")
 
 
-@bp.post("/profiel/tokens")
 @login_required
 def create_token():
     """A personal API token, shown once."""
@@ -256,7 +247,6 @@ def create_token():
     return render_template("accounts/token_created.html", token=token, plain=plain)
 
 
-@bp.post("/profiel/tokens/<int:token_id>/intrekken")
 @login_required
 def revoke_token(token_id: int):
     """Revoke one of your own API tokens."""

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import segno
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -42,8 +41,6 @@ from tracker.forms import choices
 from tracker.mail import DeliveryError, send_now
 from tracker.plan.models import Party, PartyKind
 from tracker.urls import external_url
-
-bp = Blueprint("accounts", __name__)
 
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
@@ -122,7 +119,6 @@ def _throttled(email: str, client: str, now, template: str, form):
     return attempt, (render_template(template, form=form, error=reason), 429)
 
 
-@bp.route("/login", methods=["GET", "POST"])
 def login():
     """E-mail and password; throttled per account and per address, counted in the database."""
     if current_user.is_authenticated:
@@ -149,7 +145,6 @@ def login():
     return render_template("accounts/login.html", form=form, error=None)
 
 
-@bp.route("/login/tweede-stap", methods=["GET", "POST"])
 def second_factor():
     """The code from the authenticator app, or a one-time recovery code."""
     user = _pending_user()
@@ -179,7 +174,6 @@ def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
-@bp.route("/login/tweede-stap/instellen", methods=["GET", "POST"])
 def second_factor_setup():
     """A beheerder without a second factor sets up an authenticator app before the first
     login completes. Only for accounts that have none: an existing second factor is asked
@@ -210,7 +204,6 @@ def second_factor_setup():
     ), (400 if error else 200)
 
 
-@bp.post("/logout")
 @login_required
 def logout():
     """Ends this and every other session of the user: the old cookie stops working."""
@@ -224,7 +217,6 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/setup", methods=["GET", "POST"])
 def setup():
     """First run only: create the first beheerder. Gone (404) once any user exists."""
     if db.session.scalar(select(User.id).limit(1)) is not None:
@@ -260,7 +252,6 @@ def _token_max_age(purpose: str) -> timedelta:
     return timedelta(days=_config("INVITATION_DAYS"))
 
 
-@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     max_age = _token_max_age("reset")
     secret = _config("SECRET_KEY")
@@ -358,19 +349,16 @@ def _request_link(kind: LinkMail):
     return render_template("accounts/email_form.html", form=form, kind=kind.purpose)
 
 
-@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 def forgot_password():
     """Mails a password reset link."""
     return _request_link(RESET_MAIL)
 
 
-@bp.route("/inloglink", methods=["GET", "POST"])
 def request_login_link():
     """A one-time login link by e-mail, for people who rarely log in."""
     return _request_link(LOGIN_MAIL)
 
 
-@bp.route("/inloglink/<token>", methods=["GET", "POST"])
 def use_login_link(token: str):
     """GET shows a button (mail scanners that follow links must not spend the token)."""
     max_age = _token_max_age("login")

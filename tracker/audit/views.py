@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy import func, or_, select
 
 from tracker.access import admin_required
@@ -12,7 +12,6 @@ from tracker.extensions import db
 from tracker.params import parse_int
 from tracker.regions import current_region_id, default_region_id, in_region
 
-bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
 PAGE_SIZE = 100
 
 
@@ -26,7 +25,6 @@ def _in_region():
     return by_region
 
 
-@bp.get("")
 @admin_required
 def index():
     """Newest first, filterable by kind, 100 per page."""

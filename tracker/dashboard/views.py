@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -19,10 +19,7 @@ from tracker.progress import queries as progress
 from tracker.progress import services as progress_services
 from tracker.redaction.scan import confirmations_to_review, latest_scan
 
-bp = Blueprint("dashboard", __name__)
 
-
-@bp.get("/")
 def overview():
     """Per theme: actions by status, what falls due this year and what is overdue."""
     plan = require_plan()
@@ -61,7 +58,6 @@ def overview():
     )
 
 
-@bp.get("/mijn-acties")
 def my_actions():
     """The actions of the user's party (and municipality), and which need an update."""
     plan = require_plan()

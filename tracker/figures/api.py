@@ -7,10 +7,8 @@ from flask import jsonify
 
 from tracker.conditional import conditional
 from tracker.figures import services
-from tracker.plan.api import bp
 
 
-@bp.get("/indicators")
 @conditional()
 def indicators():
     found = services.all_indicators()

@@ -3,7 +3,7 @@ year by form or Excel template and choose which figures go to the RVO report."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -18,11 +18,9 @@ from tracker.forms import UploadForm, choices
 from tracker.params import parse_int
 from tracker.privacy.guard import import_problems
 
-bp = Blueprint("figures", __name__, url_prefix="/kerncijfers")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.get("")
 def index():
     """Every indicator by source (or one theme's, ``?thema=``): values per year, change,
     caveats, trend, linked actions."""
@@ -44,7 +42,6 @@ def index():
     )
 
 
-@bp.route("/nieuw", methods=["GET", "POST"])
 @admin_required
 def add_value():
     """One figure for one year, typed in (a correction of a stored year replaces it)."""
@@ -80,7 +77,6 @@ def add_value():
     return render_template("figures/value_form.html", form=form), status
 
 
-@bp.post("/rapportage")
 @admin_required
 def choose_for_report():
     """Which figures go to the RVO report (the checkboxes on the page)."""
@@ -94,7 +90,6 @@ def choose_for_report():
     return redirect(url_for("figures.index"))
 
 
-@bp.get("/sjabloon.xlsx")
 @admin_required
 def template():
     data = workbook.template(services.all_indicators())
@@ -142,7 +137,6 @@ def _check_rows(rows) -> tuple[list[dict], list[str]]:
     return changes, problems
 
 
-@bp.route("/upload", methods=["GET", "POST"])
 @admin_required
 def upload():
     """Upload the filled-in template: all rows are checked, then a preview is shown."""
@@ -166,7 +160,6 @@ def upload():
     )
 
 
-@bp.post("/upload/<token>")
 @admin_required
 def apply_upload(token: str):
     """Save a previewed upload, all or nothing."""

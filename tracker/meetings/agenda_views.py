@@ -1,4 +1,4 @@
-"""A meeting's agenda (routes on the meetings blueprint): add, order, propose, publish."""
+"""A meeting's agenda: add, order, propose, publish."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tracker.meetings import agenda
 from tracker.meetings.forms import agenda_form
 from tracker.meetings.models import AgendaItem, Meeting, MeetingState
 from tracker.meetings.outcome_views import linked_actions
-from tracker.meetings.views import _meeting_or_404, _render_detail, bp
+from tracker.meetings.views import _meeting_or_404, _render_detail
 from tracker.plan.models import Party
 
 
@@ -46,7 +46,6 @@ def _checked() -> None:
         abort(400)
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/agenda")
 @admin_required
 def add_agenda_item(meeting_id: int):
     meeting = _planned(meeting_id)
@@ -61,7 +60,6 @@ def add_agenda_item(meeting_id: int):
     return _back(meeting)
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/agenda/voorstellen")
 @admin_required
 def propose_agenda(meeting_id: int):
     """Add what the plan proposes (see ``agenda.proposals``)."""
@@ -78,7 +76,6 @@ def propose_agenda(meeting_id: int):
     return _back(meeting)
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/agenda/publiceren")
 @admin_required
 def publish_agenda(meeting_id: int):
     """Send the agenda to every participant (with the .ics); again after a change."""
@@ -103,7 +100,6 @@ def _item(item_id: int) -> AgendaItem:
 STEPS = {"omhoog": -1, "omlaag": +1}
 
 
-@bp.post("/agendapunten/<int:item_id>/<any(omhoog, omlaag):direction>")
 @admin_required
 def move_agenda_item(item_id: int, direction: str):
     item = _item(item_id)
@@ -112,7 +108,6 @@ def move_agenda_item(item_id: int, direction: str):
     return _back(item.meeting)
 
 
-@bp.post("/agendapunten/<int:item_id>/verwijderen")
 @admin_required
 def agenda_item_delete(item_id: int):
     item = _item(item_id)
@@ -123,7 +118,6 @@ def agenda_item_delete(item_id: int):
     return _back(meeting)
 
 
-@bp.route("/agendapunten/<int:item_id>/wijzigen", methods=["GET", "POST"])
 @admin_required
 def edit_agenda_item(item_id: int):
     """Change an item's title, actions, theme, presenter or minutes."""

@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.conditional import conditional
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, MeetingSeries
-from tracker.plan.api import bp
 from tracker.plan.models import Action
 from tracker.regions import in_region
 
@@ -63,7 +62,6 @@ def _outcome_json(outcome: MeetingOutcome) -> dict:
     return body
 
 
-@bp.get("/meetings")
 @conditional()
 def meetings():
     """All meetings, oldest first; ``?reeks=regionale-tafel`` for one series."""
@@ -87,7 +85,6 @@ def meetings():
     return jsonify({"count": len(found), "meetings": [meeting_json(m) for m in found]})
 
 
-@bp.get("/meetings/<int:meeting_id>")
 @conditional()
 def meeting(meeting_id: int):
     found = db.session.scalar(

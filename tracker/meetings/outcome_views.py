@@ -1,4 +1,4 @@
-"""Recording a held meeting's decisions and follow-ups (routes on the meetings blueprint)."""
+"""Recording a held meeting's decisions and follow-ups."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.meetings import outcomes
 from tracker.meetings.forms import action_codes, outcome_form
 from tracker.meetings.models import MeetingOutcome, MeetingState, OutcomeKind
-from tracker.meetings.views import _meeting_or_404, _render_detail, bp
+from tracker.meetings.views import _meeting_or_404, _render_detail
 from tracker.plan import queries
 from tracker.plan.models import Party
 
@@ -37,7 +37,6 @@ def linked_actions(form) -> list | None:
     return found
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/uitkomsten")
 @admin_required
 def add_outcome(meeting_id: int):
     """Add a decision or a follow-up to a held meeting."""
@@ -72,7 +71,6 @@ def _outcome_or_404(outcome_id: int) -> MeetingOutcome:
     return outcome
 
 
-@bp.post("/actiepunten/<int:outcome_id>/afgerond")
 def follow_up_done(outcome_id: int):
     """Mark a follow-up done (or open again): the beheerder, or someone of the owner party."""
     outcome = _outcome_or_404(outcome_id)
@@ -94,7 +92,6 @@ def follow_up_done(outcome_id: int):
     )
 
 
-@bp.post("/uitkomsten/<int:outcome_id>/verwijderen")
 @admin_required
 def delete_outcome(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -55,8 +54,6 @@ from tracker.plan.models import Action, Party, Theme
 from tracker.regions import current_region_id, in_region
 from tracker.urls import base_url
 
-bp = Blueprint("meetings", __name__)
-
 
 def _series_choices(form_field) -> None:
     series = db.session.scalars(
@@ -72,7 +69,6 @@ def _year_arg() -> int:
     return parse_int(request.args.get("jaar"), 2000, 2100) or local_today().year
 
 
-@bp.get("/vergaderingen")
 def index():
     """Upcoming and past meetings per series, and how each series stands this year."""
     now = utcnow()
@@ -122,7 +118,6 @@ def _render_detail(
     ), status
 
 
-@bp.get("/vergaderingen/<int:meeting_id>")
 def detail(meeting_id: int):
     # The agenda's and the outcomes' actions and parties in a few queries, not one per row.
     meeting = _meeting_or_404(
@@ -149,7 +144,6 @@ def _meeting_fields(form: MeetingForm) -> dict:
     }
 
 
-@bp.route("/vergaderingen/nieuw", methods=["GET", "POST"])
 @admin_required
 def create():
     """Plan a meeting; its reminders are put in the outbox straight away."""
@@ -176,7 +170,6 @@ def create():
     return render_template("meetings/form.html", form=form, meeting=None), status
 
 
-@bp.route("/vergaderingen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
 @admin_required
 def edit(meeting_id: int):
     """Change date, time, place or agenda; those already reminded are told of a new time."""
@@ -207,7 +200,6 @@ def edit(meeting_id: int):
     return render_template("meetings/form.html", form=form, meeting=meeting), status
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/gehouden")
 @admin_required
 def held(meeting_id: int):
     """Record that a meeting took place; its decisions and follow-ups are added after."""
@@ -230,7 +222,6 @@ def held(meeting_id: int):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
-@bp.post("/vergaderingen/<int:meeting_id>/annuleren")
 @admin_required
 def cancel(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
@@ -256,14 +247,12 @@ def _ics_response(data: bytes, filename: str) -> Response:
     )
 
 
-@bp.get("/vergaderingen/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     data = calendar_bytes([meeting], base_url(), timezone=app_timezone())
     return _ics_response(data, f"vergadering-{meeting.id}.ics")
 
 
-@bp.route("/vergaderingen/importeren", methods=["GET", "POST"])
 @admin_required
 def import_meetings():
     """Import meetings from an .ics file (e.g. exported from Outlook); known UIDs are skipped."""
@@ -316,7 +305,6 @@ def _apply_series_form(series: MeetingSeries, form: SeriesForm) -> None:
     series.reminder_intro = (form.reminder_intro.data or "").strip()
 
 
-@bp.get("/vergaderingen/overlegvormen")
 def series_index():
     series = db.session.scalars(
         select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
@@ -324,8 +312,6 @@ def series_index():
     return render_template("meetings/series_index.html", series=series)
 
 
-@bp.route("/vergaderingen/overlegvormen/nieuw", methods=["GET", "POST"])
-@bp.route("/vergaderingen/overlegvormen/<int:series_id>", methods=["GET", "POST"])
 @admin_required
 def series_form(series_id: int | None = None):
     """Add or edit a series; saving re-plans the reminders of its coming meetings."""
@@ -414,7 +400,6 @@ def _users_meetings(user: User) -> list[Meeting]:
     )
 
 
-@bp.get("/agenda/<token>.ics")
 @conditional(period=None)
 def personal_feed(token: str):
     """The meetings the user takes part in, for subscribing in Outlook."""
@@ -428,7 +413,6 @@ def personal_feed(token: str):
     return _ics_response(data, "actieplan-mensenhandel.ics")
 
 
-@bp.get("/agenda/<token>/<series_code>.ics")
 @conditional(period=None)
 def series_feed(token: str, series_code: str):
     _feed_user(token)

@@ -3,7 +3,7 @@ by hand, next to (and instead of) the automatic ones."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -16,8 +16,6 @@ from tracker.meetings.services import meeting_or_404
 from tracker.notifications import asking
 from tracker.notifications.planning import by_hand_preview, send_by_hand
 
-bp = Blueprint("update_requests", __name__)
-
 
 def _askable_meeting(meeting_id: int) -> Meeting:
     meeting = meeting_or_404(meeting_id)
@@ -26,7 +24,6 @@ def _askable_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-@bp.route("/vergaderingen/<int:meeting_id>/verzoek", methods=["GET", "POST"])
 @admin_required
 def send(meeting_id: int):
     """Who would be asked for which actions; "Verzoek nu versturen" queues them at once."""

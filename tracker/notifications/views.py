@@ -3,7 +3,7 @@ last error, the content of what was sent, and a retry for failed ones."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -12,16 +12,11 @@ from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.notifications.asking import recent_since
 from tracker.notifications.models import Notification, NotificationState, of_region
-from tracker.notifications.requests import update_request_status
 from tracker.notifications.sending import retry as retry_row
 from tracker.params import parse_int
 
-bp = Blueprint("notifications", __name__, url_prefix="/beheer/berichten")
 # A meeting's page shows which requested actions were updated; the outbox knows.
-bp.add_app_template_global(update_request_status)
-bp.add_app_template_global(recent_since)
 PAGE_SIZE = 100
 
 
@@ -32,7 +27,6 @@ def _row_or_404(row_id: int) -> Notification:
     return row
 
 
-@bp.get("")
 @admin_required
 def index():
     """Every e-mail the tracker owes or sent, newest first, 100 a page, filterable by state."""
@@ -62,7 +56,6 @@ def index():
     )
 
 
-@bp.get("/<int:row_id>")
 @admin_required
 def show(row_id: int):
     """One e-mail: its text as sent (or as it will be), state, attempts and last error."""
@@ -70,7 +63,6 @@ def show(row_id: int):
     return render_template("notifications/show.html", row=row, form=FlaskForm())
 
 
-@bp.post("/<int:row_id>/opnieuw")
 @admin_required
 def retry(row_id: int):
     """Put a failed (or expired) notification back in the queue."""

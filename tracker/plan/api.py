@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from tracker.conditional import conditional
@@ -10,8 +10,6 @@ from tracker.plan import queries
 from tracker.plan.models import Theme
 from tracker.plan.openapi import openapi_document
 from tracker.plan.rows import ActionRow
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def _error(status: int, message: str, details: dict | None = None):
@@ -21,8 +19,8 @@ def _error(status: int, message: str, details: dict | None = None):
     return jsonify(body), status
 
 
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
+def http_error(exc: HTTPException):
+    """Every HTTP error of the API as JSON."""
     body, status = _error(exc.code or 500, exc.description or exc.name)
     # What the exception says beyond its body (Allow on a 405, Retry-After on a 429).
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
@@ -79,7 +77,6 @@ def action_json(action: ActionRow) -> dict:
     }
 
 
-@bp.get("/themes")
 @conditional()
 def themes():
     """The current plan's themes with their number of actions."""
@@ -95,7 +92,6 @@ def themes():
     )
 
 
-@bp.get("/actions")
 @conditional()
 def actions():
     """The current plan's actions, a page at a time (``page``, ``per_page`` up to 500;
@@ -125,7 +121,6 @@ def actions():
     )
 
 
-@bp.get("/actions/<code>")
 @conditional()
 def action(code: str):
     """One action by its code, e.g. ``3.14``."""
@@ -138,7 +133,6 @@ def action(code: str):
     return jsonify(action_json(found))
 
 
-@bp.get("/openapi.json")
 @conditional(period=None)
 def openapi():
     """The OpenAPI 3.1 description of this API."""

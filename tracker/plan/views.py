@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -26,8 +25,6 @@ from tracker.plan import copying, queries
 from tracker.plan.forms import NewPlanForm
 from tracker.plan.models import Plan
 
-bp = Blueprint("plan", __name__)
-
 
 def require_plan():
     """The current plan, or a friendly 503 page saying how to load it."""
@@ -37,7 +34,6 @@ def require_plan():
     return plan
 
 
-@bp.get("/themas/<int:number>")
 def theme(number: int):
     """One theme: its introduction and its actions."""
     plan = require_plan()
@@ -64,7 +60,6 @@ class Sorting:
         return url_for("plan.actions", **args)
 
 
-@bp.get("/acties")
 def actions():
     """All actions, filtered by query parameters so a filtered view can be bookmarked."""
     plan = require_plan()
@@ -96,7 +91,6 @@ def actions():
     )
 
 
-@bp.get("/plannen")
 def plans():
     """Every plan of the region: the current one, drafts (beheerders) and the archive."""
     found = db.session.scalars(
@@ -113,7 +107,6 @@ def _plan_or_404(slug: str) -> Plan:
     return plan
 
 
-@bp.route("/plannen/nieuw", methods=["GET", "POST"])
 @admin_required
 def new_plan():
     """A draft copied from another plan, to revise and then publish."""
@@ -163,7 +156,6 @@ def new_plan():
     return render_template("plan/new_plan.html", form=form), status
 
 
-@bp.post("/plannen/<slug>/vaststellen")
 @admin_required
 def publish_plan(slug: str):
     """Make a draft the current plan; the plan before it goes to the archive."""

@@ -27,7 +27,6 @@ from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress import services
 from tracker.progress.forms import SIGNAL_CHOICES, STATUS_CHOICES
 from tracker.progress.versions import StaleEdit
-from tracker.progress.views import bp
 
 STALE_ROW = (
     "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende (zie de stand "
@@ -164,7 +163,6 @@ def _render(plan, theme_number, rows, status=200, **context):
     ), status
 
 
-@bp.route("/voortgang", methods=["GET", "POST"])
 def bulk_update():
     """Update several actions on one page: yours, or (``?thema=``) a theme's."""
     plan = require_plan()

@@ -19,7 +19,6 @@ from tracker.forms import DutchForm
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, PartyKind, Theme
 from tracker.plan.views import require_plan
-from tracker.progress.views import bp
 from tracker.regions import in_region
 
 
@@ -115,7 +114,6 @@ def _owners_page(form=None, failed_owner=None, status=200):
     return render_template("progress/owners.html", plan=plan, owners=owners, forms=forms), status
 
 
-@bp.get("/beheer/eigenaren")
 @admin_required
 def owners():
     """Free-text owners of the plan and who reports for them."""
@@ -130,7 +128,6 @@ def _owner_or_404(owner_id: int) -> ActionOwner:
     return owner
 
 
-@bp.post("/beheer/eigenaren/<int:owner_id>/koppelen")
 @admin_required
 def link_owner(owner_id: int):
     owner = _owner_or_404(owner_id)
@@ -161,7 +158,6 @@ def link_owner(owner_id: int):
     return redirect(url_for("progress.owners") + f"#eigenaar-{owner.id}")
 
 
-@bp.post("/beheer/koppelingen/<int:link_id>/verwijderen")
 @admin_required
 def unlink_owner(link_id: int):
     link = db.get_or_404(OwnerLink, link_id)
@@ -176,7 +172,6 @@ def unlink_owner(link_id: int):
     return redirect(url_for("progress.owners") + f"#eigenaar-{owner.id}")
 
 
-@bp.route("/beheer/partijen", methods=["GET", "POST"])
 @admin_required
 def party_contacts():
     """Per party a contact person and a plaatsvervanger; POST ``?partij=CODE`` saves one."""

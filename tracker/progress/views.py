@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -33,8 +33,6 @@ from tracker.progress.forms import (
 from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
 from tracker.reports import municipal
-
-bp = Blueprint("progress", __name__)
 
 STALE_MESSAGE = (
     "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende. Uw tekst is niet "
@@ -107,13 +105,11 @@ def _municipal_rollup(action):
     return municipal.rollups([action], cells, municipalities, year, None)[action.id]
 
 
-@bp.get("/acties/<code>")
 def action(code: str):
     """One action: full text, planning and how it is read, owners, progress and revisions."""
     return render_action_page(load_action(code))
 
 
-@bp.post("/acties/<code>/voortgang")
 def add_update(code: str):
     """Record a progress update (beheerder, or bijdrager of an owning party)."""
     action = load_action(code)
@@ -151,7 +147,6 @@ def _year_arg(plan) -> int:
     return min(max(this_year, plan.start_year), plan.end_year)
 
 
-@bp.get("/acties/<code>/gemeenten")
 def municipality_grid(code: str):
     """Municipality × year: a status and note per municipality for one year."""
     action = load_action(code)
@@ -182,7 +177,6 @@ def _municipality_or_404(code: str) -> Municipality:
     return municipality
 
 
-@bp.route("/acties/<code>/gemeenten/<municipality_code>/<int:year>", methods=["GET", "POST"])
 def municipality_cell(code: str, municipality_code: str, year: int):
     """Edit one cell: the aandachtsfunctionaris of that municipality, or a beheerder."""
     action = load_action(code)
@@ -233,7 +227,6 @@ def municipality_cell(code: str, municipality_code: str, year: int):
     return render_template("progress/municipality_cell.html", form=form, **context)
 
 
-@bp.route("/acties/<code>/jaren/<int:year>", methods=["GET", "POST"])
 def commitment(code: str, year: int):
     """One year of a yearly action: its status, the day it was delivered, a note."""
     action = load_action(code)
@@ -339,7 +332,6 @@ def _owners_or_errors(form):
     return owners, errors
 
 
-@bp.route("/acties/<code>/herzien", methods=["GET", "POST"])
 @admin_required
 def revise(code: str):
     """Change the plan's text, planning or owners of an action, with a reason."""
@@ -387,7 +379,6 @@ def revise(code: str):
     ), status
 
 
-@bp.post("/acties/<code>/vervallen")
 @admin_required
 def drop(code: str):
     """Mark an action vervallen, with a reason."""
@@ -416,7 +407,6 @@ def drop(code: str):
     return redirect(url_for("progress.action", code=action.code))
 
 
-@bp.route("/acties/nieuw", methods=["GET", "POST"])
 @admin_required
 def new_action():
     """Add an action to a theme of the current plan, with a reason."""

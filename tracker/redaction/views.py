@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -17,10 +17,7 @@ from tracker.redaction.forms import RedactForm
 from tracker.redaction.scan import find_all, latest_scan
 from tracker.redaction.targets import TARGETS
 
-bp = Blueprint("redaction", __name__, url_prefix="/beheer")
 
-
-@bp.get("/privacy")
 @admin_required
 def index():
     """Every stored text in which the guard finds personal data, hard findings first."""
@@ -41,7 +38,6 @@ def index():
 QUICK_REASON = "Naam na controle door de beheerder afgeschermd."
 
 
-@bp.post("/privacy/bevestigingen/<int:confirmation_id>/gezien")
 @admin_required
 def review_confirmation(confirmation_id: int):
     """A beheerder looked at a confirmed name and finds it in order."""
@@ -68,7 +64,6 @@ def _target_row(key: str, row_id: int):
     return target, db.get_or_404(target.model, row_id)
 
 
-@bp.route("/afschermen/<key>/<int:row_id>", methods=["GET", "POST"])
 @admin_required
 def redact(key: str, row_id: int):
     """Replace a stored text by a marker (who, when, why) and erase it everywhere."""

@@ -19,7 +19,7 @@ from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.privacy.guard import mask_free_text
 from tracker.progress.models import ProgressUpdate
 from tracker.reports.pdf import render_pdf
-from tracker.reports.views import _audit_export, _download, bp
+from tracker.reports.views import _audit_export, _download
 
 
 def pack_data(meeting: Meeting) -> dict:
@@ -90,7 +90,6 @@ def pack_data(meeting: Meeting) -> dict:
     }
 
 
-@bp.get("/vergaderingen/<int:meeting_id>/stukken.pdf")
 def meeting_pack(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     if not meeting.agenda_version and not current_user.is_admin:

@@ -1,5 +1,5 @@
 """The Excel round trip: upload the filled-in export, preview exactly what will change, and
-save it all or nothing (routes on the reports blueprint)."""
+save it all or nothing."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from tracker.progress import services
 from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
 from tracker.reports import exports
-from tracker.reports.views import bp
 
 
 def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
@@ -99,7 +98,6 @@ def _plan_changes(rows):
     return changes, problems
 
 
-@bp.route("/export/upload", methods=["GET", "POST"])
 def upload():
     """Upload the filled-in export: everything is checked first and a preview shown."""
     form = UploadForm()
@@ -132,7 +130,6 @@ def upload():
     )
 
 
-@bp.post("/export/upload/<token>")
 def apply_upload(token: str):
     """Apply a previewed upload, all or nothing."""
     if not FlaskForm().validate_on_submit():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -43,8 +42,6 @@ from tracker.reports.services import (
     compare,
     previous_snapshot_day,
 )
-
-bp = Blueprint("reports", __name__)
 
 
 def _parse_date(value: str, name: str, errors: dict) -> date | None:
@@ -177,7 +174,6 @@ def _caps(url_args: dict) -> dict:
     }
 
 
-@bp.get("/rapportage")
 def report():
     """The progress report for a reference date, optionally since the previous report
     (per user: it names who made it)."""
@@ -230,7 +226,6 @@ def _theme_or_404(report: dict, number: int) -> dict:
     return theme
 
 
-@bp.get("/rapportage.pdf")
 @conditional()
 def report_pdf_download():
     """The summary; the annex is a PDF per theme (below)."""
@@ -240,7 +235,6 @@ def report_pdf_download():
     return _download(pdf, "application/pdf", f"{_file_stem(params)}.pdf")
 
 
-@bp.get("/rapportage/bijlage-<int:number>.pdf")
 @conditional()
 def report_annex_pdf(number: int):
     """A theme's annex to the summary: its actions in full, same parameters."""
@@ -251,7 +245,6 @@ def report_annex_pdf(number: int):
     return _download(pdf, "application/pdf", annex_filename(_file_stem(params), number))
 
 
-@bp.get("/export.xlsx")
 @conditional()
 def export_xlsx():
     params = _valid_params()
@@ -261,7 +254,6 @@ def export_xlsx():
     return _download(data, mimetype, f"{_file_stem(params)}.xlsx")
 
 
-@bp.get("/export.csv")
 @conditional()
 def export_csv():
     params = _valid_params()
@@ -273,7 +265,6 @@ def export_csv():
 # Snapshots -----------------------------------------------------------------------------------
 
 
-@bp.post("/rapportages")
 def freeze():
     """ "Rapportage vastleggen": store the report and its PDF exactly as handed over."""
     if not FlaskForm().validate_on_submit():
@@ -299,7 +290,6 @@ def freeze():
     return redirect(url_for("reports.snapshot", snapshot_id=snapshot.id))
 
 
-@bp.get("/rapportages")
 def snapshots():
     plan = queries.current_plan()
     rows = db.session.scalars(
@@ -319,7 +309,6 @@ def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
     return item
 
 
-@bp.get("/rapportages/<int:snapshot_id>")
 def snapshot(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
     _audit_export("snapshot.view", item.title)
@@ -338,7 +327,6 @@ def snapshot(snapshot_id: int):
     )
 
 
-@bp.get("/rapportages/<int:snapshot_id>.pdf")
 @conditional(period=None)
 def snapshot_pdf(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
@@ -346,7 +334,6 @@ def snapshot_pdf(snapshot_id: int):
     return _download(item.pdf, "application/pdf", f"{item.file_stem}.pdf")
 
 
-@bp.get("/rapportages/<int:snapshot_id>/bijlage-<int:number>.pdf")
 @conditional(period=None)
 def snapshot_annex_pdf(snapshot_id: int, number: int):
     """A theme's annex to a frozen report, made from its frozen data."""
@@ -356,7 +343,6 @@ def snapshot_annex_pdf(snapshot_id: int, number: int):
     return _download(pdf, "application/pdf", annex_filename(item.file_stem, number))
 
 
-@bp.get("/rapportages/vergelijk")
 def compare_snapshots():
     """What changed in status and signal between two snapshots."""
     a, b = parse_int(request.args.get("a")), parse_int(request.args.get("b"))
@@ -381,7 +367,6 @@ def compare_snapshots():
     )
 
 
-@bp.post("/rapportages/<int:snapshot_id>/verwijderen")
 @admin_required
 def delete_snapshot(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)

@@ -1,4 +1,4 @@
-"""Writing the report's own words (routes on the reports blueprint): /rapportage/tekst."""
+"""Writing the report's own words: /rapportage/tekst."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from tracker.plan import queries
 from tracker.progress.versions import StaleEdit
 from tracker.reports import narrative
 from tracker.reports.forms import report_text_form
-from tracker.reports.views import bp
 
 STALE_MESSAGE = (
     "Iemand anders heeft de rapportagetekst gewijzigd nadat u de pagina opende. Uw tekst is "
@@ -20,7 +19,6 @@ STALE_MESSAGE = (
 )
 
 
-@bp.route("/rapportage/tekst", methods=["GET", "POST"])
 def write_text():
     """The texts per theme and the asks to the RVO, shown in every report until frozen."""
     if not narrative.can_write(current_user):

@@ -261,5 +261,5 @@ def test_the_meetings_api_gives_agenda_decisions_and_follow_ups(client_for, tafe
     coming = lezer.get(f"/api/v1/meetings/{tafel.id}").json
     jsonschema.validate(coming, schema)
     assert [i["title"] for i in coming["agenda"]] == ["Presentatie"]
-    assert lezer.get("/api/v1/meetings?reeks=onbekend").status_code == 400
+    assert lezer.get("/api/v1/meetings?reeks=onbekend").status_code == 404
     assert lezer.get("/api/v1/meetings/999999").status_code == 404

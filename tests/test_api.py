@@ -35,6 +35,29 @@ def test_openapi_document_is_valid(client):
     }
 
 
+def test_the_openapi_documents_enums_are_the_codes(client):
+    """The document is data (``openapi.yaml``); every value list in it is the code's own."""
+    from tracker.plan.models import Signal, Status
+    from tracker.plan.queries import NO_SIGNAL, SORT_KEYS
+    from tracker.plan.schedule import SEASONS, ScheduleKind
+
+    doc = openapi_document()
+    params = {
+        p["name"]: p.get("schema", {})
+        for p in doc["paths"]["/actions"]["get"]["parameters"]
+        if "name" in p
+    }
+    action = doc["components"]["schemas"]["Action"]["properties"]
+    statuses = [s.value for s in Status]
+    assert params["status"]["enum"] == action["status"]["enum"] == statuses
+    assert params["signaal"]["enum"] == [*(s.value for s in Signal), NO_SIGNAL]
+    assert action["signal"]["enum"] == [*(s.value for s in Signal), None]
+    assert params["sorteer"]["enum"] == list(SORT_KEYS)
+    schedule = action["schedule"]["properties"]
+    assert schedule["kind"]["enum"] == [k.value for k in ScheduleKind]
+    assert set(schedule["season"]["enum"]) == {*SEASONS.values(), None}
+
+
 def test_themes(client):
     body = client.get("/api/v1/themes").json
     assert body["plan"]["period"] == "2024-2026"
@@ -88,11 +111,22 @@ def test_filters_match_the_page(client):
 
 
 @pytest.mark.parametrize(
-    "query", ["thema=x", "status=klaar", "jaar=1", "partij=ONBEKEND", "q=" + "y" * 300]
+    ("query", "status"),
+    [
+        ("thema=x", 400),
+        ("thema=" + "9" * 33, 400),
+        ("status=klaar", 400),
+        ("jaar=1", 400),
+        ("richting=omhoog", 400),
+        ("q=" + "y" * 300, 400),
+        # Well-formed, but no such party: not found, as an unknown plan is.
+        ("partij=ONBEKEND", 404),
+        ("partij=ONBEKEND&thema=x", 400),
+    ],
 )
-def test_bad_filters_are_400_json(client, query, schemas):
+def test_bad_filters_are_json_errors(client, query, status, schemas):
     response = client.get(f"/api/v1/actions?{query}")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.is_json
     jsonschema.validate(response.json, schemas("Error"))
     assert response.json["error"]["details"]

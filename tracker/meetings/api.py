@@ -79,7 +79,7 @@ def meetings():
             select(MeetingSeries).where(MeetingSeries.code == code, in_region(MeetingSeries))
         )
         if series is None:
-            abort(400, description=f"Overleg '{code[:40]}' is onbekend.")
+            abort(404, description=f"Overleg '{code[:40]}' is onbekend.")
         stmt = stmt.where(Meeting.series_id == series.id)
     found = db.session.scalars(stmt).all()
     return jsonify({"count": len(found), "meetings": [meeting_json(m) for m in found]})

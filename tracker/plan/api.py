@@ -102,7 +102,9 @@ def actions():
     try:
         action_filter = queries.parse_action_filter(request.args, plan)
     except queries.FilterError as exc:
-        return _error(400, "Ongeldige filter.", exc.errors)
+        # A well-formed name of something that does not exist (a party) is not found.
+        status = 404 if set(exc.errors) <= queries.NAMING_PARAMETERS else 400
+        return _error(status, "Ongeldige filter.", exc.errors)
     page = queries.page_of_actions(plan, action_filter, request.args)
     links = {"self": url_for("api.actions", **(request.args.to_dict() | {"page": page.page}))}
     if page.has_next:

@@ -36,6 +36,10 @@ class FilterError(ValueError):
         self.errors = errors
 
 
+#: Filter parameters that name something stored (a party): an unknown name is well-formed,
+#: so the API answers 404 for it rather than 400.
+NAMING_PARAMETERS = {"partij"}
+
 #: ``signaal=geen``: actions without a signal.
 NO_SIGNAL = "geen"
 
@@ -160,7 +164,10 @@ def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
         if sort not in SORT_KEYS:
             errors["sorteer"] = f"Sorteren kan op {', '.join(SORT_KEYS)}."
         values["sort"] = sort
-    values["descending"] = (args.get("richting") or "").strip() == "af"
+    direction = (args.get("richting") or "").strip()
+    if direction not in ("", "op", "af"):
+        errors["richting"] = "De richting is op (oplopend) of af (aflopend)."
+    values["descending"] = direction == "af"
     if year := (args.get("jaar") or "").strip():
         values["year"] = parse_int(year, 2000, 2100)
         if values["year"] is None:

@@ -143,6 +143,9 @@ def test_filter_keeps_choices_selected(client):
     ("query", "field", "message"),
     [
         ("thema=abc", "thema", "Kies een themanummer"),
+        ("thema=" + "9" * 33, "thema", "Kies een themanummer"),
+        ("thema=%D9%A3", "thema", "Kies een themanummer"),  # an Arabic-Indic three
+        ("niet_bijgewerkt_sinds=0001-01-01", "niet_bijgewerkt_sinds", "tussen 2000 en 2100"),
         ("status=klaar", "status", "Status &#39;klaar&#39; is onbekend"),
         ("jaar=25", "jaar", "Geef een jaartal van vier cijfers"),
         ("partij=NOPE", "partij", "Partij &#39;NOPE&#39; is onbekend"),
@@ -156,6 +159,17 @@ def test_bad_filters_give_400_with_a_dutch_message_tied_to_the_field(client, que
     assert message in html
     assert f'id="fout-{field}"' in html
     assert f'aria-describedby="fout-{field}"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("richting=omhoog", "De richting is op"), ("sorteer=kleur", "Sorteren kan op code")],
+)
+def test_a_bad_order_is_named_without_a_link_to_a_field_that_is_not_there(client, query, message):
+    response = client.get(f"/acties?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f"<li>{message}" in html
 
 
 def test_action_page_shows_text_planning_interpretation_and_owners(client):

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.conditional import conditional
 from tracker.plan import queries
+from tracker.plan.filters import NAMING_PARAMETERS, ActionFilterForm
 from tracker.plan.models import Theme
 from tracker.plan.openapi import openapi_document
 from tracker.plan.rows import ActionRow
@@ -99,13 +100,12 @@ def actions():
     plan, error = _plan_or_error()
     if error:
         return error
-    try:
-        action_filter = queries.parse_action_filter(request.args, plan)
-    except queries.FilterError as exc:
+    form = ActionFilterForm(request.args)
+    if problems := form.problems():
         # A well-formed name of something that does not exist (a party) is not found.
-        status = 404 if set(exc.errors) <= queries.NAMING_PARAMETERS else 400
-        return _error(status, "Ongeldige filter.", exc.errors)
-    page = queries.page_of_actions(plan, action_filter, request.args)
+        status = 404 if set(problems) <= NAMING_PARAMETERS else 400
+        return _error(status, "Ongeldige filter.", problems)
+    page = queries.page_of_actions(plan, form.action_filter(), request.args)
     links = {"self": url_for("api.actions", **(request.args.to_dict() | {"page": page.page}))}
     if page.has_next:
         links["next"] = url_for("api.actions", **(request.args.to_dict() | {"page": page.next_num}))

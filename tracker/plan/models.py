@@ -238,10 +238,6 @@ class Action(db.Model):
         return Status(self.status)
 
     @property
-    def signal_enum(self) -> Signal | None:
-        return Signal(self.signal) if self.signal else None
-
-    @property
     def lead_owner(self) -> ActionOwner | None:
         return lead_of(self.owners)
 

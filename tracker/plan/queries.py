@@ -7,7 +7,6 @@ issues a fixed number of queries whatever the plan's size (owners and themes are
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
-from tracker.params import parse_date, parse_int
+from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
 from tracker.plan.rows import ActionRow, RowPagination, read_rows
 from tracker.plan.schedule import ScheduleKind
@@ -27,18 +26,6 @@ from tracker.regions import in_region
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200
 
-
-class FilterError(ValueError):
-    """Invalid filter parameters; ``errors`` maps parameter name to a Dutch message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-#: Filter parameters that name something stored (a party): an unknown name is well-formed,
-#: so the API answers 404 for it rather than 400.
-NAMING_PARAMETERS = {"partij"}
 
 #: ``signaal=geen``: actions without a signal.
 NO_SIGNAL = "geen"
@@ -110,75 +97,12 @@ def current_plan() -> Plan | None:
     )
 
 
-#: Shared by every filter that takes ``thema`` (the action list, the report).
-THEME_MESSAGE = "Kies een themanummer (een getal, bijvoorbeeld 3)."
-
-
 def party_code(text: str) -> str | None:
     """The stored code of the party named ``text`` in any letter case (``rctm`` is RCTM), or
     None: the one rule for ``partij=`` wherever a page filters on it."""
     return db.session.scalar(
         select(Party.code).where(func.lower(Party.code) == text.lower(), in_region(Party))
     )
-
-
-def theme_arg(args: Mapping[str, str], errors: dict) -> int | None:
-    """``thema=``, as every page that filters on it reads it (a message in ``errors``)."""
-    theme = (args.get("thema") or "").strip()
-    number = parse_int(theme, 1, 99) if theme else None
-    if theme and number is None:
-        errors["thema"] = THEME_MESSAGE
-    return number
-
-
-def party_arg(args: Mapping[str, str], errors: dict) -> str | None:
-    """``partij=`` as the stored party code, as every page that filters on it reads it."""
-    party = (args.get("partij") or "").strip()
-    found = party_code(party) if party else None
-    if party and found is None:
-        errors["partij"] = f"Partij '{party[:60]}' is onbekend."
-    return found
-
-
-def parse_action_filter(args: Mapping[str, str], plan: Plan) -> ActionFilter:
-    """Validate the query parameters ``thema``, ``partij``, ``status``, ``jaar`` and ``q``."""
-    errors: dict[str, str] = {}
-    values: dict = {"theme": theme_arg(args, errors), "party": party_arg(args, errors)}
-    if status := (args.get("status") or "").strip():
-        try:
-            values["status"] = Status(status)
-        except ValueError:
-            allowed = ", ".join(s.value for s in Status)
-            errors["status"] = f"Status '{status[:40]}' is onbekend; kies uit {allowed}."
-    if signal := (args.get("signaal") or "").strip():
-        if signal != NO_SIGNAL and signal not in {s.value for s in Signal}:
-            allowed = ", ".join([*(s.value for s in Signal), NO_SIGNAL])
-            errors["signaal"] = f"Signaal '{signal[:40]}' is onbekend; kies uit {allowed}."
-        values["signal"] = signal
-    since, problem = parse_date(args.get("niet_bijgewerkt_sinds"))
-    if problem:
-        errors["niet_bijgewerkt_sinds"] = problem
-    elif since:
-        values["not_updated_since"] = since
-    if sort := (args.get("sorteer") or "").strip():
-        if sort not in SORT_KEYS:
-            errors["sorteer"] = f"Sorteren kan op {', '.join(SORT_KEYS)}."
-        values["sort"] = sort
-    direction = (args.get("richting") or "").strip()
-    if direction not in ("", "op", "af"):
-        errors["richting"] = "De richting is op (oplopend) of af (aflopend)."
-    values["descending"] = direction == "af"
-    if year := (args.get("jaar") or "").strip():
-        values["year"] = parse_int(year, 2000, 2100)
-        if values["year"] is None:
-            errors["jaar"] = "Geef een jaartal van vier cijfers, bijvoorbeeld 2025."
-    if query := (args.get("q") or "").strip():
-        if len(query) > MAX_QUERY_LENGTH:
-            errors["q"] = f"De zoektekst mag hoogstens {MAX_QUERY_LENGTH} tekens lang zijn."
-        values["query"] = query
-    if errors:
-        raise FilterError(errors)
-    return ActionFilter(**values)
 
 
 #: The columns of a listing row (``rows.ActionRow``), in its field order.

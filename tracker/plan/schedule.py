@@ -49,10 +49,6 @@ class Schedule:
     then_ongoing: bool = False
 
     @property
-    def is_recurring(self) -> bool:
-        return self.kind in (ScheduleKind.ANNUAL, ScheduleKind.PER_YEAR)
-
-    @property
     def has_yearly_commitment(self) -> bool:
         """Expected once every year ("Jaarlijks", "Jaarlijks, in het najaar"): such an action
         gets a status per year, so each year's delivery can be seen on its own."""

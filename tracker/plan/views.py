@@ -22,6 +22,7 @@ from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.forms import DutchForm
 from tracker.plan import copying, queries
+from tracker.plan.filters import ActionFilterForm
 from tracker.plan.forms import NewPlanForm
 from tracker.plan.models import Plan
 
@@ -63,12 +64,9 @@ class Sorting:
 def actions():
     """All actions, filtered by query parameters so a filtered view can be bookmarked."""
     plan = require_plan()
-    errors, status = {}, 200
-    try:
-        action_filter = queries.parse_action_filter(request.args, plan)
-    except queries.FilterError as exc:
-        errors, status = exc.errors, 400
-        action_filter = queries.ActionFilter()
+    form = ActionFilterForm(request.args)
+    errors = form.problems()
+    action_filter = queries.ActionFilter() if errors else form.action_filter()
     page = None if errors else queries.page_of_actions(plan, action_filter, request.args)
     return (
         render_template(
@@ -87,7 +85,7 @@ def actions():
             today=local_today(),
             sorting=Sorting(action_filter, request.args.to_dict()),
         ),
-        status,
+        400 if errors else 200,
     )
 
 

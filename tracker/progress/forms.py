@@ -110,10 +110,6 @@ class OwnerRowForm(Form):
     label = StringField("Of: omschrijving", validators=[max_length(300)])
     role = StringField("Rol (optioneel)", validators=[max_length(120)])
 
-    @property
-    def is_blank(self) -> bool:
-        return not (self.party.data or (self.label.data or "").strip())
-
 
 class PlanTextForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("text", "planning", "owners_text", "reason")

@@ -74,14 +74,6 @@ def apply_batch(items: list[tuple[Action, dict]], author: User, now: datetime) -
             )
 
 
-def updates_since(action: Action, version_seen_at: datetime | None) -> list[ProgressUpdate]:
-    """Updates newer than what the user saw (for the stale-save message)."""
-    stmt = select(ProgressUpdate).where(ProgressUpdate.action_id == action.id)
-    if version_seen_at is not None:
-        stmt = stmt.where(ProgressUpdate.created_at > version_seen_at)
-    return list(db.session.scalars(stmt.order_by(ProgressUpdate.created_at.desc()).limit(5)))
-
-
 def history(action: Action) -> list[ProgressUpdate]:
     return list(
         db.session.scalars(

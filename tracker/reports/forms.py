@@ -1,15 +1,56 @@
-"""The form for the report's own words."""
+"""The report's filters and the form for its own words."""
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
+from sqlalchemy import select
+from wtforms import StringField, TextAreaField, ValidationError
 
+from tracker.dates import local_today
+from tracker.extensions import db
 from tracker.forms import max_length
+from tracker.plan.filters import Day, QueryForm, strip
+from tracker.plan.models import Municipality
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress.forms import VersionedForm
+from tracker.regions import in_region
 from tracker.reports.narrative import ASKS_LABEL
+from tracker.reports.services import ReportParams
 
 THEME_TEXT_MAX = 2000
+
+
+def _known_municipality(form, field):
+    if field.data and (
+        db.session.scalar(
+            select(Municipality.id).where(Municipality.code == field.data, in_region(Municipality))
+        )
+        is None
+    ):
+        raise ValidationError(f"Gemeente '{field.data[:40]}' is onbekend.")
+
+
+class ReportFilterForm(QueryForm):
+    """``peildatum`` (today when empty), ``sinds``, ``thema``, ``partij``, ``gemeente``."""
+
+    structured_fields = ("partij", "gemeente")
+    peildatum = Day()
+    sinds = Day()
+    gemeente = StringField(filters=[strip], validators=[_known_municipality])
+
+    def validate_sinds(self, field):
+        if field.data and field.data >= (self.peildatum.data or local_today()):
+            raise ValidationError("De datum 'sinds' moet vóór de peildatum liggen.")
+
+    def params(self) -> ReportParams:
+        """The report's parameters; what did not validate is left out."""
+        valid = {name: field.data for name, field in self._fields.items() if not field.errors}
+        return ReportParams(
+            reference_date=valid.get("peildatum") or local_today(),
+            since=valid.get("sinds"),
+            theme=valid.get("thema"),
+            party=valid.get("partij") or None,
+            municipality=valid.get("gemeente") or None,
+        )
 
 
 class ReportTextForm(PrivacyCheckedForm, VersionedForm):

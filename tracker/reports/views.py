@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Response,
     abort,
@@ -26,13 +24,14 @@ from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.meetings import outcomes
 from tracker.meetings.services import standings
-from tracker.params import parse_date, parse_int
+from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind, Plan
 from tracker.privacy.guard import mask_free_text
 from tracker.regions import in_region
 from tracker.reports import exports, narrative, services
 from tracker.reports.chart import status_chart
+from tracker.reports.forms import ReportFilterForm
 from tracker.reports.models import ReportSnapshot
 from tracker.reports.pdf import annex_filename, annex_pdf, report_pdf, report_theme
 from tracker.reports.services import (
@@ -44,41 +43,11 @@ from tracker.reports.services import (
 )
 
 
-def _parse_date(value: str, name: str, errors: dict) -> date | None:
-    day, problem = parse_date(value)
-    if problem:
-        errors[name] = problem
-    return day
-
-
 def parse_params(args) -> tuple[ReportParams, dict]:
     """Report parameters from the query string, with Dutch messages per invalid field."""
-    errors: dict[str, str] = {}
-    today = local_today()
-    reference = _parse_date(args.get("peildatum", "").strip(), "peildatum", errors) or today
-    since = _parse_date(args.get("sinds", "").strip(), "sinds", errors)
-    if since and since >= reference:
-        errors["sinds"] = "De datum 'sinds' moet vóór de peildatum liggen."
-    theme = queries.theme_arg(args, errors)
-    party = queries.party_arg(args, errors)
-    municipality = args.get("gemeente", "").strip()
-    if municipality and (
-        db.session.scalar(
-            select(Municipality.id).where(
-                Municipality.code == municipality, in_region(Municipality)
-            )
-        )
-        is None
-    ):
-        errors["gemeente"] = f"Gemeente '{municipality[:40]}' is onbekend."
-    params = ReportParams(
-        reference_date=reference,
-        since=since if "sinds" not in errors else None,
-        theme=theme,
-        party=party,
-        municipality=municipality if municipality and "gemeente" not in errors else None,
-    )
-    return params, errors
+    form = ReportFilterForm(args)
+    errors = form.problems()
+    return form.params(), errors
 
 
 def _meeting_figures(year: int) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from tracker.progress import bulk, owners, views
+from tracker.progress import bulk, owners, revising, views
 
 bp = Blueprint("progress", __name__)
 
@@ -15,9 +15,9 @@ bp.route("/acties/<code>/gemeenten/<municipality_code>/<int:year>", methods=["GE
     views.municipality_cell
 )
 bp.route("/acties/<code>/jaren/<int:year>", methods=["GET", "POST"])(views.commitment)
-bp.route("/acties/<code>/herzien", methods=["GET", "POST"])(views.revise)
-bp.post("/acties/<code>/vervallen")(views.drop)
-bp.route("/acties/nieuw", methods=["GET", "POST"])(views.new_action)
+bp.route("/acties/<code>/herzien", methods=["GET", "POST"])(revising.revise)
+bp.post("/acties/<code>/vervallen")(revising.drop)
+bp.route("/acties/nieuw", methods=["GET", "POST"])(revising.new_action)
 
 bp.route("/voortgang", methods=["GET", "POST"])(bulk.bulk_update)
 

@@ -524,6 +524,33 @@ def test_the_overview_lists_yearly_actions_that_can_no_longer_be_met(client_for)
         assert "Jaarlijkse acties in 2026" not in text_of(client_for("beheerder").get("/"))
 
 
+def test_the_overviews_yearly_list_is_capped_like_its_other_lists(client_for):
+    """Many yearly actions that missed their season: the first ``LIST_CAP``, and "Toon alle"
+    (a plan ten times the size must not list hundreds on the overview)."""
+    import time_machine
+
+    from tracker.plan.models import Action, Theme
+    from tracker.plan.overview import LIST_CAP
+
+    theme = db.session.scalar(select(Theme).where(Theme.number == 3))
+    for number in range(60, 60 + LIST_CAP + 2):
+        extra = Action(
+            theme=theme, number=number, text="Jaarlijkse voorlichting", owners_text="VAR"
+        )
+        extra.set_planning("Jaarlijks, in het voorjaar")
+        db.session.add(extra)
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=False):
+        client = client_for("beheerder")
+        capped = client.get("/").get_data(as_text=True)
+        full = client.get("/?toon=jaarlijks").get_data(as_text=True)
+    section = capped.split('id="kop-per-jaar"')[1].split("</section>")[0]
+    assert section.count("<li>") == LIST_CAP
+    assert "?toon=jaarlijks#kop-per-jaar" in section
+    listed = full.split('id="kop-per-jaar"')[1].split("</section>")[0].count("<li>")
+    assert listed >= LIST_CAP + 2 + 1  # the new ones and 3.15 (najaar)
+
+
 def test_a_linked_person_is_asked_for_an_update(seeded_app, roles, make_user):
     from tracker.notifications.asking import users_with_open_actions
 

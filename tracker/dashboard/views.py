@@ -26,7 +26,14 @@ def overview():
     today = local_today()
     rows = figures.theme_counts(plan, today)
     totals = figures.totals_of(rows)
-    lists = figures.action_lists(plan, totals, today, show_all=request.args.get("toon", ""))
+    show_all = request.args.get("toon", "")
+    lists = figures.action_lists(plan, totals, today, show_all)
+    flagged = progress_services.commitments_needing_attention(plan, today)
+    lists["jaarlijks"] = figures.ActionList(
+        "jaarlijks",
+        flagged if show_all == "jaarlijks" else flagged[: figures.LIST_CAP],
+        len(flagged),
+    )
     now = utcnow()
     orphans, quiet, failed, privacy_scan, to_review = [], [], 0, None, []
     if current_user.is_admin:
@@ -48,7 +55,6 @@ def overview():
         today=today,
         orphans=orphans,
         quiet_contacts=quiet,
-        yearly_flags=progress_services.commitments_needing_attention(plan, today),
         failed_notifications=failed,
         privacy_scan=privacy_scan,
         confirmations_to_review=to_review,

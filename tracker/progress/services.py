@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.plan.commitments import CommitmentStanding, commitment_standing
 from tracker.plan.models import Action, Status, Theme
+from tracker.plan.queries import ROW_COLUMNS
+from tracker.plan.rows import ActionRow, read_rows
 from tracker.plan.schedule import ScheduleKind
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
 from tracker.progress.versions import StaleEdit, check_version, saving
@@ -176,22 +177,24 @@ def commitment_years(action: Action, today: date) -> list[CommitmentStanding]:
     return result
 
 
-def commitments_needing_attention(plan, today: date) -> list[tuple[Action, CommitmentStanding]]:
+def commitments_needing_attention(plan, today: date) -> list[tuple[ActionRow, CommitmentStanding]]:
     """This year's yearly actions that missed their season, can no longer be met, or were
-    delivered outside their season: for the overview. Two queries."""
-    actions = db.session.scalars(
-        select(Action)
+    delivered outside their season: for the overview. Two queries, read as rows."""
+    if not plan.start_year <= today.year <= plan.end_year:
+        return []
+    actions = read_rows(
+        select(*ROW_COLUMNS)
         .join(Action.theme)
         .where(Theme.plan_id == plan.id, Action.schedule_kind == ScheduleKind.ANNUAL.value)
-        .options(joinedload(Action.theme))
-        .order_by(Theme.number, Action.number)
-    ).all()
-    if not plan.start_year <= today.year <= plan.end_year or not actions:
-        return []
+        .order_by(Theme.number, Action.number),
+        with_owners=False,
+    )
     rows = {
-        row.action_id: row
-        for row in db.session.scalars(
-            select(YearlyCommitment).where(
+        action_id: (status, delivered_on)
+        for action_id, status, delivered_on in db.session.execute(
+            select(
+                YearlyCommitment.action_id, YearlyCommitment.status, YearlyCommitment.delivered_on
+            ).where(
                 YearlyCommitment.action_id.in_([a.id for a in actions]),
                 YearlyCommitment.year == today.year,
             )
@@ -199,14 +202,8 @@ def commitments_needing_attention(plan, today: date) -> list[tuple[Action, Commi
     }
     result = []
     for action in actions:
-        row = rows.get(action.id)
-        standing = commitment_standing(
-            action.schedule,
-            today.year,
-            row.status if row else Status.NOT_STARTED.value,
-            row.delivered_on if row else None,
-            today,
-        )
+        status, delivered_on = rows.get(action.id, (Status.NOT_STARTED.value, None))
+        standing = commitment_standing(action.schedule, today.year, status, delivered_on, today)
         if standing.needs_attention:
             result.append((action, standing))
     return result

@@ -255,7 +255,20 @@ def measure(server, port: int, path: str, cookie: str) -> dict:
     before = worker_cpu_seconds(server)
     result = wrk(port, path, cookie, SECONDS)
     result["cpu_ms"] = (worker_cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
+    drain(server)
     return result
+
+
+def drain(server) -> None:
+    """Wait until the workers are idle: the requests wrk leaves queued at the end of a run
+    of a slow page (the report at 100x) must not eat into the next page's run."""
+    last = worker_cpu_seconds(server)
+    for _ in range(3000):
+        time.sleep(0.2)
+        now = worker_cpu_seconds(server)
+        if now - last < 0.01:
+            return
+        last = now
 
 
 def time_pdf(port: int, path: str, cookie: str) -> list[float]:

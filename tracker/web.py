@@ -145,20 +145,21 @@ def keep_plan_arg(endpoint: str, values: dict) -> None:
 
 def status_badge(status: str) -> Markup:
     """A status as the coloured badge every list shows (a filter: cheaper than a macro)."""
-    return Markup('<span class="badge status-{0}">{1}</span>').format(
-        status, STATUS_LABELS[Status(status)]
-    )
+    label = STATUS_LABELS[Status(status)]
+    return Markup(f'<span class="badge status-{escape(status)}">{escape(label)}</span>')  # noqa: S704
 
 
 def signal_badge(signal: str | None) -> Markup:
     if not signal:
-        return Markup(
-            '<span class="muted" aria-hidden="true">–</span>'
-            '<span class="visually-hidden">geen signaal</span>'
-        )
-    return Markup('<span class="badge signal-{0}">{1}</span>').format(
-        signal, SIGNAL_LABELS[Signal(signal)]
-    )
+        return _NO_SIGNAL
+    label = SIGNAL_LABELS[Signal(signal)]
+    return Markup(f'<span class="badge signal-{escape(signal)}">{escape(label)}</span>')  # noqa: S704
+
+
+_NO_SIGNAL = Markup(
+    '<span class="muted" aria-hidden="true">–</span>'
+    '<span class="visually-hidden">geen signaal</span>'
+)
 
 
 def register_web(app: Flask) -> None:

@@ -292,11 +292,11 @@ def action_counts_by_theme(plan: Plan) -> dict[int, int]:
     return {theme_id: count for theme_id, count in db.session.execute(stmt)}
 
 
-def party_choices() -> list[Party]:
-    """Parties that own at least one action, for the filter menu."""
+def party_choices() -> list:
+    """Parties that own at least one action, for the filter menu: rows of (code, short_name)."""
     owning = select(ActionOwner.party_id).where(ActionOwner.party_id.is_not(None))
-    return list(
-        db.session.scalars(
-            select(Party).where(Party.id.in_(owning), in_region(Party)).order_by(Party.short_name)
-        )
-    )
+    return db.session.execute(
+        select(Party.code, Party.short_name)
+        .where(Party.id.in_(owning), in_region(Party))
+        .order_by(Party.short_name)
+    ).all()

@@ -22,6 +22,7 @@ def main(url: str, instance: str, email: str) -> None:
     from sqlalchemy import select
 
     from tracker import create_app
+    from tracker.accounts.auth import may_set_status
     from tracker.accounts.models import User
     from tracker.dates import utcnow
     from tracker.extensions import db
@@ -40,8 +41,10 @@ def main(url: str, instance: str, email: str) -> None:
     signal.signal(signal.SIGTERM, stop)
     rng = random.Random(14)
     with app.app_context():
-        author_id = db.session.scalar(select(User.id).where(User.email == email))
-        action_ids = list(db.session.scalars(select(Action.id)))
+        author = db.session.scalar(select(User).where(User.email == email))
+        author_id = author.id
+        # The actions this person may move the status of, as in the app (their own party's).
+        action_ids = [a.id for a in db.session.scalars(select(Action)) if may_set_status(author, a)]
         next_tick = time.monotonic()
         while running:
             now = time.monotonic()

@@ -82,7 +82,11 @@ def test_bulk_save_records_changed_rows_only_in_one_go(client_for):
 def as_sent(html: str) -> dict:
     """The bulk form as the browser sends the page it got back: hidden fields, text areas
     and the checked choices."""
-    data = dict(re.findall(r'name="(rows-[^"]+)" type="hidden" value="([^"]*)"', html))
+    data = {}
+    for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and value and name.group(1).startswith("rows-"):
+            data[name.group(1)] = value.group(1)
     data |= {
         name: value
         for name, value in re.findall(

@@ -392,3 +392,98 @@ def test_audit_log_shows_each_kind_of_change(client_for, roles):
     assert roles["beheerder"].name in page
     filtered = admin.get("/beheer/audit?soort=plan.revise").get_data(as_text=True)
     assert "<code>user.create</code>" not in filtered and "Besluit Regionale Tafel" in filtered
+
+
+# Regional status is the region's -----------------------------------------------------------
+
+REGIONAL_NOTE = "de status en het signaal zet VAR (trekker) of de beheerder"
+
+
+def _update(code: str, **fields) -> dict:
+    current = action(code)
+    return {
+        "status": current.status,
+        "signal": current.signal or "",
+        "text": "Netwerkbijeenkomst voorbereid met de collega's.",
+        "version": current.version,
+        **fields,
+    }
+
+
+def test_one_aandachtsfunctionaris_does_not_set_the_regions_status(client_for):
+    """2.3 is carried by all aandachtsfunctionarissen: she adds her text, the status and
+    signal stay the lead party's (VAR) and the beheerder's, whatever form she posts."""
+    af = client_for("af_schiedam")
+    page = af.get("/acties/2.3").get_data(as_text=True)
+    assert REGIONAL_NOTE in page
+    assert (
+        'name="status" value="niet_gestart"' in page
+        and "<select" not in page.split("update-form")[1].split("</form>")[0]
+    )
+    refused = post_form(af, "/acties/2.3/voortgang", _update("2.3", status="afgerond"))
+    assert refused.status_code == 403
+    assert "Actie 2.3 voert de regio samen uit" in text_of(refused)
+    assert "Netwerkbijeenkomst voorbereid" in refused.get_data(as_text=True)  # kept
+    signal = post_form(af, "/acties/2.3/voortgang", _update("2.3", signal="achterstand"))
+    assert signal.status_code == 403
+    assert action("2.3").status == "niet_gestart" and action("2.3").signal is None
+    assert db.session.scalar(select(ProgressUpdate)) is None
+    text_only = post_form(af, "/acties/2.3/voortgang", _update("2.3"))
+    assert text_only.status_code == 302
+    update = db.session.scalar(select(ProgressUpdate))
+    assert update.text.startswith("Netwerkbijeenkomst") and update.status_after == "niet_gestart"
+
+
+@pytest.mark.parametrize(
+    ("party", "allowed"),
+    [("VAR", True), ("ESSM", False)],  # the lead party; a co-owner that does not lead
+)
+def test_the_lead_party_sets_a_regional_status(client_for, make_user, party, allowed):
+    from .conftest import login_as
+
+    person = login_as(client_for(None), make_user("bijdrager", party=party))
+    response = post_form(person, "/acties/2.3/voortgang", _update("2.3", status="lopend"))
+    assert response.status_code == (302 if allowed else 403)
+    assert (action("2.3").status == "lopend") is allowed
+
+
+def test_the_beheerder_sets_a_regional_status_and_an_own_action_stays_the_owners(client_for):
+    admin = post_form(
+        client_for("beheerder"), "/acties/2.3/voortgang", _update("2.3", status="lopend")
+    )
+    assert admin.status_code == 302 and action("2.3").status == "lopend"
+    riec = client_for("bijdrager_eigen")  # 4.1 is RIEC's: no aandachtsfunctionarissen on it
+    assert REGIONAL_NOTE not in riec.get("/acties/4.1").get_data(as_text=True)
+    own = post_form(riec, "/acties/4.1/voortgang", _update("4.1", status="lopend"))
+    assert own.status_code == 302 and action("4.1").status == "lopend"
+
+
+def test_the_rule_holds_below_the_forms(seeded_app, roles):
+    """The service refuses too, so no form, batch or import can move the region's status."""
+    with pytest.raises(services.StatusRefused):
+        services.apply_batch(
+            [(action("2.3"), {**_update("2.3", status="afgerond"), "signal": None})],
+            roles["af_schiedam"],
+            utcnow(),
+        )
+    db.session.rollback()
+    assert action("2.3").status == "niet_gestart"
+
+
+def test_the_bulk_page_takes_her_text_not_the_regions_status(client_for):
+    from .test_everyday import as_form, bulk_rows
+
+    af = client_for("af_schiedam")
+    page = af.get("/voortgang").get_data(as_text=True)
+    assert "De status en het signaal zet VAR (trekker) of de beheerder" in page
+    rows = bulk_rows(af, "/voortgang")
+    assert "2.3" in rows
+    changed = {"2_3": {"status": "afgerond", "text": "Alles gedaan."}}
+    refused = post_form(af, "/voortgang", as_form(rows, **changed))
+    assert refused.status_code == 400
+    assert "Actie 2.3 voert de regio samen uit" in text_of(refused)
+    assert action("2.3").status == "niet_gestart"
+    text_only = {"2_3": {"text": "Bijeenkomst in Schiedam voorbereid."}}
+    saved = post_form(af, "/voortgang", as_form(rows, **text_only))
+    assert saved.status_code == 302
+    assert db.session.scalar(select(ProgressUpdate)).status_after == "niet_gestart"

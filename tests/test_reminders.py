@@ -908,8 +908,8 @@ def _update(code, user, at, text="Bijgewerkt."):
         record_update(
             action(code),
             user,
-            status="lopend",
-            signal=None,
+            status=action(code).status,  # a fresh text; the status may be the region's
+            signal=action(code).signal,
             text=text,
             link=None,
             expected_version=action(code).version,

@@ -544,7 +544,8 @@ def test_excel_has_a_municipal_sheet_with_every_municipality(client_for):
 def test_municipal_rows_round_trip_with_the_actions_all_at_once(client_for, roles):
     af = client_for("af_schiedam")
     export = af.get("/export.xlsx?peildatum=2025-05-31").data
-    filled = _filled(export, {"3.9": ("Lopend", None, "Training gegeven aan wijkteams.")})
+    # 3.9 is carried by all aandachtsfunctionarissen: her text, not the region's status.
+    filled = _filled(export, {"3.9": (None, None, "Training gegeven aan wijkteams.")})
     filled = _municipal(
         filled,
         {
@@ -583,12 +584,19 @@ def test_an_aandachtsfunctionaris_cannot_set_the_regional_status_of_a_shared_act
     assert response.status_code == 400
     assert "Actie 3.6 voert iedere gemeente uit" in text_of(response)
     assert db.session.scalar(select(ProgressUpdate)) is None
+    # 2.3 (all aandachtsfunctionarissen): her text is welcome, the status is VAR's.
+    response = _upload(af, _filled(export, {"2.3": ("Afgerond", None, "Gedaan in Schiedam.")}))
+    assert response.status_code == 400
+    assert "Actie 2.3 voert de regio samen uit: de status en het signaal zet VAR" in text_of(
+        response
+    )
+    assert db.session.scalar(select(ProgressUpdate)) is None
 
 
 def test_a_bad_municipal_row_stops_the_whole_upload(client_for):
     af = client_for("af_schiedam")
     export = af.get("/export.xlsx?peildatum=2025-05-31").data
-    filled = _filled(export, {"3.9": ("Lopend", None, "Training gegeven.")})
+    filled = _filled(export, {"3.9": (None, None, "Training gegeven.")})
     filled = _municipal(
         filled,
         {

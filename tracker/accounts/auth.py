@@ -13,6 +13,7 @@ from tracker.accounts.models import Role, User
 from tracker.accounts.services import guessing_blocked, record_wrong_guess, user_for_api_token
 from tracker.dates import utcnow
 from tracker.extensions import db, login_manager
+from tracker.plan.models import AF_PARTY
 
 #: Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = {
@@ -124,6 +125,42 @@ def can_report_on(user: User, action) -> bool:
     return False
 
 
+def may_set_status(user: User, action) -> bool:
+    """Who moves an action's status and signal: whoever reports on it, except on a regional
+    action (``Action.is_regional``), where one aandachtsfunctionaris of 23 does not decide
+    for the region: there the people of its lead party (unless that is the
+    aandachtsfunctionarissen themselves) and beheerders do; the others add their text."""
+    if not can_report_on(user, action):
+        return False
+    if user.is_admin or not action.is_regional:
+        return True
+    lead = action.lead_owner
+    return (
+        lead is not None
+        and lead.party is not None
+        and lead.party.code != AF_PARTY
+        and lead.party_id in party_ids_of(user)
+    )
+
+
+def status_setters(action) -> str:
+    """Who sets a regional action's status and signal, in words ("VAR (trekker) of de
+    beheerder")."""
+    lead = action.lead_owner
+    if lead is not None and lead.party is not None and lead.party.code != AF_PARTY:
+        return f"{lead.party.short_name} (trekker) of de beheerder"
+    return "de beheerder"
+
+
+def regional_status_message(action) -> str:
+    """Why someone who reports on a regional action cannot change its status or signal."""
+    return (
+        f"Actie {action.code} voert de regio samen uit: de status en het signaal zet "
+        f"{status_setters(action)}. Uw tekst kunt u wel toevoegen; laat de status en het "
+        "signaal zoals ze zijn."
+    )
+
+
 def can_edit_municipality(user: User, municipality_id: int) -> bool:
     if not user.is_authenticated:
         return False
@@ -137,3 +174,5 @@ def register_auth(app: Flask) -> None:
     login_manager.session_protection = "strong"
     app.before_request(require_login)
     app.jinja_env.globals["can_report_on"] = lambda action: can_report_on(current_user, action)
+    app.jinja_env.globals["may_set_status"] = lambda action: may_set_status(current_user, action)
+    app.jinja_env.globals["status_setters"] = status_setters

@@ -241,6 +241,14 @@ class Action(db.Model):
     def lead_owner(self) -> ActionOwner | None:
         return lead_of(self.owners)
 
+    @property
+    def is_regional(self) -> bool:
+        """Carried by the region together: every municipality carries it out, or the
+        aandachtsfunctionarissen (one or more in each of the 23) are among its owners."""
+        return self.is_per_municipality or any(
+            owner.party is not None and owner.party.code == AF_PARTY for owner in self.owners
+        )
+
     def is_overdue(self, today: date) -> bool:
         return deadline_passed(self, self.status, today)
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
 
-from tracker.accounts.auth import can_report_on
+from tracker.accounts.auth import can_report_on, may_set_status, regional_status_message
 from tracker.accounts.membership import owned_action_ids
 from tracker.dates import utcnow
 from tracker.extensions import db
@@ -188,6 +188,13 @@ def bulk_update():
             abort(403)  # not an action this user may report on (or a tampered form)
         rows.append(Row(action, entry.form))
     form.validate()
+    for row in rows:
+        moved = (row.form.status.data, row.form.signal.data or "") != (
+            row.form.shown_status.data,
+            row.form.shown_signal.data or "",
+        )
+        if moved and not may_set_status(current_user, row.action):
+            row.form.status.errors = [*row.form.status.errors, regional_status_message(row.action)]
     changed = [row for row in rows if row.form.is_changed]
     if not changed:
         flash("U heeft niets gewijzigd; er is niets opgeslagen.", "info")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from tracker.accounts.auth import may_set_status, regional_status_message
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -38,7 +39,15 @@ def record_update(
     return update
 
 
+class StatusRefused(Exception):
+    """The author may add text to this (regional) action but not move its status or signal
+    (``auth.may_set_status``); the message says who does."""
+
+
 def _add_update(action, author, status, signal, text, link, now) -> ProgressUpdate:
+    moves = (status, signal or None) != (action.status, action.signal)
+    if moves and not may_set_status(author, action):
+        raise StatusRefused(regional_status_message(action))
     update = ProgressUpdate(
         action=action,
         author_id=author.id,

@@ -130,6 +130,9 @@ def add_update(code: str):
         action = load_action(code)
         form.version.data = str(action.version)  # a second save is a conscious choice
         return render_action_page(action, 409, progress_form=form, stale_message=STALE_MESSAGE)
+    except services.StatusRefused as refused:
+        form.status.errors.append(str(refused))
+        return render_action_page(action, 403, progress_form=form)
     db.session.commit()
     flash(f"Voortgang van actie {action.code} opgeslagen.", "info")
     return redirect(url_for("progress.action", code=action.code) + "#voortgang")

@@ -9,7 +9,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from tracker import previews
-from tracker.accounts.auth import can_edit_municipality, can_report_on
+from tracker.accounts.auth import (
+    can_edit_municipality,
+    can_report_on,
+    may_set_status,
+    regional_status_message,
+)
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import NOTE_MAX, UPDATE_TEXT_MAX, UploadForm
@@ -83,6 +88,10 @@ def _plan_changes(rows):
                 f"Actie {row.code}: is gewijzigd sinds de export (iemand heeft haar "
                 "bijgewerkt). Exporteer opnieuw en neem uw tekst over."
             )
+        elif (row.status, row.signal) != (action.status, action.signal) and not may_set_status(
+            current_user, action
+        ):
+            problems.append(regional_status_message(action))
         else:
             changes.append(
                 {

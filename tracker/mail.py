@@ -9,11 +9,14 @@ the server certificate on STARTTLS and ignores recipients the server refuses.
 from __future__ import annotations
 
 import functools
+import io
 import smtplib
 import ssl
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from email.charset import QP, Charset
+from email.generator import BytesGenerator
+from email.policy import compat32
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -44,13 +47,23 @@ def new_message(subject: str, recipient: str, text: str, html: str) -> Message:
     )
 
 
+#: How a message goes on the wire: compat32 with CRLF line ends, its headers as Flask-Mail
+#: encoded them, folded only past SMTP's 998 characters (folding them again at 78 would put
+#: Flask-Mail's encoded subject on a line of its own).
+WIRE_POLICY = compat32.clone(linesep="\r\n", max_line_length=998)
+
+
 def message_bytes(message: Message) -> bytes:
-    """The message as sent, as Flask-Mail writes it (CRLF line ends, headers encoded by
-    ``policy.SMTP``); a line break in any header (an injection) is refused."""
+    """The message as sent: Flask-Mail's own MIME tree (``Message._message``, what its
+    ``as_bytes`` writes), refused as Flask-Mail refuses a header injection. Written with
+    ``WIRE_POLICY`` rather than ``policy.SMTP``: that one parses every header again while
+    writing it, which halved the sending rate (to about 270 reminders a second)."""
     extra = message.extra_headers or {}
     if message.has_bad_headers() or any(map(_has_line_break, (*extra, *extra.values()))):
         raise BadHeaderError("line break in a header")
-    return message.as_bytes()
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(message._message())
+    return out.getvalue()
 
 
 def _has_line_break(value: str) -> bool:

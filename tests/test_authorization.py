@@ -98,6 +98,8 @@ CASES = [
     ("POST", "/acties/4.1/voortgang", UPDATE, only("bijdrager_eigen", "beheerder")),
     # Every municipality carries out 3.6: its regional status is the secretary's alone.
     ("POST", "/acties/3.6/voortgang", UPDATE, only("beheerder")),
+    # 2.3 is carried by all aandachtsfunctionarissen: one of them does not set its status.
+    ("POST", "/acties/2.3/voortgang", UPDATE, only("beheerder")),
     # 3.15's owner "Regionale werkgroep" is linked to RIEC (``_owner_link``): RIEC reports.
     ("GET", "/acties/3.15/jaren/2025", None, only("bijdrager_eigen", "beheerder")),
     ("POST", "/acties/3.15/jaren/2025", YEAR, only("bijdrager_eigen", "beheerder")),

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from tracker.dates import to_local
 from tracker.meetings.models import Meeting
 
 PRODID = "-//VeiligheidsAlliantie regio Rotterdam//Actieplan Mensenhandel tracker//NL"
@@ -99,10 +100,6 @@ def vtimezone(timezone: str) -> Timezone:
     return block
 
 
-def _local(moment: datetime, timezone: str) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
-
-
 def meeting_event(meeting: Meeting, base_url: str, timezone: str = DEFAULT_TIMEZONE) -> Event:
     """One VEVENT: stable UID, SEQUENCE raised on every change, STATUS, link back, alarm."""
     url = f"{base_url.rstrip('/')}/vergaderingen/{meeting.id}"
@@ -111,8 +108,8 @@ def meeting_event(meeting: Meeting, base_url: str, timezone: str = DEFAULT_TIMEZ
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", meeting.updated_at.replace(tzinfo=UTC))
     event.add("last-modified", meeting.updated_at.replace(tzinfo=UTC))
-    event.add("dtstart", _local(meeting.starts_at, timezone))
-    event.add("dtend", _local(meeting.ends_at, timezone))
+    event.add("dtstart", to_local(meeting.starts_at, timezone))
+    event.add("dtend", to_local(meeting.ends_at, timezone))
     event.add("summary", meeting.series.name)
     if meeting.location:
         event.add("location", meeting.location)

@@ -269,14 +269,22 @@ def test_the_overview_warns_when_a_partys_only_contact_went_quiet(client_for, ro
 
 
 def test_the_regional_status_of_a_shared_action_is_the_secretarys(client_for):
+    """3.6 is carried out by every municipality and led by the aandachtsfunctionarissen: one
+    of them adds her text and fills in her municipality's row; the status is the beheerder's."""
     af = client_for("af_schiedam")
-    page = af.get("/acties/3.6").get_data(as_text=True)
-    assert "Voortgang opslaan" not in page
-    assert "De regionale stand zet de secretaris" in text_of(af.get("/acties/3.6"))
+    page = text_of(af.get("/acties/3.6"))
+    assert "De regionale stand zet de beheerder, gevoed door de stand per gemeente" in page
+    assert "de status en het signaal zet de beheerder. U voegt uw update toe." in page
     refused = post_form(
-        af, "/acties/3.6/voortgang", {"status": "afgerond", "text": "Klaar.", "version": "1"}
+        af,
+        "/acties/3.6/voortgang",
+        {"status": "afgerond", "signal": "", "text": "Klaar.", "version": "1"},
     )
     assert refused.status_code == 403
+    assert "De stand van uw gemeente vult u in bij de gemeenten" in text_of(refused)
+    text = {"status": "niet_gestart", "signal": "", "text": "Campagne in Schiedam.", "version": "1"}
+    assert post_form(af, "/acties/3.6/voortgang", text).status_code == 302
+    assert action("3.6").status == "niet_gestart"
     # The municipalities' rows feed it: their roll-up stands on the action page.
     year = min(max(utcnow().year, 2024), 2026)
     cell = {"status": "afgerond", "note": "", "version": "0"}

@@ -582,7 +582,10 @@ def test_an_aandachtsfunctionaris_cannot_set_the_regional_status_of_a_shared_act
     export = af.get("/export.xlsx?peildatum=2025-05-31").data
     response = _upload(af, _filled(export, {"3.6": ("Afgerond", None, "Klaar in Schiedam.")}))
     assert response.status_code == 400
-    assert "Actie 3.6 voert iedere gemeente uit" in text_of(response)
+    assert "Actie 3.6 voert de regio samen uit: de status en het signaal zet de beheerder" in (
+        text_of(response)
+    )
+    assert "in Excel: het blad Gemeenten" in text_of(response)
     assert db.session.scalar(select(ProgressUpdate)) is None
     # 2.3 (all aandachtsfunctionarissen): her text is welcome, the status is VAR's.
     response = _upload(af, _filled(export, {"2.3": ("Afgerond", None, "Gedaan in Schiedam.")}))

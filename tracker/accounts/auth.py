@@ -104,14 +104,13 @@ def safe_next(target: str | None) -> str | None:
 def can_report_on(user: User, action) -> bool:
     """Progress is reported on the current plan only (an archived plan is history, a draft
     has none yet). Beheerder: every action. Bijdrager: actions one of their parties owns, or
-    whose free-text owner a beheerder linked to them or their party; not the regional status
-    of an action every municipality carries out, which is the secretary's, fed by the
-    municipalities' own rows."""
+    whose free-text owner a beheerder linked to them or their party. Who may also move the
+    status and signal is ``may_set_status``."""
     if not user.is_authenticated or not action.theme.plan.is_current:
         return False
     if user.is_admin:
         return True
-    if user.role != Role.CONTRIBUTOR.value or action.is_per_municipality:
+    if user.role != Role.CONTRIBUTOR.value:
         return False
     mine = party_ids_of(user)
     for owner in action.owners:
@@ -154,11 +153,16 @@ def status_setters(action) -> str:
 
 def regional_status_message(action) -> str:
     """Why someone who reports on a regional action cannot change its status or signal."""
-    return (
+    message = (
         f"Actie {action.code} voert de regio samen uit: de status en het signaal zet "
         f"{status_setters(action)}. Uw tekst kunt u wel toevoegen; laat de status en het "
         "signaal zoals ze zijn."
     )
+    if action.is_per_municipality:
+        message += (
+            " De stand van uw gemeente vult u in bij de gemeenten (in Excel: het blad Gemeenten)."
+        )
+    return message
 
 
 def can_edit_municipality(user: User, municipality_id: int) -> bool:

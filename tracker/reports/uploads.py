@@ -80,7 +80,7 @@ def _plan_changes(rows):
         if action is None:
             problems.append(f"Actie {row.code}: bestaat niet in het huidige plan.")
         elif not can_report_on(current_user, action):
-            problems.append(_refusal(action, row.code))
+            problems.append(f"Actie {row.code}: u mag over deze actie geen voortgang melden.")
         elif found := import_problems(f"Actie {row.code}", row.text, max_length=UPDATE_TEXT_MAX):
             problems += found
         elif action.version != row.version:
@@ -193,12 +193,3 @@ def apply_upload(token: str):
         saved_parts.append(f"{len(municipal)} stand(en) per gemeente")
     flash(" en ".join(saved_parts) + " uit het Excel-bestand opgeslagen.", "info")
     return redirect(url_for("reports.report"))
-
-
-def _refusal(action, code: str) -> str:
-    if action.is_per_municipality:
-        return (
-            f"Actie {code} voert iedere gemeente uit: de regionale stand zet de secretaris. "
-            "Vul de stand van uw gemeente in op het blad Gemeenten."
-        )
-    return f"Actie {code}: u mag over deze actie geen voortgang melden."

@@ -574,6 +574,36 @@ def test_what_deduce_had_no_time_for_needs_a_look_and_is_never_clean(monkeypatch
     assert [(f.kind.value, f.is_hard) for f in findings] == [("niet_gecontroleerd", False)]
 
 
+def test_waiting_for_another_check_does_not_use_up_a_texts_budget():
+    """The budget counts this thread's work, not the wait: on a busy server (another request
+    inside deduce, other processes on the cores) a text is still read to its end. With a
+    wall-clock budget this text came back "niet gecontroleerd" (seen in CI on PostgreSQL)."""
+    import threading
+
+    from tracker.privacy import names as detect
+
+    text = "Werkgroep bijeen geweest; de volgende stap is gepland. " * 40
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        with detect._lock:
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(5)
+    timer = threading.Timer(3 * detect.DEDUCE_BUDGET, release.set)  # longer than the budget
+    timer.start()
+    try:
+        findings = find_personal_data(text)
+    finally:
+        release.set()
+        holder.join()
+        timer.cancel()
+    assert findings == []
+
+
 def test_a_text_over_the_fields_maximum_is_refused_before_its_content_is_read(
     client_for, monkeypatch
 ):

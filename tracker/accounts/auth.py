@@ -124,31 +124,33 @@ def can_report_on(user: User, action) -> bool:
     return False
 
 
+def _deciding_party(action):
+    """The party whose people set a regional action's status: its lead, unless that is the
+    aandachtsfunctionarissen themselves (then only beheerders do)."""
+    lead = action.lead_owner
+    if lead is None or lead.party is None or lead.party.code == AF_PARTY:
+        return None
+    return lead.party
+
+
 def may_set_status(user: User, action) -> bool:
     """Who moves an action's status and signal: whoever reports on it, except on a regional
     action (``Action.is_regional``), where one aandachtsfunctionaris of 23 does not decide
-    for the region: there the people of its lead party (unless that is the
-    aandachtsfunctionarissen themselves) and beheerders do; the others add their text."""
+    for the region: there the people of its deciding party and beheerders do; the others
+    add their text."""
     if not can_report_on(user, action):
         return False
     if user.is_admin or not action.is_regional:
         return True
-    lead = action.lead_owner
-    return (
-        lead is not None
-        and lead.party is not None
-        and lead.party.code != AF_PARTY
-        and lead.party_id in party_ids_of(user)
-    )
+    deciding = _deciding_party(action)
+    return deciding is not None and deciding.id in party_ids_of(user)
 
 
 def status_setters(action) -> str:
     """Who sets a regional action's status and signal, in words ("VAR (trekker) of de
     beheerder")."""
-    lead = action.lead_owner
-    if lead is not None and lead.party is not None and lead.party.code != AF_PARTY:
-        return f"{lead.party.short_name} (trekker) of de beheerder"
-    return "de beheerder"
+    deciding = _deciding_party(action)
+    return f"{deciding.short_name} (trekker) of de beheerder" if deciding else "de beheerder"
 
 
 def regional_status_message(action) -> str:

@@ -64,6 +64,16 @@ BULK_UPDATE = {
     "rows-0-shown_signal": "",
 }
 NOT_FOR_READERS = EVERYONE | {"lezer": "403"}
+#: The municipality's form with one changed row: 2.4 this year, not stored before.
+MUNICIPAL = {
+    "return_to": "gemeente",
+    "cells-0-code": "2.4",
+    "cells-0-version": "0",
+    "cells-0-status": "lopend",
+    "cells-0-note": "Gesprek gepland.",
+    "cells-0-shown_status": "niet_gestart",
+    "cells-0-shown_note": "",
+}
 MEETING = {
     "start": "14:00",
     "end": "16:00",
@@ -117,6 +127,13 @@ CASES = [
     ("POST", "/beheer/partijen?partij=RIEC", {"RIEC-contact": ""}, ADMIN_ONLY),
     ("POST", "/acties/2.12/voortgang", UPDATE, only("beheerder")),
     ("GET", "/acties/2.4/gemeenten", None, EVERYONE),
+    ("GET", "/gemeenten", None, EVERYONE),
+    ("GET", "/gemeenten/schiedam", None, EVERYONE),
+    ("GET", "/gemeenten/schiedam.pdf", None, EVERYONE),
+    ("GET", "/gemeenten/atlantis", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    # A municipality's own people and the beheerder; not another municipality's.
+    ("POST", "/gemeenten/schiedam", MUNICIPAL, only("af_schiedam", "beheerder")),
+    ("POST", "/gemeenten/vlaardingen", MUNICIPAL, only("af_vlaardingen", "beheerder")),
     ("GET", "/voortgang", None, NOT_FOR_READERS),
     ("GET", "/voortgang?thema=4", None, NOT_FOR_READERS),
     ("POST", "/voortgang", {}, NOT_FOR_READERS),
@@ -172,6 +189,8 @@ CASES = [
     ("POST", "/vergaderingen/{meeting_id}/bewerken", MEETING, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/annuleren", {"reason": "x"}, ADMIN_ONLY),
     ("POST", "/vergaderingen/{meeting_id}/uitkomsten", {"kind": "besluit"}, ADMIN_ONLY),
+    # The RVO does not count attendance per municipality: nothing to tick there.
+    ("POST", "/vergaderingen/{meeting_id}/aanwezigheid", {}, ADMIN_ONLY | {"beheerder": "404"}),
     # An actiepunt of RIEC: the beheerder and RIEC's own people mark it done.
     ("POST", "/actiepunten/{outcome_id}/afgerond", {}, only("beheerder", "bijdrager_eigen")),
     ("POST", "/uitkomsten/{outcome_id}/verwijderen", {}, ADMIN_ONLY),

@@ -91,7 +91,7 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
 DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
-PREVIOUS_RELEASE = "0013_data_version"
+PREVIOUS_RELEASE = "0014_throttling_privacy"
 
 
 def _fill_at_previous_release(conn) -> None:
@@ -161,6 +161,26 @@ def _fill_at_previous_release(conn) -> None:
     owner_id = insert(
         "action_owner", action_id=action_id, position=1, party_id=party_id, is_lead=False
     )
+    visit_id = insert(
+        "action",
+        number=4,
+        text="Ondersteunen opstellen en bijstellen lokaal actieplan.",
+        planning="Jaarlijks",
+        schedule_kind="annual",
+        **(common | {"is_per_municipality": True}),
+    )
+    network_id = insert(
+        "meeting_series",
+        region_id=region_id,
+        code="netwerkbijeenkomst-af",
+        name="Netwerkbijeenkomst aandachtsfunctionarissen",
+        min_per_year=4,
+        reminder_days="14,2",
+        sends_update_request=False,
+        update_request_days=14,
+        reminder_subject="",
+        reminder_intro="",
+    )
     series_id = insert(
         "meeting_series",
         region_id=region_id,
@@ -194,6 +214,43 @@ def _fill_at_previous_release(conn) -> None:
     ).scalar_one()
     conn.execute(t["party"].update().values(contact_id=user_id).where(t["party"].c.id == party_id))
     insert("owner_link", owner_id=owner_id, user_id=user_id)
+    insert(  # a municipality's row of an every-municipality action
+        "municipality_progress",
+        action_id=visit_id,
+        municipality_id=municipality_id,
+        year=2025,
+        status="lopend",
+        note="Gesprek gepland in het najaar.",
+        updated_at=now,
+        updated_by_id=user_id,
+        version=2,
+    )
+    conn.execute(
+        t["meeting"].insert(),
+        dict(
+            series_id=network_id,
+            uid="n1@tracker",
+            starts_at=now,
+            ends_at=now,
+            location="Stadhuis",
+            agenda="",
+            state="gehouden",
+            minutes="",
+            sequence=0,
+            agenda_version=0,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        ),
+    )
+    insert(
+        "privacy_confirmation",
+        confirmed_by_id=user_id,
+        confirmed_at=now,
+        field="Tekst",
+        text_digest="0" * 64,
+        who="collega",
+    )
     insert(
         "yearly_commitment",
         action_id=action_id,
@@ -337,6 +394,12 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             ]
             indexes = {i.name for i in new.tables["notification"].indexes}
             assert "ix_notification_meeting_recipient_kind" in indexes
+            # The network of the aandachtsfunctionarissen counts attendance; nothing else.
+            series = new.tables["meeting_series"]
+            assert dict(conn.execute(select(series.c.code, series.c.tracks_attendance)).all()) == {
+                "regionale-tafel": False,
+                "netwerkbijeenkomst-af": True,
+            }
         for name in before:
             assert len(after[name]) == len(before[name]), name
         # Columns that existed keep their values (new columns are appended, so compare prefixes).

@@ -328,9 +328,10 @@ def test_aandachtsfunctionaris_sees_the_municipal_rows_of_their_municipality(cli
     assert "Gemeente Schiedam" in page
     for code in ("2.4", "3.3", "3.6", "3.7"):
         assert f" {code} " in page
-    assert "/acties/2.4/gemeenten/schiedam/" in client_for("af_schiedam").get(
-        "/mijn-acties"
-    ).get_data(as_text=True)
+    html = client_for("af_schiedam").get("/mijn-acties").get_data(as_text=True)
+    # One form for all of them (and the municipality's borging), saved on its page.
+    assert 'action="/gemeenten/schiedam?jaar=' in html and 'name="cells-3-code"' in html
+    assert 'name="items-0-item"' in html
 
 
 def test_orphaned_actions_are_flagged_for_the_beheerder(client_for, roles, make_user):

@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.help import bp as help_bp
     from tracker.meetings import blueprint as meetings
     from tracker.meetings import receivers as meeting_receivers
+    from tracker.municipalities import blueprint as municipalities
     from tracker.notifications import blueprint as notifications
     from tracker.notifications import receivers as notification_receivers
     from tracker.plan import blueprint as plan
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         progress.bp,
         audit.bp,
         meetings.bp,
+        municipalities.bp,
         notifications.bp,
         notifications.update_requests_bp,
         reports.bp,

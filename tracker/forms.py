@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import (
@@ -22,6 +23,13 @@ from tracker.params import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 REQUIRED = "Dit veld is verplicht."
 
 
+class DutchMeta:
+    locales = ("nl_NL", "nl")
+
+    def get_translations(self, form):
+        return get_translations(self.locales)
+
+
 class DutchForm(FlaskForm):
     """The base of every form here: WTForms' own messages ("Ongeldig getal.", "Ongeldige
     keuze.") in Dutch too, without Flask-Babel. Every text field is read by the privacy guard
@@ -30,11 +38,17 @@ class DutchForm(FlaskForm):
 
     structured_fields: tuple[str, ...] = ()
 
-    class Meta:
-        locales = ("nl_NL", "nl")
+    class Meta(DutchMeta):
+        pass
 
-        def get_translations(self, form):
-            return get_translations(self.locales)
+
+class DutchRowForm(Form):
+    """A repeated row of a DutchForm (a FieldList of FormField), with the same Dutch
+    messages ("Ongeldige datum."): a row is a plain WTForms form, without Flask-WTF's
+    CSRF, so it does not inherit its parent's Meta."""
+
+    class Meta(DutchMeta):
+        pass
 
 
 def required():

@@ -6,11 +6,13 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from tracker.accounts.auth import can_edit_municipality
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
+from tracker.municipalities import views as municipal_views
 from tracker.notifications.models import Notification, NotificationState, of_region
 from tracker.notifications.requests import update_request_progress
 from tracker.plan import overview as figures
@@ -80,16 +82,18 @@ def my_actions():
         current_app.config["UPDATE_DUE_DAYS"],
         since=last_table.starts_at if last_table else None,
     )
-    municipal = (
-        progress.municipality_items(plan, user.municipality_id, year)
-        if user.municipality_id
-        else []
-    )
+    municipal, municipal_form = [], None
+    if user.municipality_id and can_edit_municipality(user, user.municipality_id):
+        municipal_form = municipal_views.form_for(plan, user.municipality, "mijn-acties")
+    elif user.municipality_id:
+        municipal = progress.municipality_items(plan, user.municipality_id, year)
     orphans = progress.orphaned_actions(plan) if user.is_admin else []
     return render_template(
         "dashboard/my_actions.html",
         items=items,
         municipal=municipal,
+        municipal_form=municipal_form,
+        STALE_ROW=municipal_views.STALE_ROW,
         year=year,
         orphans=orphans,
         due_days=current_app.config["UPDATE_DUE_DAYS"],

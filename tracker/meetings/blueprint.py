@@ -38,6 +38,7 @@ bp.route("/agendapunten/<int:item_id>/wijzigen", methods=["GET", "POST"])(
 )
 
 bp.post("/vergaderingen/<int:meeting_id>/uitkomsten")(outcome_views.add_outcome)
+bp.post("/vergaderingen/<int:meeting_id>/aanwezigheid")(outcome_views.save_attendance)
 bp.post("/actiepunten/<int:outcome_id>/afgerond")(outcome_views.follow_up_done)
 bp.post("/uitkomsten/<int:outcome_id>/verwijderen")(outcome_views.delete_outcome)
 

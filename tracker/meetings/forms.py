@@ -195,6 +195,11 @@ class SeriesForm(PrivacyCheckedForm, DutchForm):
     sends_update_request = BooleanField(
         "Eigenaren van acties vooraf om een voortgangsupdate vragen"
     )
+    tracks_attendance = BooleanField(
+        "Aanwezigheid per gemeente bijhouden",
+        description="Na elke gehouden vergadering vinkt de secretaris de gemeenten aan die er "
+        "waren; de gemeentepagina's tellen dat tegen het minimum per jaar.",
+    )
     update_request_days = IntegerField(
         "Verzoek om update, dagen vooraf",
         validators=[input_required(), NumberRange(min=1, max=90, message="Kies 1 tot 90.")],

@@ -54,6 +54,10 @@ class MeetingSeries(db.Model):
     #: Own subject and introduction for the reminder e-mail; empty means the default text.
     reminder_subject: Mapped[str] = mapped_column(String(200), default="")
     reminder_intro: Mapped[str] = mapped_column(Text, default="")
+    #: The secretary records which municipalities attended each held meeting (the network
+    #: of the aandachtsfunctionarissen); each municipality's attendance counts against
+    #: ``min_per_year``.
+    tracks_attendance: Mapped[bool] = mapped_column(default=False)
 
     action: Mapped[Action | None] = relationship()
     chair_party: Mapped[Party | None] = relationship(foreign_keys=[chair_party_id])
@@ -125,6 +129,19 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.state == MeetingState.CANCELLED.value
+
+
+class MeetingAttendance(db.Model):
+    """A municipality that attended a held meeting of a series that ``tracks_attendance``."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class OutcomeKind(StrEnum):

@@ -12,7 +12,7 @@ from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.meetings import outcomes
+from tracker.meetings import attendance, outcomes
 from tracker.meetings.forms import action_codes, outcome_form
 from tracker.meetings.models import MeetingOutcome, MeetingState, OutcomeKind
 from tracker.meetings.views import _meeting_or_404, _render_detail
@@ -102,3 +102,19 @@ def delete_outcome(outcome_id: int):
     db.session.commit()
     flash("Verwijderd.", "info")
     return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="kop-uitkomsten"))
+
+
+@admin_required
+def save_attendance(meeting_id: int):
+    """The secretary ticks the municipalities that attended a held meeting (one form)."""
+    meeting = _meeting_or_404(meeting_id)
+    if not meeting.series.tracks_attendance or meeting.state != MeetingState.HELD.value:
+        abort(404)
+    form = attendance.attendance_form(meeting, submitted=True)
+    if not form.validate_on_submit():
+        return _render_detail(meeting, attendance=form, status=400)
+    attendance.set_attendees(meeting, set(form.municipalities.data or []), current_user)
+    db.session.commit()
+    count = len(form.municipalities.data or [])
+    flash(f"Aanwezigheid opgeslagen: {count} {'gemeente' if count == 1 else 'gemeenten'}.", "info")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#kop-aanwezigheid")

@@ -51,6 +51,7 @@ def _apply_series_form(series: MeetingSeries, form: SeriesForm) -> None:
     series.reminder_days = ",".join(str(d) for d in days)
     series.sends_update_request = form.sends_update_request.data
     series.update_request_days = form.update_request_days.data
+    series.tracks_attendance = form.tracks_attendance.data
     series.reminder_subject = (form.reminder_subject.data or "").strip()
     series.reminder_intro = (form.reminder_intro.data or "").strip()
 

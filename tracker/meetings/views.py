@@ -27,6 +27,7 @@ from tracker.dates import app_timezone, local_to_utc, local_today, to_local, utc
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings import services
+from tracker.meetings.attendance import AttendanceForm, attendance_form
 from tracker.meetings.calendar import calendar_bytes
 from tracker.meetings.forms import (
     CancelForm,
@@ -95,6 +96,7 @@ def _render_detail(
     cancel_form: CancelForm | None = None,
     outcome: OutcomeForm | None = None,
     agenda_item=None,
+    attendance: AttendanceForm | None = None,
 ):
 
     user = current_user._get_current_object()
@@ -108,9 +110,17 @@ def _render_detail(
         outcome_form=outcome or outcome_form(),
         agenda_form=agenda_item or agenda_form(),
         my_party_ids=party_ids_of(user),
+        attendance_form=_attendance_form(meeting, attendance),
         is_past=meeting.starts_at <= utcnow(),
         today=local_today(),
     ), status
+
+
+def _attendance_form(meeting: Meeting, posted: AttendanceForm | None):
+    """The municipalities that attended, for a held meeting of a series that counts them."""
+    if not meeting.series.tracks_attendance or meeting.state != MeetingState.HELD.value:
+        return None
+    return posted or attendance_form(meeting)
 
 
 def detail(meeting_id: int):

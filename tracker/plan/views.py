@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import select
 
 from tracker.access import admin_required
 from tracker.conflicts import Duplicate, created_once
@@ -24,7 +25,8 @@ from tracker.forms import DutchForm
 from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
 from tracker.plan.forms import NewPlanForm
-from tracker.plan.models import Plan
+from tracker.plan.models import Municipality, Plan
+from tracker.regions import in_region
 
 
 def require_plan():
@@ -33,6 +35,16 @@ def require_plan():
     if plan is None:
         abort(make_response(render_template("plan/empty.html"), 503))
     return plan
+
+
+def require_municipality(code: str) -> Municipality:
+    """The region's municipality with ``code`` (``schiedam``), or 404."""
+    municipality = db.session.scalar(
+        select(Municipality).where(Municipality.code == code, in_region(Municipality))
+    )
+    if municipality is None:
+        abort(404)
+    return municipality
 
 
 def theme(number: int):

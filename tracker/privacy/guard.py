@@ -239,7 +239,8 @@ class PrivacyCheckedForm:
     ``privacy_fields`` (free text), ``venue_fields`` (a meeting place), ``person_fields``
     (an account's name), ``link_fields`` (a URL); ``structured_fields`` hold a validated
     syntax (codes, slugs) and are not read. Fields of repeated sub-forms are read by their
-    sub-form's ``privacy_fields``. After the form's own validation: a field that failed it
+    sub-form's ``privacy_fields`` and ``link_fields``, unless the row says it is unchanged
+    (``is_changed``: it is not saved). After the form's own validation: a field that failed it
     (too long) is not read; hard findings are an error on the field (the text stays, the
     findings marked); names and ages are an error until ``privacy_confirmed`` is ticked and
     "wie is het?" answered, and then recorded (``PrivacyConfirmation``) with the save."""
@@ -276,9 +277,14 @@ class PrivacyCheckedForm:
         for field in self:  # repeated rows (FieldList of FormField) read by their own list
             for entry in field if isinstance(field, FieldList) else ():
                 sub = getattr(entry, "form", None)
-                if sub is not None and not isinstance(sub, PrivacyCheckedForm):
-                    for name in getattr(sub, "privacy_fields", ()):
-                        yield getattr(sub, name), Reading.FREE
+                if sub is None or isinstance(sub, PrivacyCheckedForm):
+                    continue
+                if not getattr(sub, "is_changed", True):
+                    continue  # a row left as it was shown is not saved, so not read
+                for name in getattr(sub, "privacy_fields", ()):
+                    yield getattr(sub, name), Reading.FREE
+                for name in getattr(sub, "link_fields", ()):
+                    yield getattr(sub, name), Reading.LINK
 
     def _privacy_check(self, field, reading: Reading) -> bool:
         text = field.data or ""

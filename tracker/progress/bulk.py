@@ -12,14 +12,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_report_on, may_set_status, regional_status_message
 from tracker.accounts.membership import owned_action_ids
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.forms import UPDATE_TEXT_MAX, DutchForm, max_length
+from tracker.forms import UPDATE_TEXT_MAX, DutchForm, DutchRowForm, max_length
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Theme
 from tracker.plan.views import require_plan
@@ -35,7 +35,7 @@ STALE_ROW = (
 )
 
 
-class RowForm(PrivacyCheckedForm, Form):
+class RowForm(PrivacyCheckedForm, DutchRowForm):
     """One action's row. Left as it was shown (same status and signal, no text): skipped."""
 
     privacy_fields = ("text",)

@@ -121,11 +121,12 @@ def update_municipality_cell(
     """Set one municipality's status and note for a year; version 0 means 'not yet stored'.
     None when nothing changed (then nothing is written or audited)."""
     with saving():
-        cell = _write_cell(action, municipality, year, author, status, note, expected_version, now)
+        cell = write_cell(action, municipality, year, author, status, note, expected_version, now)
     return cell
 
 
-def _write_cell(action, municipality, year, author, status, note, expected_version, now):
+def write_cell(action, municipality, year, author, status, note, expected_version, now):
+    """One cell's write, inside a ``saving()`` block (the caller's: one or many cells)."""
     cell = db.session.scalar(
         select(MunicipalityProgress).where(
             MunicipalityProgress.action_id == action.id,

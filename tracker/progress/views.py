@@ -18,7 +18,7 @@ from tracker.plan import copying
 from tracker.plan.models import Municipality, Status
 from tracker.plan.queries import get_action
 from tracker.plan.schedule import describe_schedule
-from tracker.plan.views import require_plan
+from tracker.plan.views import require_municipality, require_plan
 from tracker.progress import revisions, services
 from tracker.progress.forms import (
     CommitmentForm,
@@ -166,22 +166,13 @@ def municipality_grid(code: str):
     )
 
 
-def _municipality_or_404(code: str) -> Municipality:
-    municipality = db.session.scalar(
-        select(Municipality).where(Municipality.code == code, in_region(Municipality))
-    )
-    if municipality is None:
-        abort(404)
-    return municipality
-
-
 def municipality_cell(code: str, municipality_code: str, year: int):
     """Edit one cell: the aandachtsfunctionaris of that municipality, or a beheerder."""
     action = load_action(code)
     plan = action.theme.plan
     if not action.is_per_municipality or not plan.start_year <= year <= plan.end_year:
         abort(404)
-    municipality = _municipality_or_404(municipality_code)
+    municipality = require_municipality(municipality_code)
     if not can_edit_municipality(current_user, municipality.id):
         abort(403)
     cell = services.municipality_cells(action, year).get(municipality.id)

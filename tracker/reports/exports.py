@@ -101,6 +101,7 @@ MUNICIPAL_COLUMNS = [
     ("Nieuwe toelichting", 50),
 ]
 MUNICIPAL_FILL_IN = {"Nieuwe status", "Nieuwe toelichting"}
+BORGING_SHEET = "Borging"
 
 
 def _municipal_rows(report: dict) -> list[list]:
@@ -160,8 +161,9 @@ def _fill_sheet(sheet, title: str, columns, fill_in: set[str], rows, choices: di
 
 def to_xlsx(report: dict) -> bytes:
     """Sheet "Acties": one row per action; sheet "Gemeenten" (when the report has
-    every-municipality actions): one row per municipality and such action. Row 1 of each names
-    the plan and peildatum, row 2 the columns."""
+    every-municipality actions): one row per municipality and such action; sheet "Borging":
+    one row per municipality, its borging and network attendance (to read). Row 1 of each
+    names the plan and peildatum, row 2 the columns."""
     workbook = Workbook()
     plan = report["plan"]
     reference = date.fromisoformat(report["reference_date"])
@@ -186,6 +188,17 @@ def to_xlsx(report: dict) -> bytes:
             MUNICIPAL_FILL_IN,
             municipal,
             {"Nieuwe status": statuses},
+        )
+    borging = report.get("borging")
+    if borging:  # to read, not to fill in: the municipality's page is where it changes
+        _fill_sheet(
+            workbook.create_sheet(BORGING_SHEET),
+            f"{title}; borging per gemeente, {borging['year']}",
+            [("Gemeente", 24), *((c["title"], 18) for c in borging["columns"])],
+            set(),
+            [[row["name"], *(cell["text"] for cell in row["cells"])] for row in borging["rows"]]
+            + [["Regio", *(c["total"] for c in borging["columns"])]],
+            {},
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, select
 
 from tracker.extensions import db
+from tracker.municipalities import matrix as municipal_matrix
 from tracker.plan.models import (
     SIGNAL_LABELS,
     STATUS_LABELS,
@@ -296,6 +297,9 @@ def build_report(
             [municipality] if municipality else municipalities,
             rollups,
             year,
+        ),
+        "borging": municipal_matrix.build(plan, year, municipalities, until).borging_report(
+            municipality.code if municipality else None
         ),
     }
 

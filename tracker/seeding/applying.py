@@ -240,6 +240,7 @@ def _create_missing_series(session, report, series_seeds, parties, themes, regio
                 reminder_days=",".join(str(d) for d in seed.reminder_days),
                 sends_update_request=seed.sends_update_request,
                 update_request_days=seed.update_request_days,
+                tracks_attendance=seed.tracks_attendance,
             )
         )
         report.count(report.created, "overlegvormen")

@@ -67,6 +67,7 @@ class SeriesSeed:
     reminder_days: list[int]
     sends_update_request: bool
     update_request_days: int
+    tracks_attendance: bool = False
 
 
 @dataclass
@@ -293,6 +294,7 @@ def _read_series(reader: _Reader, party_codes: set[str], action_codes: set[str])
                     reminder_days=days,
                     sends_update_request=bool(entry.get("update_request")),
                     update_request_days=int(entry.get("update_request_days", 14)),
+                    tracks_attendance=bool(entry.get("attendance_per_municipality")),
                 )
             )
     return result

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import g
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select, text, update
 
 from tracker import PROJECT_ROOT, create_app
 from tracker.config import database_url_to_sqlalchemy
 from tracker.extensions import db
+from tracker.plan.models import Action
 from tracker.seeding import apply_seeds, read_seeds
 
 
@@ -136,6 +137,18 @@ def seed_data():
     return read_seeds(SEEDS_DIR)
 
 
+#: The tests' tracker has followed the plan since it began, so "lang niet bijgewerkt" counts
+#: from the last update alone (tests of the fair light set ``tracked_since`` themselves).
+TRACKED_SINCE = datetime(2024, 1, 1)
+
+
+def _seed(seed_data) -> None:
+    apply_seeds(db.session, seed_data)
+    db.session.flush()
+    db.session.execute(update(Action).values(tracked_since=TRACKED_SINCE))
+    db.session.commit()
+
+
 @pytest.fixture(scope="session")
 def _sqlite_templates(tmp_path_factory, seed_data):
     """SQLite files built once per run (empty schema; seeded plan) that each test copies."""
@@ -151,8 +164,7 @@ def _sqlite_templates(tmp_path_factory, seed_data):
         with app.app_context():
             db.create_all()
             if name == "seeded":
-                apply_seeds(db.session, seed_data)
-                db.session.commit()
+                _seed(seed_data)
             db.session.remove()
             db.engine.dispose()
     return paths
@@ -182,8 +194,7 @@ def app(make_app, _sqlite_templates):
 def seeded_app(app, seed_data, _sqlite_templates):
     """The app with the real plan loaded from seeds/."""
     if POSTGRES_URL:
-        apply_seeds(db.session, seed_data)
-        db.session.commit()
+        _seed(seed_data)
     else:
         _use_sqlite_template(app, _sqlite_templates["seeded"])
     return app

@@ -237,6 +237,8 @@ CASES = [
     ("GET", "/beheer/afschermen/onbekend/{meeting_id}", None, ADMIN_ONLY | {"beheerder": "404"}),
     ("GET", "/rapportage", None, EVERYONE),
     ("GET", "/rapportage.pdf", None, EVERYONE),
+    ("GET", "/rapportage/volledig.pdf", None, EVERYONE),
+    ("GET", "/rapportage.docx", None, EVERYONE),
     ("GET", "/rapportage/bijlage-1.pdf", None, EVERYONE),
     # The helper's snapshot holds no themes: every annex of it is unknown.
     (

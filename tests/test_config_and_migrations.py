@@ -394,6 +394,10 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             ]
             indexes = {i.name for i in new.tables["notification"].indexes}
             assert "ix_notification_meeting_recipient_kind" in indexes
+            # The seeded plan is followed since the first account was made (0016).
+            actions, users = new.tables["action"], new.tables["user"]
+            first_account = conn.execute(select(users.c.created_at)).scalar_one()
+            assert set(conn.execute(select(actions.c.tracked_since)).scalars()) == {first_account}
             # The network of the aandachtsfunctionarissen counts attendance; nothing else.
             series = new.tables["meeting_series"]
             assert dict(conn.execute(select(series.c.code, series.c.tracks_attendance)).all()) == {

@@ -174,7 +174,9 @@ def test_aandachtsfunctionaris_fills_in_their_own_municipality(client_for, roles
     )
     grid = client.get("/acties/2.4/gemeenten?jaar=2025")
     row = re.search(
-        r"<th scope=\"row\">Schiedam</th>(.*?)</tr>", grid.get_data(as_text=True), re.S
+        r"<th scope=\"row\"><a href=\"/gemeenten/schiedam\?jaar=2025\">Schiedam</a></th>(.*?)</tr>",
+        grid.get_data(as_text=True),
+        re.S,
     ).group(1)
     assert "Lopend" in row and "Gesprek op 3 maart." in row
     assert 'href="/acties/2.4/gemeenten/schiedam/2025"' in grid.get_data(as_text=True)

@@ -421,3 +421,65 @@ def test_open_follow_ups_are_attention_points_until_done(client_for):
     follow_up.done_at = datetime(2025, 6, 1)
     db.session.commit()
     assert "Openstaande actiepunten" not in text_of(client_for("lezer").get("/rapportage"))
+
+
+# A fair light: "lang niet bijgewerkt" counts from when the tracker began following ------------
+
+
+def _follow_all_since(day: datetime) -> None:
+    from sqlalchemy import update as update_rows
+
+    from tracker.plan.models import Action
+
+    db.session.execute(update_rows(Action).values(tracked_since=day))
+    db.session.commit()
+
+
+def test_a_plan_just_put_in_the_tracker_is_not_all_quiet(client_for):
+    """Followed for 30 days before the peildatum, no action is "lang niet bijgewerkt"; after
+    120 days without an update every open one is, and the printed rule says so."""
+    client = client_for("lezer")
+    _follow_all_since(datetime(2025, 5, 1))
+    fresh = text_of(client.get("/rapportage?peildatum=2025-05-31"))
+    assert (
+        "lang niet bijgewerkt" not in fresh.split("Per thema: licht")[1].split("Aandachtspunten")[0]
+    )
+    assert "Lang niet bijgewerkt (meer dan 90 dagen) Geen." in fresh
+    assert "die de tracker toen ook al langer dan 90 dagen volgde" in fresh
+    later = text_of(client.get("/rapportage?peildatum=2025-08-29"))
+    assert "5 van 5 open acties lang niet bijgewerkt" in later
+
+
+def test_an_update_or_a_late_start_both_keep_an_action_from_being_quiet(client_for, roles):
+    _follow_all_since(datetime(2024, 1, 1))
+    target = action("1.3")
+    target.tracked_since = datetime(2025, 5, 1)  # added to the plan later
+    db.session.commit()
+    update("1.2", roles["beheerder"], "lopend", "Gestart.", datetime(2025, 5, 2, 10))
+    page = text_of(client_for("lezer").get("/rapportage?peildatum=2025-05-31"))
+    quiet = page.split("Lang niet bijgewerkt (meer dan 90 dagen)")[1].split("Regionaal")[0]
+    theme1 = quiet.split("1. Aard en omvang")[1].split("2.")[0]
+    assert "3 van 5 open" in theme1 and "1.2" not in theme1 and "1.3" not in theme1
+
+
+def test_publishing_a_plan_starts_following_its_actions(roles):
+    from tracker.plan import copying
+    from tracker.plan.models import Plan
+
+    admin = roles["beheerder"]
+    plan = db.session.scalar(select(Plan))
+    draft = copying.copy_plan(
+        plan,
+        slug="volgend-plan",
+        title="Volgend plan",
+        start_year=2027,
+        end_year=2029,
+        author=admin,
+        now=datetime(2026, 11, 1, 9),
+    )
+    db.session.commit()
+    moment = datetime(2027, 1, 4, 9)
+    copying.publish_plan(draft, admin, moment)
+    db.session.commit()
+    followed = {a.tracked_since for t in draft.themes for a in t.actions}
+    assert followed == {moment}

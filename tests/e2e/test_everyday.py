@@ -27,7 +27,7 @@ PHONE = {"width": 360, "height": 740}
 LONG_WORD = "https://intranet.gemeente.example.test/" + "x" * 180
 
 #: Pages that are files, feeds or JSON, not pages to read on a phone.
-NOT_PAGES = (".ics", ".pdf", ".xlsx", ".csv", "/api/", "/healthz", "/static/")
+NOT_PAGES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", "/api/", "/healthz", "/static/")
 
 
 @pytest.fixture
@@ -268,6 +268,9 @@ def test_the_report_prints_with_page_numbers_and_a_running_header(page, e2e_user
     second = printed.pages[1].extract_text()
     assert f"Pagina 2 van {pages}" in second
     assert "Regionaal Actieplan Mensenhandel Regio Rotterdam" in second
+    # Paper has no menu and no buttons.
+    first = printed.pages[0].extract_text()
+    assert "Menu" not in first and "Download" not in first and "Uitloggen" not in first
 
 
 def test_the_portfolio_holder_writes_the_report_and_hands_it_over(page, e2e_users):
@@ -299,7 +302,7 @@ def test_the_portfolio_holder_writes_the_report_and_hands_it_over(page, e2e_user
     for theme in range(1, 6):
         expect(standing.locator("tbody tr").nth(theme - 1).locator(".light")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name="Download de volledige rapportage (pdf)").click()
     first = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages[0]
     assert "gezamenlijke training" in " ".join(first.extract_text().split())
     page.get_by_role("button", name="Rapportage vastleggen").click()

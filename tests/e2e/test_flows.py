@@ -112,10 +112,16 @@ def test_portfolio_holder_opens_the_report_and_downloads_the_pdf(page, e2e_users
     expect(page.locator("svg[role=img]")).to_be_visible()
     screenshot(page, "rapportage", full_page=False)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name="Download de volledige rapportage (pdf)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("voortgang-actieplan-")
+    assert download.suggested_filename.endswith("-volledig.pdf")
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+    # The Word version, to finish in Word.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Word (om verder te bewerken)").click()
+    assert download_info.value.suggested_filename.endswith(".docx")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"PK")
     # The annex, a PDF per theme, named as the summary names it.
     with page.expect_download() as download_info:
         page.locator(".annex-links").get_by_role("link", name="Thema 3", exact=False).click()

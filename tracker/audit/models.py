@@ -56,6 +56,8 @@ KIND_LABELS = {
     "report.text": "Rapportagetekst gewijzigd",
     "report.annex": "Bijlage van de rapportage als PDF",
     "report.pdf": "Rapportage als PDF",
+    "report.complete": "Volledige rapportage als PDF",
+    "report.docx": "Rapportage als Word-document",
     "report.view": "Rapportage bekeken",
     "series.save": "Overlegvorm opgeslagen",
     "snapshot.annex": "Bijlage van een vastgelegde rapportage als PDF",

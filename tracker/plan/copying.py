@@ -136,6 +136,10 @@ def publish_plan(plan: Plan, author: User, now: datetime) -> None:
     plan.state = PlanState.PUBLISHED.value
     plan.is_current = True
     plan.published_at = now
+    for action in db.session.scalars(
+        select(Action).join(Action.theme).where(Theme.plan_id == plan.id)
+    ):
+        action.tracked_since = now  # the new plan is followed from today
     record(
         "plan.publish",
         author,

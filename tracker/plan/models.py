@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.plan.schedule import Schedule, ScheduleKind, parse_planning
 
@@ -196,6 +197,10 @@ class Action(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=Status.NOT_STARTED.value)
     signal: Mapped[str | None] = mapped_column(String(20))
     last_update_at: Mapped[datetime | None]
+    #: When the tracker began following this action (it was seeded or added, or its plan was
+    #: published): an action is "lang niet bijgewerkt" only once it has been followed longer
+    #: than the report's stale period, so a plan just put in the tracker is not all red.
+    tracked_since: Mapped[datetime | None] = mapped_column(default=utcnow)
     #: Set when a beheerder revises text, planning or owners in the app; the seed loader
     #: leaves those fields of a revised action alone.
     revised_at: Mapped[datetime | None]

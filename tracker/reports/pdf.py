@@ -65,6 +65,18 @@ def report_pdf(report: dict, stem: str) -> bytes:
     return render_pdf(html)
 
 
+def complete_pdf(report: dict) -> bytes:
+    """The whole report as one document to hand over: the summary, a contents page, and
+    every action in full (about twenty pages for the plan)."""
+    html = render_template(
+        "reports/complete_pdf.html",
+        report=report,
+        chart=status_chart(report["themes"]),
+        cap=services.LIST_CAP,
+    )
+    return render_pdf(html)
+
+
 def annex_pdf(report: dict, theme: dict) -> bytes:
     """One theme's annex: every action of ``theme`` (one of ``report["themes"]``) in full."""
     return render_pdf(render_template("reports/annex_pdf.html", report=report, theme=theme))

@@ -126,11 +126,15 @@ def _is_overdue(action: Action, row: dict, reference_date: date) -> bool:
     return deadline_passed(action, row["status"], reference_date)
 
 
-def _is_stale(row: dict, latest: Row | None, stale_before: datetime) -> bool:
-    """Open and not updated since ``stale_before`` (or never)."""
+def _is_stale(
+    row: dict, latest: Row | None, tracked_since: datetime | None, stale_before: datetime
+) -> bool:
+    """Open, and neither updated nor first followed since ``stale_before`` (see
+    ``standing.stale_rule``)."""
     if Status(row["status"]).is_closed:
         return False
-    return latest is None or latest.created_at < stale_before
+    since = latest.created_at if latest else tracked_since
+    return since is None or since < stale_before
 
 
 #: The signal counters' key for actions without a signal.
@@ -191,7 +195,9 @@ def _theme_standing(theme: dict, before: list[dict] | None, overdue, stale) -> d
     return result
 
 
-def _standing(themes, rows_then, comparison: Comparison | None, overdue, stale) -> dict:
+def _standing(
+    themes, rows_then, comparison: Comparison | None, overdue, stale, stale_days: int
+) -> dict:
     """Page 1: per theme its light, what moved and what needs attention, and the rules."""
     overdue_codes, stale_codes = {r["code"] for r in overdue}, {r["code"] for r in stale}
     return {
@@ -208,6 +214,7 @@ def _standing(themes, rows_then, comparison: Comparison | None, overdue, stale) 
             for theme in themes
         ],
         "light_rule": standing.LIGHT_RULE,
+        "stale_rule": standing.stale_rule(stale_days),
         "rollup_rule": standing.ROLLUP_RULE,
     }
 
@@ -264,7 +271,7 @@ def build_report(
             )
         if _is_overdue(action, row, params.reference_date):
             overdue.append(row)
-        if _is_stale(row, latest, until - timedelta(days=stale_days)):
+        if _is_stale(row, latest, action.tracked_since, until - timedelta(days=stale_days)):
             stale.append(row)
         changes += [_change(action, u) for u in changed.get(action.id, [])]
     titles = {action.theme.number: action.theme.title for action in actions}
@@ -284,7 +291,7 @@ def build_report(
         "themes": themes,
         "totals": _totals(themes),
         "standing": _standing(
-            themes, rows_then if comparison else None, comparison, overdue, stale
+            themes, rows_then if comparison else None, comparison, overdue, stale, stale_days
         ),
         "overdue": overdue,
         "stale": stale,

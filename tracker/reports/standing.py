@@ -82,6 +82,15 @@ LIGHT_RULE = (
 LIGHT_LABELS = {"groen": "Groen", "oranje": "Oranje", "rood": "Rood"}
 
 
+def stale_rule(days: int) -> str:
+    """What "lang niet bijgewerkt" means, printed with the report."""
+    return (
+        f'"Lang niet bijgewerkt": een open actie zonder update in de {days} dagen vóór de '
+        f"peildatum, die de tracker toen ook al langer dan {days} dagen volgde (een actie die "
+        "net in de tracker staat, telt pas mee als zij zo lang zonder update is)."
+    )
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 

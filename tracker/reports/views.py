@@ -29,11 +29,11 @@ from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind, Plan
 from tracker.privacy.guard import mask_free_text
 from tracker.regions import in_region
-from tracker.reports import exports, narrative, services
+from tracker.reports import exports, narrative, services, word
 from tracker.reports.chart import status_chart
 from tracker.reports.forms import ReportFilterForm
 from tracker.reports.models import ReportSnapshot
-from tracker.reports.pdf import annex_filename, annex_pdf, report_pdf, report_theme
+from tracker.reports.pdf import annex_filename, annex_pdf, complete_pdf, report_pdf, report_theme
 from tracker.reports.services import (
     Comparison,
     ReportParams,
@@ -205,6 +205,15 @@ def report_pdf_download():
 
 
 @conditional()
+def report_complete_pdf():
+    """The whole report in one PDF: what the report page offers first."""
+    params = _valid_params()
+    pdf = complete_pdf(current_report(params))
+    _audit_export("report.complete", "Volledige rapportage als pdf", params)
+    return _download(pdf, "application/pdf", f"{_file_stem(params)}-volledig.pdf")
+
+
+@conditional()
 def report_annex_pdf(number: int):
     """A theme's annex to the summary: its actions in full, same parameters."""
     params = _valid_params()
@@ -221,6 +230,16 @@ def export_xlsx():
     _audit_export("export.xlsx", "Export als Excel", params)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(data, mimetype, f"{_file_stem(params)}.xlsx")
+
+
+@conditional()
+def export_docx():
+    """The report as a Word document, to finish in Word before it goes to the RVO."""
+    params = _valid_params()
+    data = word.to_docx(current_report(params))
+    _audit_export("report.docx", "Rapportage als Word-document", params)
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(data, mimetype, f"{_file_stem(params)}.docx")
 
 
 @conditional()

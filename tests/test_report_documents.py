@@ -1,0 +1,155 @@
+"""The report as one document to hand over (issue 36): the complete PDF (story, contents with
+page numbers, outline, every action in full, landscape annex) and the Word version to finish
+in Word."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from .helpers import action
+from .test_reports import history, update  # noqa: F401 - the fixture and its helper
+
+LONG_TEXT = "Het plan van aanpak is besproken met alle partners en vastgesteld. " * 12
+
+
+@pytest.fixture
+def long_update(history):  # noqa: F811 - the fixture imported above
+    from datetime import datetime
+
+    update(
+        "3.8", history["admin"], "lopend", LONG_TEXT.strip(), datetime(2025, 5, 2, 10), "aandacht"
+    )
+    return history
+
+
+def _outline(reader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_the_complete_pdf_holds_the_whole_report_with_contents_and_outline(client_for, long_update):
+    response = client_for("lezer").get("/rapportage/volledig.pdf?peildatum=2025-05-31")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert "volledig.pdf" in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    # Page 1 is the story; the contents follow.
+    assert "Stand van zaken" in pages[0] and "Gevraagd van het RVO" in pages[0]
+    assert "Inhoud" in pages[1]
+
+    # Every action in full, in the plan's own words (the summary cut 3.8 with "…").
+    def squeezed(value):  # line breaks and hyphenation left out on both sides
+        return re.sub(r"[\s\-\u00ad\u2010]", "", value)
+
+    assert squeezed(action("3.8").text) in squeezed(text)
+    for code in ("1.1", "2.12", "3.15", "4.8", "5.7"):
+        assert code in text
+    # The contents' page numbers are the pages the chapters start on.
+    contents = re.sub(r"\s+", " ", pages[1])
+    for title in ("Samenvatting per thema", "Thema 3: Bewustwording, signaleren en melden"):
+        number = int(re.search(re.escape(title) + r"[ .]*(\d+)", contents).group(1))
+        assert title in re.sub(r"\s+", " ", pages[number - 1]), title
+    # The outline: the title, the chapters and every theme.
+    outline = _outline(reader)
+    assert "Stand van zaken" in outline and "Bijlage: de acties per thema" in outline
+    assert [t for t in outline if t.startswith("Thema ")][:5] == [
+        "Thema 1: Aard en omvang",
+        "Thema 2: Bevorderen regionale/lokale samenwerking",
+        "Thema 3: Bewustwording, signaleren en melden",
+        "Thema 4: Aanpak faciliteerders en mensenhandelaren",
+        "Thema 5: Preventie en zorg voor het slachtoffer",
+    ]
+    # The story and summary portrait, the annex landscape.
+    first, last = reader.pages[0].mediabox, reader.pages[-1].mediabox
+    assert first.width < first.height and last.width > last.height
+
+
+def test_the_complete_pdf_keeps_inside_the_margins(client_for, long_update, tmp_path):
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm not found (apt-get install poppler-utils; .ci/run does)")
+    data = client_for("lezer").get("/rapportage/volledig.pdf?peildatum=2025-05-31").data
+    (tmp_path / "v.pdf").write_bytes(data)
+    subprocess.run(  # noqa: S603 - a fixed command on our own file
+        [pdftoppm, "-r", "40", "-png", str(tmp_path / "v.pdf"), str(tmp_path / "v")], check=True
+    )
+    crossing = []
+    for page in sorted(tmp_path.glob("v-*.png")):
+        image = Image.open(page).convert("L")
+        width, height = image.size
+        paper = 297 if width > height else 210
+        margin = image.crop(
+            (int(width * (1 - 12 / paper)), int(height * 0.05), width, int(height * 0.95))
+        )
+        if margin.getextrema()[0] < 200:
+            crossing.append(page.name)
+    assert crossing == []
+
+
+def test_the_report_page_offers_the_complete_pdf_first(client_for):
+    html = client_for("lezer").get("/rapportage").get_data(as_text=True)
+    bar = html[html.index('<p class="no-print actions-bar">') :]
+    first = re.search(r'<a [^>]*href="([^"]+)"', bar).group(1)
+    assert first.startswith("/rapportage/volledig.pdf")
+    assert "/rapportage.docx" in bar and "/rapportage.pdf" in bar
+
+
+def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, long_update):
+    response = client_for("lezer").get("/rapportage.docx?peildatum=2025-05-31")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    document = Document(io.BytesIO(response.data))
+    headings = [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith(("Heading", "Title"))
+    ]
+    assert ("Title", "Voortgangsrapportage") in headings
+    for level, text in [
+        ("Heading 1", "Stand van zaken"),
+        ("Heading 2", "Gevraagd van het RVO"),
+        ("Heading 1", "Samenvatting per thema"),
+        ("Heading 1", "Uitvoering per gemeente in 2025"),
+        ("Heading 1", "Bijlage: de acties per thema"),
+        ("Heading 2", "Thema 5: Preventie en zorg voor het slachtoffer"),
+    ]:
+        assert (level, text) in headings
+    light_table = next(t for t in document.tables if t.rows[0].cells[1].text == "Stand")
+    assert len(light_table.rows) == 6  # the header and five themes
+    fills = set()
+    for row in light_table.rows[1:]:
+        cell = row.cells[1]
+        assert re.match(r"● (Groen|Oranje|Rood)", cell.text)  # says its colour in words
+        shading = cell._tc.tcPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd"
+        )
+        fills.add(shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill"))
+    assert fills <= {"C8E6C9", "FFE0B2", "FFCDD2"} and fills
+    # The annex: every action with its full text, in landscape.
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert action("3.8").text in cells
+    assert any(LONG_TEXT.strip()[:80] in c for c in cells)
+    landscape = document.sections[-1]
+    assert landscape.page_width > landscape.page_height

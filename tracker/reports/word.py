@@ -1,0 +1,309 @@
+"""The report as a Word document (python-docx), to be finished in Word: the portfolio
+holder's remarks added and changes tracked before it goes to the RVO. The same report data
+as the page and the PDF; real headings (Word's navigation pane and its table of contents
+see them), real tables, the traffic light as a coloured cell that also says its colour."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from tracker.dates import dutch_date
+
+#: The traffic light's cell colours (light fills, so the black label stays readable).
+LIGHT_FILLS = {"groen": "C8E6C9", "oranje": "FFE0B2", "rood": "FFCDD2"}
+HEADER_FILL = "EEF2F6"
+#: Signals and statuses coloured as on the page (text colour; the word says it too).
+WORD_COLOURS = {
+    "achterstand": RGBColor(0xA4, 0x16, 0x1A),
+    "aandacht": RGBColor(0x7A, 0x4A, 0x00),
+    "afgerond": RGBColor(0x2F, 0x6B, 0x2F),
+}
+
+
+def _shade(cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _table(
+    document,
+    headings: list[str],
+    rows: list[list],
+    widths: list[float] | None = None,
+    font_size: float | None = None,
+):
+    """A table with a shaded header row that repeats on every page; ``font_size`` (pt) for
+    a crowded one (the municipalities)."""
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(heading)
+        run.bold = True
+        _shade(cell, HEADER_FILL)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = "" if value is None else str(value)
+    if font_size:
+        for row in table.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(font_size)
+    if widths:  # Word reads the cells' widths, LibreOffice the grid's: set both
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+    return table
+
+
+def _first_wide(count: int, first: float, total: float = 17.0) -> list[float]:
+    """Widths for a table whose first column names the row and the rest share the page."""
+    return [first] + [(total - first) / (count - 1)] * (count - 1)
+
+
+def _iso(value: str | None) -> str:
+    if not value:
+        return "–"
+    return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+
+
+def _title(document, report: dict) -> None:
+    plan = report["plan"]
+    heading = "Voortgangsrapportage" + (
+        f" {report['municipality']}" if report["municipality"] else ""
+    )
+    document.add_heading(heading, level=0)
+    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
+    facts = [
+        ("Regio", plan["region"]),
+        ("Peildatum", _iso(report["reference_date"])),
+        *([("Veranderd sinds", _iso(report["since"]))] if report.get("since") else []),
+        *([("Selectie", report["filters"])] if report.get("filters") else []),
+        ("Gemaakt op", _iso(report["made_at"])),
+        ("Gemaakt door", report["made_by"]),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    for label, value in facts:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+        cells[0].paragraphs[0].runs[0].bold = True
+
+
+def _standing(document, report: dict) -> None:
+    st = report["standing"]
+    words = report.get("narrative") or {}
+    own = words.get("themes") or {}
+    document.add_heading("Stand van zaken", level=1)
+    table = _table(
+        document,
+        ["Thema", "Stand", "Acties" if not st["compared_with"] else "Veranderd", "Toelichting"],
+        [],
+        [4.5, 4.0, 3.5, 5.5],
+    )
+    for theme, summary in zip(st["themes"], report["themes"], strict=True):
+        cells = table.add_row().cells
+        cells[0].text = f"{theme['number']}. {theme['title']}"
+        light = theme["light"]
+        cells[1].text = ""
+        label = cells[1].paragraphs[0].add_run(f"● {light['label']}")
+        label.bold = True
+        if light["reasons"]:
+            cells[1].add_paragraph("; ".join(light["reasons"])).runs[0].font.size = Pt(8)
+        _shade(cells[1], LIGHT_FILLS.get(light["colour"], "FFFFFF"))
+        if st["compared_with"]:
+            moved = [f"{m['label']} {m['before']} → {m['after']}" for m in theme["moved"]]
+            cells[2].text = "; ".join(moved) or "geen"
+        else:
+            by_status = summary["by_status"]
+            cells[2].text = (
+                f"{by_status['afgerond']} van {summary['total']} afgerond, "
+                f"{by_status['lopend']} lopend"
+            )
+        text = (own.get(str(theme["number"])) or {}).get("text")
+        cells[3].text = text or "–"
+    points = [a for theme in st["themes"] for a in theme["attention"]]
+    document.add_heading("Aandachtspunten", level=2)
+    if not points:
+        document.add_paragraph("Geen acties met het signaal Aandacht of Achterstand.")
+    for point in points:
+        item = document.add_paragraph(style="List Bullet")
+        item.add_run(f"{point['code']} ").bold = True
+        signal = item.add_run(f"{point['signal_label']}: ")
+        signal.font.color.rgb = WORD_COLOURS.get(point["signal"], RGBColor(0, 0, 0))
+        item.add_run(point["short_text"])
+        if point.get("latest_update_text"):
+            item.add_run(f" “{point['latest_update_text']}”").italic = True
+    document.add_heading("Gevraagd van het RVO", level=2)
+    document.add_paragraph(words.get("asks") or "Niets gevraagd.")
+    rule = document.add_paragraph(f"Zo is het licht bepaald. {st['light_rule']} {st['stale_rule']}")
+    rule.runs[0].font.size = Pt(8)
+
+
+def _summary(document, report: dict) -> None:
+    document.add_heading("Samenvatting per thema", level=1)
+    rows = [
+        [
+            f"{t['number']}. {t['title']}",
+            t["by_status"]["niet_gestart"],
+            t["by_status"]["lopend"],
+            t["by_status"]["afgerond"],
+            t["by_status"]["vervallen"],
+            t["total"],
+        ]
+        for t in report["themes"]
+    ]
+    headings = ["Thema", "Niet gestart", "Lopend", "Afgerond", "Vervallen", "Totaal"]
+    _table(document, headings, rows, _first_wide(len(headings), 6.0))
+    for heading, rows, empty in (
+        ("Termijn verstreken, niet afgerond", report["overdue"], "Geen acties."),
+        ("Lang niet bijgewerkt", report["stale"], "Geen acties."),
+    ):
+        document.add_heading(heading, level=2)
+        if not rows:
+            document.add_paragraph(empty)
+        for row in rows:
+            item = document.add_paragraph(style="List Bullet")
+            item.add_run(f"{row['code']} ").bold = True
+            item.add_run(f"{row['short_text']} ({row['planning']}; {row['status_label']})")
+
+
+def _figures(document, report: dict) -> None:
+    if not report.get("figures"):
+        return
+    document.add_heading("Kerncijfers", level=1)
+    document.add_paragraph(
+        "Uit de regionale mensenhandelmonitors; de verandering is ten opzichte van het jaar "
+        "ervoor. “Niet vergelijkbaar”: de monitor zegt dat de jaren anders zijn geteld."
+    )
+    rows = []
+    for figure in report["figures"]:
+        last = figure["values"][-1] if figure["values"] else None
+        if last is None or last["change"] is None:
+            change = "–"
+        elif not last["comparable"]:
+            change = "niet vergelijkbaar"
+        else:
+            change = f"{last['change']:+d}"
+        rows.append(
+            [
+                f"{figure['name']} ({figure['area']}; {figure['source']})",
+                last["year"] if last else "–",
+                last["value"] if last else "–",
+                change,
+            ]
+        )
+    _table(
+        document, ["Kerncijfer", "Laatste jaar", "Aantal", "Verandering"], rows, [9, 2.5, 2, 3.5]
+    )
+
+
+def _meetings(document, report: dict) -> None:
+    if not report.get("meetings"):
+        return
+    document.add_heading(f"Overleggen in {report['reference_date'][:4]}", level=1)
+    rows = [
+        [m["name"], m["action"], m["held"], m["planned"], m["required"], m["flag"] or "Op schema"]
+        for m in report["meetings"]
+    ]
+    headings = ["Overleg", "Actie", "Gehouden", "Gepland", "Minimum", "Stand"]
+    _table(document, headings, rows, [5.0, 1.4, 2.1, 2.0, 2.0, 4.5])
+
+
+def _municipalities(document, report: dict) -> None:
+    matrix, borging = report.get("matrix"), report.get("borging")
+    if not matrix:
+        return
+    document.add_heading(f"Uitvoering per gemeente in {matrix['year']}", level=1)
+    if borging:
+        document.add_heading("Borging en netwerk", level=2)
+        headings = ["Gemeente", *(c["heading"] for c in borging["columns"])]
+        rows = [[r["name"], *(c["text"] for c in r["cells"])] for r in borging["rows"]]
+        rows.append(["Regio", *(c["total"] for c in borging["columns"])])
+        _table(document, headings, rows, _first_wide(len(headings), 3.6), font_size=8)
+        legend = "; ".join(f"{c['heading']}: {c['title']}" for c in borging["columns"])
+        document.add_paragraph(legend).runs[0].font.size = Pt(8)
+    document.add_heading("Acties die iedere gemeente uitvoert", level=2)
+    for action in matrix["actions"]:
+        item = document.add_paragraph(style="List Bullet")
+        item.add_run(f"{action['code']} ").bold = True
+        item.add_run(f"{action['short_text']} — {action['rollup']}")
+    headings = ["Gemeente", *(a["code"] for a in matrix["actions"])]
+    rows = [[r["name"], *(c["status_label"] for c in r["cells"])] for r in matrix["rows"]]
+    _table(document, headings, rows, _first_wide(len(headings), 4.5), font_size=8)
+
+
+def _annex(document, report: dict) -> None:
+    """Every action in full, per theme, on landscape pages."""
+    section = document.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_heading("Bijlage: de acties per thema", level=1)
+    for index, theme in enumerate(report["themes"]):
+        if index:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_heading(f"Thema {theme['number']}: {theme['title']}", level=2)
+        rows = []
+        for row in theme["rows"]:
+            status = row["status_label"] + (f" ({row['rollup']})" if row.get("rollup") else "")
+            latest = (
+                f"{_iso(row['latest_update_at'])}: {row['latest_update_text']}"
+                if row.get("latest_update_at")
+                else "–"
+            )
+            rows.append(
+                [
+                    row["code"],
+                    row["text"],
+                    row["owners"],
+                    row["planning"],
+                    status,
+                    row.get("signal_label") or "–",
+                    latest,
+                ]
+            )
+        _table(
+            document,
+            ["Actie", "Omschrijving", "Wie", "Planning", "Status", "Signaal", "Laatste update"],
+            rows,
+            [1.3, 7.2, 3.8, 2.4, 2.8, 2.0, 6.2],
+        )
+
+
+def to_docx(report: dict) -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    _title(document, report)
+    if report.get("standing"):
+        _standing(document, report)
+    _summary(document, report)
+    _figures(document, report)
+    _meetings(document, report)
+    _municipalities(document, report)
+    _annex(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -146,6 +146,8 @@ CASES = [
     ("GET", "/api/v1/meetings", None, EVERYONE | {None: "401"}),
     ("GET", "/api/v1/meetings/{meeting_id}", None, EVERYONE | {None: "401"}),
     ("GET", "/kerncijfers/nieuw", None, ADMIN_ONLY),
+    ("GET", "/kerncijfers/politie-aangiftes/doel", None, ADMIN_ONLY),
+    ("POST", "/kerncijfers/politie-aangiftes/doel", {"direction": "meer"}, ADMIN_ONLY),
     ("POST", "/kerncijfers/nieuw", {}, ADMIN_EMPTY_FORM),
     ("POST", "/kerncijfers/rapportage", {"in_report": "riec-casussen"}, ADMIN_ONLY),
     ("GET", "/kerncijfers/sjabloon.xlsx", None, ADMIN_ONLY),

@@ -243,6 +243,30 @@ def _fill_at_previous_release(conn) -> None:
             version=1,
         ),
     )
+    indicator_id = insert(
+        "indicator",
+        code="politie-aangiftes",
+        region_id=region_id,
+        name="Aangiftes mensenhandel",
+        source="Politie (TMM)",
+        theme_number=4,
+        area="Regio",
+        unit="aangiftes",
+        action_codes=["1.1"],
+        in_report=True,
+        position=0,
+    )
+    insert(
+        "indicator_value",
+        indicator_id=indicator_id,
+        year=2022,
+        value=23,
+        monitor="Mensenhandelmonitor 2022",
+        section="",
+        quote="23 x totaal aantal aangiftes",
+        caveat="",
+        comparable=True,
+    )
     insert(
         "privacy_confirmation",
         confirmed_by_id=user_id,
@@ -398,6 +422,11 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             actions, users = new.tables["action"], new.tables["user"]
             first_account = conn.execute(select(users.c.created_at)).scalar_one()
             assert set(conn.execute(select(actions.c.tracked_since)).scalars()) == {first_account}
+            # A figure keeps its links; it is a count without reasons, direction or target yet.
+            indicator = new.tables["indicator"]
+            assert conn.execute(
+                select(indicator.c.kind, indicator.c.direction, indicator.c.target)
+            ).all() == [("telling", "", None)]
             # The network of the aandachtsfunctionarissen counts attendance; nothing else.
             series = new.tables["meeting_series"]
             assert dict(conn.execute(select(series.c.code, series.c.tracks_attendance)).all()) == {

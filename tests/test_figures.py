@@ -34,7 +34,7 @@ def test_the_seeds_hold_figures_of_both_monitors(seed_data):
     monitors = {value["monitor"] for _, value in seeded_values(seed_data)}
     assert monitors == set(MONITOR_FILES)
     years = {value["year"] for _, value in seeded_values(seed_data)}
-    assert years == {2020, 2021, 2022}
+    assert years == {2019, 2020, 2021, 2022}  # 2019: the estimate's research year
     assert len(seed_data.figures) >= 20
 
 
@@ -83,7 +83,20 @@ def test_figures_are_loaded_once_and_a_value_changed_in_the_app_is_kept(seeded_a
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"actions": ["9.9"]}, "onbekende actie(s): 9.9"),
+        ({"actions": {"9.9": "Een reden."}}, "onbekende actie(s): 9.9"),
+        # Every link says why the figure informs the action.
+        ({"actions": {"1.1": ""}}, "actie(s) zonder reden: 1.1"),
+        ({"actions": ["1.1"]}, "'actions' geeft per actie een reden"),
+        (
+            {"breakdown_of": "onbekend", "breakdown": "Geslacht", "part": "Vrouw"},
+            "onbekend kerncijfer",
+        ),
+        ({"breakdown_of": "politie-aangiftes"}, "een onderverdeling heeft 'breakdown' en 'part'"),
+        # The first indicator is the estimate: a range, so without its top it is refused.
+        (
+            {"values": [{"year": 2019, "value": 500, "monitor": "Mensenhandelmonitor 2022"}]},
+            "een schatting heeft 'value_high'",
+        ),
         ({"values": [{"year": 2022, "value": -1, "monitor": "x", "quote": "q"}]}, "veld 'value'"),
     ],
 )
@@ -135,7 +148,8 @@ def test_the_page_shows_values_changes_caveats_and_actions(client_for):
     assert "niet vergelijkbaar" in contacts and "sinds juni 2022" in contacts
     html = client_for("lezer").get("/kerncijfers").get_data(as_text=True)
     assert 'aria-label="Trend van Aangiftes mensenhandel (Regio): 2021: 16, 2022: 23"' in html
-    assert 'href="/acties/4.4"' in html
+    assert 'href="/acties/3.8"' in html  # aangiftes: 3.8 raises the willingness to report
+    assert "3.8 wil de aangiftebereidheid verhogen" in page
 
 
 def test_the_action_page_shows_its_figures(client_for):
@@ -308,7 +322,10 @@ def test_the_api_lists_indicators_with_their_values(client_for):
     assert [v["year"] for v in contacts["values"]] == [2021, 2022]
     assert contacts["values"][1]["comparable"] is False and contacts["values"][1]["change"] is None
     aangiftes = next(i for i in body["indicators"] if i["code"] == "politie-aangiftes")
-    assert aangiftes["values"][1]["change"] == 7 and aangiftes["actions"] == ["1.1", "4.4"]
+    assert aangiftes["values"][1]["change"] == 7 and aangiftes["actions"] == ["1.1", "3.8"]
+    assert aangiftes["action_reasons"]["3.8"].startswith("3.8 wil de aangiftebereidheid")
+    estimate = next(i for i in body["indicators"] if i["kind"] == "schatting")
+    assert (estimate["values"][0]["value"], estimate["values"][0]["value_high"]) == (500, 600)
 
 
 def test_the_page_filters_on_a_theme(client_for):
@@ -317,3 +334,113 @@ def test_the_page_filters_on_a_theme(client_for):
     assert "Slachtoffers in de hulpverlening van het ESSM" in page
     assert "Aangiftes mensenhandel" not in page  # theme 4
     assert client.get("/kerncijfers?thema=9").status_code == 404
+
+
+# Figures that are right (issue 36) ---------------------------------------------------------------
+
+
+def test_every_link_to_an_action_says_why_and_the_wrong_ones_are_gone(seed_data):
+    links = {i["code"]: i["action_reasons"] for i in seed_data.figures}
+    assert all(reason.strip() for reasons in links.values() for reason in reasons.values())
+    # 3.14 (a VR experience on labour exploitation) and 4.4 (formats for administrative
+    # measures) say nothing about police conversations, reports or the Dordrecht training.
+    informing = {code for reasons in links.values() for code in reasons}
+    assert "3.14" not in informing and "4.4" not in informing
+    # 5.2 (making the Meld- en adviespunt known) is read in its contacts.
+    assert "5.2" in links["meld-en-adviespunt-contacten"]
+
+
+def test_comparability_and_area_as_the_monitor_says(seed_data):
+    by_code = {i["code"]: {v["year"]: v for v in i["values"]} for i in seed_data.figures}
+    essm = by_code["essm-clienten"][2022]
+    assert not essm["comparable"]
+    assert "aangemeld" in essm["caveat"] and "geholpen" in essm["caveat"]
+    contacts_2021 = by_code["meld-en-adviespunt-contacten"][2021]
+    assert contacts_2021["area"] == "Niet alle gemeenten van de regio"
+    estimate = by_code["schatting-slachtoffers"][2019]
+    assert (estimate["value"], estimate["value_high"]) == (500, 600)
+    assert "500 – 600 slachtoffers van mensenhandel per jaar" in estimate["quote"]
+
+
+def test_the_page_shows_the_estimate_areas_and_reasons(client_for):
+    page = text_of(client_for("lezer").get("/kerncijfers"))
+    assert "500 – 600 slachtoffers per jaar" in page and "een schatting, geen telling" in page
+    assert "Geteld in: Niet alle gemeenten van de regio" in page
+    essm = page[page.index("Slachtoffers in de hulpverlening van het ESSM · Regio") :][:1500]
+    assert "2022 143 cliënten niet vergelijkbaar" in essm
+    action = text_of(client_for("lezer").get("/acties/5.2"))
+    assert "Contacten met het Meld- en adviespunt mensenhandel" in action
+    assert "Of het meld- en adviespunt bekender wordt (5.2)" in action
+    assert "Informatieve gesprekken" not in text_of(client_for("lezer").get("/acties/3.14"))
+
+
+def test_the_report_sets_the_registered_counts_beside_the_estimate(client_for):
+    page = text_of(client_for("lezer").get("/rapportage"))
+    panel = page.split("Geschat en geregistreerd")[1].split("Bij thema")[0]
+    assert "Naar schatting 500 – 600 slachtoffers per jaar in de regio" in panel
+    for name in ("Slachtoffers in de hulpverlening van het ESSM", "Aangiftes mensenhandel"):
+        assert name in panel
+    assert "Een daling is daarom niet vanzelf goed nieuws" in panel
+    assert "geen of lage cijfers juist reden om flink te investeren" in panel
+    chapter = page.split("Bij thema 5: Preventie en zorg voor het slachtoffer")[1]
+    assert "2022: 143 2021: 162 niet vergelijkbaar" in chapter
+    assert "Uit Mensenhandelmonitor 2020 en Mensenhandelmonitor 2022" in page
+    # A theme's report holds that theme's figures; a municipality's no other municipality's.
+    theme4 = text_of(client_for("lezer").get("/rapportage?thema=4"))
+    assert "Bij thema 4" in theme4 and "Bij thema 5" not in theme4
+    schiedam = text_of(client_for("lezer").get("/rapportage?gemeente=schiedam"))
+    assert "Panden gesloten" not in schiedam and "Aangiftes mensenhandel" in schiedam
+
+
+def test_the_beheerder_sets_a_direction_and_a_target(client_for):
+    client = client_for("beheerder")
+    path = "/kerncijfers/meld-en-adviespunt-contacten/doel"
+    assert "Welke kant is beter?" in client.get(path).get_data(as_text=True)
+    bad = post_form(client, path, {"direction": "meer", "target": "-5"})
+    assert bad.status_code == 400 and "Vul een aantal in: 0 of meer." in bad.get_data(as_text=True)
+    assert post_form(client, path, {"direction": "sneller", "target": ""}).status_code == 400
+    response = post_form(client, path, {"direction": "meer", "target": "200"})
+    assert response.status_code == 302
+    page = text_of(client.get("/kerncijfers"))
+    assert "Meer is beter · doel: 200 meldingen" in page
+    report = text_of(client.get("/rapportage"))
+    assert "meer is beter; doel 200" in report
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "figure.target"))
+    assert client.get("/kerncijfers/onbekend/doel").status_code == 404
+    assert client_for("lezer").get(path).status_code == 403
+
+
+def test_the_breakdowns_the_2022_monitor_gives_add_up_to_their_totals(seed_data):
+    by_code = {i["code"]: i for i in seed_data.figures}
+    parts: dict[tuple[str, str], int] = {}
+    for indicator in seed_data.figures:
+        if indicator["breakdown_of"]:
+            assert indicator["breakdown_of"] in by_code and indicator["part"]
+            for value in indicator["values"]:
+                if value["year"] == 2022:
+                    key = (indicator["breakdown_of"], indicator["breakdown"])
+                    parts[key] = parts.get(key, 0) + value["value"]
+    # ESSM: 143 victims helped in 2022, by kind of help, by gender and by age.
+    for dimension in ("Soort hulpverlening", "Geslacht", "Leeftijd"):
+        assert parts[("essm-clienten", dimension)] == 143, dimension
+    # Police: 25 conversations and 23 reports in 2022, by form of exploitation.
+    assert parts[("politie-informatieve-gesprekken", "Vorm van uitbuiting")] == 25
+    assert parts[("politie-aangiftes", "Vorm van uitbuiting")] == 23
+
+
+def test_a_breakdown_shows_under_its_figure_not_on_its_own(client_for):
+    client = client_for("lezer")
+    html = client.get("/kerncijfers").get_data(as_text=True)
+    page = text_of(client.get("/kerncijfers"))
+    essm = page[page.index("Slachtoffers in de hulpverlening van het ESSM · Regio") :][:3000]
+    assert "Naar geslacht Geslacht 2022 Vrouw 115 Man 12 Overig/onbekend 16" in essm
+    assert "Naar leeftijd" in essm and "18 tot 23 jaar 36" in essm
+    assert 'id="kc-essm-clienten-vrouw"' not in html  # not a figure block of its own
+    gesprekken = page[page.index("Informatieve gesprekken mensenhandel · Regio") :][:3000]
+    assert "Naar vorm van uitbuiting Vorm van uitbuiting 2021 2022" in gesprekken
+    assert "Seksuele uitbuiting 47 24" in gesprekken and "Criminele uitbuiting 1 –" in gesprekken
+    assert "Slachtoffers in de hulpverlening van het ESSM: vrouw" not in text_of(
+        client.get("/acties/1.1")
+    )
+    report = text_of(client.get("/rapportage"))
+    assert "Naar geslacht (2022): vrouw 115; man 12; overig of onbekend 16." in report

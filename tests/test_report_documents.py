@@ -70,6 +70,7 @@ def test_the_complete_pdf_holds_the_whole_report_with_contents_and_outline(clien
     # The outline: the title, the chapters and every theme.
     outline = _outline(reader)
     assert "Stand van zaken" in outline and "Bijlage: de acties per thema" in outline
+    assert "Kerncijfers" in outline and "Geschat en geregistreerd" in outline
     assert [t for t in outline if t.startswith("Thema ")][:5] == [
         "Thema 1: Aard en omvang",
         "Thema 2: Bevorderen regionale/lokale samenwerking",
@@ -131,6 +132,8 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
         ("Heading 1", "Stand van zaken"),
         ("Heading 2", "Gevraagd van het RVO"),
         ("Heading 1", "Samenvatting per thema"),
+        ("Heading 1", "Kerncijfers"),
+        ("Heading 2", "Geschat en geregistreerd"),
         ("Heading 1", "Uitvoering per gemeente in 2025"),
         ("Heading 1", "Bijlage: de acties per thema"),
         ("Heading 2", "Thema 5: Preventie en zorg voor het slachtoffer"),
@@ -153,3 +156,30 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
     assert any(LONG_TEXT.strip()[:80] in c for c in cells)
     landscape = document.sections[-1]
     assert landscape.page_width > landscape.page_height
+
+
+def test_page_one_holds_the_story_and_the_asks_however_many_points(client_for, roles):
+    """Ten actions need attention, each with a long latest update: page 1 of both PDFs still
+    ends with "Gevraagd van het RVO", naming how many more points follow."""
+    from datetime import datetime
+
+    from .helpers import post_form
+
+    codes = ["1.2", "1.3", "1.4", "2.6", "2.7", "2.8", "3.1", "3.2", "4.2", "5.4"]
+    for index, code in enumerate(codes):
+        update(
+            code,
+            roles["beheerder"],
+            "lopend",
+            "Het overleg met de partners loopt vertraging op door capaciteit. " * 4,
+            datetime(2025, 5, 1 + index, 10),
+            "aandacht",
+        )
+    asks = "Het RVO wordt gevraagd in te stemmen met de gezamenlijke training."
+    client = client_for("beheerder")
+    assert post_form(client, "/rapportage/tekst", {"version": "0", "asks": asks}).status_code == 302
+    for path in ("/rapportage.pdf", "/rapportage/volledig.pdf"):
+        data = client.get(f"{path}?peildatum=2025-05-31").data
+        first = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+        assert "Gevraagd van het RVO" in first and asks in first, path
+        assert "en nog 6" in first, path

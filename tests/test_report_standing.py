@@ -250,7 +250,7 @@ def test_all_municipalities_done_makes_the_action_done(client_for):
 def test_a_municipality_gets_its_own_one_page_view(client_for):
     _cells("2.4", 2025, ["afgerond"] * 23)
     page = text_of(client_for("lezer").get("/rapportage?gemeente=schiedam&peildatum=2025-12-31"))
-    matrix = page.split("Uitvoering in Schiedam in 2025")[1].split("Bijlage")[0]
+    matrix = page.split("Uitvoering in Schiedam in 2025")[1].split("Stand van zaken")[0]
     assert "Stand Schiedam." in matrix and "Rotterdam" not in matrix
     pdf = client_for("lezer").get("/rapportage.pdf?gemeente=schiedam&peildatum=2025-12-31")
     first = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()

@@ -139,6 +139,7 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/hulp",
             "/kerncijfers",
             "/kerncijfers/nieuw",
+            "/kerncijfers/politie-aangiftes/doel",
             "/kerncijfers/upload",
             "/plannen",
             "/plannen/nieuw",

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "export.csv": "Export als CSV",
     "figure.report": "Kerncijfers voor de rapportage gekozen",
     "figure.save": "Kerncijfer opgeslagen",
+    "figure.target": "Richting en doel van een kerncijfer gezet",
     "export.xlsx": "Export als Excel",
     "login": "Ingelogd",
     "login.failed": "Inloggen mislukt",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, Optional
 
+from tracker.figures.models import DIRECTIONS
 from tracker.figures.services import FIRST_YEAR, LAST_YEAR
-from tracker.forms import DutchForm, input_required, max_length, required
+from tracker.forms import DutchForm, choices, input_required, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 
@@ -40,3 +41,22 @@ class ValueForm(PrivacyCheckedForm, DutchForm):
         validators=[max_length(2000)],
     )
     comparable = BooleanField("Vergelijkbaar met het jaar ervoor", default=True)
+
+
+class TargetForm(DutchForm):
+    """Which way is better for a figure, and an optional target (set by a beheerder)."""
+
+    direction = SelectField(
+        "Welke kant is beter?",
+        choices=choices([("", "Niet gezegd"), *DIRECTIONS.items()]),
+        description="Bijvoorbeeld: meer meldingen is beter, want het plan wil de "
+        "meldingsbereidheid verhogen.",
+    )
+    target = IntegerField(
+        "Doel (optioneel)",
+        description="Het aantal dat de regio wil halen; leeg laten als er geen doel is.",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10_000_000, message="Vul een aantal in: 0 of meer."),
+        ],
+    )

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import db
 
 REGION = "Regio"
+COUNT, ESTIMATE = "telling", "schatting"
+DIRECTIONS = {"meer": "Meer is beter", "minder": "Minder is beter"}
 
 
 class Indicator(db.Model):
@@ -25,8 +27,23 @@ class Indicator(db.Model):
     #: "Regio" (the 23 VAR municipalities) or one municipality.
     area: Mapped[str] = mapped_column(String(120), default=REGION)
     unit: Mapped[str] = mapped_column(String(40), default="")
-    #: Codes of the actions the figure informs, e.g. ["1.1", "3.14"].
+    #: Codes of the actions the figure informs, e.g. ["1.1", "5.2"].
     action_codes: Mapped[list] = mapped_column(JSON, default=list)
+    #: Why the figure informs each of those actions, one line per code (from the seeds).
+    action_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: "telling" (a registered count) or "schatting" (an estimate, a range per year).
+    kind: Mapped[str] = mapped_column(String(20), default=COUNT)
+    #: A registered count of victims, shown beside the estimate (the dark number).
+    beside_estimate: Mapped[bool] = mapped_column(default=False)
+    #: Set by a beheerder: which way is better ("meer", "minder"; "" = neither said), and
+    #: an optional target value.
+    direction: Mapped[str] = mapped_column(String(10), default="")
+    target: Mapped[int | None]
+    #: A part of another figure (its code), by one dimension ("Geslacht") as one part
+    #: ("Vrouw"): shown under that figure, not on its own. "" for a figure of its own.
+    breakdown_of: Mapped[str] = mapped_column(String(80), default="")
+    breakdown: Mapped[str] = mapped_column(String(60), default="")
+    part: Mapped[str] = mapped_column(String(80), default="")
     #: Chosen by the beheerder: shown in the RVO report.
     in_report: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
@@ -43,6 +60,11 @@ class IndicatorValue(db.Model):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
     year: Mapped[int]
     value: Mapped[int]
+    #: The top of an estimate's range ("500 – 600": value 500, value_high 600).
+    value_high: Mapped[int | None]
+    #: Where the year was counted when that is not the indicator's area (the Meld- en
+    #: adviespunt served the whole region only from June 2022); "" = the indicator's area.
+    area: Mapped[str] = mapped_column(String(120), default="")
     #: Where it comes from: the monitor (e.g. "Mensenhandelmonitor 2022") and its section.
     monitor: Mapped[str] = mapped_column(String(120))
     section: Mapped[str] = mapped_column(String(200), default="")

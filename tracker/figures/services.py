@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload, subqueryload
 
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.figures.models import Indicator, IndicatorValue
+from tracker.figures.models import DIRECTIONS, ESTIMATE, REGION, Indicator, IndicatorValue
 from tracker.regions import in_region
 
 #: Years a figure may be entered for.
@@ -30,6 +30,16 @@ class Point:
     #: None for the first year, or when the monitor says the years are not comparable.
     change: int | None
     comparable: bool
+    #: The top of an estimate's range; None for a count.
+    value_high: int | None = None
+    #: Where this year was counted, when not the indicator's area.
+    area: str = ""
+
+    @property
+    def value_text(self) -> str:
+        """'1.234', or for an estimate '500 – 600'."""
+        low = f"{self.value:,}".replace(",", ".")
+        return low if self.value_high is None else f"{low} – {self.value_high:,}".replace(",", ".")
 
     @property
     def arrow(self) -> str:
@@ -64,6 +74,8 @@ def points(indicator: Indicator) -> list[Point]:
                 caveat=value.caveat,
                 change=change,
                 comparable=value.comparable or not follows,
+                value_high=value.value_high,
+                area=value.area,
             )
         )
         previous = value
@@ -88,7 +100,9 @@ def for_action(code: str) -> list[Indicator]:
     """The indicators that inform one action (their links read first, so that only those
     indicators' values are loaded)."""
     links = db.session.execute(
-        select(Indicator.id, Indicator.action_codes).where(in_region(Indicator))
+        select(Indicator.id, Indicator.action_codes).where(
+            in_region(Indicator), Indicator.breakdown_of == ""
+        )
     )
     ids = [id_ for id_, codes in links if code in (codes or [])]
     if not ids:
@@ -102,11 +116,54 @@ def for_action(code: str) -> list[Indicator]:
     return list(db.session.scalars(stmt))
 
 
+def set_target(indicator: Indicator, direction: str, target: int | None, author) -> None:
+    if (indicator.direction, indicator.target) == (direction, target):
+        return
+    indicator.direction, indicator.target = direction, target
+    shown = DIRECTIONS.get(direction, "geen richting")
+    record(
+        "figure.target",
+        author,
+        f"kerncijfer {indicator.code}",
+        f"{shown}; doel {target if target is not None else 'geen'}",
+    )
+
+
 def by_source(indicators: list[Indicator]) -> list[tuple[str, list[Indicator]]]:
+    """The figures of their own (not the parts of another) grouped by source."""
     groups: dict[str, list[Indicator]] = {}
     for indicator in indicators:
-        groups.setdefault(indicator.source, []).append(indicator)
+        if not indicator.breakdown_of:
+            groups.setdefault(indicator.source, []).append(indicator)
     return list(groups.items())
+
+
+def breakdowns(indicators: list[Indicator]) -> dict[str, list[dict]]:
+    """Per figure (its code), its breakdowns as tables: per dimension ("Geslacht") the years
+    any part has, and per part its value in each of those years (None where not given)."""
+    parts: dict[str, dict[str, list[Indicator]]] = {}
+    for indicator in indicators:
+        if indicator.breakdown_of:
+            by_dimension = parts.setdefault(indicator.breakdown_of, {})
+            by_dimension.setdefault(indicator.breakdown, []).append(indicator)
+    result: dict[str, list[dict]] = {}
+    for code, by_dimension in parts.items():
+        for dimension, members in by_dimension.items():
+            years = sorted({v.year for member in members for v in member.values})
+            rows = [
+                {
+                    "part": member.part,
+                    "values": [
+                        next((v.value for v in member.values if v.year == year), None)
+                        for year in years
+                    ],
+                }
+                for member in members
+            ]
+            result.setdefault(code, []).append(
+                {"breakdown": dimension, "years": years, "rows": rows}
+            )
+    return result
 
 
 def as_data(indicator: Indicator) -> dict:
@@ -118,11 +175,21 @@ def as_data(indicator: Indicator) -> dict:
         "theme": indicator.theme_number,
         "area": indicator.area,
         "unit": indicator.unit,
+        "kind": indicator.kind,
         "actions": list(indicator.action_codes or []),
+        "action_reasons": dict(indicator.action_reasons or {}),
+        "beside_estimate": indicator.beside_estimate,
+        "direction": indicator.direction,
+        "target": indicator.target,
+        "breakdown_of": indicator.breakdown_of,
+        "breakdown": indicator.breakdown,
+        "part": indicator.part,
         "values": [
             {
                 "year": p.year,
                 "value": p.value,
+                "value_high": p.value_high,
+                "area": p.area or indicator.area,
                 "change": p.change,
                 "comparable": p.comparable,
                 "monitor": p.monitor,
@@ -131,6 +198,56 @@ def as_data(indicator: Indicator) -> dict:
             }
             for p in points(indicator)
         ],
+    }
+
+
+#: The plan's own words on low figures (its introduction to theme 1), printed with the
+#: registered counts beside the estimate.
+DARK_NUMBER = (
+    "Bij slachtoffers van mensenhandel zijn geen of lage cijfers juist reden om flink te "
+    "investeren en in te zetten om een steeds groter deel van het 'dark number' inzichtelijk "
+    "te krijgen."
+)
+
+
+def report_chapter(
+    indicators: list[Indicator],
+    theme_titles: dict[int, str],
+    theme: int | None = None,
+    municipality: str | None = None,
+) -> dict:
+    """The report's chapter of kerncijfers as plain data: the estimate with the registered
+    counts beside it, then every count per theme, and the monitors they come from. It follows
+    the report's selection: one theme's figures, or for a municipality's view the region's
+    and its own (not another municipality's)."""
+    areas = {REGION, municipality} if municipality else None
+    indicators = [
+        i
+        for i in indicators
+        if (theme is None or i.theme_number == theme or i.kind == ESTIMATE)
+        and (areas is None or i.area in areas)
+    ]
+    estimate = next((i for i in indicators if i.kind == ESTIMATE), None)
+    counts = [i for i in indicators if i.kind != ESTIMATE and not i.breakdown_of]
+    parts = breakdowns(indicators)
+    numbers = sorted({i.theme_number for i in counts if i.theme_number})
+
+    def with_parts(indicator: Indicator) -> dict:
+        return as_data(indicator) | {"breakdowns": parts.get(indicator.code, [])}
+
+    return {
+        "estimate": as_data(estimate) if estimate else None,
+        "beside": [as_data(i) for i in counts if i.beside_estimate],
+        "dark_number": DARK_NUMBER,
+        "themes": [
+            {
+                "number": number,
+                "title": theme_titles.get(number, ""),
+                "figures": [with_parts(i) for i in counts if i.theme_number == number],
+            }
+            for number in numbers
+        ],
+        "monitors": sorted({v.monitor for i in indicators for v in i.values}),
     }
 
 

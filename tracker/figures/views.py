@@ -13,7 +13,7 @@ from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.figures import services, workbook
 from tracker.figures.chart import trend_svg
-from tracker.figures.forms import ValueForm
+from tracker.figures.forms import TargetForm, ValueForm
 from tracker.forms import UploadForm, choices
 from tracker.params import parse_int
 from tracker.privacy.guard import import_problems
@@ -36,6 +36,7 @@ def index():
         themes=themes,
         theme=theme,
         groups=services.by_source(indicators),
+        breakdowns=services.breakdowns(indicators),
         points={i.id: services.points(i) for i in indicators},
         trend=trend_svg,
         report_form=FlaskForm(),
@@ -75,6 +76,22 @@ def add_value():
         return redirect(url_for("figures.index") + f"#kc-{indicator.code}")
     status = 400 if form.errors else 200
     return render_template("figures/value_form.html", form=form), status
+
+
+@admin_required
+def set_target(code: str):
+    """A figure's direction ("meer is beter") and target, shown beside its trend."""
+    indicator = next((i for i in services.all_indicators() if i.code == code), None)
+    if indicator is None:
+        abort(404)
+    form = TargetForm(obj=indicator) if request.method == "GET" else TargetForm()
+    if form.validate_on_submit():
+        services.set_target(indicator, form.direction.data, form.target.data, current_user)
+        db.session.commit()
+        flash(f"Richting en doel van '{indicator.name}' opgeslagen.", "info")
+        return redirect(url_for("figures.index") + f"#kc-{indicator.code}")
+    status = 400 if form.errors else 200
+    return render_template("figures/target_form.html", form=form, indicator=indicator), status
 
 
 @admin_required

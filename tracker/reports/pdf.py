@@ -16,6 +16,10 @@ from flask import render_template
 from tracker.reports import services
 from tracker.reports.chart import status_chart
 
+#: Attention points page 1 of a PDF holds, with their latest update quoted: more and "Gevraagd
+#: van het RVO" would be pushed to a page 2 of its own.
+PAGE_ONE_POINTS = 4
+
 
 def render_pdf(html: str) -> bytes:
     """A PDF of ``html``, without network or files: only inline data: URLs may be fetched."""
@@ -61,6 +65,7 @@ def report_pdf(report: dict, stem: str) -> bytes:
         chart=status_chart(report["themes"]),
         annex_files={t["number"]: annex_filename(stem, t["number"]) for t in report["themes"]},
         cap=services.LIST_CAP,
+        points_cap=min(PAGE_ONE_POINTS, services.LIST_CAP),
     )
     return render_pdf(html)
 
@@ -73,6 +78,7 @@ def complete_pdf(report: dict) -> bytes:
         report=report,
         chart=status_chart(report["themes"]),
         cap=services.LIST_CAP,
+        points_cap=min(PAGE_ONE_POINTS, services.LIST_CAP),
     )
     return render_pdf(html)
 

@@ -106,7 +106,14 @@ def current_report(params: ReportParams) -> dict:
     )
     data["narrative"] = narrative.as_data(narrative.draft_of(plan))
     data["follow_ups"] = _follow_ups(data, params)
-    data["figures"] = [figures.as_data(i) for i in figures.all_indicators(only_in_report=True)]
+    indicators = figures.all_indicators()
+    data["figures"] = [figures.as_data(i) for i in indicators if i.in_report]
+    data["figure_chapter"] = figures.report_chapter(
+        indicators,
+        {theme.number: theme.title for theme in plan.themes},
+        theme=params.theme,
+        municipality=data["municipality"],
+    )
     masked, count = mask_free_text(data)
     masked["privacy_masked"] = count
     return masked

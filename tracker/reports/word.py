@@ -187,34 +187,88 @@ def _summary(document, report: dict) -> None:
             item.add_run(f"{row['short_text']} ({row['planning']}; {row['status_label']})")
 
 
+def _number(value: dict) -> str:
+    text = f"{value['value']:,}".replace(",", ".")
+    if value.get("value_high") is not None:
+        text += f" – {value['value_high']:,}".replace(",", ".")
+    return text
+
+
+def _comparison(last: dict | None) -> str:
+    if last is None or (last["change"] is None and last["comparable"]):
+        return "–"
+    if not last["comparable"]:
+        return "niet vergelijkbaar" + (f": “{last['caveat']}”" if last["caveat"] else "")
+    return f"{last['change']:+d}"
+
+
 def _figures(document, report: dict) -> None:
-    if not report.get("figures"):
+    """The kerncijfers chapter: the estimate with the registered counts beside it, then every
+    figure per theme (latest and previous year, comparability in the monitor's words)."""
+    chapter = report.get("figure_chapter")
+    if not chapter:
         return
     document.add_heading("Kerncijfers", level=1)
     document.add_paragraph(
-        "Uit de regionale mensenhandelmonitors; de verandering is ten opzichte van het jaar "
-        "ervoor. “Niet vergelijkbaar”: de monitor zegt dat de jaren anders zijn geteld."
+        f"Uit {' en '.join(chapter['monitors'])}. Nieuwere monitors voegt de beheerder toe "
+        "onder Kerncijfers zodra ze verschijnen. “Niet vergelijkbaar” staat er waar de monitor "
+        "zelf zegt dat de jaren anders zijn geteld."
     )
-    rows = []
-    for figure in report["figures"]:
-        last = figure["values"][-1] if figure["values"] else None
-        if last is None or last["change"] is None:
-            change = "–"
-        elif not last["comparable"]:
-            change = "niet vergelijkbaar"
-        else:
-            change = f"{last['change']:+d}"
-        rows.append(
-            [
-                f"{figure['name']} ({figure['area']}; {figure['source']})",
-                last["year"] if last else "–",
-                last["value"] if last else "–",
-                change,
-            ]
+    if chapter["estimate"]:
+        estimate = chapter["estimate"]
+        value = estimate["values"][-1]
+        document.add_heading("Geschat en geregistreerd", level=2)
+        document.add_paragraph(
+            f"Naar schatting {_number(value)} {estimate['unit']} in de regio "
+            f"({estimate['source']}; {value['monitor']}). {value['caveat']}".strip()
         )
-    _table(
-        document, ["Kerncijfer", "Laatste jaar", "Aantal", "Verandering"], rows, [9, 2.5, 2, 3.5]
-    )
+        rows = [
+            [f["name"], f["values"][-1]["year"], _number(f["values"][-1]), f["source"]]
+            for f in chapter["beside"]
+        ]
+        _table(document, ["Registratie", "Jaar", "Aantal", "Bron"], rows, [7, 2, 2.5, 5.5])
+        document.add_paragraph(
+            "Deze registraties tellen elk iets anders en kunnen overlappen; samen zijn ze een "
+            f"klein deel van de schatting. Een daling is daarom niet vanzelf goed nieuws. Het "
+            f"plan: “{chapter['dark_number']}”"
+        )
+    for theme in chapter["themes"]:
+        document.add_heading(f"Bij thema {theme['number']}: {theme['title']}", level=2)
+        rows = []
+        for figure in theme["figures"]:
+            values = figure["values"]
+            last = values[-1] if values else None
+            before = values[-2] if len(values) > 1 else None
+            rows.append(
+                [
+                    f"{figure['name']} ({last['area'] if last else figure['area']})",
+                    f"{last['year']}: {_number(last)}" if last else "–",
+                    f"{before['year']}: {_number(before)}" if before else "–",
+                    _comparison(last),
+                    f"{figure['source']}; {last['monitor']}" if last else figure["source"],
+                ]
+            )
+        _table(
+            document,
+            ["Kerncijfer", "Laatste jaar", "Jaar ervoor", "Vergelijking", "Bron"],
+            rows,
+            [5.2, 2.4, 2.4, 4.0, 3.0],
+            font_size=8.5,
+        )
+        for figure in theme["figures"]:
+            for table in figure.get("breakdowns", []):
+                parts = "; ".join(
+                    f"{row['part'].lower()} "
+                    + ", ".join(
+                        f"{year}: {'–' if value is None else value}"
+                        for year, value in zip(table["years"], row["values"], strict=True)
+                    )
+                    for row in table["rows"]
+                )
+                line = document.add_paragraph(
+                    f"{figure['name']}, naar {table['breakdown'].lower()}: {parts}."
+                )
+                line.runs[0].font.size = Pt(8.5)
 
 
 def _meetings(document, report: dict) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from tracker.figures.models import COUNT, ESTIMATE
 from tracker.plan.models import PartyKind
 
 PLAN_FILE = "plan.yaml"
@@ -315,9 +316,22 @@ def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any
         if code in codes:
             reader.problem(where, "code komt twee keer voor")
         codes.add(code)
-        unknown = [c for c in entry.get("actions") or [] if c not in action_codes]
+        links = entry.get("actions") or {}
+        if not isinstance(links, dict):
+            reader.problem(where, "'actions' geeft per actie een reden: '1.1: <waarom>'")
+            links = {}
+        links = {str(code): reason for code, reason in links.items()}
+        unknown = [c for c in links if c not in action_codes]
         if unknown:
-            reader.problem(where, f"onbekende actie(s): {', '.join(map(str, unknown))}")
+            reader.problem(where, f"onbekende actie(s): {', '.join(unknown)}")
+        without = [
+            c for c, reason in links.items() if not isinstance(reason, str) or not reason.strip()
+        ]
+        if without:
+            reader.problem(where, f"actie(s) zonder reden: {', '.join(without)}")
+        kind = entry.get("kind", COUNT)
+        if kind not in (COUNT, ESTIMATE):
+            reader.problem(where, f"'kind' is {COUNT} of {ESTIMATE}")
         indicator = {
             "code": code,
             "name": reader.text(entry, "name", where),
@@ -325,7 +339,13 @@ def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any
             "theme_number": entry.get("theme"),
             "area": reader.text(entry, "area", where),
             "unit": reader.text(entry, "unit", where, required=False) or "",
-            "action_codes": [str(c) for c in entry.get("actions") or []],
+            "action_codes": list(links),
+            "action_reasons": {c: str(r).strip() for c, r in links.items()},
+            "kind": kind,
+            "beside_estimate": entry.get("beside_estimate") is True,
+            "breakdown_of": str(entry.get("breakdown_of") or ""),
+            "breakdown": reader.text(entry, "breakdown", where, required=False) or "",
+            "part": reader.text(entry, "part", where, required=False) or "",
             "position": position,
             "values": [],
         }
@@ -339,6 +359,9 @@ def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any
             if year in years:
                 reader.problem(at, "jaar komt twee keer voor")
             years.add(year)
+            high = value.get("value_high")
+            if kind == ESTIMATE and (not isinstance(high, int) or high < (number or 0)):
+                reader.problem(at, "een schatting heeft 'value_high', niet kleiner dan 'value'")
             monitor = reader.text(value, "monitor", at)
             if monitor and monitor not in monitors:
                 reader.problem(at, f"monitor '{monitor}' staat niet onder 'monitors'")
@@ -346,14 +369,24 @@ def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any
                 {
                     "year": year,
                     "value": number,
+                    "value_high": high if kind == ESTIMATE else None,
                     "monitor": monitor,
                     "section": reader.text(value, "section", at, required=False) or "",
                     "quote": reader.text(value, "quote", at),
                     "caveat": reader.text(value, "caveat", at, required=False) or "",
+                    "area": reader.text(value, "area", at, required=False) or "",
                     "comparable": value.get("comparable", True) is not False,
                 }
             )
+        if indicator["breakdown_of"] and not (indicator["breakdown"] and indicator["part"]):
+            reader.problem(where, "een onderverdeling heeft 'breakdown' en 'part'")
         indicators.append(indicator)
+    for indicator in indicators:
+        if indicator["breakdown_of"] and indicator["breakdown_of"] not in codes:
+            reader.problem(
+                f"kerncijfer {indicator['code']}",
+                f"'breakdown_of' noemt een onbekend kerncijfer: {indicator['breakdown_of']}",
+            )
     return indicators
 
 

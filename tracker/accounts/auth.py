@@ -101,18 +101,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def can_report_on(user: User, action) -> bool:
+def can_report_on(user: User, action, party_ids: set[int] | None = None) -> bool:
     """Progress is reported on the current plan only (an archived plan is history, a draft
     has none yet). Beheerder: every action. Bijdrager: actions one of their parties owns, or
     whose free-text owner a beheerder linked to them or their party. Who may also move the
-    status and signal is ``may_set_status``."""
+    status and signal is ``may_set_status``. A page that asks for many actions passes the
+    user's ``party_ids`` (``membership.party_ids_of``), read once."""
     if not user.is_authenticated or not action.theme.plan.is_current:
         return False
     if user.is_admin:
         return True
     if user.role != Role.CONTRIBUTOR.value:
         return False
-    mine = party_ids_of(user)
+    mine = party_ids_of(user) if party_ids is None else party_ids
     for owner in action.owners:
         if owner.party_id in mine:
             return True
@@ -133,17 +134,18 @@ def _deciding_party(action):
     return lead.party
 
 
-def may_set_status(user: User, action) -> bool:
+def may_set_status(user: User, action, party_ids: set[int] | None = None) -> bool:
     """Who moves an action's status and signal: whoever reports on it, except on a regional
     action (``Action.is_regional``), where one aandachtsfunctionaris of 23 does not decide
     for the region: there the people of its deciding party and beheerders do; the others
     add their text."""
-    if not can_report_on(user, action):
+    mine = party_ids_of(user) if party_ids is None and not user.is_admin else party_ids
+    if not can_report_on(user, action, mine):
         return False
     if user.is_admin or not action.is_regional:
         return True
     deciding = _deciding_party(action)
-    return deciding is not None and deciding.id in party_ids_of(user)
+    return deciding is not None and deciding.id in mine
 
 
 def status_setters(action) -> str:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 from wtforms import FieldList, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_report_on, may_set_status, regional_status_message
-from tracker.accounts.membership import owned_action_ids
+from tracker.accounts.membership import owned_action_ids, party_ids_of
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import UPDATE_TEXT_MAX, DutchForm, DutchRowForm, max_length
@@ -86,6 +86,8 @@ class BulkProgressForm(DutchForm):
 class Row:
     action: Action
     form: RowForm
+    #: Whether this user moves the action's status and signal (``auth.may_set_status``).
+    may_set_status: bool = True
     stale: bool = False
     saved: bool = False
 
@@ -103,9 +105,10 @@ class Row:
         self.form.privacy_confirmed.data = False
 
 
-def reportable_actions(plan, theme_number: int | None) -> list[Action]:
-    """The actions the current user may report on: of one theme, or (without a theme) those
-    of the user's own parties. Two queries, whatever the plan's size."""
+def reportable_actions(plan, theme_number: int | None, party_ids: set[int]) -> list[Action]:
+    """The actions the current user (of parties ``party_ids``) may report on: of one theme,
+    or (without a theme) those of the user's own parties. A fixed number of queries,
+    whatever the plan's size (subqueryload: selectinload splits long id lists)."""
     user = current_user
     stmt = (
         select(Action)
@@ -113,16 +116,18 @@ def reportable_actions(plan, theme_number: int | None) -> list[Action]:
         .where(Theme.plan_id == plan.id)
         .options(
             joinedload(Action.theme).joinedload(Theme.plan),
-            selectinload(Action.owners).selectinload(ActionOwner.links),
+            subqueryload(Action.owners).options(
+                subqueryload(ActionOwner.links), joinedload(ActionOwner.party)
+            ),
         )
         .order_by(Theme.number, Action.number)
     )
     if theme_number is not None:
         stmt = stmt.where(Theme.number == theme_number)
     if not user.is_admin or theme_number is None:
-        stmt = stmt.where(Action.id.in_(owned_action_ids(user)))
+        stmt = stmt.where(Action.id.in_(owned_action_ids(user, party_ids)))
     # The one rule of who may report (``can_report_on``) decides; the query only narrows.
-    return [a for a in db.session.scalars(stmt).unique() if can_report_on(user, a)]
+    return [a for a in db.session.scalars(stmt).unique() if can_report_on(user, a, party_ids)]
 
 
 def _fresh_form(actions: list[Action]) -> BulkProgressForm:
@@ -173,11 +178,17 @@ def bulk_update():
         abort(404)
     if current_user.role == "lezer":
         abort(403)
-    actions = reportable_actions(plan, theme_number)
+    user = current_user._get_current_object()
+    mine = party_ids_of(user)  # read once: every row's rights are checked against it
+    actions = reportable_actions(plan, theme_number, mine)
     by_code = {action.code: action for action in actions}
+
+    def row_of(action, row_form) -> Row:
+        return Row(action, row_form, may_set_status(user, action, mine))
+
     if request.method == "GET":
         form = _fresh_form(actions)
-        rows = [Row(by_code[entry.form.code.data], entry.form) for entry in form.rows]
+        rows = [row_of(by_code[entry.form.code.data], entry.form) for entry in form.rows]
         return _render(plan, theme_number, rows, form=form)
 
     form = BulkProgressForm()
@@ -186,14 +197,14 @@ def bulk_update():
         action = by_code.get(entry.form.code.data)
         if action is None:
             abort(403)  # not an action this user may report on (or a tampered form)
-        rows.append(Row(action, entry.form))
+        rows.append(row_of(action, entry.form))
     form.validate()
     for row in rows:
         moved = (row.form.status.data, row.form.signal.data or "") != (
             row.form.shown_status.data,
             row.form.shown_signal.data or "",
         )
-        if moved and not may_set_status(current_user, row.action):
+        if moved and not row.may_set_status:
             row.form.status.errors = [*row.form.status.errors, regional_status_message(row.action)]
     changed = [row for row in rows if row.form.is_changed]
     if not changed:

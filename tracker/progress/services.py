@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tracker.accounts.auth import may_set_status, regional_status_message
+from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -44,9 +45,9 @@ class StatusRefused(Exception):
     (``auth.may_set_status``); the message says who does."""
 
 
-def _add_update(action, author, status, signal, text, link, now) -> ProgressUpdate:
+def _add_update(action, author, status, signal, text, link, now, party_ids=None) -> ProgressUpdate:
     moves = (status, signal or None) != (action.status, action.signal)
-    if moves and not may_set_status(author, action):
+    if moves and not may_set_status(author, action, party_ids):
         raise StatusRefused(regional_status_message(action))
     update = ProgressUpdate(
         action=action,
@@ -76,11 +77,19 @@ def _add_update(action, author, status, signal, text, link, now) -> ProgressUpda
 
 def apply_batch(items: list[tuple[Action, dict]], author: User, now: datetime) -> None:
     """Record several updates in one transaction: all land, or (on a stale one) none."""
+    mine = party_ids_of(author)  # the author's rights, read once for every row
     with saving():
         for action, change in items:
             check_version(action, change["version"])
             _add_update(
-                action, author, change["status"], change["signal"], change["text"], None, now
+                action,
+                author,
+                change["status"],
+                change["signal"],
+                change["text"],
+                None,
+                now,
+                mine,
             )
 
 

@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.notifications import receivers as notification_receivers
     from tracker.plan import blueprint as plan
     from tracker.progress import blueprint as progress
+    from tracker.progress import receivers as progress_receivers
     from tracker.redaction import blueprint as redaction
     from tracker.reports import blueprint as reports
     from tracker.web import register_web
@@ -101,6 +102,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.exempt(plan.api_bp)  # read-only: GET requests only
     meeting_receivers.connect_receivers()
     notification_receivers.connect_receivers()
+    progress_receivers.connect_receivers()
     register_auth(app)
     register_web(app)
     register_conflicts(app)

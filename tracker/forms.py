@@ -5,7 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import Form
+from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import (
@@ -117,6 +117,22 @@ def optional_url():
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def decision_field(label: str = "Besluit dat deze wijziging neemt (optioneel)"):
+    """The meeting decision that made a change to the plan (optional; the view lists the
+    region's recent besluiten with ``set_decision_choices``)."""
+    return SelectField(
+        label,
+        choices=[],
+        default="",  # a form posted without it (a script, an older page) names none
+        description="Kies het besluit van de Regionale Tafel of het RVO, als dat er is; het "
+        "staat dan bij de geschiedenis van de actie.",
+    )
+
+
+def set_decision_choices(form, options: list[tuple[str, str]]) -> None:
+    form.decision.choices = choices([("", "Geen besluit genoemd"), *options])
 
 
 class UploadForm(DutchForm):

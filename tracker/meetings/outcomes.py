@@ -9,10 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import record
+from tracker.dates import dutch_date
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingOutcome, OutcomeKind, outcome_action
+from tracker.meetings.models import (
+    Meeting,
+    MeetingOutcome,
+    MeetingSeries,
+    OutcomeKind,
+    outcome_action,
+)
 from tracker.meetings.signals import outcome_changed
 from tracker.plan.models import Action, Party
+from tracker.regions import in_region
 
 
 def _subject(outcome: MeetingOutcome) -> str:
@@ -112,3 +120,28 @@ def as_data(outcome: MeetingOutcome, today: date) -> dict:
         "meeting_date": outcome.meeting.starts_at.date().isoformat(),
         "codes": [a.code for a in outcome.actions],
     }
+
+
+#: How many recent decisions a form offers to name (a plan change names a recent one).
+DECISION_CHOICES = 60
+
+
+def decision_choices() -> list[tuple[str, str]]:
+    """The region's most recent meeting decisions (besluiten), newest first, as select
+    options: "12 maart 2026 · Regionale Tafel Mensenhandel: <the decision>"."""
+    rows = db.session.scalars(
+        select(MeetingOutcome)
+        .join(Meeting, Meeting.id == MeetingOutcome.meeting_id)
+        .join(MeetingSeries, MeetingSeries.id == Meeting.series_id)
+        .where(MeetingOutcome.kind == OutcomeKind.DECISION.value, in_region(MeetingSeries))
+        .options(joinedload(MeetingOutcome.meeting))
+        .order_by(Meeting.starts_at.desc(), MeetingOutcome.id.desc())
+        .limit(DECISION_CHOICES)
+    )
+    return [(str(o.id), decision_label(o)) for o in rows]
+
+
+def decision_label(outcome: MeetingOutcome) -> str:
+    text = outcome.text if len(outcome.text) <= 90 else outcome.text[:89].rsplit(" ", 1)[0] + "…"
+    meeting = outcome.meeting
+    return f"{dutch_date(meeting.starts_at)} · {meeting.series.name}: {text}"

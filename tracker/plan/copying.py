@@ -116,7 +116,7 @@ def moving_on_publish(plan: Plan) -> list[str]:
     return sorted(name for _, names in publishing_asked.send(plan) for name in names or [])
 
 
-def publish_plan(plan: Plan, author: User, now: datetime) -> None:
+def publish_plan(plan: Plan, author: User, now: datetime, decision_id: int | None = None) -> None:
     if not plan.is_draft:
         raise PlanProblem({"plan": "Dit plan is al vastgesteld."})
     successors = {
@@ -136,6 +136,7 @@ def publish_plan(plan: Plan, author: User, now: datetime) -> None:
     plan.state = PlanState.PUBLISHED.value
     plan.is_current = True
     plan.published_at = now
+    plan.decision_id = decision_id
     for action in db.session.scalars(
         select(Action).join(Action.theme).where(Theme.plan_id == plan.id)
     ):

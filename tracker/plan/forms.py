@@ -7,7 +7,7 @@ import re
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, ValidationError
 
-from tracker.forms import DutchForm, max_length, required
+from tracker.forms import DutchForm, decision_field, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,3 +38,9 @@ class NewPlanForm(PrivacyCheckedForm, DutchForm):
             raise ValidationError(
                 "Alleen kleine letters, cijfers en streepjes (zoals rotterdam-2027-2030)."
             )
+
+
+class PublishForm(DutchForm):
+    """Adopting a draft: optionally the meeting decision (the RVO's) that adopted it."""
+
+    decision = decision_field("Besluit dat het plan vaststelt (optioneel)")

@@ -96,9 +96,14 @@ class Plan(db.Model):
     #: The plan this one was made from ("Nieuw plan op basis van…").
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
     published_at: Mapped[datetime | None]
+    #: The meeting decision (the RVO's besluit) that adopted the plan, if named.
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_outcome.id", ondelete="SET NULL", use_alter=True)
+    )
 
     owning_region: Mapped[Region] = relationship(lazy="joined")
     predecessor: Mapped[Plan | None] = relationship(remote_side="Plan.id")
+    decision = relationship("MeetingOutcome", foreign_keys=[decision_id])
     themes: Mapped[list[Theme]] = relationship(
         back_populates="plan", order_by="Theme.number", cascade="all, delete-orphan"
     )

@@ -21,10 +21,11 @@ from tracker.access import admin_required
 from tracker.conflicts import Duplicate, created_once
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
-from tracker.forms import DutchForm
+from tracker.forms import set_decision_choices
+from tracker.meetings import outcomes
 from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
-from tracker.plan.forms import NewPlanForm
+from tracker.plan.forms import NewPlanForm, PublishForm
 from tracker.plan.models import Municipality, Plan
 from tracker.regions import in_region
 
@@ -107,7 +108,17 @@ def plans():
         queries.visible_plans().order_by(Plan.start_year.desc(), Plan.id.desc())
     ).all()
     moving = {p.id: copying.moving_on_publish(p) for p in found if p.is_draft}
-    return render_template("plan/plans.html", plans=found, moving=moving)
+    publish_form = None
+    if current_user.is_admin and moving:
+        publish_form = PublishForm(formdata=None)
+        set_decision_choices(publish_form, outcomes.decision_choices())
+    return render_template(
+        "plan/plans.html",
+        plans=found,
+        moving=moving,
+        publish_form=publish_form,
+        decision_label=outcomes.decision_label,
+    )
 
 
 def _plan_or_404(slug: str) -> Plan:
@@ -170,10 +181,17 @@ def new_plan():
 def publish_plan(slug: str):
     """Make a draft the current plan; the plan before it goes to the archive."""
     plan = _plan_or_404(slug)
-    if not DutchForm().validate_on_submit():
+    form = PublishForm()
+    set_decision_choices(form, outcomes.decision_choices())
+    if not form.validate_on_submit():
         abort(400)
     try:
-        copying.publish_plan(plan, current_user, utcnow())
+        copying.publish_plan(
+            plan,
+            current_user,
+            utcnow(),
+            decision_id=int(form.decision.data) if form.decision.data else None,
+        )
     except copying.PlanProblem as exc:
         flash(exc.problems["plan"], "error")
         return redirect(url_for("plan.plans")), 303

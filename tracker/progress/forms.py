@@ -24,6 +24,7 @@ from tracker.forms import (
     UPDATE_TEXT_MAX,
     DutchForm,
     choices,
+    decision_field,
     input_required,
     max_length,
     optional_url,
@@ -123,6 +124,7 @@ class PlanTextForm(PrivacyCheckedForm, DutchForm):
     lead = RadioField("Trekker", choices=[], validate_choice=False)
     is_per_municipality = BooleanField("Wordt door iedere gemeente uitgevoerd")
     reason = TextAreaField("Reden van de wijziging", validators=[required(), max_length(2000)])
+    decision = decision_field()
     #: Set when the planning is not recognised and the beheerder confirmed it anyway.
     accept_unparsed = BooleanField("Planning toch opslaan zoals geschreven")
 
@@ -164,3 +166,4 @@ class NewActionForm(PlanTextForm):
 class DropActionForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("reason",)
     reason = TextAreaField("Waarom vervalt deze actie?", validators=[required(), max_length(2000)])
+    decision = decision_field()

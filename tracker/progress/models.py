@@ -100,6 +100,11 @@ class ActionRevision(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     #: Field name -> [old, new], as shown to readers.
     changes: Mapped[dict] = mapped_column(JSON)
+    #: The meeting decision (a Tafel's or the RVO's besluit) that made this change, if named.
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_outcome.id", ondelete="SET NULL")
+    )
 
     action: Mapped[Action] = relationship()
     author = relationship("User", lazy="joined")
+    decision = relationship("MeetingOutcome", lazy="joined")

@@ -10,7 +10,8 @@ from tracker.access import admin_required
 from tracker.conflicts import Duplicate, created_once
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import choices, set_decision_choices
+from tracker.meetings import outcomes
 from tracker.plan.models import Party
 from tracker.plan.views import require_plan
 from tracker.progress import revisions
@@ -28,7 +29,13 @@ def _plan_text(form) -> dict:
         "planning": form.planning.data,
         "owners_text": form.owners_text.data,
         "is_per_municipality": form.is_per_municipality.data,
+        "decision_id": decision_of(form),
     }
+
+
+def decision_of(form) -> int | None:
+    """The meeting decision the form names (its choices are the region's besluiten)."""
+    return int(form.decision.data) if form.decision.data else None
 
 
 def _fill_owner_rows(form, action=None) -> None:
@@ -43,6 +50,12 @@ def _fill_owner_rows(form, action=None) -> None:
         form.lead.data = lead
     form.add_spare_rows()
     form.set_party_choices(party_choices_for_owners())
+
+
+def _decisions(*forms) -> None:
+    options = outcomes.decision_choices()
+    for form in forms:
+        set_decision_choices(form, options)
 
 
 def _more_owner_rows(form) -> bool:
@@ -89,6 +102,7 @@ def revise(code: str):
     else:
         more = _more_owner_rows(form)
     drop_form = DropActionForm(formdata=None, version=str(action.version))
+    _decisions(form, drop_form)
     if request.method == "POST" and not more and form.validate_on_submit():
         owners, errors = _owners_or_errors(form)
         if not errors:
@@ -130,9 +144,11 @@ def drop(code: str):
     action = load_action(code)
     editable_plan(action.theme.plan)
     form = DropActionForm()
+    _decisions(form)
     if not form.validate_on_submit():
         revise_form = RevisionForm(formdata=None)
         _prefill_revision(revise_form, action)
+        _decisions(revise_form)
         return render_template(
             "progress/revise.html", form=revise_form, drop_form=form, action=action
         ), 400
@@ -143,6 +159,7 @@ def drop(code: str):
             reason=form.reason.data,
             expected_version=int(form.version.data),
             now=utcnow(),
+            decision_id=decision_of(form),
         )
     except StaleEdit:
         flash(STALE_MESSAGE, "error")
@@ -159,6 +176,7 @@ def new_action():
     editable_plan(plan)
     form = NewActionForm()
     form.theme.choices = choices((str(t.number), f"{t.number}. {t.title}") for t in plan.themes)
+    _decisions(form)
     more = False
     if request.method == "GET":
         form.reason.data = ""

@@ -104,6 +104,7 @@ def revise_action(
     is_per_municipality: bool,
     expected_version: int,
     now: datetime,
+    decision_id: int | None = None,
 ) -> ActionRevision | None:
     """Change the plan's wording of an action; returns None when nothing changed."""
     check_version(action, expected_version)
@@ -111,6 +112,8 @@ def revise_action(
         revision = _write_revision(
             action, author, reason, text, planning, owners_text, owners, is_per_municipality, now
         )
+        if revision is not None:
+            revision.decision_id = decision_id
     return revision
 
 
@@ -158,6 +161,7 @@ def create_action(
     owners: list[OwnerLine],
     is_per_municipality: bool,
     now: datetime,
+    decision_id: int | None = None,
 ) -> Action:
     action = Action(
         theme=theme,
@@ -174,14 +178,27 @@ def create_action(
     changes = {"nieuw": [None, f"{theme.number}.{number}"]}
     db.session.add(
         ActionRevision(
-            action=action, author_id=author.id, created_at=now, reason=reason, changes=changes
+            action=action,
+            author_id=author.id,
+            created_at=now,
+            reason=reason,
+            changes=changes,
+            decision_id=decision_id,
         )
     )
     record("plan.add_action", author, f"actie {action.code}", reason.strip())
     return action
 
 
-def drop_action(action: Action, author: User, *, reason: str, expected_version: int, now):
+def drop_action(
+    action: Action,
+    author: User,
+    *,
+    reason: str,
+    expected_version: int,
+    now,
+    decision_id: int | None = None,
+):
     """Mark an action vervallen: a revision for the plan and a progress update for its state."""
     check_version(action, expected_version)
     db.session.add(
@@ -191,6 +208,7 @@ def drop_action(action: Action, author: User, *, reason: str, expected_version: 
             created_at=now,
             reason=reason.strip(),
             changes={"status": [action.status, Status.DROPPED.value]},
+            decision_id=decision_id,
         )
     )
     return record_update(

@@ -74,6 +74,7 @@ def render_action_page(action, status: int = 200, **context):
         revisions=revisions.revisions(action),
         figures=figures.for_action(action.code),
         outcomes=outcomes.for_action(action),
+        decision_label=outcomes.decision_label,
         earlier=[(a, services.history(a)) for a in copying.predecessors_of(action)],
         rollup=_municipal_rollup(action),
         commitments=(

@@ -56,12 +56,13 @@ def year_attendance(
             MeetingSeries.id.in_(tracked)
         )
     )
-    in_year = (
+    in_year = [
         Meeting.series_id.in_(tracked),
         Meeting.state == MeetingState.HELD.value,
         extract("year", Meeting.starts_at) == year,
-        Meeting.starts_at < (until or datetime.max),
-    )
+    ]
+    if until is not None:
+        in_year.append(Meeting.starts_at < until)
     held = db.session.scalar(select(func.count(Meeting.id)).where(*in_year))
     attended = Counter(
         dict(

@@ -24,7 +24,8 @@ from tracker.forms import (
     optional_url,
     within_calendar,
 )
-from tracker.municipalities.borging import STATE_LABELS, UNKNOWN
+from tracker.municipalities.borging import LEVEL_LABELS, STATE_LABELS, UNKNOWN
+from tracker.plan.filters import Number, one_of, strip
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress.forms import STATUS_CHOICES
 
@@ -119,3 +120,32 @@ class MunicipalForm(PrivacyCheckedForm, DutchForm):
     cells = FieldList(FormField(CellRowForm))
     items = FieldList(FormField(BorgingRowForm))
     return_to = HiddenField(default="gemeente")
+
+
+class MatrixFilterForm(DutchForm):
+    """``/gemeenten``'s query string: the year, a column with the level to show, the order."""
+
+    structured_fields = ("kolom", "stand", "sorteer", "richting")
+    jaar = Number("Geef een jaartal van vier cijfers, bijvoorbeeld 2025.", 2000, 2100)
+    kolom = StringField(filters=[strip])
+    stand = StringField(
+        filters=[strip],
+        validators=[one_of(list(LEVEL_LABELS), "Stand '{value}' is onbekend; kies uit {allowed}.")],
+    )
+    sorteer = StringField(filters=[strip])
+    richting = StringField(
+        filters=[strip],
+        validators=[one_of(["op", "af"], "De richting is op (oplopend) of af (aflopend).")],
+    )
+
+    def __init__(self, args, column_keys: list[str]):
+        super().__init__(formdata=args, meta={"csrf": False})
+        self.column_keys = column_keys
+
+    def validate_kolom(self, field):
+        if field.data and field.data not in self.column_keys:
+            raise ValidationError(f"Kolom '{field.data[:40]}' bestaat niet in dit overzicht.")
+
+    def validate_sorteer(self, field):
+        if field.data and field.data not in [*self.column_keys, "naam"]:
+            raise ValidationError(f"Sorteren op '{field.data[:40]}' kan niet.")

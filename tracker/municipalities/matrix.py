@@ -17,6 +17,7 @@ from tracker.meetings.attendance import region_municipalities, year_attendance
 from tracker.municipalities import borging
 from tracker.plan.models import Action, Municipality, Plan, Status, Theme
 from tracker.progress.models import MunicipalityProgress
+from tracker.reports import municipal
 
 #: A municipal action's status read as a level.
 STATUS_LEVELS = {
@@ -74,7 +75,9 @@ class Matrix:
         column = next(c for c in self.columns if c.key == key)
         item = borging.ITEM_BY_KEY.get(key)
         if item is not None and item.is_neutral:
-            yes = sum(1 for row in self.rows if row.cells[key].text.startswith("Ja"))
+            yes = sum(
+                1 for row in self.rows for s in row.states if s.item is item and s.state == "ja"
+            )
             return f"{yes} van {len(self.rows)} ja"
         return f"{self.count(key)['goed']} van {len(self.rows)} {column.in_order}"
 
@@ -136,18 +139,6 @@ def municipal_actions(plan: Plan) -> list[Action]:
     )
 
 
-def stored_cells(actions: list[Action], year: int) -> dict[tuple[int, int], MunicipalityProgress]:
-    if not actions:
-        return {}
-    found = db.session.scalars(
-        select(MunicipalityProgress).where(
-            MunicipalityProgress.action_id.in_([a.id for a in actions]),
-            MunicipalityProgress.year == year,
-        )
-    )
-    return {(c.action_id, c.municipality_id): c for c in found}
-
-
 def columns_for(actions: list[Action]) -> list[Column]:
     items = [Column(item.key, item.short, item.label) for item in borging.ITEMS]
     network = Column(
@@ -180,7 +171,7 @@ def build(
         municipalities = region_municipalities()
     ids = [m.id for m in municipalities]
     actions = municipal_actions(plan)
-    cells = stored_cells(actions, year)
+    cells = {(c.action_id, c.municipality_id): c for c in municipal.stored_cells(actions, {year})}
     entries = borging.current_entries(ids, until)
     attendance = year_attendance(year, ids, until)
     rows = []

@@ -8,20 +8,22 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_edit_municipality
 from tracker.accounts.models import User
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
-from tracker.forms import DutchForm
 from tracker.meetings.attendance import attended_meetings
 from tracker.municipalities import borging, matrix
-from tracker.municipalities.forms import RETURN_TO, BorgingRowForm, CellRowForm, MunicipalForm
+from tracker.municipalities.forms import (
+    RETURN_TO,
+    BorgingRowForm,
+    CellRowForm,
+    MatrixFilterForm,
+    MunicipalForm,
+)
 from tracker.municipalities.services import save_rows
 from tracker.params import parse_int
-from tracker.plan.filters import Number, one_of, strip
 from tracker.plan.models import Action, Municipality, Party, Plan, Status
 from tracker.plan.views import require_municipality, require_plan
 from tracker.progress.versions import StaleEdit
@@ -38,37 +40,6 @@ def plan_year(plan: Plan, asked: int | None = None) -> int:
     if asked and plan.start_year <= asked <= plan.end_year:
         return asked
     return min(max(local_today().year, plan.start_year), plan.end_year)
-
-
-class MatrixFilterForm(DutchForm):
-    """``/gemeenten``'s query string: the year, a column with the level to show, the order."""
-
-    structured_fields = ("kolom", "stand", "sorteer", "richting")
-    jaar = Number("Geef een jaartal van vier cijfers, bijvoorbeeld 2025.", 2000, 2100)
-    kolom = StringField(filters=[strip])
-    stand = StringField(
-        filters=[strip],
-        validators=[
-            one_of(list(borging.LEVEL_LABELS), "Stand '{value}' is onbekend; kies uit {allowed}.")
-        ],
-    )
-    sorteer = StringField(filters=[strip])
-    richting = StringField(
-        filters=[strip],
-        validators=[one_of(["op", "af"], "De richting is op (oplopend) of af (aflopend).")],
-    )
-
-    def __init__(self, args, column_keys: list[str]):
-        super().__init__(formdata=args, meta={"csrf": False})
-        self.column_keys = column_keys
-
-    def validate_kolom(self, field):
-        if field.data and field.data not in self.column_keys:
-            raise ValidationError(f"Kolom '{field.data[:40]}' bestaat niet in dit overzicht.")
-
-    def validate_sorteer(self, field):
-        if field.data and field.data not in [*self.column_keys, "naam"]:
-            raise ValidationError(f"Sorteren op '{field.data[:40]}' kan niet.")
 
 
 def index():

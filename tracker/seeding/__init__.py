@@ -9,6 +9,7 @@ off the action rows, is never touched.
 """
 
 from tracker.seeding.applying import SeedReport, apply_seeds
-from tracker.seeding.reading import SeedData, SeedError, read_seeds
+from tracker.seeding.reader import SeedError
+from tracker.seeding.reading import SeedData, read_seeds
 
 __all__ = ["SeedData", "SeedError", "SeedReport", "apply_seeds", "read_seeds"]

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tracker.figures.models import COUNT, ESTIMATE
 from tracker.plan.models import PartyKind
+from tracker.seeding.figures import read_figures
+from tracker.seeding.reader import Reader, SeedError
 
 PLAN_FILE = "plan.yaml"
 PARTIES_FILE = "parties.yaml"
@@ -18,14 +17,6 @@ MUNICIPALITIES_FILE = "municipalities.yaml"
 MEETINGS_FILE = "meetings.yaml"
 FIGURES_FILE = "kerncijfers.yaml"
 MUNICIPALITY_PARTY_PREFIX = "gemeente-"
-
-
-class SeedError(Exception):
-    """The seed files are not loadable; ``problems`` names file and entry of each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -82,63 +73,7 @@ class SeedData:
     figures: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _Reader:
-    """Collects validation problems for one file instead of stopping at the first."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[str] = []
-
-    def problem(self, where: str, message: str) -> None:
-        prefix = f"{self.path.name}: {where}: " if where else f"{self.path.name}: "
-        self.problems.append(prefix + message)
-
-    def load(self) -> Any:
-        try:
-            return yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            self.problem("", "bestand ontbreekt")
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" (regel {mark.line + 1})" if mark else ""
-            self.problem("", f"geen geldige YAML{line}: {getattr(exc, 'problem', exc)}")
-        return None
-
-    def text(self, entry: dict, key: str, where: str, required: bool = True) -> str | None:
-        value = entry.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(where, f"veld '{key}' ontbreekt")
-            return None
-        if not isinstance(value, str):
-            self.problem(where, f"veld '{key}' moet tekst zijn")
-            return None
-        return value
-
-    def integer(self, entry: dict, key: str, where: str) -> int | None:
-        value = entry.get(key)
-        if value is None:
-            self.problem(where, f"veld '{key}' ontbreekt")
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            self.problem(where, f"veld '{key}' moet een positief geheel getal zijn")
-            return None
-        return value
-
-    def mapping_list(self, value: Any, where: str) -> list[dict]:
-        if not isinstance(value, list):
-            self.problem(where, "verwacht een lijst")
-            return []
-        good = []
-        for index, item in enumerate(value, start=1):
-            if isinstance(item, dict):
-                good.append(item)
-            else:
-                self.problem(f"{where} #{index}", "verwacht velden (sleutel: waarde)")
-        return good
-
-
-def _read_municipalities(reader: _Reader) -> list[dict[str, str]]:
+def _read_municipalities(reader: Reader) -> list[dict[str, str]]:
     data = reader.load()
     if data is None:
         return []
@@ -154,7 +89,7 @@ def _read_municipalities(reader: _Reader) -> list[dict[str, str]]:
     return result
 
 
-def _read_parties(reader: _Reader) -> list[dict[str, str]]:
+def _read_parties(reader: Reader) -> list[dict[str, str]]:
     data = reader.load()
     if data is None:
         return []
@@ -176,7 +111,7 @@ def _read_parties(reader: _Reader) -> list[dict[str, str]]:
     return result
 
 
-def _read_owners(reader: _Reader, raw: Any, where: str, party_codes: set[str]) -> list[OwnerSeed]:
+def _read_owners(reader: Reader, raw: Any, where: str, party_codes: set[str]) -> list[OwnerSeed]:
     if not isinstance(raw, list) or not raw:
         reader.problem(where, "veld 'owners' moet een niet-lege lijst zijn")
         return []
@@ -200,7 +135,7 @@ def _read_owners(reader: _Reader, raw: Any, where: str, party_codes: set[str]) -
     return owners
 
 
-def _read_plan(reader: _Reader, party_codes: set[str]) -> tuple[dict, list[ThemeSeed]]:
+def _read_plan(reader: Reader, party_codes: set[str]) -> tuple[dict, list[ThemeSeed]]:
     data = reader.load()
     if data is None:
         return {}, []
@@ -255,7 +190,7 @@ def _read_plan(reader: _Reader, party_codes: set[str]) -> tuple[dict, list[Theme
     return plan, themes
 
 
-def _read_series(reader: _Reader, party_codes: set[str], action_codes: set[str]):
+def _read_series(reader: Reader, party_codes: set[str], action_codes: set[str]):
     data = reader.load()
     if data is None:
         return []
@@ -301,100 +236,11 @@ def _read_series(reader: _Reader, party_codes: set[str], action_codes: set[str])
     return result
 
 
-def _read_figures(reader: _Reader, action_codes: set[str]) -> list[dict[str, Any]]:
-    """kerncijfers.yaml: indicators with their values per year (optional file)."""
-    if not reader.path.exists():
-        return []
-    raw = reader.load()
-    if raw is None:
-        return []
-    monitors = set(raw.get("monitors") or [])
-    indicators, codes = [], set()
-    for position, entry in enumerate(reader.mapping_list(raw.get("indicators"), "indicators")):
-        where = f"kerncijfer {entry.get('code', position + 1)}"
-        code = reader.text(entry, "code", where)
-        if code in codes:
-            reader.problem(where, "code komt twee keer voor")
-        codes.add(code)
-        links = entry.get("actions") or {}
-        if not isinstance(links, dict):
-            reader.problem(where, "'actions' geeft per actie een reden: '1.1: <waarom>'")
-            links = {}
-        links = {str(code): reason for code, reason in links.items()}
-        unknown = [c for c in links if c not in action_codes]
-        if unknown:
-            reader.problem(where, f"onbekende actie(s): {', '.join(unknown)}")
-        without = [
-            c for c, reason in links.items() if not isinstance(reason, str) or not reason.strip()
-        ]
-        if without:
-            reader.problem(where, f"actie(s) zonder reden: {', '.join(without)}")
-        kind = entry.get("kind", COUNT)
-        if kind not in (COUNT, ESTIMATE):
-            reader.problem(where, f"'kind' is {COUNT} of {ESTIMATE}")
-        indicator = {
-            "code": code,
-            "name": reader.text(entry, "name", where),
-            "source": reader.text(entry, "source", where),
-            "theme_number": entry.get("theme"),
-            "area": reader.text(entry, "area", where),
-            "unit": reader.text(entry, "unit", where, required=False) or "",
-            "action_codes": list(links),
-            "action_reasons": {c: str(r).strip() for c, r in links.items()},
-            "kind": kind,
-            "beside_estimate": entry.get("beside_estimate") is True,
-            "breakdown_of": str(entry.get("breakdown_of") or ""),
-            "breakdown": reader.text(entry, "breakdown", where, required=False) or "",
-            "part": reader.text(entry, "part", where, required=False) or "",
-            "position": position,
-            "values": [],
-        }
-        years = set()
-        for value in reader.mapping_list(entry.get("values"), f"{where}: values"):
-            at = f"{where} {value.get('year')}"
-            year = reader.integer(value, "year", at)
-            number = value.get("value")
-            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-                reader.problem(at, "veld 'value' moet een geheel getal van 0 of meer zijn")
-            if year in years:
-                reader.problem(at, "jaar komt twee keer voor")
-            years.add(year)
-            high = value.get("value_high")
-            if kind == ESTIMATE and (not isinstance(high, int) or high < (number or 0)):
-                reader.problem(at, "een schatting heeft 'value_high', niet kleiner dan 'value'")
-            monitor = reader.text(value, "monitor", at)
-            if monitor and monitor not in monitors:
-                reader.problem(at, f"monitor '{monitor}' staat niet onder 'monitors'")
-            indicator["values"].append(
-                {
-                    "year": year,
-                    "value": number,
-                    "value_high": high if kind == ESTIMATE else None,
-                    "monitor": monitor,
-                    "section": reader.text(value, "section", at, required=False) or "",
-                    "quote": reader.text(value, "quote", at),
-                    "caveat": reader.text(value, "caveat", at, required=False) or "",
-                    "area": reader.text(value, "area", at, required=False) or "",
-                    "comparable": value.get("comparable", True) is not False,
-                }
-            )
-        if indicator["breakdown_of"] and not (indicator["breakdown"] and indicator["part"]):
-            reader.problem(where, "een onderverdeling heeft 'breakdown' en 'part'")
-        indicators.append(indicator)
-    for indicator in indicators:
-        if indicator["breakdown_of"] and indicator["breakdown_of"] not in codes:
-            reader.problem(
-                f"kerncijfer {indicator['code']}",
-                f"'breakdown_of' noemt een onbekend kerncijfer: {indicator['breakdown_of']}",
-            )
-    return indicators
-
-
 def read_seeds(directory: Path) -> SeedData:
     """Parse and validate all seed files; raise ``SeedError`` listing every problem found."""
-    municipalities_reader = _Reader(directory / MUNICIPALITIES_FILE)
-    parties_reader = _Reader(directory / PARTIES_FILE)
-    plan_reader = _Reader(directory / PLAN_FILE)
+    municipalities_reader = Reader(directory / MUNICIPALITIES_FILE)
+    parties_reader = Reader(directory / PARTIES_FILE)
+    plan_reader = Reader(directory / PLAN_FILE)
 
     municipalities = _read_municipalities(municipalities_reader)
     parties = _read_parties(parties_reader)
@@ -403,10 +249,10 @@ def read_seeds(directory: Path) -> SeedData:
     }
     plan, themes = _read_plan(plan_reader, party_codes)
     action_codes = {f"{t.number}.{a.number}" for t in themes for a in t.actions}
-    series_reader = _Reader(directory / MEETINGS_FILE)
+    series_reader = Reader(directory / MEETINGS_FILE)
     series = _read_series(series_reader, party_codes, action_codes)
-    figures_reader = _Reader(directory / FIGURES_FILE)
-    figures = _read_figures(figures_reader, action_codes)
+    figures_reader = Reader(directory / FIGURES_FILE)
+    figures = read_figures(figures_reader, action_codes)
 
     problems = (
         municipalities_reader.problems

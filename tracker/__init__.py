@@ -63,6 +63,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.conditional import register_conditional
     from tracker.conflicts import register_conflicts
     from tracker.dashboard import blueprint as dashboard
+    from tracker.evaluation import blueprint as evaluation
+    from tracker.evaluation import receivers as evaluation_receivers
     from tracker.figures import blueprint as figures
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
@@ -97,12 +99,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         health_bp,
         help_bp,
         figures.bp,
+        evaluation.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(plan.api_bp)  # read-only: GET requests only
     meeting_receivers.connect_receivers()
     notification_receivers.connect_receivers()
     progress_receivers.connect_receivers()
+    evaluation_receivers.connect_receivers()
     register_auth(app)
     register_web(app)
     register_conflicts(app)

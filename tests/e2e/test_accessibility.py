@@ -27,6 +27,8 @@ PAGES = {
         "/acties/2.4/gemeenten",
         "/acties/2.4/gemeenten/schiedam/2026",
         "/export/upload",
+        "/knelpunten",
+        "/knelpunten/nieuw",
     ],
     "beheerder": [
         "/",
@@ -45,6 +47,8 @@ PAGES = {
         "/beheer/eigenaren",
         "/beheer/partijen",
         "/acties/3.15/jaren/2026",
+        "/evaluatie/rotterdam-2024-2026",
+        "/knelpunten/nieuw",
     ],
 }
 AXE = Axe()

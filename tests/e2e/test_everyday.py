@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tracker.dates import utcnow
+from tracker.evaluation.models import ActionEvaluation, EvaluationRound, Knelpunt
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingSeries
 from tracker.notifications.models import Notification
@@ -69,6 +70,34 @@ def filled(seeded_app, e2e_users):
         expected_version=target.version,
         now=utcnow(),
     )
+    plan = current_plan()
+    evaluation_round = EvaluationRound(
+        plan=plan, deadline=utcnow().date() + timedelta(days=21), opened_by_id=admin.id
+    )
+    knelpunt = Knelpunt(
+        plan_id=plan.id,
+        what=f"Geen vaste capaciteit voor gezamenlijke controles; zie {LONG_WORD}",
+        since=utcnow().date() - timedelta(days=90),
+        actions=[target],
+        for_table=True,
+        created_by_id=admin.id,
+    )
+    db.session.add_all([evaluation_round, knelpunt])
+    db.session.flush()
+    db.session.add(
+        ActionEvaluation(
+            round=evaluation_round,
+            action=target,
+            result="deels",
+            delivered=f"Twee controles met de partners. {LONG_WORD}",
+            helped="Vaste contactpersonen.",
+            hindered="Capaciteit bij de partners.",
+            advice="aanpassen",
+            advice_reason="Breder maken.",
+            new_text="Gezamenlijke controles in alle risicosectoren.",
+            author_id=admin.id,
+        )
+    )
     db.session.commit()
     snapshot = frozen_report()
     update = db.session.scalar(select(ProgressUpdate))
@@ -80,6 +109,8 @@ def filled(seeded_app, e2e_users):
         "user": e2e_users["af"].id,
         "update": update.id,
         "year": current_plan().end_year,
+        "plan": plan.slug,
+        "knelpunt": knelpunt.id,
         "snapshot": snapshot.id,
     }
 
@@ -95,6 +126,9 @@ def phone_pages(ids) -> dict[str, list[str]]:
             f"/acties/2.4/gemeenten/schiedam/{ids['year']}",
             "/gemeenten",
             "/gemeenten/schiedam",
+            f"/evaluatie/{ids['plan']}/acties/2.3",
+            "/knelpunten",
+            "/knelpunten/nieuw",
             "/export/upload",
             "/profiel",
         ],
@@ -147,6 +181,13 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/beheer/partijen",
             "/acties/3.15",
             f"/acties/3.15/jaren/{ids['year']}",
+            "/evaluatie",
+            f"/evaluatie/{ids['plan']}",
+            f"/evaluatie/{ids['plan']}/acties/3.14",
+            f"/evaluatie/{ids['plan']}/acties/4.1",
+            "/knelpunten",
+            "/knelpunten/nieuw",
+            f"/knelpunten/{ids['knelpunt']}",
         ],
     }
 
@@ -309,3 +350,40 @@ def test_the_portfolio_holder_writes_the_report_and_hands_it_over(page, e2e_user
     page.get_by_role("button", name="Rapportage vastleggen").click()
     expect(page.locator(".flash")).to_contain_text("De rapportage is vastgelegd.")
     expect(page.locator("section.standing")).to_contain_text("Zes gemeenten")
+
+
+def test_the_beheerder_evaluates_an_action_on_a_phone_and_a_desktop(page, e2e_users, filled):
+    """The evaluation form (issue 37): what the tracker knows beside the questions, one tap
+    per choice, a refused save that keeps everything, then saved; axe at 360 and 1366 px."""
+    login(page, e2e_users["beheerder"])
+    path = f"/evaluatie/{filled['plan']}/acties/4.1"
+    problems = {}
+    for name, size in (("telefoon", PHONE), ("bureau", {"width": 1366, "height": 900})):
+        page.set_viewport_size(size)
+        page.goto(path)
+        if found := serious(AXE.run(page)):
+            problems[f"{path} ({name})"] = found
+        screenshot(page, f"evaluatie-actie-{name}")
+        page.goto(f"/evaluatie/{filled['plan']}")
+        screenshot(page, f"evaluatie-overzicht-{name}")
+        if found := serious(AXE.run(page)):
+            problems[f"evaluatie ({name})"] = found
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    page.locator("label[for=result-1]").click()  # Deels bereikt
+    page.get_by_label("Wat heeft de actie opgeleverd?").fill("Drie gezamenlijke controles.")
+    page.locator("label[for=advice-2]").click()  # Aanpassen, without the new text
+    page.get_by_label("Waarom dit advies?").fill("Breder maken naar alle sectoren.")
+    page.get_by_role("button", name="Evaluatie opslaan").click()
+    expect(page.locator("#foutoverzicht")).to_contain_text("Voorgestelde nieuwe tekst")
+    expect(page.get_by_label("Wat heeft de actie opgeleverd?")).to_have_value(
+        "Drie gezamenlijke controles."
+    )
+    if found := serious(AXE.run(page)):
+        problems["evaluatie (fout)"] = found
+    page.get_by_label("Voorgestelde nieuwe tekst (bij aanpassen)").fill(
+        "Gezamenlijke controles in alle risicosectoren."
+    )
+    page.get_by_role("button", name="Evaluatie opslaan").click()
+    expect(page.locator(".flash-info")).to_contain_text("Evaluatie van actie 4.1 opgeslagen")
+    assert problems == {}

@@ -14,6 +14,11 @@ from tracker.extensions import db
 KIND_LABELS = {
     "api_token.create": "Koppelsleutel aangemaakt",
     "api_token.revoke": "Koppelsleutel ingetrokken",
+    "evaluation.deadline": "Termijn evaluatie verzet",
+    "evaluation.draft": "Concept volgend plan uit de evaluatie",
+    "evaluation.knelpunt": "Knelpunt vastgelegd",
+    "evaluation.open": "Evaluatie geopend",
+    "evaluation.save": "Evaluatie van een actie opgeslagen",
     "export.csv": "Export als CSV",
     "figure.report": "Kerncijfers voor de rapportage gekozen",
     "figure.save": "Kerncijfer opgeslagen",

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.accounts.auth import can_edit_municipality
 from tracker.accounts.membership import party_ids_of
 from tracker.dates import local_today, utcnow
+from tracker.evaluation import rounds as evaluation
 from tracker.extensions import db
 from tracker.meetings import outcomes
 from tracker.meetings import services as meetings
@@ -90,6 +91,8 @@ def my_actions():
     orphans = progress.orphaned_actions(plan) if user.is_admin else []
     return render_template(
         "dashboard/my_actions.html",
+        evaluation_round=evaluation.round_of(plan),
+        to_evaluate=evaluation.still_to_evaluate(user, plan),
         items=items,
         municipal=municipal,
         municipal_form=municipal_form,

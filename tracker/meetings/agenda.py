@@ -2,7 +2,8 @@
 
 "Agenda voorstellen" proposes, between an opening and a closing item: the open actiepunten of
 this series' meetings, the actions with signal Aandacht or Achterstand, the actions past their
-deadline, and the actions updated since the previous meeting of the series. Items already on
+deadline, the actions updated since the previous meeting of the series, and what other
+packages add (``signals.proposals_asked``: the knelpunten proposed for the Tafel). Items already on
 the agenda (same title) are not proposed twice.
 """
 
@@ -19,7 +20,7 @@ from tracker.dates import dutch_date
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, OutcomeKind
 from tracker.meetings.services import previous_held
-from tracker.meetings.signals import agenda_published
+from tracker.meetings.signals import agenda_published, proposals_asked
 from tracker.plan.models import Action, ActionOwner, Party, Theme
 
 OPENING = "Opening en vaststellen van de agenda"
@@ -174,6 +175,8 @@ def proposals(meeting: Meeting, today: date) -> list[Proposal]:
                         changed,
                     )
                 )
+    for _, asked in proposals_asked.send(meeting):
+        result.extend(asked or [])
     result.append(Proposal(CLOSING))
     return result
 

@@ -18,3 +18,7 @@ agenda_published = _signals.signal("agenda-published")
 #: Sent with the actiepunt (a ``MeetingOutcome``) as sender and ``now`` when it is added, done,
 #: reopened or about to be deleted: its reminders are planned or withdrawn.
 outcome_changed = _signals.signal("outcome-changed")
+
+#: Asked with the meeting as sender when its agenda is proposed: each receiver returns a list
+#: of ``agenda.Proposal`` to add before the closing item (the knelpunten for the Tafel).
+proposals_asked = _signals.signal("proposals-asked")

@@ -24,9 +24,11 @@ from tracker.meetings.services import previous_held
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Status, Theme
 
 
-def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
+def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, list[Action]]:
     """Per active contributor or beheerder, the open actions their parties own, and those of
-    free-text owners linked to them or to their party."""
+    free-text owners linked to them or to their party; with ``open_only=False`` the closed
+    ones too (an evaluation asks about every action)."""
+    closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
 
     def open_actions_of(stmt):
         return (
@@ -37,7 +39,7 @@ def users_with_open_actions(plan_id: int) -> dict[int, list[Action]]:
                 Theme.plan_id == plan_id,
                 User.is_enabled.is_(True),
                 User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
-                Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
+                Action.status.not_in(closed),
             )
         )
 

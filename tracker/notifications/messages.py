@@ -55,9 +55,14 @@ def without_greeting(intro: str | None) -> str:
 
 
 def build_message(row: Notification, tick_cache: dict | None = None) -> Message:
-    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached.
+    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached (an
+    evaluation round's e-mail is built by ``tracker.evaluation.mail``).
     ``tick_cache`` keeps for the whole tick what is the same for every recipient of a
     meeting (the actions to ask about, the .ics), so a round of reminders builds them once."""
+    if row.kind_enum.is_evaluation:
+        from tracker.evaluation import mail as evaluation_mail  # it builds on this package
+
+        return evaluation_mail.build(row, message_id)
     config = current_app.config
     cache = tick_cache if tick_cache is not None else {}
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum

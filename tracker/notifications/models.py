@@ -19,6 +19,8 @@ class NotificationKind(StrEnum):
     CANCELLED = "vergadering_geannuleerd"
     FOLLOW_UP = "actiepunt"
     AGENDA = "agenda"
+    EVALUATION = "evaluatie"
+    EVALUATION_REMINDER = "evaluatie_herinnering"
 
     @property
     def label(self) -> str:
@@ -29,7 +31,14 @@ class NotificationKind(StrEnum):
             "vergadering_geannuleerd": "Vergadering geannuleerd",
             "actiepunt": "Herinnering actiepunt",
             "agenda": "Agenda vergadering",
+            "evaluatie": "Verzoek om evaluatie",
+            "evaluatie_herinnering": "Herinnering evaluatie",
         }[self.value]
+
+    @property
+    def is_evaluation(self) -> bool:
+        """About a plan's evaluation round, not about a meeting."""
+        return self in (NotificationKind.EVALUATION, NotificationKind.EVALUATION_REMINDER)
 
 
 class NotificationState(StrEnum):
@@ -57,16 +66,22 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    meeting_id: Mapped[int] = mapped_column(
+    #: The meeting the e-mail is about; empty for an evaluation round's e-mails.
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    #: The evaluation round an EVALUATION (or its reminder) e-mail asks to take part in.
+    evaluation_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True
     )
     #: The actiepunt a FOLLOW_UP reminder is about (``meeting_id`` is then its meeting).
     outcome_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_outcome.id", ondelete="CASCADE"), index=True
     )
-    #: Days before the meeting (reminders, update requests) or the actiepunt's due date.
+    #: Days before the meeting (reminders, update requests), the actiepunt's due date or the
+    #: evaluation's deadline.
     offset_days: Mapped[int | None]
-    #: (kind, meeting, recipient, offset or sequence): one row per e-mail, ever.
+    #: (kind, meeting or round, recipient, offset or sequence): one row per e-mail, ever.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default=NotificationState.PENDING.value)
@@ -87,6 +102,7 @@ class Notification(db.Model):
     recipient = relationship("User", lazy="joined")
     meeting = relationship("Meeting", lazy="joined")
     outcome = relationship("MeetingOutcome")
+    evaluation_round = relationship("EvaluationRound")
 
     @property
     def kind_enum(self) -> NotificationKind:

@@ -233,6 +233,14 @@ def _withheld(row: Notification, superseded: set[int]) -> dict | None:
         }
     if row.id in superseded:
         return {"state": NotificationState.EXPIRED.value, "last_error": SUPERSEDED}
+    if row.kind_enum.is_evaluation:
+        from tracker.evaluation import mail as evaluation_mail  # it builds on this package
+
+        if evaluation_mail.nothing_to_ask(row):
+            return {
+                "state": NotificationState.WITHDRAWN.value,
+                "last_error": "Alle acties van de ontvanger zijn al geëvalueerd",
+            }
     return None
 
 

@@ -71,7 +71,7 @@ def retry(row_id: int):
         abort(400)
     if row.state not in (NotificationState.FAILED.value, NotificationState.EXPIRED.value):
         flash("Alleen mislukte of verlopen berichten kunnen opnieuw worden verstuurd.", "error")
-    elif row.meeting.starts_at <= utcnow():
+    elif row.meeting is not None and row.meeting.starts_at <= utcnow():
         flash("De vergadering is al begonnen; dit bericht wordt niet meer verstuurd.", "error")
     else:
         retry_row(row, utcnow())

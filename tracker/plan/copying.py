@@ -38,7 +38,10 @@ def copy_plan(
     end_year: int,
     author: User,
     now: datetime,
+    selection: dict[int, str] | None = None,
 ) -> Plan:
+    """The draft. With ``selection`` (action id -> the text it takes) only those actions
+    are copied, numbered again from 1 within each theme; the themes all carry over."""
     problems = {}
     if db.session.scalar(select(Plan.id).where(Plan.slug == slug)) is not None:
         problems["slug"] = f"Er is al een plan met de korte naam '{slug}'."
@@ -66,7 +69,7 @@ def copy_plan(
                 title=theme.title,
                 introduction=theme.introduction,
                 risk_table=theme.risk_table,
-                actions=[_copy_action(action) for action in theme.actions],
+                actions=_copy_actions(theme.actions, selection),
             )
             for theme in base.themes
         ]
@@ -82,10 +85,20 @@ def copy_plan(
     return plan
 
 
-def _copy_action(action: Action) -> Action:
+def _copy_actions(actions: list[Action], selection: dict[int, str] | None) -> list[Action]:
+    if selection is None:
+        return [_copy_action(action, action.number, action.text) for action in actions]
+    chosen = [action for action in actions if action.id in selection]
+    return [
+        _copy_action(action, number, selection[action.id])
+        for number, action in enumerate(chosen, start=1)
+    ]
+
+
+def _copy_action(action: Action, number: int, text: str) -> Action:
     copy = Action(
-        number=action.number,
-        text=action.text,
+        number=number,
+        text=text,
         owners_text=action.owners_text,
         is_per_municipality=action.is_per_municipality,
         status=action.status,

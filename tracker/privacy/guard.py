@@ -347,8 +347,26 @@ def import_problems(
     return [f"{where}: bevat persoonsgegevens ({describe(findings)}); haal ze weg."]
 
 
-#: Keys under which a report holds free text (update texts, notes, action texts).
-FREE_TEXT_KEYS = frozenset({"text", "short_text", "latest_update_text", "note", "asks"})
+#: Keys under which a report holds free text (update texts, notes, action texts, evaluations).
+FREE_TEXT_KEYS = frozenset(
+    {
+        "text",
+        "short_text",
+        "latest_update_text",
+        "note",
+        "asks",
+        # the evaluation report's
+        "delivered",
+        "effect",
+        "helped",
+        "hindered",
+        "advice_reason",
+        "new_text",
+        "reason",
+        "what",
+        "evidence",
+    }
+)
 
 
 @lru_cache(maxsize=8192)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tracker.accounts.models import ApiToken, User
+from tracker.evaluation.models import ActionEvaluation, Knelpunt
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.privacy.guard import Reading
 from tracker.progress.models import (
@@ -62,9 +63,44 @@ def _meeting_target(
     )
 
 
+def _evaluation_target(key: str, what: str, column: str) -> Target:
+    return Target(
+        key,
+        f"{what} in een evaluatie",
+        ActionEvaluation,
+        column,
+        describe=lambda row: f"Evaluatie actie {row.action.code}: {what.lower()}",
+        date=lambda row: row.updated_at,
+        page=lambda row: (
+            "evaluation.evaluate",
+            {"slug": row.round.plan.slug, "code": row.action.code},
+        ),
+    )
+
+
+def _knelpunt_target(key: str, what: str, column: str) -> Target:
+    return Target(
+        key,
+        f"{what} van een knelpunt",
+        Knelpunt,
+        column,
+        describe=lambda row: f"Knelpunt {row.id}: {what.lower()}",
+        date=lambda row: row.updated_at,
+        page=lambda row: ("evaluation.knelpunt", {"knelpunt_id": row.id}),
+    )
+
+
 TARGETS = {
     target.key: target
     for target in (
+        _evaluation_target("evaluatie-opgeleverd", "Opgeleverd", "delivered"),
+        _evaluation_target("evaluatie-effect", "Effect", "effect"),
+        _evaluation_target("evaluatie-hielp", "Wat hielp", "helped"),
+        _evaluation_target("evaluatie-belemmerde", "Wat belemmerde", "hindered"),
+        _evaluation_target("evaluatie-advies", "Reden van het advies", "advice_reason"),
+        _evaluation_target("evaluatie-tekst", "Voorgestelde tekst", "new_text"),
+        _knelpunt_target("knelpunt", "Omschrijving", "what"),
+        _knelpunt_target("knelpunt-stand", "Stand of oplossing", "resolution"),
         Target(
             "voortgang",
             "Voortgangsupdate",

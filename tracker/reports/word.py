@@ -37,7 +37,7 @@ def _shade(cell, fill: str) -> None:
     properties.append(shading)
 
 
-def _table(
+def add_table(
     document,
     headings: list[str],
     rows: list[list],
@@ -76,7 +76,7 @@ def _table(
     return table
 
 
-def _first_wide(count: int, first: float, total: float = 17.0) -> list[float]:
+def first_wide(count: int, first: float, total: float = 17.0) -> list[float]:
     """Widths for a table whose first column names the row and the rest share the page."""
     return [first] + [(total - first) / (count - 1)] * (count - 1)
 
@@ -114,7 +114,7 @@ def _standing(document, report: dict) -> None:
     words = report.get("narrative") or {}
     own = words.get("themes") or {}
     document.add_heading("Stand van zaken", level=1)
-    table = _table(
+    table = add_table(
         document,
         ["Thema", "Stand", "Acties" if not st["compared_with"] else "Veranderd", "Toelichting"],
         [],
@@ -173,7 +173,7 @@ def _summary(document, report: dict) -> None:
         for t in report["themes"]
     ]
     headings = ["Thema", "Niet gestart", "Lopend", "Afgerond", "Vervallen", "Totaal"]
-    _table(document, headings, rows, _first_wide(len(headings), 6.0))
+    add_table(document, headings, rows, first_wide(len(headings), 6.0))
     for heading, rows, empty in (
         ("Termijn verstreken, niet afgerond", report["overdue"], "Geen acties."),
         ("Lang niet bijgewerkt", report["stale"], "Geen acties."),
@@ -202,7 +202,7 @@ def _comparison(last: dict | None) -> str:
     return f"{last['change']:+d}"
 
 
-def _figures(document, report: dict) -> None:
+def figures_chapter(document, report: dict) -> None:
     """The kerncijfers chapter: the estimate with the registered counts beside it, then every
     figure per theme (latest and previous year, comparability in the monitor's words)."""
     chapter = report.get("figure_chapter")
@@ -226,7 +226,7 @@ def _figures(document, report: dict) -> None:
             [f["name"], f["values"][-1]["year"], _number(f["values"][-1]), f["source"]]
             for f in chapter["beside"]
         ]
-        _table(document, ["Registratie", "Jaar", "Aantal", "Bron"], rows, [7, 2, 2.5, 5.5])
+        add_table(document, ["Registratie", "Jaar", "Aantal", "Bron"], rows, [7, 2, 2.5, 5.5])
         document.add_paragraph(
             "Deze registraties tellen elk iets anders en kunnen overlappen; samen zijn ze een "
             f"klein deel van de schatting. Een daling is daarom niet vanzelf goed nieuws. Het "
@@ -248,7 +248,7 @@ def _figures(document, report: dict) -> None:
                     f"{figure['source']}; {last['monitor']}" if last else figure["source"],
                 ]
             )
-        _table(
+        add_table(
             document,
             ["Kerncijfer", "Laatste jaar", "Jaar ervoor", "Vergelijking", "Bron"],
             rows,
@@ -280,7 +280,17 @@ def _meetings(document, report: dict) -> None:
         for m in report["meetings"]
     ]
     headings = ["Overleg", "Actie", "Gehouden", "Gepland", "Minimum", "Stand"]
-    _table(document, headings, rows, [5.0, 1.4, 2.1, 2.0, 2.0, 4.5])
+    add_table(document, headings, rows, [5.0, 1.4, 2.1, 2.0, 2.0, 4.5])
+
+
+def borging_table(document, borging: dict) -> None:
+    """What each municipality has in place (a matrix's ``borging_report``), with a legend."""
+    headings = ["Gemeente", *(c["heading"] for c in borging["columns"])]
+    rows = [[r["name"], *(c["text"] for c in r["cells"])] for r in borging["rows"]]
+    rows.append(["Regio", *(c["total"] for c in borging["columns"])])
+    add_table(document, headings, rows, first_wide(len(headings), 3.6), font_size=8)
+    legend = "; ".join(f"{c['heading']}: {c['title']}" for c in borging["columns"])
+    document.add_paragraph(legend).runs[0].font.size = Pt(8)
 
 
 def _municipalities(document, report: dict) -> None:
@@ -290,12 +300,7 @@ def _municipalities(document, report: dict) -> None:
     document.add_heading(f"Uitvoering per gemeente in {matrix['year']}", level=1)
     if borging:
         document.add_heading("Borging en netwerk", level=2)
-        headings = ["Gemeente", *(c["heading"] for c in borging["columns"])]
-        rows = [[r["name"], *(c["text"] for c in r["cells"])] for r in borging["rows"]]
-        rows.append(["Regio", *(c["total"] for c in borging["columns"])])
-        _table(document, headings, rows, _first_wide(len(headings), 3.6), font_size=8)
-        legend = "; ".join(f"{c['heading']}: {c['title']}" for c in borging["columns"])
-        document.add_paragraph(legend).runs[0].font.size = Pt(8)
+        borging_table(document, borging)
     document.add_heading("Acties die iedere gemeente uitvoert", level=2)
     for action in matrix["actions"]:
         item = document.add_paragraph(style="List Bullet")
@@ -303,7 +308,7 @@ def _municipalities(document, report: dict) -> None:
         item.add_run(f"{action['short_text']} — {action['rollup']}")
     headings = ["Gemeente", *(a["code"] for a in matrix["actions"])]
     rows = [[r["name"], *(c["status_label"] for c in r["cells"])] for r in matrix["rows"]]
-    _table(document, headings, rows, _first_wide(len(headings), 4.5), font_size=8)
+    add_table(document, headings, rows, first_wide(len(headings), 4.5), font_size=8)
 
 
 def _annex(document, report: dict) -> None:
@@ -335,7 +340,7 @@ def _annex(document, report: dict) -> None:
                     latest,
                 ]
             )
-        _table(
+        add_table(
             document,
             ["Actie", "Omschrijving", "Wie", "Planning", "Status", "Signaal", "Laatste update"],
             rows,
@@ -354,7 +359,7 @@ def to_docx(report: dict) -> bytes:
     if report.get("standing"):
         _standing(document, report)
     _summary(document, report)
-    _figures(document, report)
+    figures_chapter(document, report)
     _meetings(document, report)
     _municipalities(document, report)
     _annex(document, report)

@@ -1,0 +1,412 @@
+"""Closing the plan (issue 37): the evaluation round, owners evaluating their own actions,
+the knelpunten register, the evaluation report (PDF and Word), and the next plan drafted
+from the advice and adopted with the RVO's decision."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from docx import Document
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tracker.evaluation.models import ActionEvaluation, EvaluationRound, Knelpunt
+from tracker.extensions import db
+from tracker.meetings import agenda
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
+from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.sending import send_due_notifications
+from tracker.plan.models import Action, Plan, Theme
+from tracker.progress.models import ActionRevision, ProgressUpdate
+
+from .helpers import action, post_form, text_of
+
+AMS = ZoneInfo("Europe/Amsterdam")
+SLUG = "rotterdam-2024-2026"
+ROUND = f"/evaluatie/{SLUG}"
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=AMS).astimezone(UTC).replace(tzinfo=None)
+
+
+def evaluation(**changes) -> dict:
+    return {
+        "version": "0",
+        "result": "deels",
+        "delivered": "Twee werkbezoeken en een gezamenlijke controle in de havens.",
+        "effect": "Signalen komen sneller bij het RIEC.",
+        "helped": "Vaste contactpersonen bij elke partner.",
+        "hindered": "Capaciteit bij de partners voor gezamenlijke controles.",
+        "advice": "voortzetten",
+        "advice_reason": "De aanpak werkt en moet blijven.",
+        "new_text": "",
+        **changes,
+    }
+
+
+@pytest.fixture
+def mail_app(seeded_app, smtp_server):
+    seeded_app.config.update(smtp_server.config, BASE_URL="https://tracker.example.test")
+    return seeded_app
+
+
+def _open(client, deadline="2026-12-01"):
+    return post_form(client, f"{ROUND}/ronde", {"deadline": deadline})
+
+
+def _update(code: str, text: str) -> ProgressUpdate:
+    update = ProgressUpdate(
+        action=action(code),
+        status_before="niet_gestart",
+        status_after="lopend",
+        text=text,
+        created_at=datetime(2025, 5, 6, 10),
+    )
+    db.session.add(update)
+    db.session.commit()
+    return update
+
+
+def _rvo_decision(text: str) -> MeetingOutcome:
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    starts = datetime(2026, 11, 20, 13)
+    meeting = Meeting(
+        series=series, starts_at=starts, ends_at=starts + timedelta(hours=2), state="gehouden"
+    )
+    outcome = MeetingOutcome(meeting=meeting, kind="besluit", text=text)
+    db.session.add_all([meeting, outcome])
+    db.session.commit()
+    return outcome
+
+
+def test_the_whole_round_from_opening_to_the_adopted_next_plan(
+    mail_app, smtp_server, client_for, roles
+):
+    """The issue's "done when": open, owners' e-mails through the outbox, evaluations by two
+    roles, a knelpunt, the report as PDF and .docx, the next plan drafted and adopted."""
+    update = _update("4.1", "Werkgroep gestart met de eerste twee gemeenten.")
+    # Monday 2 November 2026, 10:00 in Amsterdam: civil hours.
+    clock = time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False)
+    traveller = clock.start()
+    try:
+        _whole_round(traveller, client_for, smtp_server, roles, update)
+    finally:
+        clock.stop()
+
+
+def _whole_round(traveller, client_for, smtp_server, roles, update):
+    """The steps of the round, each on its day (a new day, a new login)."""
+
+    def day(moment: datetime):
+        traveller.move_to(moment.replace(tzinfo=UTC))
+        return client_for("beheerder"), client_for("bijdrager_eigen"), client_for("lezer")
+
+    admin, riec, lezer = day(datetime(2026, 11, 2, 9, 0))
+    assert _open(admin).status_code == 302
+    evaluation_round = db.session.scalar(select(EvaluationRound))
+    assert evaluation_round.deadline.isoformat() == "2026-12-01"
+    sent = send_due_notifications(datetime(2026, 11, 2, 9, 0))
+    inbox = {rcpt[0]: m for rcpt, m in smtp_server.messages}
+    assert sent == len(inbox) >= 3
+    invitation = inbox[roles["bijdrager_eigen"].email]
+    body = invitation.get_body(("plain",)).get_content()
+    assert invitation["Subject"].startswith("Evaluatie Regionaal Actieplan Mensenhandel")
+    assert "vóór 1 december 2026" in body
+    assert f"https://tracker.example.test{ROUND}/acties/4.1" in body
+    assert "4.1" in body and "3.3" not in body  # RIEC's actions only
+    af_body = inbox[roles["af_schiedam"].email].get_body(("plain",)).get_content()
+    assert "/gemeenten/schiedam" in af_body  # the borging the evaluation takes over
+    assert "2.3" in af_body
+
+    admin, riec, lezer = day(datetime(2026, 11, 3, 9, 0))
+    # The owner's Mijn acties shows what is still open.
+    mine = text_of(riec.get("/mijn-acties"))
+    assert "nog" in mine and "te evalueren" in mine and "4.1" in mine
+    # The owner evaluates her action, with the update as evidence.
+    page = riec.get(f"{ROUND}/acties/4.1").get_data(as_text=True)
+    assert "Werkgroep gestart met de eerste twee gemeenten." in page
+    assert f'value="voortgang:{update.id}"' in page
+    response = post_form(
+        riec, f"{ROUND}/acties/4.1", evaluation(evidence=[f"voortgang:{update.id}"])
+    )
+    assert response.status_code == 302, text_of(response)[:600]
+    # A reader reads it, but cannot write; another partner cannot either.
+    assert "Twee werkbezoeken" in text_of(lezer.get(f"{ROUND}/acties/4.1"))
+    assert lezer.post(f"{ROUND}/acties/4.1", data=evaluation()).status_code in (400, 403)
+    other = client_for("bijdrager_ander")
+    assert post_form(other, f"{ROUND}/acties/4.1", evaluation()).status_code == 403
+    # The beheerder completes and corrects: 1.1 stops, 1.2 is adjusted.
+    stop = evaluation(result="bereikt", advice="stoppen", advice_reason="Het doel is bereikt.")
+    assert post_form(admin, f"{ROUND}/acties/1.1", stop).status_code == 302
+    adjust = evaluation(
+        advice="aanpassen",
+        advice_reason="Breder maken naar alle vormen van uitbuiting.",
+        new_text="Jaarlijks een regiobeeld van alle vormen van uitbuiting.",
+    )
+    assert post_form(admin, f"{ROUND}/acties/1.2", adjust).status_code == 302
+    # A knelpunt, registered from what hindered 4.1, proposed for the Tafel.
+    ev = db.session.scalar(
+        select(ActionEvaluation).where(ActionEvaluation.action_id == action("4.1").id)
+    )
+    form = riec.get(f"/knelpunten/nieuw?evaluatie={ev.id}").get_data(as_text=True)
+    assert "Capaciteit bij de partners" in form
+    response = post_form(
+        riec,
+        f"/knelpunten/nieuw?evaluatie={ev.id}",
+        {
+            "version": "0",
+            "what": "Capaciteit bij de partners voor gezamenlijke controles.",
+            "since": "2025-09-01",
+            "actions": ["4.1"],
+            "solver_party": "VAR",
+            "status": "open",
+            "for_table": "y",
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:600]
+    knelpunt = db.session.scalar(select(Knelpunt))
+    assert knelpunt.source_evaluation_id == ev.id
+    table = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    meeting = Meeting(
+        series=table, starts_at=datetime(2026, 12, 10, 13), ends_at=datetime(2026, 12, 10, 15)
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    titles = [p.title for p in agenda.proposals(meeting, datetime(2026, 11, 3).date())]
+    assert "Knelpunt: Capaciteit bij de partners voor gezamenlijke controles." in titles
+    db.session.rollback()
+    # Progress per action and per owner for the secretary.
+    overview = text_of(admin.get(ROUND))
+    assert "3 van 47 acties geëvalueerd" in overview
+    assert "Nog open" in overview
+
+    # A week before the deadline the reminder lists what RIEC still has open, not 4.1.
+    smtp_server.messages.clear()
+    reminder_at = utc(2026, 11, 24, 9, 0)
+    day(reminder_at)
+    send_due_notifications(reminder_at)
+    reminders = {rcpt[0]: m for rcpt, m in smtp_server.messages}
+    riec_reminder = reminders[roles["bijdrager_eigen"].email].get_body(("plain",)).get_content()
+    assert "Herinnering" in reminders[roles["bijdrager_eigen"].email]["Subject"]
+    assert "/acties/4.1" not in riec_reminder
+
+    admin, riec, lezer = day(datetime(2026, 12, 2, 9, 0))
+    # The report, as PDF and as Word document.
+    pdf = admin.get(f"{ROUND}/rapport.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    for expected in (
+        "Evaluatie",
+        "3 van 47 acties",
+        "Twee werkbezoeken",
+        "Capaciteit bij de partners",
+        "Kerncijfers",
+        "Borging in de gemeenten",
+        "Breder maken naar alle vormen van uitbuiting.",
+    ):
+        assert expected in text, expected
+    docx = admin.get(f"{ROUND}/rapport.docx")
+    document = Document(io.BytesIO(docx.data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Knelpunten" in headings and "Advies voor het volgende plan" in headings
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "Twee werkbezoeken en een gezamenlijke controle" in words
+
+    # The next plan from the advice.
+    old = {code: action(code) for code in ("1.1", "1.2", "4.1")}
+    response = post_form(
+        admin,
+        f"{ROUND}/nieuw-plan",
+        {
+            "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
+            "slug": "rotterdam-2027-2030",
+            "start_year": "2027",
+            "end_year": "2030",
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:600]
+    draft = db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030"))
+    carried = {
+        a.predecessor_id: a
+        for a in db.session.scalars(
+            select(Action).join(Action.theme).where(Theme.plan_id == draft.id)
+        )
+    }
+    assert old["1.1"].id not in carried  # advised to stop
+    adjusted = carried[old["1.2"].id]
+    assert adjusted.text == "Jaarlijks een regiobeeld van alle vormen van uitbuiting."
+    assert adjusted.code == "1.1"  # numbered again within its theme
+    revision = db.session.scalar(
+        select(ActionRevision).where(ActionRevision.action_id == adjusted.id)
+    )
+    assert "Breder maken" in revision.reason
+    assert carried[old["4.1"].id].text == old["4.1"].text
+    where = text_of(admin.get(ROUND))
+    assert "niet overgenomen (stoppen)" in where and "aangepast als 1.1" in where
+    # Adopted with the RVO's decision; the evaluation stays a click away.
+    decision = _rvo_decision("Het RVO stelt het actieplan 2027-2030 vast.")
+    response = post_form(
+        admin, "/plannen/rotterdam-2027-2030/vaststellen", {"decision": str(decision.id)}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    draft = db.session.get(Plan, draft.id)
+    assert draft.is_current and draft.decision_id == decision.id
+    assert lezer.get("/evaluatie").headers["Location"].endswith(ROUND)
+    assert "3 van 47 acties geëvalueerd" in text_of(lezer.get(ROUND))
+
+
+def test_a_round_needs_a_deadline_after_today_and_opens_once(client_for):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        response = _open(admin, "2026-10-01")
+        assert response.status_code == 400
+        assert "De termijn moet na vandaag (2 november 2026) liggen" in text_of(response)
+        assert db.session.scalar(select(EvaluationRound)) is None
+        assert "Dit veld is verplicht." in text_of(_open(admin, ""))
+        assert _open(admin).status_code == 302
+        # A second post moves the deadline, and the reminders with it.
+        assert _open(admin, "2026-12-15").status_code == 302
+        reminder = db.session.scalar(
+            select(Notification).where(Notification.kind == "evaluatie_herinnering")
+        )
+        assert reminder.due_at == utc(2026, 12, 8, 9, 0)
+        lezer = client_for("lezer")
+        assert post_form(lezer, f"{ROUND}/ronde", {"deadline": "2026-12-20"}).status_code == 403
+
+
+@pytest.fixture
+def open_round(client_for):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder")).status_code == 302
+    return db.session.scalar(select(EvaluationRound))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"result": ""}, "Kies het resultaat."),
+        ({"delivered": ""}, "Dit veld is verplicht."),
+        ({"advice": "weggooien"}, "Kies een advies."),
+        ({"advice": "aanpassen"}, "schrijf hoe de actie in het volgende plan moet luiden"),
+        ({"new_text": "Andere tekst."}, "Een nieuwe tekst hoort bij"),
+        ({"evidence": ["voortgang:999999"]}, "Kies de onderbouwing uit de lijst"),
+        ({"delivered": "Melding over BSN 111222333 besproken."}, "BSN"),
+    ],
+)
+def test_a_bad_evaluation_is_refused_with_a_dutch_message_and_kept(
+    open_round, client_for, changes, message
+):
+    response = post_form(
+        client_for("bijdrager_eigen"), f"{ROUND}/acties/4.1", evaluation(**changes)
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert message in page
+    assert "Vaste contactpersonen bij elke partner." in page  # nothing typed is lost
+    assert db.session.scalar(select(ActionEvaluation)) is None
+
+
+def test_a_stale_evaluation_is_refused_and_kept(open_round, client_for):
+    riec, admin = client_for("bijdrager_eigen"), client_for("beheerder")
+    assert post_form(riec, f"{ROUND}/acties/4.1", evaluation()).status_code == 302
+    # The beheerder opened the form before that save (version 0): her save is refused.
+    response = post_form(admin, f"{ROUND}/acties/4.1", evaluation(delivered="Mijn versie."))
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze evaluatie opgeslagen" in text_of(response)
+    assert "Mijn versie." in response.get_data(as_text=True)
+    saved = db.session.scalar(select(ActionEvaluation))
+    assert saved.delivered.startswith("Twee werkbezoeken")
+
+
+def test_an_evaluation_before_the_round_is_opened_is_not_found(client_for):
+    assert client_for("beheerder").get(f"{ROUND}/acties/4.1").status_code == 404
+    assert "nog niet geopend" in text_of(client_for("lezer").get(ROUND))
+
+
+def test_a_reminder_to_someone_who_evaluated_everything_is_withdrawn(
+    mail_app, smtp_server, client_for, make_user
+):
+    nla = make_user("bijdrager", party="FIER", email="fier@example.test")
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder")).status_code == 302
+    owned = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == nla.id)
+    ).all()
+    assert {n.kind for n in owned} == {"evaluatie", "evaluatie_herinnering"}
+    admin = client_for("beheerder")
+    from tracker.evaluation import rounds
+
+    plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
+    for fier_action in rounds.still_to_evaluate(nla, plan):
+        assert (
+            post_form(admin, f"{ROUND}/acties/{fier_action.code}", evaluation()).status_code == 302
+        )
+    reminder_at = utc(2026, 11, 24, 9, 0)
+    with time_machine.travel(reminder_at.replace(tzinfo=UTC), tick=False):
+        send_due_notifications(reminder_at)
+    reminder = db.session.scalar(
+        select(Notification).where(
+            Notification.recipient_id == nla.id, Notification.kind == "evaluatie_herinnering"
+        )
+    )
+    assert reminder.state == NotificationState.WITHDRAWN.value
+    to_fier = [m["Subject"] for rcpt, m in smtp_server.messages if rcpt == ["fier@example.test"]]
+    assert len(to_fier) == 1 and not to_fier[0].startswith("Herinnering")  # the invitation
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"actions": []}, "Kies minstens één actie die het knelpunt blokkeert."),
+        ({"status": "opgelost"}, "kort hoe het is opgelost."),
+        ({"since": "2099-01-01"}, "Een knelpunt bestaat al"),
+        ({"what": ""}, "Dit veld is verplicht."),
+    ],
+)
+def test_a_bad_knelpunt_is_refused(client_for, changes, message):
+    data = {
+        "version": "0",
+        "what": "Geen vaste financiering voor de zorgcoördinatie.",
+        "since": "2025-01-01",
+        "actions": ["3.5"],
+        "status": "open",
+        **changes,
+    }
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        riec = client_for("bijdrager_eigen")
+        response = post_form(riec, "/knelpunten/nieuw", data)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert db.session.scalar(select(Knelpunt)) is None
+
+
+def test_a_knelpunt_is_changed_by_its_registrant_and_the_beheerder_only(client_for):
+    data = {
+        "version": "0",
+        "what": "Geen vaste financiering voor de zorgcoördinatie.",
+        "since": "2025-01-01",
+        "actions": ["3.5"],
+        "status": "open",
+    }
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        riec = client_for("bijdrager_eigen")
+        assert post_form(riec, "/knelpunten/nieuw", data).status_code == 302
+        knelpunt = db.session.scalar(select(Knelpunt))
+        path = f"/knelpunten/{knelpunt.id}"
+        solved = {**data, "version": "1", "status": "opgelost", "resolution": "Subsidie rond."}
+        assert post_form(client_for("bijdrager_ander"), path, solved).status_code == 403
+        assert "Geen vaste financiering" in text_of(client_for("lezer").get("/knelpunten"))
+        assert post_form(client_for("beheerder"), path, solved).status_code == 302
+        # RIEC's form still says version 1: her save is refused, not silently lost.
+        response = post_form(riec, path, {**data, "version": "1"})
+        assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Knelpunt, knelpunt.id).status == "opgelost"

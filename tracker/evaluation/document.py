@@ -1,0 +1,135 @@
+"""The evaluation report as a Word document (python-docx), to finish in Word before it goes
+to the RVO: the same data as the PDF, with the progress report's tables and chapters."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from docx import Document
+from docx.shared import Cm, Pt
+
+from tracker.dates import dutch_date
+from tracker.reports.word import add_table, borging_table, figures_chapter
+
+
+def _day(value: str) -> str:
+    return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+
+
+def _title(document, report: dict) -> None:
+    plan = report["plan"]
+    document.add_heading("Evaluatie", level=0)
+    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
+    facts = [
+        ("Regio", plan["region"]),
+        ("Peildatum", _day(report["reference_date"])),
+        ("Geëvalueerd", f"{report['evaluated']} van {report['total']} acties"),
+        ("Gemaakt op", _day(report["made_at"])),
+        ("Gemaakt door", report["made_by"]),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    for label, value in facts:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+        cells[0].paragraphs[0].runs[0].bold = True
+
+
+def _results(document, report: dict) -> None:
+    document.add_heading("Resultaten per thema", level=1)
+    headings = ["Thema", *(r["label"] for r in report["results"])]
+    rows = [
+        [f"{t['number']}. {t['title']}", *(r["count"] for r in t["results"])]
+        for t in report["themes"]
+    ]
+    rows.append(["Totaal", *(r["count"] for r in report["results"])])
+    add_table(document, headings, rows, [7, 2.5, 2.5, 2.5, 2.5])
+    for theme in report["themes"]:
+        document.add_heading(f"Thema {theme['number']}: {theme['title']}", level=2)
+        for row in theme["rows"]:
+            document.add_heading(f"{row['code']} {row['text']}", level=3)
+            if not row["evaluated"]:
+                document.add_paragraph(f"Niet geëvalueerd. Status: {row['status_label']}.")
+                continue
+            lines = [
+                ("Resultaat", row["result_label"]),
+                ("Opgeleverd", row["delivered"]),
+                ("Effect", row["effect"]),
+                ("Wat hielp", row["helped"]),
+                ("Wat belemmerde", row["hindered"]),
+                ("Advies", f"{row['advice_label']}: {row['advice_reason']}"),
+                ("Nieuwe tekst", row["new_text"]),
+                ("Onderbouwing", "; ".join(row["evidence"])),
+            ]
+            for label, value in lines:
+                if value:
+                    paragraph = document.add_paragraph()
+                    paragraph.add_run(f"{label}: ").bold = True
+                    paragraph.add_run(value)
+
+
+def _knelpunten(document, report: dict) -> None:
+    document.add_heading("Knelpunten", level=1)
+    if not report["knelpunten"]:
+        document.add_paragraph("Er zijn geen knelpunten vastgelegd.")
+        return
+    rows = [
+        [k["what"], _day(k["since"]), ", ".join(k["codes"]), k["solver"], k["status_label"]]
+        for k in report["knelpunten"]
+    ]
+    add_table(
+        document,
+        ["Knelpunt", "Sinds", "Acties", "Wie kan het oplossen", "Status"],
+        rows,
+        [6.5, 2.5, 2.0, 3.5, 2.5],
+    )
+
+
+def _decisions(document, report: dict) -> None:
+    if not report["decisions"]:
+        return
+    document.add_heading("Besluiten over het plan", level=1)
+    rows = [
+        [_day(d["date"]), d["meeting"], d["what"], d["text"], d["note"]]
+        for d in report["decisions"]
+    ]
+    add_table(
+        document,
+        ["Datum", "Overleg", "Over", "Besluit", "Toelichting"],
+        rows,
+        [2.5, 3.0, 2.5, 5.0, 4.0],
+    )
+
+
+def _advice(document, report: dict) -> None:
+    document.add_heading("Advies voor het volgende plan", level=1)
+    for group in report["advice"]:
+        document.add_heading(f"{group['label']} ({len(group['items'])})", level=2)
+        if not group["items"]:
+            document.add_paragraph("Geen acties.")
+        for item in group["items"]:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{item['code']} ").bold = True
+            paragraph.add_run(item["reason"])
+            if item["new_text"]:
+                paragraph.add_run(f" Nieuwe tekst: “{item['new_text']}”").italic = True
+
+
+def to_docx(report: dict) -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    _title(document, report)
+    _results(document, report)
+    figures_chapter(document, report)
+    _knelpunten(document, report)
+    document.add_heading(f"Borging in de gemeenten ({report['borging']['year']})", level=1)
+    borging_table(document, report["borging"])
+    _decisions(document, report)
+    _advice(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,213 @@
+"""The evaluation round of a plan: opening it (with its e-mails to the owners), moving its
+deadline, and how far it has come per action and per owner. The caller commits.
+
+Opening sends every owner one e-mail listing their actions (``NotificationKind.EVALUATION``,
+due at once; the outbox holds it until civil hours) and plans one reminder
+``REMINDER_DAYS`` before the deadline at the reminder time, which goes only to those who
+still have actions to evaluate then.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.accounts.auth import can_report_on
+from tracker.accounts.membership import owned_action_ids, party_ids_of
+from tracker.accounts.models import User
+from tracker.audit.services import record
+from tracker.dates import dutch_date, local_to_utc
+from tracker.evaluation.models import ActionEvaluation, EvaluationRound
+from tracker.extensions import db
+from tracker.notifications.asking import users_with_open_actions
+from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Theme
+
+#: Days before the deadline the reminder goes to those with actions still to evaluate.
+REMINDER_DAYS = 7
+
+
+class RoundProblem(ValueError):
+    """The round cannot be opened or changed; ``message`` says why in Dutch."""
+
+
+def round_of(plan: Plan) -> EvaluationRound | None:
+    return db.session.scalar(select(EvaluationRound).where(EvaluationRound.plan_id == plan.id))
+
+
+def _check_deadline(deadline: date, today: date) -> None:
+    if deadline <= today:
+        raise RoundProblem(
+            f"De termijn moet na vandaag ({dutch_date(today)}) liggen: de eigenaren hebben "
+            "tijd nodig om te evalueren."
+        )
+
+
+def reminder_due(deadline: date) -> datetime:
+    """The reminder's moment: ``REMINDER_DAYS`` before the deadline at the reminder time."""
+    hour, minute = (int(part) for part in current_app.config["REMINDER_TIME"].split(":"))
+    return local_to_utc(
+        deadline - timedelta(days=REMINDER_DAYS),
+        time(hour, minute),
+        current_app.config["TIMEZONE"],
+    )
+
+
+def _key(kind: NotificationKind, round_id: int, user_id: int) -> str:
+    return f"{kind.value}:{round_id}:{user_id}"
+
+
+def open_round(plan: Plan, deadline: date, author: User, now: datetime, today: date):
+    """Open ``plan``'s evaluation and put its e-mails in the outbox."""
+    if round_of(plan) is not None:
+        raise RoundProblem("De evaluatie van dit plan is al geopend.")
+    if plan.is_draft:
+        raise RoundProblem("Een concept wordt niet geëvalueerd: stel het eerst vast.")
+    _check_deadline(deadline, today)
+    evaluation_round = EvaluationRound(
+        plan=plan, deadline=deadline, opened_at=now, opened_by_id=author.id
+    )
+    db.session.add(evaluation_round)
+    db.session.flush()
+    owners = users_with_open_actions(plan.id, open_only=False)
+    reminder_at = reminder_due(deadline)
+    for user_id in owners:
+        mails = [(NotificationKind.EVALUATION, now)]
+        if reminder_at > now:
+            mails.append((NotificationKind.EVALUATION_REMINDER, reminder_at))
+        for kind, due_at in mails:
+            db.session.add(
+                Notification(
+                    kind=kind.value,
+                    recipient_id=user_id,
+                    evaluation_round_id=evaluation_round.id,
+                    offset_days=REMINDER_DAYS
+                    if kind is NotificationKind.EVALUATION_REMINDER
+                    else 0,
+                    dedupe_key=_key(kind, evaluation_round.id, user_id),
+                    due_at=due_at,
+                    created_at=now,
+                )
+            )
+    record(
+        "evaluation.open",
+        author,
+        f"evaluatie {plan.slug}",
+        f"Evaluatie geopend, termijn {dutch_date(deadline)}; {len(owners)} eigenaren gemaild",
+    )
+    return evaluation_round
+
+
+def change_deadline(
+    evaluation_round: EvaluationRound, deadline: date, author: User, now: datetime, today: date
+) -> None:
+    """A new deadline; the reminders not yet sent move with it."""
+    _check_deadline(deadline, today)
+    old = evaluation_round.deadline
+    evaluation_round.deadline = deadline
+    reminder_at = reminder_due(deadline)
+    pending = (
+        update(Notification)
+        .where(
+            Notification.evaluation_round_id == evaluation_round.id,
+            Notification.kind == NotificationKind.EVALUATION_REMINDER.value,
+            Notification.state == NotificationState.PENDING.value,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(pending.values(due_at=max(reminder_at, now)))
+    record(
+        "evaluation.deadline",
+        author,
+        f"evaluatie {evaluation_round.plan.slug}",
+        f"Termijn van {dutch_date(old)} naar {dutch_date(deadline)}",
+    )
+
+
+def plan_actions(plan: Plan) -> list[Action]:
+    """The plan's actions in order, with what the round's pages show of them."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan.id)
+            .options(
+                joinedload(Action.theme),
+                selectinload(Action.owners).selectinload(ActionOwner.links),
+            )
+            .order_by(Theme.number, Action.number)
+        ).unique()
+    )
+
+
+def evaluations_by_action(evaluation_round: EvaluationRound) -> dict[int, ActionEvaluation]:
+    rows = db.session.scalars(
+        select(ActionEvaluation).where(ActionEvaluation.round_id == evaluation_round.id)
+    )
+    return {row.action_id: row for row in rows}
+
+
+def may_evaluate(user: User, action: Action, party_ids: set[int] | None = None) -> bool:
+    """Whoever reports on an action evaluates it: its owners' people and the beheerder; once
+    the plan is archived, only the beheerder completes or corrects."""
+    if user.is_authenticated and user.is_admin:
+        return True
+    return can_report_on(user, action, party_ids)
+
+
+def still_to_evaluate(user: User, plan: Plan) -> list[Action]:
+    """The actions ``user`` owns in ``plan`` that its open round has no evaluation of yet
+    (Mijn acties, the reminder)."""
+    evaluation_round = round_of(plan)
+    if evaluation_round is None:
+        return []
+    party_ids = party_ids_of(user)
+    done = select(ActionEvaluation.action_id).where(
+        ActionEvaluation.round_id == evaluation_round.id
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .join(Action.theme)
+        .where(
+            Theme.plan_id == plan.id,
+            Action.id.in_(owned_action_ids(user, party_ids)),
+            Action.id.not_in(done),
+        )
+        .options(joinedload(Action.theme), selectinload(Action.owners))
+        .order_by(Theme.number, Action.number)
+    ).unique()
+    return [a for a in actions if may_evaluate(user, a, party_ids)]
+
+
+@dataclass
+class OwnerProgress:
+    party: Party
+    evaluated: int
+    total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.evaluated == self.total
+
+
+def progress_per_owner(
+    actions: list[Action], evaluations: dict[int, ActionEvaluation]
+) -> list[OwnerProgress]:
+    """Per owning party: how many of its actions have an evaluation (the least complete
+    first, so the secretary sees whom to call)."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    parties: dict[int, Party] = {}
+    for action in actions:
+        for owner in action.owners:
+            if owner.party is None:
+                continue
+            parties[owner.party.id] = owner.party
+            counts[owner.party.id][1] += 1
+            counts[owner.party.id][0] += action.id in evaluations
+    rows = [OwnerProgress(parties[pid], done, total) for pid, (done, total) in counts.items()]
+    return sorted(rows, key=lambda r: (r.evaluated / r.total, r.party.short_name.lower()))

@@ -372,7 +372,7 @@ def test_the_beheerder_evaluates_an_action_on_a_phone_and_a_desktop(page, e2e_us
     page.goto(path)
     page.locator("label[for=result-1]").click()  # Deels bereikt
     page.get_by_label("Wat heeft de actie opgeleverd?").fill("Drie gezamenlijke controles.")
-    page.locator("label[for=advice-2]").click()  # Aanpassen, without the new text
+    page.locator("label[for=advice-1]").click()  # Aanpassen, without the new text
     page.get_by_label("Waarom dit advies?").fill("Breder maken naar alle sectoren.")
     page.get_by_role("button", name="Evaluatie opslaan").click()
     expect(page.locator("#foutoverzicht")).to_contain_text("Voorgestelde nieuwe tekst")

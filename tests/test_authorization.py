@@ -296,6 +296,12 @@ CASES = [
         {r: "404" for r in ROLES[1:]} | {None: "login"},
     ),
     (
+        "POST",
+        "/evaluatie/rotterdam-2024-2026/acties/4.1",
+        {},
+        {r: "404" for r in ROLES[1:]} | {None: "login"},
+    ),
+    (
         "GET",
         "/evaluatie/rotterdam-2024-2026/rapport.pdf",
         None,

@@ -410,3 +410,48 @@ def test_a_knelpunt_is_changed_by_its_registrant_and_the_beheerder_only(client_f
         assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(Knelpunt, knelpunt.id).status == "opgelost"
+
+
+def test_a_knelpunt_registered_from_an_update_shows_on_the_action_page(client_for):
+    update = _update("4.1", "Geen capaciteit bij de partners voor de controle in de haven.")
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        riec, lezer = client_for("bijdrager_eigen"), client_for("lezer")
+        page = riec.get("/acties/4.1").get_data(as_text=True)
+        assert f"/knelpunten/nieuw?update={update.id}" in page
+        assert "/knelpunten/nieuw?update=" not in lezer.get("/acties/4.1").get_data(as_text=True)
+        form = riec.get(f"/knelpunten/nieuw?update={update.id}").get_data(as_text=True)
+        assert "Geen capaciteit bij de partners" in form and 'value="2025-05-06"' in form
+        data = {
+            "version": "0",
+            "what": "Geen capaciteit bij de partners voor de controle in de haven.",
+            "since": "2025-05-06",
+            "actions": ["4.1"],
+            "status": "open",
+        }
+        assert post_form(riec, f"/knelpunten/nieuw?update={update.id}", data).status_code == 302
+        assert db.session.scalar(select(Knelpunt)).source_update_id == update.id
+        page = text_of(lezer.get("/acties/4.1"))
+        assert "Geen capaciteit bij de partners voor de controle in de haven." in page
+
+
+def test_the_progress_report_lists_the_decisions_that_changed_the_plan(client_for):
+    decision = _rvo_decision("Het RVO breidt actie 4.1 uit naar alle vormen van uitbuiting.")
+    revision = ActionRevision(
+        action=action("4.1"), reason="Besluit RVO.", changes={}, decision_id=decision.id
+    )
+    db.session.add(revision)
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=UTC), tick=False):
+        lezer = client_for("lezer")
+        page = text_of(lezer.get("/rapportage?peildatum=2026-12-01"))
+        assert "Besluiten over het plan" in page
+        assert "Het RVO breidt actie 4.1 uit" in page
+        # Before the decision's meeting it is not yet part of the report.
+        assert "Het RVO breidt" not in text_of(lezer.get("/rapportage?peildatum=2026-11-01"))
+        document = Document(io.BytesIO(lezer.get("/rapportage.docx?peildatum=2026-12-01").data))
+        assert any(
+            "Het RVO breidt actie 4.1" in cell.text
+            for t in document.tables
+            for row in t.rows
+            for cell in row.cells
+        )

@@ -10,7 +10,7 @@ from docx import Document
 from docx.shared import Cm, Pt
 
 from tracker.dates import dutch_date
-from tracker.reports.word import add_table, borging_table, figures_chapter
+from tracker.reports.word import add_table, borging_table, decisions_table, figures_chapter
 
 
 def _day(value: str) -> str:
@@ -85,22 +85,6 @@ def _knelpunten(document, report: dict) -> None:
     )
 
 
-def _decisions(document, report: dict) -> None:
-    if not report["decisions"]:
-        return
-    document.add_heading("Besluiten over het plan", level=1)
-    rows = [
-        [_day(d["date"]), d["meeting"], d["what"], d["text"], d["note"]]
-        for d in report["decisions"]
-    ]
-    add_table(
-        document,
-        ["Datum", "Overleg", "Over", "Besluit", "Toelichting"],
-        rows,
-        [2.5, 3.0, 2.5, 5.0, 4.0],
-    )
-
-
 def _advice(document, report: dict) -> None:
     document.add_heading("Advies voor het volgende plan", level=1)
     for group in report["advice"]:
@@ -128,7 +112,7 @@ def to_docx(report: dict) -> bytes:
     _knelpunten(document, report)
     document.add_heading(f"Borging in de gemeenten ({report['borging']['year']})", level=1)
     borging_table(document, report["borging"])
-    _decisions(document, report)
+    decisions_table(document, report)
     _advice(document, report)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker.evaluation import facts as evaluation_facts
 from tracker.evaluation.models import (
@@ -19,14 +18,14 @@ from tracker.evaluation.models import (
     EvaluationRound,
     Knelpunt,
     Result,
+    knelpunt_action,
 )
 from tracker.extensions import db
 from tracker.figures import services as figures
-from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.municipalities import matrix
-from tracker.plan.models import Action, Plan, Theme
+from tracker.plan.models import Action, Plan
 from tracker.privacy.guard import mask_free_text
-from tracker.progress.models import ActionRevision
+from tracker.progress.revisions import plan_decisions
 
 
 def knelpunten_of(plan: Plan) -> list[Knelpunt]:
@@ -34,38 +33,21 @@ def knelpunten_of(plan: Plan) -> list[Knelpunt]:
         db.session.scalars(
             select(Knelpunt)
             .where(Knelpunt.plan_id == plan.id)
-            .order_by(Knelpunt.status != "open", Knelpunt.since, Knelpunt.id)
+            .order_by(Knelpunt.status == "opgelost", Knelpunt.since, Knelpunt.id)
         )
     )
 
 
-def _decisions(plan: Plan) -> list[dict]:
-    """The meeting decisions that adopted the plan and changed its actions, oldest first."""
-    rows = db.session.execute(
-        select(ActionRevision, MeetingOutcome)
-        .join(MeetingOutcome, MeetingOutcome.id == ActionRevision.decision_id)
-        .join(Action, Action.id == ActionRevision.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(Theme.plan_id == plan.id)
-        .options(joinedload(MeetingOutcome.meeting).joinedload(Meeting.series))
-        .order_by(ActionRevision.created_at)
-    ).all()
-    result = []
-    if plan.decision is not None:
-        result.append(_decision(plan.decision, "Plan vastgesteld", ""))
-    for revision, decision in rows:
-        result.append(_decision(decision, f"Actie {revision.action.code}", revision.reason))
-    return result
-
-
-def _decision(decision: MeetingOutcome, what: str, reason: str) -> dict:
-    return {
-        "what": what,
-        "meeting": decision.meeting.series.name,
-        "date": decision.meeting.starts_at.date().isoformat(),
-        "text": decision.text,
-        "note": reason,
-    }
+def blocking(action: Action) -> list[Knelpunt]:
+    """The knelpunten that name ``action``, open ones first (the action's page)."""
+    return list(
+        db.session.scalars(
+            select(Knelpunt)
+            .join(knelpunt_action, knelpunt_action.c.knelpunt_id == Knelpunt.id)
+            .where(knelpunt_action.c.action_id == action.id)
+            .order_by(Knelpunt.status == "opgelost", Knelpunt.since, Knelpunt.id)
+        )
+    )
 
 
 def build(
@@ -158,7 +140,7 @@ def build(
             for k in knelpunten_of(plan)
         ],
         "borging": matrix.build(plan, min(today.year, plan.end_year)).borging_report(),
-        "decisions": _decisions(plan),
+        "decisions": plan_decisions(plan),
     }
     masked, _ = mask_free_text(report)
     return masked

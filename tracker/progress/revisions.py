@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionOwner, Party, Status, Theme
+from tracker.meetings.models import Meeting, MeetingOutcome
+from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.progress.models import ActionRevision
 from tracker.progress.services import record_update
 from tracker.progress.versions import check_version, saving
@@ -221,3 +223,43 @@ def drop_action(
         expected_version=expected_version,
         now=now,
     )
+
+
+def plan_decisions(
+    plan: Plan, since: datetime | None = None, until: datetime | None = None
+) -> list:
+    """The meeting decisions that adopted ``plan`` and changed its actions (revised, added,
+    dropped), oldest first, as the reports' plain data; only those of meetings between
+    ``since`` and ``until`` when given."""
+
+    def within(decision) -> bool:
+        starts = decision.meeting.starts_at
+        return (since is None or starts > since) and (until is None or starts <= until)
+
+    def as_data(decision, what: str, note: str) -> dict:
+        return {
+            "what": what,
+            "meeting": decision.meeting.series.name,
+            "date": decision.meeting.starts_at.date().isoformat(),
+            "text": decision.text,
+            "note": note,
+        }
+
+    rows = db.session.execute(
+        select(ActionRevision, MeetingOutcome)
+        .join(MeetingOutcome, MeetingOutcome.id == ActionRevision.decision_id)
+        .join(Action, Action.id == ActionRevision.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .where(Theme.plan_id == plan.id)
+        .options(joinedload(MeetingOutcome.meeting).joinedload(Meeting.series))
+        .order_by(ActionRevision.created_at, ActionRevision.id)
+    ).all()
+    result = []
+    if plan.decision is not None and within(plan.decision):
+        result.append(as_data(plan.decision, "Plan vastgesteld", ""))
+    result += [
+        as_data(decision, f"Actie {revision.action.code}", revision.reason)
+        for revision, decision in rows
+        if within(decision)
+    ]
+    return result

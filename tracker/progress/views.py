@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 
 from tracker.accounts.auth import can_edit_municipality, can_report_on
 from tracker.dates import app_timezone, dutch_date, local_today, utcnow
+from tracker.evaluation import report as evaluation_report
+from tracker.evaluation import rounds as evaluation_rounds
+from tracker.evaluation.knelpunten import may_register
 from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.figures.chart import trend_svg
@@ -84,6 +87,9 @@ def render_action_page(action, status: int = 200, **context):
         ),
         trend=trend_svg,
         figures_points=figures.points,
+        knelpunten=evaluation_report.blocking(action),
+        may_register_knelpunt=may_register(current_user),
+        evaluation_round=evaluation_rounds.round_of(action.theme.plan),
         **context,
     ), status
 

@@ -29,6 +29,7 @@ from tracker.plan.models import (
     deadline_passed,
 )
 from tracker.progress.models import ProgressUpdate
+from tracker.progress.revisions import plan_decisions
 from tracker.reports import loading, municipal, standing
 from tracker.reports.models import ReportSnapshot
 
@@ -308,6 +309,7 @@ def build_report(
         "borging": municipal_matrix.build(plan, year, municipalities, until).borging_report(
             municipality.code if municipality else None
         ),
+        "decisions": plan_decisions(plan, since, until),
     }
 
 

@@ -311,6 +311,23 @@ def _municipalities(document, report: dict) -> None:
     add_table(document, headings, rows, first_wide(len(headings), 4.5), font_size=8)
 
 
+def decisions_table(document, report: dict) -> None:
+    """The meeting decisions that adopted the plan and changed its actions."""
+    if not report.get("decisions"):
+        return
+    document.add_heading("Besluiten over het plan", level=1)
+    rows = [
+        [
+            _iso(d["date"]),
+            d["meeting"],
+            d["what"],
+            d["text"] + (f" ({d['note']})" if d["note"] else ""),
+        ]
+        for d in report["decisions"]
+    ]
+    add_table(document, ["Datum", "Overleg", "Over", "Besluit"], rows, [2.6, 3.4, 2.4, 8.6])
+
+
 def _annex(document, report: dict) -> None:
     """Every action in full, per theme, on landscape pages."""
     section = document.add_section()
@@ -361,6 +378,7 @@ def to_docx(report: dict) -> bytes:
     _summary(document, report)
     figures_chapter(document, report)
     _meetings(document, report)
+    decisions_table(document, report)
     _municipalities(document, report)
     _annex(document, report)
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -91,12 +92,15 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
 DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
-PREVIOUS_RELEASE = "0014_throttling_privacy"
+#: The release before this one, and an older one whose data migrations (0015-0018) are
+#: checked too: a database filled at either upgrades without losing a row.
+PREVIOUS_RELEASE = "0018_decisions"
+OLDER_RELEASE = "0014_throttling_privacy"
 
 
-def _fill_at_previous_release(conn) -> None:
+def _fill_at_previous_release(conn, release: str) -> None:
     """Rows a deployed tracker has: an account, progress, a meeting and its outbox rows,
-    written with the tables as they were at ``PREVIOUS_RELEASE`` (reflected, not the models)."""
+    written with the tables as they were at ``release`` (reflected, not the models)."""
     old = MetaData()
     old.reflect(conn)
     t = old.tables
@@ -381,6 +385,28 @@ def _fill_at_previous_release(conn) -> None:
             for days, state in ((14, "verstuurd"), (2, "bezig"))
         ],
     )
+    if release == OLDER_RELEASE:
+        return
+    # What 0015-0018 added: borging statements, attendance, the decision behind a plan.
+    insert(
+        "borging_entry",
+        municipality_id=municipality_id,
+        item="meldroute",
+        state="ja",
+        on_date=date(2025, 3, 1),
+        note="Vastgesteld door het college.",
+        author_id=user_id,
+        created_at=now,
+    )
+    network_meeting = conn.execute(
+        select(t["meeting"].c.id).where(t["meeting"].c.uid == "n1@tracker")
+    ).scalar_one()
+    conn.execute(
+        t["meeting_attendance"].insert(),
+        dict(meeting_id=network_meeting, municipality_id=municipality_id),
+    )
+    decision_id = conn.execute(select(t["meeting_outcome"].c.id)).scalar_one()
+    conn.execute(t["plan"].update().values(decision_id=decision_id))
 
 
 def _table_contents(conn, tables) -> dict:
@@ -390,14 +416,41 @@ def _table_contents(conn, tables) -> dict:
     }
 
 
-def _upgrade_keeps_every_row(url: str, tmp_path):
+def _check_data_migrations(conn, new) -> None:
+    """What 0014 -> 0018 computed for existing rows."""
+    # The data version's counter is as it was; the outbox has the superseded index.
+    version = new.tables["data_version"]
+    assert conn.execute(select(version.c.id, version.c.version)).all() == [(1, 0)]
+    # Earlier login attempts count as logins by unknown clients (the shared budget).
+    attempts = new.tables["login_attempt"]
+    assert conn.execute(select(attempts.c.purpose, attempts.c.client)).all() == [("login", "")]
+    indexes = {i.name for i in new.tables["notification"].indexes}
+    assert "ix_notification_meeting_recipient_kind" in indexes
+    # The seeded plan is followed since the first account was made (0016).
+    actions, users = new.tables["action"], new.tables["user"]
+    first_account = conn.execute(select(users.c.created_at)).scalar_one()
+    assert set(conn.execute(select(actions.c.tracked_since)).scalars()) == {first_account}
+    # A figure keeps its links; it is a count without reasons, direction or target yet.
+    indicator = new.tables["indicator"]
+    assert conn.execute(
+        select(indicator.c.kind, indicator.c.direction, indicator.c.target)
+    ).all() == [("telling", "", None)]
+    # The network of the aandachtsfunctionarissen counts attendance; nothing else.
+    series = new.tables["meeting_series"]
+    assert dict(conn.execute(select(series.c.code, series.c.tracks_attendance)).all()) == {
+        "regionale-tafel": False,
+        "netwerkbijeenkomst-af": True,
+    }
+
+
+def _upgrade_keeps_every_row(url: str, tmp_path, release: str = PREVIOUS_RELEASE):
     app = create_app(
         {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path)
     )
     with app.app_context():
-        upgrade(revision=PREVIOUS_RELEASE)
+        upgrade(revision=release)
         with db.engine.begin() as conn:
-            _fill_at_previous_release(conn)
+            _fill_at_previous_release(conn, release)
         with db.engine.connect() as conn:
             old = MetaData()
             old.reflect(conn)
@@ -408,31 +461,16 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
             new = MetaData()
             new.reflect(conn)
             after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
-            # The data version's counter is as it was; the outbox has the superseded index.
-            version = new.tables["data_version"]
-            assert conn.execute(select(version.c.id, version.c.version)).all() == [(1, 0)]
-            # Earlier login attempts count as logins by unknown clients (the shared budget).
-            attempts = new.tables["login_attempt"]
-            assert conn.execute(select(attempts.c.purpose, attempts.c.client)).all() == [
-                ("login", "")
+            if release == OLDER_RELEASE:
+                _check_data_migrations(conn, new)
+            # 0019: the outbox's rows stay meeting e-mails; the evaluation starts empty.
+            outbox = new.tables["notification"]
+            assert conn.execute(select(outbox.c.evaluation_round_id)).scalars().all() == [
+                None,
+                None,
             ]
-            indexes = {i.name for i in new.tables["notification"].indexes}
-            assert "ix_notification_meeting_recipient_kind" in indexes
-            # The seeded plan is followed since the first account was made (0016).
-            actions, users = new.tables["action"], new.tables["user"]
-            first_account = conn.execute(select(users.c.created_at)).scalar_one()
-            assert set(conn.execute(select(actions.c.tracked_since)).scalars()) == {first_account}
-            # A figure keeps its links; it is a count without reasons, direction or target yet.
-            indicator = new.tables["indicator"]
-            assert conn.execute(
-                select(indicator.c.kind, indicator.c.direction, indicator.c.target)
-            ).all() == [("telling", "", None)]
-            # The network of the aandachtsfunctionarissen counts attendance; nothing else.
-            series = new.tables["meeting_series"]
-            assert dict(conn.execute(select(series.c.code, series.c.tracks_attendance)).all()) == {
-                "regionale-tafel": False,
-                "netwerkbijeenkomst-af": True,
-            }
+            for table in ("evaluation_round", "action_evaluation", "knelpunt"):
+                assert conn.execute(select(new.tables[table])).all() == []
         for name in before:
             assert len(after[name]) == len(before[name]), name
         # Columns that existed keep their values (new columns are appended, so compare prefixes).
@@ -447,11 +485,17 @@ def _upgrade_keeps_every_row(url: str, tmp_path):
         db.engine.dispose()
 
 
-def test_upgrade_from_the_previous_release_keeps_every_row_on_sqlite(tmp_path):
-    _upgrade_keeps_every_row(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+@pytest.mark.parametrize("release", [PREVIOUS_RELEASE, OLDER_RELEASE])
+def test_upgrade_from_the_previous_release_keeps_every_row_on_sqlite(tmp_path, release):
+    _upgrade_keeps_every_row(f"sqlite:///{tmp_path / 'old.db'}", tmp_path, release)
 
 
 if POSTGRES_URL:
 
-    def test_upgrade_from_the_previous_release_keeps_every_row_on_postgres(tmp_path):
-        _in_scratch_schema("upgrade_check", _upgrade_keeps_every_row, tmp_path)
+    @pytest.mark.parametrize("release", [PREVIOUS_RELEASE, OLDER_RELEASE])
+    def test_upgrade_from_the_previous_release_keeps_every_row_on_postgres(tmp_path, release):
+        _in_scratch_schema(
+            f"upgrade_check_{release[:4]}",
+            lambda url, path: _upgrade_keeps_every_row(url, path, release),
+            tmp_path,
+        )

@@ -1,9 +1,10 @@
 """SQL queries per page stay the same as actions, updates and meetings grow (no N+1)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import inspect, select
 
+from tracker.evaluation.models import ActionEvaluation, EvaluationRound, Knelpunt
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
@@ -27,9 +28,17 @@ PAGES = [
     "/gemeenten",
     "/gemeenten/schiedam",
     "/kerncijfers",
+    "/evaluatie/rotterdam-2024-2026",
+    "/evaluatie/rotterdam-2024-2026/acties/1.1",
+    "/knelpunten",
 ]
 #: The pages a bijdrager of VAR (the party every added action belongs to) works on.
-CONTRIBUTOR_PAGES = ["/voortgang", "/mijn-acties", "/acties/1.1"]
+CONTRIBUTOR_PAGES = [
+    "/voortgang",
+    "/mijn-acties",
+    "/acties/1.1",
+    "/evaluatie/rotterdam-2024-2026/acties/1.1",
+]
 
 
 def grow(roles, factor: int) -> None:
@@ -97,6 +106,37 @@ def grow(roles, factor: int) -> None:
                 dedupe_key=f"herinnering:{meeting.id}:{author_id}:2",
                 due_at=meeting.starts_at - timedelta(days=2),
                 state="verstuurd",
+            )
+        )
+    # The evaluation: half the actions evaluated, a knelpunt per ten actions blocking them.
+    plan = theme.plan
+    evaluation_round = db.session.scalar(
+        select(EvaluationRound).where(EvaluationRound.plan_id == plan.id)
+    ) or EvaluationRound(plan=plan, deadline=date(2026, 12, 1))
+    db.session.add(evaluation_round)
+    evaluated = set(db.session.scalars(select(ActionEvaluation.action_id)))
+    actions = db.session.scalars(select(Action).order_by(Action.id)).all()
+    for action in actions[::2]:
+        if action.id not in evaluated:
+            db.session.add(
+                ActionEvaluation(
+                    round=evaluation_round,
+                    action=action,
+                    result="deels",
+                    delivered="Opgeleverd.",
+                    advice="voortzetten",
+                    advice_reason="Werkt.",
+                    author_id=author_id,
+                )
+            )
+    for n in range(factor):
+        db.session.add(
+            Knelpunt(
+                plan_id=plan.id,
+                what=f"Knelpunt {factor}-{n}",
+                since=date(2025, 1, 1),
+                actions=actions[n * 10 : n * 10 + 10],
+                solver_party=var,
             )
         )
     db.session.commit()

@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.evaluation import facts as evaluation_facts
 from tracker.evaluation.models import (
@@ -33,6 +34,7 @@ def knelpunten_of(plan: Plan) -> list[Knelpunt]:
         db.session.scalars(
             select(Knelpunt)
             .where(Knelpunt.plan_id == plan.id)
+            .options(selectinload(Knelpunt.actions).joinedload(Action.theme))
             .order_by(Knelpunt.status == "opgelost", Knelpunt.since, Knelpunt.id)
         )
     )

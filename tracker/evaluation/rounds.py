@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.accounts.auth import can_report_on
 from tracker.accounts.membership import owned_action_ids, party_ids_of
@@ -130,7 +130,8 @@ def change_deadline(
 
 
 def plan_actions(plan: Plan) -> list[Action]:
-    """The plan's actions in order, with what the round's pages show of them."""
+    """The plan's actions in order, with what the round's pages show of them (owners with
+    subqueryload: selectinload splits its id list past 500 actions)."""
     return list(
         db.session.scalars(
             select(Action)
@@ -138,7 +139,7 @@ def plan_actions(plan: Plan) -> list[Action]:
             .where(Theme.plan_id == plan.id)
             .options(
                 joinedload(Action.theme),
-                selectinload(Action.owners).selectinload(ActionOwner.links),
+                subqueryload(Action.owners).subqueryload(ActionOwner.links),
             )
             .order_by(Theme.number, Action.number)
         ).unique()
@@ -178,7 +179,10 @@ def still_to_evaluate(user: User, plan: Plan) -> list[Action]:
             Action.id.in_(owned_action_ids(user, party_ids)),
             Action.id.not_in(done),
         )
-        .options(joinedload(Action.theme), selectinload(Action.owners))
+        .options(
+            joinedload(Action.theme),
+            subqueryload(Action.owners).subqueryload(ActionOwner.links),
+        )
         .order_by(Theme.number, Action.number)
     ).unique()
     return [a for a in actions if may_evaluate(user, a, party_ids)]

@@ -455,3 +455,47 @@ def test_the_progress_report_lists_the_decisions_that_changed_the_plan(client_fo
             for row in t.rows
             for cell in row.cells
         )
+
+
+def test_unsolved_knelpunten_move_to_the_next_plan_with_their_actions(client_for):
+    data = {
+        "version": "0",
+        "what": "Geen vaste financiering voor de zorgcoördinatie.",
+        "since": "2025-01-01",
+        "actions": ["3.5", "4.1"],
+        "status": "open",
+    }
+    solved = {**data, "what": "Geen locatie voor het platform.", "status": "opgelost"}
+    solved["resolution"] = "Locatie gevonden."
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        assert post_form(admin, "/knelpunten/nieuw", data).status_code == 302
+        assert post_form(admin, "/knelpunten/nieuw", solved).status_code == 302
+        old_plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
+        kept = action("4.1")
+        new_plan = {
+            "base": SLUG,
+            "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
+            "slug": "rotterdam-2027-2030",
+            "start_year": "2027",
+            "end_year": "2030",
+        }
+        assert post_form(admin, "/plannen/nieuw", new_plan).status_code == 302
+        plans = text_of(admin.get("/plannen"))
+        assert "knelpunt: Geen vaste financiering" in plans
+        assert "Geen locatie" not in plans
+        assert post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {}).status_code == 302
+    db.session.expire_all()
+    moved, stayed = db.session.scalars(select(Knelpunt).order_by(Knelpunt.id)).all()
+    new = db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030"))
+    assert moved.plan_id == new.id and stayed.plan_id == old_plan.id
+    assert {a.predecessor_id for a in moved.actions} == {action_id(old_plan, "3.5"), kept.id}
+
+
+def action_id(plan: Plan, code: str) -> int:
+    theme, number = (int(part) for part in code.split("."))
+    return db.session.scalar(
+        select(Action.id)
+        .join(Action.theme)
+        .where(Theme.plan_id == plan.id, Theme.number == theme, Action.number == number)
+    )

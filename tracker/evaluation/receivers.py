@@ -1,15 +1,20 @@
-"""The knelpunten proposed for the Regionale Tafel go on its proposed agenda (the meetings
-package asks through ``signals.proposals_asked``). ``create_app`` connects this once."""
+"""The evaluation package listens to the meetings and the plan: the knelpunten proposed for
+the Regionale Tafel go on its proposed agenda (``signals.proposals_asked``), and when a new
+plan is published the knelpunten not yet solved move to the copies of the actions they
+block (the plan's ``publishing_asked`` and ``plan_published``). ``create_app`` connects this
+once."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from tracker.evaluation.models import Knelpunt, KnelpuntStatus
+from tracker.evaluation.models import Knelpunt, KnelpuntStatus, knelpunt_action
 from tracker.extensions import db
 from tracker.meetings import signals
 from tracker.meetings.agenda import Proposal
 from tracker.meetings.models import Meeting
+from tracker.plan import signals as plan_signals
+from tracker.plan.models import Action, Plan, Theme
 
 #: The series whose agenda the knelpunten are proposed for (as the seeds name it).
 TABLE_SERIES = "regionale-tafel"
@@ -40,5 +45,45 @@ def _knelpunten_for_table(meeting: Meeting) -> list[Proposal]:
     return proposals
 
 
+def _unsolved_carried_on(plan: Plan) -> list[Knelpunt]:
+    """Knelpunten not yet solved that block an action ``plan`` carries on."""
+    predecessors = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
+    return list(
+        db.session.scalars(
+            select(Knelpunt)
+            .join(knelpunt_action, knelpunt_action.c.knelpunt_id == Knelpunt.id)
+            .where(
+                knelpunt_action.c.action_id.in_(predecessors),
+                Knelpunt.status != KnelpuntStatus.SOLVED.value,
+            )
+            .order_by(Knelpunt.id)
+        ).unique()
+    )
+
+
+def _names(knelpunten: list[Knelpunt]) -> list[str]:
+    return [f"knelpunt: {k.what[:60]}" for k in knelpunten]
+
+
+def _knelpunten_to_move(plan: Plan) -> list[str]:
+    return _names(_unsolved_carried_on(plan))
+
+
+def _move_knelpunten(plan: Plan, successors: dict[int, int]) -> list[str]:
+    moved = _unsolved_carried_on(plan)
+    copies = {
+        a.id: a
+        for a in db.session.scalars(select(Action).where(Action.id.in_(successors.values())))
+    }
+    for knelpunt in moved:
+        knelpunt.plan_id = plan.id
+        knelpunt.actions = [
+            copies[successors[a.id]] for a in knelpunt.actions if a.id in successors
+        ]
+    return _names(moved)
+
+
 def connect_receivers() -> None:
     signals.proposals_asked.connect(_knelpunten_for_table)
+    plan_signals.publishing_asked.connect(_knelpunten_to_move)
+    plan_signals.plan_published.connect(_move_knelpunten)

@@ -368,6 +368,11 @@ def test_the_beheerder_evaluates_an_action_on_a_phone_and_a_desktop(page, e2e_us
         screenshot(page, f"evaluatie-overzicht-{name}")
         if found := serious(AXE.run(page)):
             problems[f"evaluatie ({name})"] = found
+        for knelpunten in ("/knelpunten", "/knelpunten/nieuw?actie=3.14"):
+            page.goto(knelpunten)
+            screenshot(page, f"{knelpunten.split('?')[0].strip('/').replace('/', '-')}-{name}")
+            if found := serious(AXE.run(page)):
+                problems[f"{knelpunten} ({name})"] = found
     page.set_viewport_size(PHONE)
     page.goto(path)
     page.locator("label[for=result-1]").click()  # Deels bereikt

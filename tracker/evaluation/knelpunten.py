@@ -39,6 +39,10 @@ def may_change(user, knelpunt: Knelpunt) -> bool:
     return user.is_admin or (may_register(user) and knelpunt.created_by_id == user.id)
 
 
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def knelpunten():
     plan = require_plan()
     return render_template(
@@ -51,7 +55,7 @@ def knelpunten():
 
 def _form(plan: Plan, actions) -> KnelpuntForm:
     form = KnelpuntForm(formdata=None if request.method == "GET" else request.form)
-    form.actions.choices = [(a.code, f"{a.code} {a.text[:90]}") for a in actions]
+    form.actions.choices = [(a.code, f"{a.code} {_short(a.text)}") for a in actions]
     parties = db.session.scalars(select(Party).where(in_region(Party)).order_by(Party.short_name))
     form.solver_party.choices = choices(
         [("", "Kies een partij"), *((p.code, p.short_name) for p in parties)]

@@ -322,6 +322,21 @@ CASES = [
         {r: "400" for r in ROLES[1:]} | {None: "login", "lezer": "403"},
     ),
     ("GET", "/knelpunten/999999", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
+    # Closed until a beheerder opens it: 404 for everyone, logged in or not.
+    ("GET", "/openbaar", None, {role: "404" for role in ROLES}),
+    ("GET", "/openbaar.json", None, {role: "404" for role in ROLES}),
+    ("GET", "/openbaar.csv", None, {role: "404" for role in ROLES}),
+    ("GET", "/openbaar/gemeenten/schiedam", None, {role: "404" for role in ROLES}),
+    ("GET", "/beheer/openbaar", None, ADMIN_ONLY),
+    ("POST", "/beheer/openbaar", {}, ADMIN_EMPTY_FORM),
+    ("GET", "/beheer/openbaar/voorbeeld", None, ADMIN_ONLY),
+    # RIEC owns 4.1: its people propose its public line (an empty form is refused).
+    (
+        "POST",
+        "/acties/4.1/openbaar",
+        {},
+        only("bijdrager_eigen", "beheerder") | {"bijdrager_eigen": "400", "beheerder": "400"},
+    ),
     ("POST", "/logout", {}, EVERYONE),
     ("GET", "/setup", None, {role: "404" for role in ROLES}),
 ]

@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.plan import blueprint as plan
     from tracker.progress import blueprint as progress
     from tracker.progress import receivers as progress_receivers
+    from tracker.public import blueprint as public
     from tracker.redaction import blueprint as redaction
     from tracker.reports import blueprint as reports
     from tracker.web import register_web
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         help_bp,
         figures.bp,
         evaluation.bp,
+        public.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(plan.api_bp)  # read-only: GET requests only

@@ -21,9 +21,10 @@ from tracker.data_version import read_data_version
 from tracker.dates import local_today
 
 
-def conditional(period: str | None = "day"):
+def conditional(period: str | None = "day", cache_control: str = "private, no-cache"):
     """Answer ``If-None-Match`` with 304 when nothing the response shows has changed; with
-    ``period="day"`` the ETag also holds the local day (pages and files that say "today")."""
+    ``period="day"`` the ETag also holds the local day (pages and files that say "today").
+    ``cache_control`` goes on the 200 and the 304 alike (``public, …`` for the public page)."""
 
     def decorator(view):
         @wraps(view)
@@ -31,11 +32,12 @@ def conditional(period: str | None = "day"):
             etag = _etag(period)
             if request.if_none_match.contains(etag):
                 response = current_app.response_class(status=304)
+                response.headers["Cache-Control"] = cache_control
             else:
                 response = make_response(view(**view_args))
                 if response.status_code != 200:
                     return response
-                response.headers.setdefault("Cache-Control", "private, no-cache")
+                response.headers.setdefault("Cache-Control", cache_control)
             response.set_etag(etag)
             return response
 

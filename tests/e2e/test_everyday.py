@@ -18,6 +18,7 @@ from tracker.notifications.models import Notification
 from tracker.plan.queries import current_plan
 from tracker.progress import services
 from tracker.progress.models import ProgressUpdate
+from tracker.public.models import Publication, PublicLine
 
 from ..helpers import action, frozen_report
 from .conftest import login, screenshot
@@ -28,7 +29,7 @@ PHONE = {"width": 360, "height": 740}
 LONG_WORD = "https://intranet.gemeente.example.test/" + "x" * 180
 
 #: Pages that are files, feeds or JSON, not pages to read on a phone.
-NOT_PAGES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", "/api/", "/healthz", "/static/")
+NOT_PAGES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", ".json", "/api/", "/healthz", "/static/")
 
 
 @pytest.fixture
@@ -82,7 +83,18 @@ def filled(seeded_app, e2e_users):
         for_table=True,
         created_by_id=admin.id,
     )
-    db.session.add_all([evaluation_round, knelpunt])
+    publication = Publication(
+        plan_id=plan.id,
+        is_open=True,
+        figures=["politie-aangiftes", "schatting-slachtoffers"],
+        borging_items=["aandachtsfunctionaris", "meldroute", "meld_adviespunt"],
+    )
+    line = PublicLine(
+        action=target,
+        text=f"Partners controleren samen in risicosectoren; zie {LONG_WORD}",
+        approved_at=utcnow(),
+    )
+    db.session.add_all([evaluation_round, knelpunt, publication, line])
     db.session.flush()
     db.session.add(
         ActionEvaluation(
@@ -117,7 +129,13 @@ def filled(seeded_app, e2e_users):
 
 def phone_pages(ids) -> dict[str, list[str]]:
     return {
-        "anoniem": ["/login", "/wachtwoord-vergeten", "/inloglink"],
+        "anoniem": [
+            "/login",
+            "/wachtwoord-vergeten",
+            "/inloglink",
+            "/openbaar",
+            "/openbaar/gemeenten/schiedam",
+        ],
         "ph": ["/", "/acties", "/mijn-acties", "/rapportage", "/kerncijfers", "/hulp", "/profiel"],
         "af": [
             "/mijn-acties",
@@ -188,6 +206,9 @@ def phone_pages(ids) -> dict[str, list[str]]:
             "/knelpunten",
             "/knelpunten/nieuw",
             f"/knelpunten/{ids['knelpunt']}",
+            "/beheer/openbaar",
+            "/beheer/openbaar/voorbeeld",
+            "/beheer/openbaar/voorbeeld?gemeente=schiedam",
         ],
     }
 
@@ -391,4 +412,25 @@ def test_the_beheerder_evaluates_an_action_on_a_phone_and_a_desktop(page, e2e_us
     )
     page.get_by_role("button", name="Evaluatie opslaan").click()
     expect(page.locator(".flash-info")).to_contain_text("Evaluatie van actie 4.1 opgeslagen")
+    assert problems == {}
+
+
+def test_an_anonymous_visitor_reads_the_public_page_on_a_phone_and_a_desktop(
+    page, filled, live_server
+):
+    """Issue 38: the public page without an account, without JavaScript's help, at 360 and
+    1366 px, under axe; no cookie is set."""
+    problems = {}
+    for name, size in (("telefoon", PHONE), ("bureau", {"width": 1366, "height": 900})):
+        page.set_viewport_size(size)
+        for path in ("/openbaar", "/openbaar/gemeenten/schiedam"):
+            page.goto(path)
+            expect(page.locator("main h1")).to_be_visible()
+            expect(page.get_by_role("heading", name="Mensenhandel melden")).to_be_visible()
+            if found := serious(AXE.run(page)):
+                problems[f"{path} ({name})"] = found
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], (path, name, width)
+            screenshot(page, f"openbaar{path.replace('/openbaar', '').replace('/', '-')}-{name}")
+    assert page.context.cookies() == []
     assert problems == {}

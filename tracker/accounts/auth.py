@@ -26,6 +26,11 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     "accounts.request_login_link",
     "accounts.use_login_link",
+    # The public progress page, when a beheerder opened it (404 otherwise): chosen texts only.
+    "public.page",
+    "public.municipality",
+    "public.data_json",
+    "public.data_csv",
     # Monitoring and the container's health check: says nothing beyond "up" and a tick age.
     "health.healthz",
     # Calendar clients cannot log in: these are protected by the secret token in the URL.

@@ -29,6 +29,7 @@ from tracker.progress.forms import (
     ProgressForm,
 )
 from tracker.progress.versions import StaleEdit
+from tracker.public import views as public_views
 from tracker.regions import in_region
 from tracker.reports import municipal
 
@@ -90,6 +91,7 @@ def render_action_page(action, status: int = 200, **context):
         knelpunten=evaluation_report.blocking(action),
         may_register_knelpunt=may_register(current_user),
         evaluation_round=evaluation_rounds.round_of(action.theme.plan),
+        public=public_views.proposal_form(action) if can_report_on(current_user, action) else None,
         **context,
     ), status
 

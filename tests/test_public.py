@@ -1,0 +1,256 @@
+"""The public progress page (issue 38): closed by default (404 everywhere under /openbaar),
+opened and filled by a beheerder, showing only what was chosen or written for it, without a
+session or cookie, cacheable, as a page, per municipality, as JSON and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tracker.accounts.models import User
+from tracker.evaluation.models import ActionEvaluation, EvaluationRound, Knelpunt
+from tracker.extensions import db
+from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
+from tracker.municipalities.models import BorgingEntry
+from tracker.plan.models import Municipality, Plan
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
+from tracker.public.models import PublicLine
+
+from .helpers import action, post_form, text_of
+
+PUBLIC_PATHS = ["/openbaar", "/openbaar.json", "/openbaar.csv", "/openbaar/gemeenten/schiedam"]
+#: Every internal text gets a marker of its own; none may reach a public response.
+MARKER = "GEHEIMMERK"
+
+
+def _settings(**changes) -> dict:
+    return {
+        "version": "0",
+        "is_open": "y",
+        "figures": ["politie-aangiftes"],
+        "borging_items": ["meldroute", "aandachtsfunctionaris"],
+        **changes,
+    }
+
+
+def _open(admin, **changes):
+    return post_form(admin, "/beheer/openbaar", _settings(**changes))
+
+
+def test_the_page_is_closed_until_a_beheerder_opens_it(client_for, seeded_app):
+    anonymous = seeded_app.test_client()
+    for path in PUBLIC_PATHS:
+        assert anonymous.get(path).status_code == 404, path
+        assert client_for("beheerder").get(path).status_code == 404, path
+    admin = client_for("beheerder")
+    assert "Voorbeeld" in text_of(admin.get("/beheer/openbaar/voorbeeld"))  # closed: preview
+    assert _open(admin).status_code == 302
+    for path in PUBLIC_PATHS:
+        assert anonymous.get(path).status_code == 200, path
+    assert _open(admin, is_open="", version="1").status_code == 302  # closed again
+    for path in [*PUBLIC_PATHS, "/openbaar/gemeenten/atlantis"]:
+        assert anonymous.get(path).status_code == 404, path
+
+
+def test_an_anonymous_visitor_gets_no_cookie_and_a_cacheable_page(client_for, seeded_app):
+    assert _open(client_for("beheerder")).status_code == 302
+    anonymous = seeded_app.test_client()
+    for path in PUBLIC_PATHS:
+        response = anonymous.get(path)
+        assert "Set-Cookie" not in response.headers, path
+        assert response.headers["Cache-Control"] == "public, max-age=300", path
+        etag = response.headers["ETag"]
+        again = anonymous.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304, path
+        assert again.headers["Cache-Control"] == "public, max-age=300"
+    assert anonymous.get_cookie("session") is None
+
+
+def test_the_page_shows_what_is_chosen(client_for, seeded_app):
+    admin = client_for("beheerder")
+    assert _open(admin).status_code == 302
+    settings = admin.get("/beheer/openbaar").get_data(as_text=True)
+    assert 'name="lines-0-code" type="hidden" value="1.1"' in settings
+    line = "De regio publiceert elk jaar een monitor over mensenhandel."
+    lines = {"lines-0-code": "1.1", "lines-0-version": "0", "lines-0-text": line}
+    assert post_form(admin, "/beheer/openbaar", _settings(version="1", **lines)).status_code == 302
+    page = text_of(seeded_app.test_client().get("/openbaar"))
+    assert line in page
+    assert "Publiceren regionale mensenhandelmonitor." in page  # the plan's own text
+    assert "Mensenhandel melden" in page and "Meld Misdaad Anoniem" in page
+    assert "Aangiftes mensenhandel" in page  # the chosen kerncijfer, with its source
+    assert "Thema 3: Bewustwording, signaleren en melden" in page
+    data = json.loads(seeded_app.test_client().get("/openbaar.json").data)
+    assert data["licence"] == "CC BY 4.0"
+    first = data["themes"][0]["actions"][0]
+    assert first == {
+        "code": "1.1",
+        "text": "Publiceren regionale mensenhandelmonitor.",
+        "planning": first["planning"],
+        "lead": first["lead"],
+        "status": "niet_gestart",
+        "status_label": "Niet gestart",
+        "public_line": line,
+    }
+    rows = list(
+        csv.reader(io.StringIO(seeded_app.test_client().get("/openbaar.csv").text), delimiter=";")
+    )
+    assert rows[0][:2] == ["thema", "actie"] and rows[1][1] == "1.1" and rows[1][6] == line
+    assert len(rows) == 1 + 47
+    # The municipality's page: the chosen borging items, as they stand.
+    schiedam = text_of(seeded_app.test_client().get("/openbaar/gemeenten/schiedam"))
+    assert "Interne meldroute ingericht" in schiedam and "Onbekend" in schiedam
+    assert "Vergunde seksinrichting" not in schiedam  # not chosen
+    assert "publiceert elk jaar" in schiedam
+    audit = text_of(admin.get("/beheer/audit"))
+    assert "Openbare pagina gewijzigd" in audit and "Openbare regel vastgesteld" in audit
+
+
+def test_an_owner_proposes_a_line_and_it_is_public_once_approved(client_for, seeded_app):
+    admin, riec = client_for("beheerder"), client_for("bijdrager_eigen")
+    assert _open(admin).status_code == 302
+    proposal = "Het RIEC werkt een voorstel uit om het handhavingsknooppunt te verbreden."
+    assert "Voorstel voor de openbare regel" in text_of(riec.get("/acties/4.1"))
+    response = post_form(riec, "/acties/4.1/openbaar", {"version": "0", "text": proposal})
+    assert response.status_code == 302
+    assert proposal not in text_of(seeded_app.test_client().get("/openbaar"))  # not yet
+    assert (
+        post_form(
+            client_for("bijdrager_ander"), "/acties/4.1/openbaar", {"version": "0", "text": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        post_form(
+            client_for("lezer"), "/acties/4.1/openbaar", {"version": "0", "text": "x"}
+        ).status_code
+        == 403
+    )
+    settings = admin.get("/beheer/openbaar").get_data(as_text=True)
+    assert proposal in settings and "Voorstel van" in settings
+    index = next(
+        n for n in range(47) if f'name="lines-{n}-code" type="hidden" value="4.1"' in settings
+    )
+    form = {
+        f"lines-{index}-code": "4.1",
+        f"lines-{index}-version": "1",
+        f"lines-{index}-text": proposal,
+        f"lines-{index}-pending": "1",
+    }
+    assert post_form(admin, "/beheer/openbaar", _settings(version="1", **form)).status_code == 302
+    assert proposal in text_of(seeded_app.test_client().get("/openbaar"))
+    line = db.session.scalar(select(PublicLine))
+    assert line.proposal == "" and line.approved_at is not None
+
+
+def test_a_public_line_goes_through_the_privacy_guard(client_for):
+    admin = client_for("beheerder")
+    lines = {
+        "lines-0-code": "1.1",
+        "lines-0-version": "0",
+        "lines-0-text": "Gesprek met BSN 111222333 over de monitor.",
+    }
+    response = post_form(admin, "/beheer/openbaar", _settings(**lines))
+    assert response.status_code == 400
+    assert "BSN" in text_of(response)
+    assert db.session.scalar(select(PublicLine)) is None
+
+
+def _seed_internal_texts(roles) -> None:
+    """One internal text of every kind, each with the marker."""
+    admin = db.session.get(User, roles["beheerder"].id)
+    admin.name = f"Beheerder {MARKER}"
+    target = action("2.4")
+    db.session.add(
+        ProgressUpdate(
+            action=target,
+            author_id=admin.id,
+            status_before="niet_gestart",
+            status_after="lopend",
+            text=f"Update {MARKER}",
+            link=f"https://intranet.example.test/{MARKER}",
+        )
+    )
+    schiedam = db.session.scalar(select(Municipality).where(Municipality.code == "schiedam"))
+    db.session.add(
+        MunicipalityProgress(
+            action=target, municipality_id=schiedam.id, year=2026, note=f"Noot {MARKER}"
+        )
+    )
+    db.session.add(
+        BorgingEntry(
+            municipality_id=schiedam.id,
+            item="meldroute",
+            state="ja",
+            on_date=date(2025, 3, 1),
+            link=f"https://schiedam.example.test/{MARKER}",
+            note=f"Borging {MARKER}",
+        )
+    )
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    starts = datetime(2025, 3, 12, 13)
+    meeting = Meeting(
+        series=series,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        location=f"Zaal {MARKER}",
+        agenda=f"Agenda {MARKER}",
+        minutes=f"Verslag {MARKER}",
+        state="gehouden",
+    )
+    db.session.add_all([meeting, MeetingOutcome(meeting=meeting, kind="besluit", text=MARKER)])
+    plan = db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2024-2026"))
+    evaluation_round = EvaluationRound(plan=plan, deadline=date(2026, 12, 1))
+    db.session.add(
+        ActionEvaluation(
+            round=evaluation_round,
+            action=target,
+            result="deels",
+            delivered=f"Opgeleverd {MARKER}",
+            hindered=f"Belemmerd {MARKER}",
+            advice="voortzetten",
+            advice_reason=f"Reden {MARKER}",
+        )
+    )
+    db.session.add(Knelpunt(plan_id=plan.id, what=f"Knelpunt {MARKER}", since=date(2025, 1, 1)))
+    # An owner's proposal that nobody approved yet.
+    db.session.add(PublicLine(action=action("3.3"), proposal=f"Voorstel {MARKER}"))
+    db.session.commit()
+
+
+def test_no_internal_text_reaches_any_public_url(client_for, roles, seeded_app):
+    _seed_internal_texts(roles)
+    admin = client_for("beheerder")
+    every_item = [
+        "aandachtsfunctionaris",
+        "beleid",
+        "meldroute",
+        "meld_adviespunt",
+        "jaarlijks_gesprek",
+        "seksinrichting",
+    ]
+    assert _open(admin, borging_items=every_item).status_code == 302
+    anonymous = seeded_app.test_client()
+    codes = db.session.scalars(select(Municipality.code)).all()
+    paths = [*PUBLIC_PATHS, *(f"/openbaar/gemeenten/{code}" for code in codes)]
+    for path in paths:
+        response = anonymous.get(path)
+        assert response.status_code == 200, path
+        assert MARKER not in response.get_data(as_text=True), path
+    # The markers are there to be found: the internal pages show them.
+    assert MARKER in admin.get("/acties/2.4").get_data(as_text=True)
+    assert MARKER in admin.get("/gemeenten/schiedam").get_data(as_text=True)
+    # The borging state itself is public when chosen; its note and link are not.
+    assert "Ja, sinds 1 maart 2025" in text_of(anonymous.get("/openbaar/gemeenten/schiedam"))
+
+
+@pytest.mark.parametrize("path", ["/beheer/openbaar", "/beheer/openbaar/voorbeeld"])
+def test_only_a_beheerder_chooses_and_previews(client_for, path):
+    for role in ("lezer", "bijdrager_eigen", "af_schiedam"):
+        assert client_for(role).get(path).status_code == 403
+    assert client_for("beheerder").get(path).status_code == 200

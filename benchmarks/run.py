@@ -44,7 +44,15 @@ PAGES = [
     ("Mijn acties", "/mijn-acties", 0.06),
     ("/rapportage", "/rapportage", None),
     ("API /api/v1/actions", "/api/v1/actions", 0.06),
+    # Issue 38: the public page, as an anonymous visitor asks for it (no cookie), rendered and
+    # as a browser or proxy that sends its ETag back asks (304 while nothing changed; the
+    # background writes move the data version every second, and then it is rendered again).
+    ("openbaar (anoniem)", "/openbaar", 0.10),
+    ("openbaar (anoniem, met ETag)", "/openbaar", 0.50),
 ]
+#: Pages asked for without the session cookie, and those asked with the ETag they last got.
+ANONYMOUS = {"openbaar (anoniem)", "openbaar (anoniem, met ETag)"}
+CONDITIONAL = {"openbaar (anoniem, met ETag)"}
 #: (label, path, goal in seconds per size or None): the summary, and one theme's annex (the
 #: largest theme, 3, holds about a third of the actions) for information.
 PDFS = [
@@ -65,6 +73,7 @@ def build_database(url: str, instance: Path, factor: int) -> None:
     from tracker.notifications.models import Notification
     from tracker.plan.models import Action, ActionOwner, Party, Theme
     from tracker.progress.models import ProgressUpdate
+    from tracker.public.models import Publication, PublicLine
     from tracker.seeding import apply_seeds, read_seeds
 
     app = create_app(
@@ -115,6 +124,23 @@ def build_database(url: str, instance: Path, factor: int) -> None:
                     )
                 )
                 action.status = status
+        # The public page is open, with a line for every action (issue 38).
+        db.session.add(
+            Publication(
+                plan_id=themes[0].plan_id,
+                is_open=True,
+                figures=["politie-aangiftes", "schatting-slachtoffers", "riec-casussen"],
+                borging_items=["aandachtsfunctionaris", "meldroute", "meld_adviespunt"],
+            )
+        )
+        for action in db.session.scalars(select(Action)):
+            db.session.add(
+                PublicLine(
+                    action=action,
+                    text="De partners werken hier samen aan; de volgende stap is gepland.",
+                    approved_at=datetime(2025, 6, 1),
+                )
+            )
         series = db.session.scalars(select(MeetingSeries)).all()
         for n in range(12 * factor):
             start = datetime(2024, 1, 8, 9) + timedelta(days=(n * 7) % 1000)
@@ -222,10 +248,13 @@ def worker_cpu_seconds(master: subprocess.Popen) -> float:
     return total / ticks
 
 
-def wrk(port: int, path: str, cookie: str, seconds: float) -> dict:
+def wrk(port: int, path: str, cookie: str, seconds: float, etag: str | None = None) -> dict:
+    """``cookie`` empty: as an anonymous visitor; ``etag``: sent back as If-None-Match."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    headers += ["-H", f"If-None-Match: {etag}"] if etag else []
     output = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s"]
-        + ["-s", str(ROOT / "benchmarks" / "wrk_report.lua"), "-H", f"Cookie: {cookie}"]
+        + ["-s", str(ROOT / "benchmarks" / "wrk_report.lua"), *headers]
         + [f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
@@ -240,18 +269,24 @@ def wrk(port: int, path: str, cookie: str, seconds: float) -> dict:
     return result
 
 
-def _get(port: int, path: str, cookie: str) -> None:
+def _get(port: int, path: str, cookie: str) -> str | None:
+    """One request; returns the response's ETag."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     try:
-        conn.request("GET", path, headers={"Cookie": cookie})
-        conn.getresponse().read()
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("ETag")
     finally:
         conn.close()
 
 
-def measure(server, port: int, path: str, cookie: str) -> dict:
+def measure(server, port: int, path: str, cookie: str, conditional: bool = False) -> dict:
+    """One run; with ``conditional``, every request sends the ETag the page had just before
+    (as a browser that keeps it does)."""
+    etag = _get(port, path, cookie) if conditional else None
     before = worker_cpu_seconds(server)
-    result = wrk(port, path, cookie, SECONDS)
+    result = wrk(port, path, cookie, SECONDS, etag)
     result["cpu_ms"] = (worker_cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
     drain(server)
     return result
@@ -322,7 +357,10 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
             for label, server, target_port, path, _ in targets[1:]:
                 yardstick = measure(trivial, port + 1, "/", cookie)
                 runs[TRIVIAL].append(yardstick)
-                runs[label].append(measure(server, target_port, path, cookie))
+                asker = "" if label in ANONYMOUS else cookie
+                runs[label].append(
+                    measure(server, target_port, path, asker, conditional=label in CONDITIONAL)
+                )
                 shares[label].append(runs[label][-1]["rps"] / yardstick["rps"])
         for label, _, _, _, goal in targets:
             rows = runs[label]

@@ -1,5 +1,6 @@
 -- wrk's summary as one JSON line: requests per second, latency percentiles, and failures,
--- counting every answer that is not 200 (a lost session would measure the login redirect).
+-- counting every answer that is not 200 or 304 (a lost session would measure the login
+-- redirect; a 304 answers a request that sent its ETag back).
 -- Like a browser, each connection keeps the session cookie a response sends (a sliding
 -- session is signed again now and then): replaying the login's cookie for ever would
 -- measure a session that is re-signed on every request.
@@ -19,7 +20,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status ~= 200 then not_ok = not_ok + 1 end
+  if status ~= 200 and status ~= 304 then not_ok = not_ok + 1 end
   local set = headers["Set-Cookie"]
   local cookie = wrk.headers["Cookie"]
   if set and cookie then

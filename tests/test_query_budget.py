@@ -10,6 +10,7 @@ from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, Theme
 from tracker.progress.models import ProgressUpdate
+from tracker.public.models import Publication, PublicLine
 
 PAGES = [
     "/",
@@ -31,6 +32,9 @@ PAGES = [
     "/evaluatie/rotterdam-2024-2026",
     "/evaluatie/rotterdam-2024-2026/acties/1.1",
     "/knelpunten",
+    "/openbaar",
+    "/openbaar/gemeenten/schiedam",
+    "/openbaar.json",
 ]
 #: The pages a bijdrager of VAR (the party every added action belongs to) works on.
 CONTRIBUTOR_PAGES = [
@@ -129,6 +133,21 @@ def grow(roles, factor: int) -> None:
                     author_id=author_id,
                 )
             )
+    if db.session.scalar(select(Publication)) is None:
+        db.session.add(
+            Publication(
+                plan_id=plan.id,
+                is_open=True,
+                figures=["politie-aangiftes", "riec-casussen"],
+                borging_items=["meldroute"],
+            )
+        )
+    lined = set(db.session.scalars(select(PublicLine.action_id)))
+    db.session.add_all(
+        PublicLine(action=a, text="Openbaar.", approved_at=datetime(2025, 6, 1))
+        for a in actions
+        if a.id not in lined
+    )
     for n in range(factor):
         db.session.add(
             Knelpunt(

@@ -93,7 +93,6 @@ def data_csv():
     writer.writerows([[neutralise(v) for v in row] for row in services.csv_rows(data)])
     response = make_response(buffer.getvalue())
     response.mimetype = "text/csv"
-    response.charset = "utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="actieplan-openbaar.csv"'
     response.headers["Link"] = f'<{services.LICENCE_URL}>; rel="license"'
     return response

@@ -349,23 +349,8 @@ def import_problems(
 
 #: Keys under which a report holds free text (update texts, notes, action texts, evaluations).
 FREE_TEXT_KEYS = frozenset(
-    {
-        "text",
-        "short_text",
-        "latest_update_text",
-        "note",
-        "asks",
-        # the evaluation report's
-        "delivered",
-        "effect",
-        "helped",
-        "hindered",
-        "advice_reason",
-        "new_text",
-        "reason",
-        "what",
-        "evidence",
-    }
+    {"text", "short_text", "latest_update_text", "note", "asks", "what", "reason", "evidence"}
+    | {"delivered", "effect", "helped", "hindered", "advice_reason", "new_text"}
 )
 
 

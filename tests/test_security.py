@@ -775,6 +775,8 @@ FORM_PAGES = [
     "/acties/2.4/gemeenten/schiedam/2025",
     "/acties/2.1/jaren/2025",
     "/rapportage",
+    "/evaluatie/rotterdam-2024-2026",
+    "/knelpunten/nieuw",
 ]
 
 

@@ -142,11 +142,13 @@ def settings():
         form.figures.data = list(publication.figures) if publication else []
         form.borging_items.data = list(publication.borging_items) if publication else []
         _fill_lines(form, actions, lines)
-    context = {"plan": plan, "actions": {a.code: a for a in actions}, "lines": lines}
+    by_code = {a.code: a for a in actions}
+    if any(entry.form.code.data not in by_code for entry in form.lines):
+        abort(400)  # a row naming no action of the plan: not a form this page made
+    context = {"plan": plan, "actions": by_code, "lines": lines}
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return render_template("public/settings.html", form=form, **context), status
-    by_code = {a.code: a for a in actions}
     now = utcnow()
     try:
         services.save_settings(
@@ -161,9 +163,7 @@ def settings():
         )
         for entry in form.lines:
             row = entry.form
-            action = by_code.get(row.code.data)
-            if action is None:
-                abort(400)
+            action = by_code[row.code.data]
             if row.is_changed:
                 services.approve_line(
                     action,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
@@ -63,10 +63,15 @@ def default_region_id(session: Session) -> int:
 
 
 def current_region_id() -> int:
-    """The region of the person asking; the first region outside a login (CLI, scheduler)."""
-    if has_request_context() and current_user and current_user.is_authenticated:
+    """The region of the person asking; the first region outside a login (CLI, scheduler,
+    an anonymous visitor of the public page: read once per request)."""
+    if not has_request_context():
+        return default_region_id(db.session)
+    if current_user and current_user.is_authenticated:
         return current_user.region_id
-    return default_region_id(db.session)
+    if "default_region_id" not in g:
+        g.default_region_id = default_region_id(db.session)
+    return g.default_region_id
 
 
 def in_region(model):

@@ -10,16 +10,18 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.figures.models import Indicator
+from tracker.figures.models import Indicator, IndicatorValue
 from tracker.municipalities import borging
 from tracker.plan.models import (
     STATUS_LABELS,
     Action,
+    ActionOwner,
     Municipality,
+    Party,
     Plan,
     Status,
     Theme,
@@ -41,33 +43,72 @@ def publication_of(plan: Plan) -> Publication | None:
 
 
 def plan_actions(plan: Plan) -> list[Action]:
+    """The plan's actions to write public lines for (the beheerder's page)."""
     return list(
         db.session.scalars(
             select(Action)
             .join(Action.theme)
             .where(Theme.plan_id == plan.id)
-            .options(joinedload(Action.theme), subqueryload(Action.owners))
+            .options(joinedload(Action.theme))
             .order_by(Theme.number, Action.number)
         ).unique()
     )
 
 
-def approved_lines(action_ids: list[int]) -> dict[int, str]:
-    rows = db.session.execute(
-        select(PublicLine.action_id, PublicLine.text).where(
-            PublicLine.action_id.in_(action_ids), PublicLine.approved_at.is_not(None)
+def _action_rows(plan: Plan) -> list:
+    """The plan's actions as rows of the columns the page shows (and its light reads), with
+    their approved public line: no ORM objects to build for a page read by anyone."""
+    approved = (PublicLine.action_id == Action.id) & PublicLine.approved_at.is_not(None)
+    return db.session.execute(
+        select(
+            Action.id,
+            Action.number,
+            Action.text,
+            Action.planning,
+            Action.status,
+            Action.signal,
+            Action.last_update_at,
+            Action.tracked_since,
+            Action.due_on,
+            Action.then_ongoing,
+            Theme.number.label("theme_number"),
+            PublicLine.text.label("public_line"),
         )
-    )
-    return {action_id: text for action_id, text in rows if text}
+        .join(Theme, Theme.id == Action.theme_id)
+        .outerjoin(PublicLine, approved)
+        .where(Theme.plan_id == plan.id)
+        .order_by(Theme.number, Action.number)
+    ).all()
 
 
-def _light(actions: list[Action], today: date, now: datetime) -> dict:
+def _leads(plan: Plan) -> dict[int, str]:
+    """Per action its trekker's name (a party, or the plan's words for a free-text owner)."""
+    rows = db.session.execute(
+        select(ActionOwner.action_id, ActionOwner.is_lead, ActionOwner.label, Party.short_name)
+        .join(Action, Action.id == ActionOwner.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .outerjoin(Party, Party.id == ActionOwner.party_id)
+        .where(Theme.plan_id == plan.id)
+        .order_by(ActionOwner.action_id, ActionOwner.position)
+    ).all()
+    owners: dict[int, list] = {}
+    for row in rows:
+        owners.setdefault(row.action_id, []).append(row)
+    leads = {action_id: lead_of(rows) for action_id, rows in owners.items()}
+    return {action_id: lead.short_name or lead.label or "" for action_id, lead in leads.items()}
+
+
+def _code(row) -> str:
+    return f"{row.theme_number}.{row.number}"
+
+
+def _light(actions: list, today: date, now: datetime) -> dict:
     """The report's traffic light from the actions as they stand today."""
     stale_before = now - timedelta(days=current_app.config["UPDATE_DUE_DAYS"])
-    rows = [{"code": a.code, "signal": a.signal, "status": a.status} for a in actions]
-    overdue = {a.code for a in actions if deadline_passed(a, a.status, today)}
+    rows = [{"code": _code(a), "signal": a.signal, "status": a.status} for a in actions]
+    overdue = {_code(a) for a in actions if deadline_passed(a, a.status, today)}
     stale = {
-        a.code
+        _code(a)
         for a in actions
         if (a.last_update_at or datetime.min) < stale_before
         and (a.tracked_since or now) < stale_before
@@ -78,12 +119,28 @@ def _light(actions: list[Action], today: date, now: datetime) -> dict:
 def _figures(codes: list[str]) -> list[dict]:
     if not codes:
         return []
-    indicators = db.session.scalars(
-        select(Indicator)
+    indicators = db.session.execute(
+        select(Indicator.id, Indicator.code, Indicator.name, Indicator.source, Indicator.area)
+        .add_columns(Indicator.unit)
         .where(Indicator.code.in_(codes), in_region(Indicator))
-        .options(selectinload(Indicator.values))
         .order_by(Indicator.position, Indicator.id)
-    )
+    ).all()
+    values: dict[int, list] = {}
+    for value in db.session.execute(
+        select(IndicatorValue)
+        .with_only_columns(
+            IndicatorValue.indicator_id,
+            IndicatorValue.year,
+            IndicatorValue.value,
+            IndicatorValue.value_high,
+            IndicatorValue.monitor,
+            IndicatorValue.caveat,
+            IndicatorValue.comparable,
+        )
+        .where(IndicatorValue.indicator_id.in_([i.id for i in indicators]))
+        .order_by(IndicatorValue.year)
+    ):
+        values.setdefault(value.indicator_id, []).append(value)
     return [
         {
             "code": i.code,
@@ -100,7 +157,7 @@ def _figures(codes: list[str]) -> list[dict]:
                     "caveat": v.caveat,
                     "comparable": v.comparable,
                 }
-                for v in sorted(i.values, key=lambda v: v.year)
+                for v in values.get(i.id, [])
             ],
         }
         for i in indicators
@@ -123,11 +180,11 @@ def page_data(
     now: datetime,
     municipality: Municipality | None = None,
 ) -> dict:
-    actions = plan_actions(plan)
-    lines = approved_lines([a.id for a in actions])
+    actions = _action_rows(plan)
+    leads = _leads(plan)
     themes = []
-    for theme in sorted({a.theme for a in actions} | set(plan.themes), key=lambda t: t.number):
-        own = [a for a in actions if a.theme_id == theme.id]
+    for theme in plan.themes:
+        own = [a for a in actions if a.theme_number == theme.number]
         themes.append(
             {
                 "number": theme.number,
@@ -135,13 +192,13 @@ def page_data(
                 "light": _light(own, today, now),
                 "actions": [
                     {
-                        "code": a.code,
+                        "code": _code(a),
                         "text": a.text,
                         "planning": a.planning,
-                        "lead": _lead(a),
+                        "lead": leads.get(a.id, ""),
                         "status": a.status,
                         "status_label": STATUS_LABELS[Status(a.status)],
-                        "public_line": lines.get(a.id, ""),
+                        "public_line": a.public_line or "",
                     }
                     for a in own
                 ],
@@ -165,13 +222,6 @@ def page_data(
             "borging": _borging(publication, municipality, year),
         }
     return data
-
-
-def _lead(action: Action) -> str:
-    lead = lead_of(action.owners)
-    if lead is None:
-        return ""
-    return lead.party.short_name if lead.party else lead.label or ""
 
 
 def csv_rows(data: dict) -> list[list[str]]:

@@ -366,6 +366,7 @@ def test_a_reminder_to_someone_who_evaluated_everything_is_withdrawn(
     ("changes", "message"),
     [
         ({"actions": []}, "Kies minstens één actie die het knelpunt blokkeert."),
+        ({"actions": ["9.9"]}, "Kies de acties uit de lijst."),
         ({"status": "opgelost"}, "kort hoe het is opgelost."),
         ({"since": "2099-01-01"}, "Een knelpunt bestaat al"),
         ({"what": ""}, "Dit veld is verplicht."),

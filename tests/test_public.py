@@ -159,6 +159,10 @@ def test_a_public_line_goes_through_the_privacy_guard(client_for):
     assert response.status_code == 400
     assert "BSN" in text_of(response)
     assert db.session.scalar(select(PublicLine)) is None
+    # A kerncijfer the page did not offer is refused, with what was typed kept.
+    response = post_form(admin, "/beheer/openbaar", _settings(figures=["onbekend"]))
+    assert response.status_code == 400
+    assert "Kies uit de lijst; laad de pagina opnieuw." in text_of(response)
 
 
 def _seed_internal_texts(roles) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import Form, SelectField
+from wtforms import Form, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import (
@@ -17,6 +17,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.params import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 
@@ -117,6 +118,24 @@ def optional_url():
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as a list of checkboxes (an evaluation's evidence, the actions a
+    knelpunt blocks, what the public page shows); the view sets the choices. A value the
+    form did not offer (a page gone stale, a forged post) is refused with ``refused``."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, refused="Kies uit de lijst; laad de pagina opnieuw.", **kwargs):
+        super().__init__(label, choices=[], **kwargs)
+        self.refused = refused
+
+    def pre_validate(self, form):
+        offered = {value for value, *_ in self.choices}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(self.refused)
 
 
 def decision_field(label: str = "Besluit dat deze wijziging neemt (optioneel)"):

@@ -4,35 +4,28 @@ to the RVO: the same data as the PDF, with the progress report's tables and chap
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
 
-from docx import Document
-from docx.shared import Cm, Pt
-
-from tracker.dates import dutch_date
-from tracker.reports.word import add_table, borging_table, decisions_table, figures_chapter
-
-
-def _day(value: str) -> str:
-    return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+from tracker.reports.word import (
+    add_table,
+    borging_table,
+    decisions_table,
+    figures_chapter,
+    iso_day,
+    new_document,
+    title_block,
+)
 
 
 def _title(document, report: dict) -> None:
     plan = report["plan"]
-    document.add_heading("Evaluatie", level=0)
-    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
     facts = [
         ("Regio", plan["region"]),
-        ("Peildatum", _day(report["reference_date"])),
+        ("Peildatum", iso_day(report["reference_date"])),
         ("Geëvalueerd", f"{report['evaluated']} van {report['total']} acties"),
-        ("Gemaakt op", _day(report["made_at"])),
+        ("Gemaakt op", iso_day(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
-    table = document.add_table(rows=0, cols=2)
-    for label, value in facts:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
-        cells[0].paragraphs[0].runs[0].bold = True
+    title_block(document, "Evaluatie", plan, facts)
 
 
 def _results(document, report: dict) -> None:
@@ -74,7 +67,7 @@ def _knelpunten(document, report: dict) -> None:
         document.add_paragraph("Er zijn geen knelpunten vastgelegd.")
         return
     rows = [
-        [k["what"], _day(k["since"]), ", ".join(k["codes"]), k["solver"], k["status_label"]]
+        [k["what"], iso_day(k["since"]), ", ".join(k["codes"]), k["solver"], k["status_label"]]
         for k in report["knelpunten"]
     ]
     add_table(
@@ -100,12 +93,7 @@ def _advice(document, report: dict) -> None:
 
 
 def to_docx(report: dict) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
+    document = new_document()
     _title(document, report)
     _results(document, report)
     figures_chapter(document, report)

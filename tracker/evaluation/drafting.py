@@ -16,8 +16,8 @@ from sqlalchemy import select
 from tracker.audit.services import record
 from tracker.evaluation.models import ActionEvaluation, Advice
 from tracker.extensions import db
-from tracker.plan import copying
-from tracker.plan.models import Action, Plan, Status, Theme
+from tracker.plan import copying, queries
+from tracker.plan.models import Action, Plan, Status
 from tracker.progress.models import ActionRevision
 
 
@@ -57,7 +57,7 @@ def draft_next_plan(
         selection=selection,
     )
     by_old = {a.id: a for a in actions}
-    for new in _actions_of(draft):
+    for new in queries.plan_actions(draft):
         old = by_old[new.predecessor_id]
         if new.text != old.text:
             evaluation = evaluations[old.id]
@@ -78,17 +78,6 @@ def draft_next_plan(
         f"{len(selection)} van {len(actions)} acties overgenomen uit {plan.title} {plan.period}",
     )
     return draft
-
-
-def _actions_of(plan: Plan) -> list[Action]:
-    return list(
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id)
-            .order_by(Theme.number, Action.number)
-        )
-    )
 
 
 def successor_of(plan: Plan) -> Plan | None:
@@ -117,5 +106,5 @@ class Destination:
 
 
 def destinations(actions: list[Action], evaluations: dict, successor: Plan) -> list[Destination]:
-    successors = {a.predecessor_id: a for a in _actions_of(successor) if a.predecessor_id}
+    successors = {a.predecessor_id: a for a in queries.plan_actions(successor) if a.predecessor_id}
     return [Destination(a, evaluations.get(a.id), successors.get(a.id)) for a in actions]

@@ -27,6 +27,7 @@ from tracker.meetings.models import (
 from tracker.plan.commitments import commitment_standing
 from tracker.plan.models import STATUS_LABELS, Action, Plan, ScheduleKind, Status
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
+from tracker.reports.municipal import short
 
 #: Evidence kinds, in the order the form lists them.
 KINDS = {
@@ -84,8 +85,8 @@ class Facts:
 
 
 def _short(text: str, limit: int = 110) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    """One line of a list: the text's whitespace folded, cut at a word."""
+    return short(" ".join(text.split()), limit)
 
 
 def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> Facts:

@@ -8,18 +8,17 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.dates import local_today
 from tracker.evaluation.models import ADVICE_LABELS, RESULT_LABELS, Advice, KnelpuntStatus
 from tracker.forms import (
     NOTE_MAX,
     UPDATE_TEXT_MAX,
+    CheckboxList,
     DutchForm,
     choices,
     input_required,
@@ -30,13 +29,6 @@ from tracker.forms import (
 from tracker.plan.forms import NewPlanForm
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress.forms import VersionedForm
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as a list of checkboxes (evidence, the actions a knelpunt blocks)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RoundForm(DutchForm):
@@ -86,7 +78,9 @@ class EvaluationForm(PrivacyCheckedForm, VersionedForm):
         description="Zo komt de actie in het concept van het volgende plan; daar is ze nog "
         "te herzien.",
     )
-    evidence = CheckboxList("Onderbouwing", choices=[], validate_choice=False)
+    evidence = CheckboxList(
+        "Onderbouwing", refused="Kies de onderbouwing uit de lijst; laad de pagina opnieuw."
+    )
 
     def validate_result(self, field):
         if field.data not in {r.value for r in RESULT_LABELS}:
@@ -106,11 +100,6 @@ class EvaluationForm(PrivacyCheckedForm, VersionedForm):
                 "Een nieuwe tekst hoort bij 'Aanpassen'; kies dat advies of maak dit veld leeg."
             )
 
-    def validate_evidence(self, field):
-        allowed = {value for value, _ in field.choices}
-        if any(value not in allowed for value in field.data or []):
-            raise ValidationError("Kies de onderbouwing uit de lijst; laad de pagina opnieuw.")
-
 
 KNELPUNT_STATUS_CHOICES = choices([(s.value, s.label) for s in KnelpuntStatus])
 
@@ -119,7 +108,7 @@ class KnelpuntForm(PrivacyCheckedForm, VersionedForm):
     privacy_fields = ("what", "solver_text", "resolution")
     what = TextAreaField("Wat is het knelpunt?", validators=[required(), max_length(NOTE_MAX)])
     since = DateField("Sinds", validators=[input_required(), within_calendar()])
-    actions = CheckboxList("Welke acties blokkeert het?", choices=[], validate_choice=False)
+    actions = CheckboxList("Welke acties blokkeert het?", refused="Kies de acties uit de lijst.")
     solver_party = SelectField("Wie kan het oplossen?", choices=[], validate_choice=False)
     solver_text = StringField(
         "Of in woorden",
@@ -135,11 +124,8 @@ class KnelpuntForm(PrivacyCheckedForm, VersionedForm):
             raise ValidationError("Een knelpunt bestaat al: kies vandaag of een eerdere datum.")
 
     def validate_actions(self, field):
-        allowed = {value for value, _ in field.choices}
         if not field.data:
             raise ValidationError("Kies minstens één actie die het knelpunt blokkeert.")
-        if any(value not in allowed for value in field.data):
-            raise ValidationError("Kies de acties uit de lijst.")
 
     def validate_solver_party(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:

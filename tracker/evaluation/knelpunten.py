@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.dates import local_today, utcnow
-from tracker.evaluation import rounds
 from tracker.evaluation.forms import KnelpuntForm
 from tracker.evaluation.models import ActionEvaluation, Knelpunt, KnelpuntStatus
 from tracker.evaluation.report import knelpunten_of
@@ -23,6 +22,7 @@ from tracker.plan.views import require_plan
 from tracker.progress.models import ProgressUpdate
 from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
+from tracker.reports.municipal import short
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit knelpunt gewijzigd nadat u de pagina opende. Uw invoer is niet "
@@ -39,10 +39,6 @@ def may_change(user, knelpunt: Knelpunt) -> bool:
     return user.is_admin or (may_register(user) and knelpunt.created_by_id == user.id)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def knelpunten():
     plan = require_plan()
     return render_template(
@@ -55,7 +51,7 @@ def knelpunten():
 
 def _form(plan: Plan, actions) -> KnelpuntForm:
     form = KnelpuntForm(formdata=None if request.method == "GET" else request.form)
-    form.actions.choices = [(a.code, f"{a.code} {_short(a.text)}") for a in actions]
+    form.actions.choices = [(a.code, f"{a.code} {short(a.text, 70)}") for a in actions]
     parties = db.session.scalars(select(Party).where(in_region(Party)).order_by(Party.short_name))
     form.solver_party.choices = choices(
         [("", "Kies een partij"), *((p.code, p.short_name) for p in parties)]
@@ -78,7 +74,7 @@ def new_knelpunt():
     if not may_register(current_user):
         abort(403)
     plan = require_plan()
-    actions = rounds.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     form = _form(plan, actions)
     update, evaluation = _sources()
     source = update or evaluation
@@ -157,7 +153,7 @@ def knelpunt(knelpunt_id: int):
         if request.method == "POST":
             abort(403)
         return render_template("evaluation/knelpunt_form.html", form=None, knelpunt=item)
-    actions = rounds.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     form = _form(plan, actions)
     if request.method == "GET":
         form.process(obj=item)

@@ -15,10 +15,10 @@ from tracker.meetings.agenda import Proposal
 from tracker.meetings.models import Meeting
 from tracker.plan import signals as plan_signals
 from tracker.plan.models import Action, Plan, Theme
+from tracker.reports.municipal import short
 
 #: The series whose agenda the knelpunten are proposed for (as the seeds name it).
 TABLE_SERIES = "regionale-tafel"
-SHORT = 90
 
 
 def _knelpunten_for_table(meeting: Meeting) -> list[Proposal]:
@@ -36,9 +36,7 @@ def _knelpunten_for_table(meeting: Meeting) -> list[Proposal]:
     )
     proposals = []
     for knelpunt in found:
-        what = " ".join(knelpunt.what.split())
-        if len(what) > SHORT:
-            what = what[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+        what = short(" ".join(knelpunt.what.split()), 90)
         proposals.append(
             Proposal(f"Knelpunt: {what}", list(knelpunt.actions), knelpunt.solver_party)
         )

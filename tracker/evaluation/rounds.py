@@ -129,23 +129,6 @@ def change_deadline(
     )
 
 
-def plan_actions(plan: Plan) -> list[Action]:
-    """The plan's actions in order, with what the round's pages show of them (owners with
-    subqueryload: selectinload splits its id list past 500 actions)."""
-    return list(
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id)
-            .options(
-                joinedload(Action.theme),
-                subqueryload(Action.owners).subqueryload(ActionOwner.links),
-            )
-            .order_by(Theme.number, Action.number)
-        ).unique()
-    )
-
-
 def evaluations_by_action(evaluation_round: EvaluationRound) -> dict[int, ActionEvaluation]:
     rows = db.session.scalars(
         select(ActionEvaluation).where(ActionEvaluation.round_id == evaluation_round.id)

@@ -20,7 +20,7 @@ from tracker.meetings.attendance import region_municipalities
 from tracker.params import parse_int
 from tracker.plan import copying, queries
 from tracker.plan.models import Plan
-from tracker.plan.views import require_plan
+from tracker.plan.views import plan_or_404, require_plan
 from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
 
@@ -29,13 +29,6 @@ STALE_MESSAGE = (
     "opgeslagen en staat nog in het formulier; lees de nieuwe stand en sla daarna opnieuw op "
     "om de uwe te bewaren."
 )
-
-
-def plan_or_404(slug: str) -> Plan:
-    plan = db.session.scalar(queries.visible_plans().where(Plan.slug == slug))
-    if plan is None:
-        abort(404)
-    return plan
 
 
 def start():
@@ -50,7 +43,7 @@ def start():
 
 def _round_page(plan: Plan, round_form=None, draft_form=None, status: int = 200):
     evaluation_round = rounds.round_of(plan)
-    actions = rounds.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     evaluations = rounds.evaluations_by_action(evaluation_round) if evaluation_round else {}
     successor = drafting.successor_of(plan)
     if round_form is None:
@@ -227,7 +220,7 @@ def _fill(form: EvaluationForm, existing, action) -> None:
 
 def _report_data(plan: Plan) -> dict:
     evaluation_round = _round_or_404(plan)
-    actions = rounds.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     return report.build(
         plan,
         evaluation_round,
@@ -274,7 +267,7 @@ def draft_plan(slug: str):
     form = DraftPlanForm()
     if not form.validate_on_submit():
         return _round_page(plan, draft_form=form, status=400)
-    actions = rounds.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     try:
         with created_once():
             draft = drafting.draft_next_plan(

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, subqueryload
 
 from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
@@ -276,6 +276,25 @@ def get_action_row(plan: Plan, code: str) -> ActionRow | None:
     if not CODE_RE.match(code):
         return None
     return next(iter(find_actions(plan, ActionFilter(query=code))), None)
+
+
+def plan_actions(plan: Plan) -> list[Action]:
+    """The plan's actions in order, as objects with their theme and owners (owner links
+    too) loaded: for pages that work on every action (the evaluation, the public lines, the
+    next plan's draft). Owners load with subqueryload: selectinload splits its id list past
+    500 actions."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(Action.theme)
+            .where(Theme.plan_id == plan.id)
+            .options(
+                joinedload(Action.theme),
+                subqueryload(Action.owners).subqueryload(ActionOwner.links),
+            )
+            .order_by(Theme.number, Action.number)
+        ).unique()
+    )
 
 
 def get_theme(plan: Plan, number: int) -> Theme | None:

@@ -121,7 +121,8 @@ def plans():
     )
 
 
-def _plan_or_404(slug: str) -> Plan:
+def plan_or_404(slug: str) -> Plan:
+    """The plan with this slug that the asker may read (drafts: beheerders only), or 404."""
     plan = db.session.scalar(queries.visible_plans().where(Plan.slug == slug))
     if plan is None:
         abort(404)
@@ -145,7 +146,7 @@ def new_plan():
             form.end_year.data = base.end_year + 1 + length
             form.title.data = base.title
     if form.validate_on_submit():
-        base = _plan_or_404(form.base.data)
+        base = plan_or_404(form.base.data)
         try:
             with created_once():
                 plan = copying.copy_plan(
@@ -180,7 +181,7 @@ def new_plan():
 @admin_required
 def publish_plan(slug: str):
     """Make a draft the current plan; the plan before it goes to the archive."""
-    plan = _plan_or_404(slug)
+    plan = plan_or_404(slug)
     form = PublishForm()
     set_decision_choices(form, outcomes.decision_choices())
     if not form.validate_on_submit():

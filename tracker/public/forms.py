@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, FieldList, FormField, HiddenField, TextAreaField
-from wtforms.validators import ValidationError
 
-from tracker.evaluation.forms import CheckboxList
-from tracker.forms import DutchRowForm, max_length, required
+from tracker.forms import CheckboxList, DutchRowForm, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress.forms import VersionedForm
 
@@ -36,22 +34,9 @@ class LineRowForm(DutchRowForm):
 
 class PublicationForm(PrivacyCheckedForm, VersionedForm):
     is_open = BooleanField("De openbare pagina is open voor iedereen")
-    figures = CheckboxList("Kerncijfers op de openbare pagina", choices=[], validate_choice=False)
-    borging_items = CheckboxList(
-        "Borging op de pagina per gemeente", choices=[], validate_choice=False
-    )
+    figures = CheckboxList("Kerncijfers op de openbare pagina")
+    borging_items = CheckboxList("Borging op de pagina per gemeente")
     lines = FieldList(FormField(LineRowForm))
-
-    def _check_choices(self, field):
-        allowed = {value for value, *_ in field.choices}
-        if any(value not in allowed for value in field.data or []):
-            raise ValidationError("Kies uit de lijst; laad de pagina opnieuw.")
-
-    def validate_figures(self, field):
-        self._check_choices(field)
-
-    def validate_borging_items(self, field):
-        self._check_choices(field)
 
 
 class ProposalForm(PrivacyCheckedForm, VersionedForm):

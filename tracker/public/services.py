@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -40,19 +39,6 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
 
 def publication_of(plan: Plan) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.plan_id == plan.id))
-
-
-def plan_actions(plan: Plan) -> list[Action]:
-    """The plan's actions to write public lines for (the beheerder's page)."""
-    return list(
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id)
-            .options(joinedload(Action.theme))
-            .order_by(Theme.number, Action.number)
-        ).unique()
-    )
 
 
 def _action_rows(plan: Plan) -> list:

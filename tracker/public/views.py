@@ -12,7 +12,6 @@ import io
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from tracker.access import admin_required
 from tracker.accounts.auth import can_report_on
@@ -23,13 +22,11 @@ from tracker.figures import services as figures
 from tracker.municipalities import borging
 from tracker.params import parse_int
 from tracker.plan import queries
-from tracker.plan.models import Municipality
-from tracker.plan.views import require_plan
+from tracker.plan.views import require_municipality, require_plan
 from tracker.progress.versions import StaleEdit
 from tracker.public import services
 from tracker.public.forms import ProposalForm, PublicationForm
 from tracker.public.models import Publication
-from tracker.regions import in_region
 from tracker.xlsx import neutralise
 
 #: How long a proxy or browser may keep a public page before asking again (seconds).
@@ -51,15 +48,6 @@ def _open_plan():
     return plan, publication
 
 
-def _municipality_or_404(code: str) -> Municipality:
-    found = db.session.scalar(
-        select(Municipality).where(Municipality.code == code, in_region(Municipality))
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
 def _page(data: dict, preview: bool = False):
     return render_template("public/page.html", data=data, preview=preview)
 
@@ -73,7 +61,7 @@ def page():
 @conditional(cache_control=PUBLIC_CACHE)
 def municipality(code: str):
     plan, publication = _open_plan()
-    place = _municipality_or_404(code)
+    place = require_municipality(code)
     data = services.page_data(plan, publication, local_today(), utcnow(), place)
     return _page(data)
 
@@ -106,7 +94,7 @@ def preview():
         plan_id=plan.id, figures=[], borging_items=[]
     )
     code = request.args.get("gemeente")
-    place = _municipality_or_404(code) if code else None
+    place = require_municipality(code) if code else None
     data = services.page_data(plan, publication, local_today(), utcnow(), place)
     return _page(data, preview=True)
 
@@ -131,7 +119,7 @@ def settings():
     every action's public line (proposals by owners are filled in, to approve)."""
     plan = require_plan()
     publication = services.publication_of(plan)
-    actions = services.plan_actions(plan)
+    actions = queries.plan_actions(plan)
     lines = services.lines_of([a.id for a in actions])
     form = PublicationForm(formdata=None if request.method == "GET" else request.form)
     form.figures.choices = [(i.code, f"{i.name} ({i.source})") for i in figures.all_indicators()]

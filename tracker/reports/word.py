@@ -81,7 +81,8 @@ def first_wide(count: int, first: float, total: float = 17.0) -> list[float]:
     return [first] + [(total - first) / (count - 1)] * (count - 1)
 
 
-def _iso(value: str | None) -> str:
+def iso_day(value: str | None) -> str:
+    """An ISO date or moment from the report data, in Dutch ("–" when there is none)."""
     if not value:
         return "–"
     return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
@@ -92,16 +93,32 @@ def _title(document, report: dict) -> None:
     heading = "Voortgangsrapportage" + (
         f" {report['municipality']}" if report["municipality"] else ""
     )
-    document.add_heading(heading, level=0)
-    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
     facts = [
         ("Regio", plan["region"]),
-        ("Peildatum", _iso(report["reference_date"])),
-        *([("Veranderd sinds", _iso(report["since"]))] if report.get("since") else []),
+        ("Peildatum", iso_day(report["reference_date"])),
+        *([("Veranderd sinds", iso_day(report["since"]))] if report.get("since") else []),
         *([("Selectie", report["filters"])] if report.get("filters") else []),
-        ("Gemaakt op", _iso(report["made_at"])),
+        ("Gemaakt op", iso_day(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
+    title_block(document, heading, plan, facts)
+
+
+def new_document():
+    """A Word document in the reports' look: Calibri 10 pt, 2 cm margins."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    return document
+
+
+def title_block(document, heading: str, plan: dict, facts: list[tuple[str, str]]) -> None:
+    """The document's title, the plan it is about, and its facts (label, value) as a table."""
+    document.add_heading(heading, level=0)
+    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
     table = document.add_table(rows=0, cols=2)
     for label, value in facts:
         cells = table.add_row().cells
@@ -318,7 +335,7 @@ def decisions_table(document, report: dict) -> None:
     document.add_heading("Besluiten over het plan", level=1)
     rows = [
         [
-            _iso(d["date"]),
+            iso_day(d["date"]),
             d["meeting"],
             d["what"],
             d["text"] + (f" ({d['note']})" if d["note"] else ""),
@@ -342,7 +359,7 @@ def _annex(document, report: dict) -> None:
         for row in theme["rows"]:
             status = row["status_label"] + (f" ({row['rollup']})" if row.get("rollup") else "")
             latest = (
-                f"{_iso(row['latest_update_at'])}: {row['latest_update_text']}"
+                f"{iso_day(row['latest_update_at'])}: {row['latest_update_text']}"
                 if row.get("latest_update_at")
                 else "–"
             )
@@ -366,12 +383,7 @@ def _annex(document, report: dict) -> None:
 
 
 def to_docx(report: dict) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
+    document = new_document()
     _title(document, report)
     if report.get("standing"):
         _standing(document, report)

@@ -297,18 +297,22 @@ def count_queries(app):
 
     class Counter:
         def __init__(self):
-            self.count = 0
+            self.statements: list[str] = []
+
+        @property
+        def count(self) -> int:
+            return len(self.statements)
 
         def __enter__(self):
-            self.count = 0
+            self.statements = []
             event.listen(db.engine, "before_cursor_execute", self._on_execute)
             return self
 
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
 
-        def _on_execute(self, *args, **kwargs):
-            self.count += 1
+        def _on_execute(self, _conn, _cursor, statement, parameters, *args, **kwargs):
+            self.statements.append(f"{statement} -- {parameters!r}")
 
     return Counter()
 

@@ -5,6 +5,7 @@ from the advice and adopted with the RVO's decision."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -199,6 +200,7 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     # The report, as PDF and as Word document.
     pdf = admin.get(f"{ROUND}/rapport.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Cache-Control"] == "private, no-cache"  # internal: no shared cache
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages
     )
@@ -345,7 +347,7 @@ def test_a_reminder_to_someone_who_evaluated_everything_is_withdrawn(
     from tracker.evaluation import rounds
 
     plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
-    for fier_action in rounds.still_to_evaluate(nla, plan):
+    for fier_action in rounds.still_to_evaluate(nla, rounds.round_of(plan)):
         assert (
             post_form(admin, f"{ROUND}/acties/{fier_action.code}", evaluation()).status_code == 302
         )
@@ -456,6 +458,12 @@ def test_the_progress_report_lists_the_decisions_that_changed_the_plan(client_fo
             for row in t.rows
             for cell in row.cells
         )
+        # The complete PDF's contents name the chapter, with the page it starts on.
+        pdf = lezer.get("/rapportage/volledig.pdf?peildatum=2026-12-01").data
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+        contents = re.sub(r"\s+", " ", pages[1])
+        number = int(re.search(r"Besluiten over het plan[ .]*(\d+)", contents).group(1))
+        assert "Het RVO breidt actie 4.1" in pages[number - 1]
 
 
 def test_unsolved_knelpunten_move_to_the_next_plan_with_their_actions(client_for):

@@ -189,3 +189,22 @@ def test_queries_per_page_do_not_grow_with_the_data(
     small = measure()
     grow(roles, 60)
     assert measure() == small
+
+
+def test_a_page_sends_no_statement_twice(client_for, roles, seeded_app, count_queries, make_user):
+    """The same query with the same values twice in one request is work thrown away: the
+    action page once asked for the reader's parties once per permission check in its
+    template and read the plan again after the session had let go of it; Mijn acties read
+    the evaluation round twice, the overview the open actions, the report its plan three
+    times."""
+    from .conftest import login_as
+
+    grow(roles, 1)
+    contributor = login_as(seeded_app.test_client(), make_user("bijdrager", party="VAR"))
+    for client, pages in ((client_for("beheerder"), PAGES), (contributor, CONTRIBUTOR_PAGES)):
+        for path in pages:
+            db.session.remove()
+            with count_queries as counter:
+                assert client.get(path).status_code == 200, path
+            repeated = {s for s in counter.statements if counter.statements.count(s) > 1}
+            assert not repeated, (path, repeated)

@@ -170,9 +170,9 @@ def test_bad_report_parameters_get_a_dutch_message(client_for, query, message):
 def test_pdf_has_title_page_page_numbers_and_the_content(client_for, history):
     response = client_for("lezer").get("/rapportage.pdf?peildatum=2025-05-31&sinds=2025-03-01")
     assert response.mimetype == "application/pdf"
-    assert (
-        'filename="voortgang-actieplan-2025-05-31.pdf"' in response.headers["Content-Disposition"]
-    )
+    assert "filename=voortgang-actieplan-2025-05-31.pdf" in response.headers["Content-Disposition"]
+    # Someone's own view of the report: no shared cache may keep it.
+    assert response.headers["Cache-Control"] == "private, no-cache"
     reader = PdfReader(io.BytesIO(response.data))
     first = reader.pages[0].extract_text()
     assert "Voortgangsrapportage" in first and "31 mei 2025" in first and "1 maart 2025" in first

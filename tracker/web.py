@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from flask import (
     has_request_context,
     render_template,
     request,
+    send_file,
 )
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -115,6 +117,21 @@ def error_page(exc: HTTPException):
     if request.path.startswith("/api/"):
         return {"error": {"status": code, "message": text}}, code, headers
     return render_template("error.html", title=title, text=text, code=code), code, headers
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(data: bytes, mimetype: str, filename: str, cache_control: str = "private, no-cache"):
+    """A file to save, named by Flask's ``send_file`` (RFC 6266, a name outside ASCII too).
+    Private to the asker unless said otherwise: everything behind the login is someone's
+    own view, which a shared cache must not keep."""
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 def refuse_nul_bytes():

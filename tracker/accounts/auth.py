@@ -186,6 +186,4 @@ def register_auth(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     app.before_request(require_login)
-    app.jinja_env.globals["can_report_on"] = lambda action: can_report_on(current_user, action)
-    app.jinja_env.globals["may_set_status"] = lambda action: may_set_status(current_user, action)
     app.jinja_env.globals["status_setters"] = status_setters

@@ -30,7 +30,8 @@ def index():
     """Newest first, filterable by kind, 100 per page."""
     kind = request.args.get("soort", "").strip()
     page = parse_int(request.args.get("pagina"), low=1, high=100_000) or 1
-    stmt = select(AuditEvent).where(_in_region())
+    in_own_region = _in_region()
+    stmt = select(AuditEvent).where(in_own_region)
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -40,7 +41,7 @@ def index():
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     kinds = db.session.scalars(
-        select(AuditEvent.kind).where(_in_region()).distinct().order_by(AuditEvent.kind)
+        select(AuditEvent.kind).where(in_own_region).distinct().order_by(AuditEvent.kind)
     ).all()
     return render_template(
         "audit/index.html",

@@ -42,8 +42,9 @@ def overview():
     if current_user.is_admin:
         privacy_scan = latest_scan()
         to_review = confirmations_to_review(now)
-        orphans = progress.orphaned_actions(plan)
-        quiet = progress.quiet_sole_contacts(plan, now)
+        open_actions = progress.open_actions(plan)
+        orphans = progress.orphaned_actions(open_actions)
+        quiet = progress.quiet_sole_contacts(open_actions, now)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
                 Notification.state == NotificationState.FAILED.value, of_region()
@@ -88,11 +89,12 @@ def my_actions():
         municipal_form = municipal_views.form_for(plan, user.municipality, "mijn-acties")
     elif user.municipality_id:
         municipal = progress.municipality_items(plan, user.municipality_id, year)
-    orphans = progress.orphaned_actions(plan) if user.is_admin else []
+    orphans = progress.orphaned_actions(progress.open_actions(plan)) if user.is_admin else []
+    evaluation_round = evaluation.round_of(plan)
     return render_template(
         "dashboard/my_actions.html",
-        evaluation_round=evaluation.round_of(plan),
-        to_evaluate=evaluation.still_to_evaluate(user, plan),
+        evaluation_round=evaluation_round,
+        to_evaluate=evaluation.still_to_evaluate(user, evaluation_round, party_ids),
         items=items,
         municipal=municipal,
         municipal_form=municipal_form,

@@ -26,7 +26,7 @@ def actions_to_list(row: Notification) -> list:
     """The invitation lists every action of the owner; the reminder those still open."""
     evaluation_round = row.evaluation_round
     if row.kind_enum is NotificationKind.EVALUATION_REMINDER:
-        return rounds.still_to_evaluate(row.recipient, evaluation_round.plan)
+        return rounds.still_to_evaluate(row.recipient, evaluation_round)
     owned = users_with_open_actions(evaluation_round.plan_id, open_only=False)
     return owned.get(row.recipient_id, [])
 

@@ -144,13 +144,15 @@ def may_evaluate(user: User, action: Action, party_ids: set[int] | None = None) 
     return can_report_on(user, action, party_ids)
 
 
-def still_to_evaluate(user: User, plan: Plan) -> list[Action]:
-    """The actions ``user`` owns in ``plan`` that its open round has no evaluation of yet
-    (Mijn acties, the reminder)."""
-    evaluation_round = round_of(plan)
+def still_to_evaluate(
+    user: User, evaluation_round: EvaluationRound | None, party_ids: set[int] | None = None
+) -> list[Action]:
+    """The actions ``user`` owns in the round's plan that it has no evaluation of yet
+    (Mijn acties, the reminder); none without a round."""
     if evaluation_round is None:
         return []
-    party_ids = party_ids_of(user)
+    plan = evaluation_round.plan
+    party_ids = party_ids_of(user) if party_ids is None else party_ids
     done = select(ActionEvaluation.action_id).where(
         ActionEvaluation.round_id == evaluation_round.id
     )

@@ -3,9 +3,7 @@ one action's evaluation, the report for the RVO, and the next plan drafted from 
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.access import admin_required
@@ -23,6 +21,7 @@ from tracker.plan.models import Plan
 from tracker.plan.views import plan_or_404, require_plan
 from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
+from tracker.web import DOCX, download
 
 STALE_MESSAGE = (
     "Iemand anders heeft deze evaluatie opgeslagen nadat u de pagina opende. Uw tekst is niet "
@@ -239,24 +238,14 @@ def _file_stem(plan: Plan) -> str:
 def report_pdf(slug: str):
     plan = plan_or_404(slug)
     html = render_template("evaluation/report_pdf.html", report=_report_data(plan))
-    return send_file(
-        io.BytesIO(render_pdf(html)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{_file_stem(plan)}.pdf",
-    )
+    return download(render_pdf(html), "application/pdf", f"{_file_stem(plan)}.pdf")
 
 
 def report_docx(slug: str):
     from tracker.evaluation.document import to_docx
 
     plan = plan_or_404(slug)
-    return send_file(
-        io.BytesIO(to_docx(_report_data(plan))),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=f"{_file_stem(plan)}.docx",
-    )
+    return download(to_docx(_report_data(plan)), DOCX, f"{_file_stem(plan)}.docx")
 
 
 @admin_required

@@ -17,8 +17,7 @@ from tracker.figures.forms import TargetForm, ValueForm
 from tracker.forms import UploadForm, choices
 from tracker.params import parse_int
 from tracker.privacy.guard import import_problems
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tracker.web import XLSX, download
 
 
 def index():
@@ -110,14 +109,7 @@ def choose_for_report():
 @admin_required
 def template():
     data = workbook.template(services.all_indicators())
-    return (
-        data,
-        200,
-        {
-            "Content-Type": XLSX,
-            "Content-Disposition": 'attachment; filename="kerncijfers-sjabloon.xlsx"',
-        },
-    )
+    return download(data, XLSX, "kerncijfers-sjabloon.xlsx")
 
 
 def _check_rows(rows) -> tuple[list[dict], list[str]]:

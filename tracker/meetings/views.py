@@ -49,6 +49,7 @@ from tracker.params import parse_int
 from tracker.plan.models import Action
 from tracker.regions import in_region
 from tracker.urls import base_url
+from tracker.web import download
 
 
 def _series_choices(form_field) -> None:
@@ -242,14 +243,7 @@ def cancel(meeting_id: int):
 
 
 def _ics_response(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, max-age=300",
-        },
-    )
+    return download(data, "text/calendar", filename, cache_control="private, max-age=300")
 
 
 def meeting_ics(meeting_id: int):

@@ -28,6 +28,7 @@ from tracker.plan.models import Action, Municipality, Party, Plan, Status
 from tracker.plan.views import require_municipality, require_plan
 from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
+from tracker.web import download
 
 STALE_ROW = (
     "Iemand anders heeft dit intussen bijgewerkt (de nieuwe stand staat erboven). Er is nog "
@@ -271,12 +272,4 @@ def municipality_pdf(code: str):
         today=local_today(),
     )
     pdf = render_pdf(html)
-    name = f"gemeente-{place.code}-{year}.pdf"
-    return (
-        pdf,
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    return download(pdf, "application/pdf", f"gemeente-{place.code}-{year}.pdf")

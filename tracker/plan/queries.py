@@ -14,6 +14,7 @@ from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, subqueryload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
@@ -268,7 +269,12 @@ def get_action(plan: Plan, code: str) -> Action | None:
             selectinload(Action.owners).joinedload(ActionOwner.party),
         )
     )
-    return db.session.scalars(stmt).unique().one_or_none()
+    action = db.session.scalars(stmt).unique().one_or_none()
+    if action is not None:
+        # The plan in hand, so that ``action.theme.plan`` does not read it again (the session
+        # holds objects weakly: the caller's plan may be gone by the time a page asks).
+        set_committed_value(action.theme, "plan", plan)
+    return action
 
 
 def get_action_row(plan: Plan, code: str) -> ActionRow | None:

@@ -87,8 +87,9 @@ class OrphanedAction:
     unlinked_owners: list[str]
 
 
-def _open_actions(plan: Plan, *options) -> list[Action]:
-    """The plan's actions that are neither done nor dropped, with theme and owner parties."""
+def open_actions(plan: Plan) -> list[Action]:
+    """The plan's actions that are neither done nor dropped, with theme, owner parties and
+    owner links: what ``orphaned_actions`` and ``quiet_sole_contacts`` look at."""
     return (
         db.session.scalars(
             select(Action)
@@ -97,7 +98,7 @@ def _open_actions(plan: Plan, *options) -> list[Action]:
             .options(
                 joinedload(Action.theme),
                 subqueryload(Action.owners).joinedload(ActionOwner.party),
-                *options,
+                subqueryload(Action.owners).subqueryload(ActionOwner.links),
             )
             .order_by(Theme.number, Action.number)
         )
@@ -110,11 +111,10 @@ def _can_report(user: User) -> bool:
     return user.is_enabled and user.role != Role.READER.value
 
 
-def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
-    """Open actions that nobody can report on: no owner party has an active contributor or
-    beheerder, and no free-text owner is linked to one (a party with such people, or a named
-    active contributor). Each comes with what lacks a reporter."""
-    actions = _open_actions(plan, subqueryload(Action.owners).subqueryload(ActionOwner.links))
+def orphaned_actions(actions: list[Action]) -> list[OrphanedAction]:
+    """Of the open ``actions``, those nobody can report on: no owner party has an active
+    contributor or beheerder, and no free-text owner is linked to one (a party with such
+    people, or a named active contributor). Each comes with what lacks a reporter."""
     party_ids = {o.party_id for a in actions for o in a.owners if o.party_id} | {
         link.party_id for a in actions for o in a.owners for link in o.links if link.party_id
     }
@@ -151,10 +151,10 @@ class QuietContact:
     actions: list[Action]
 
 
-def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[QuietContact]:
-    """Parties owning open actions whose only person able to report has not logged in for
-    ``days`` days (or never): when that person leaves, the party's actions go quiet."""
-    actions = _open_actions(plan)
+def quiet_sole_contacts(actions: list[Action], now: datetime, days: int = 90) -> list[QuietContact]:
+    """Parties owning some of the open ``actions`` whose only person able to report has not
+    logged in for ``days`` days (or never): when that person leaves, the party's actions go
+    quiet."""
     by_party: dict[int, list[Action]] = {}
     for action in actions:
         for owner in action.owners:

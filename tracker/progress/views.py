@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from tracker.accounts.auth import can_edit_municipality, can_report_on
+from tracker.accounts.auth import can_edit_municipality, can_report_on, may_set_status
+from tracker.accounts.membership import party_ids_of
 from tracker.dates import app_timezone, dutch_date, local_today, utcnow
 from tracker.evaluation import report as evaluation_report
 from tracker.evaluation import rounds as evaluation_rounds
@@ -63,6 +64,9 @@ def render_action_page(action, status: int = 200, **context):
     """The action page: text, planning, owners, the update form and both histories.
     Progress views re-render it with their form (errors and input kept) on a failed save."""
     tz = app_timezone()
+    user = _user()
+    party_ids = None if user.is_admin else party_ids_of(user)
+    may_report = can_report_on(user, action, party_ids)
     if "progress_form" not in context:
         form = ProgressForm(formdata=None)
         form.status.data, form.signal.data = action.status, action.signal or ""
@@ -91,7 +95,9 @@ def render_action_page(action, status: int = 200, **context):
         knelpunten=evaluation_report.blocking(action),
         may_register_knelpunt=may_register(current_user),
         evaluation_round=evaluation_rounds.round_of(action.theme.plan),
-        public=public_views.proposal_form(action) if can_report_on(current_user, action) else None,
+        may_report=may_report,
+        may_set_status=may_report and may_set_status(user, action, party_ids),
+        public=public_views.proposal_form(action) if may_report else None,
         **context,
     ), status
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.access import admin_required
@@ -27,6 +27,7 @@ from tracker.progress.versions import StaleEdit
 from tracker.public import services
 from tracker.public.forms import ProposalForm, PublicationForm
 from tracker.public.models import Publication
+from tracker.web import download
 from tracker.xlsx import neutralise
 
 #: How long a proxy or browser may keep a public page before asking again (seconds).
@@ -79,9 +80,9 @@ def data_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerows([[neutralise(v) for v in row] for row in services.csv_rows(data)])
-    response = make_response(buffer.getvalue())
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="actieplan-openbaar.csv"'
+    response = download(
+        buffer.getvalue().encode(), "text/csv", "actieplan-openbaar.csv", PUBLIC_CACHE
+    )
     response.headers["Link"] = f'<{services.LICENCE_URL}>; rel="license"'
     return response
 

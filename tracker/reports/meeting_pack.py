@@ -19,7 +19,8 @@ from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.privacy.guard import mask_free_text
 from tracker.progress.models import ProgressUpdate
 from tracker.reports.pdf import render_pdf
-from tracker.reports.views import _audit_export, _download
+from tracker.reports.views import _audit_export
+from tracker.web import download
 
 
 def pack_data(meeting: Meeting) -> dict:
@@ -98,4 +99,4 @@ def meeting_pack(meeting_id: int):
     html = render_template("reports/meeting_pack.html", pack=data)
     _audit_export("meeting.pack", f"Vergaderstukken {meeting.series.name}")
     name = f"vergaderstukken-{meeting.starts_at:%Y-%m-%d}.pdf"
-    return _download(render_pdf(html), "application/pdf", name)
+    return download(render_pdf(html), "application/pdf", name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -41,6 +40,7 @@ from tracker.reports.services import (
     compare,
     previous_snapshot_day,
 )
+from tracker.web import DOCX, XLSX, download
 
 
 def parse_params(args) -> tuple[ReportParams, dict]:
@@ -64,11 +64,11 @@ def _meeting_figures(year: int) -> list[dict]:
     ]
 
 
-def _comparison(params: ReportParams) -> Comparison | None:
+def _comparison(params: ReportParams, plan) -> Comparison | None:
     """Page 1 compares with the 'sinds' date, else with the previous frozen report."""
     if params.since:
         return Comparison(params.since, f"sinds {dutch_date(params.since)}")
-    previous = previous_snapshot_day(queries.current_plan(), params.reference_date)
+    previous = previous_snapshot_day(plan, params.reference_date)
     if previous is None:
         return None
     return Comparison(previous, f"sinds de vorige vastgelegde rapportage ({dutch_date(previous)})")
@@ -88,10 +88,11 @@ def _follow_ups(data: dict, params: ReportParams) -> list[dict]:
     ]
 
 
-def current_report(params: ReportParams) -> dict:
-    """The report as it may leave the tracker: hard findings of the privacy guard masked
-    (``privacy_masked`` says how many texts), whatever slipped into the stored texts."""
-    plan = queries.current_plan()
+def current_report(params: ReportParams, plan=None) -> dict:
+    """The report of ``plan`` (the page's plan when not given) as it may leave the tracker:
+    hard findings of the privacy guard masked (``privacy_masked`` says how many texts),
+    whatever slipped into the stored texts."""
+    plan = plan or queries.current_plan()
     if plan is None:
         abort(404)
     data = build_report(
@@ -102,7 +103,7 @@ def current_report(params: ReportParams) -> dict:
         made_by=current_user.name,
         made_at=utcnow(),
         meeting_figures=_meeting_figures(params.reference_date.year),
-        comparison=_comparison(params),
+        comparison=_comparison(params, plan),
     )
     data["narrative"] = narrative.as_data(narrative.draft_of(plan))
     data["follow_ups"] = _follow_ups(data, params)
@@ -132,8 +133,10 @@ def _filter_choices():
         .where(Party.kind != PartyKind.MUNICIPALITY.value, in_region(Party))
         .order_by(Party.short_name)
     ).all()
-    municipalities = db.session.scalars(
-        select(Municipality).where(in_region(Municipality)).order_by(Municipality.name)
+    municipalities = db.session.execute(
+        select(Municipality.code, Municipality.name)
+        .where(in_region(Municipality))
+        .order_by(Municipality.name)
     ).all()
     return parties, municipalities
 
@@ -154,7 +157,8 @@ def report():
     """The progress report for a reference date, optionally since the previous report
     (per user: it names who made it)."""
     params, errors = parse_params(request.args)
-    data = current_report(params)
+    plan = queries.current_plan()
+    data = current_report(params, plan)
     parties, municipalities = _filter_choices()
     page = render_template(
         "reports/report.html",
@@ -165,7 +169,7 @@ def report():
         params=params,
         parties=parties,
         municipalities=municipalities,
-        plan=queries.current_plan(),
+        plan=plan,
         snapshot=None,
         can_write_text=narrative.can_write(current_user),
         caps=_caps(data["params"]),
@@ -173,14 +177,6 @@ def report():
     # Every view of the report is audited (after rendering: the commit expires what it read).
     _audit_export("report.view", "Rapportage (pagina, ook om af te drukken)", params)
     return page, (400 if errors else 200)
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _valid_params(values=None) -> ReportParams:
@@ -208,7 +204,7 @@ def report_pdf_download():
     params = _valid_params()
     pdf = report_pdf(current_report(params), _file_stem(params))
     _audit_export("report.pdf", "Rapportage als pdf", params)
-    return _download(pdf, "application/pdf", f"{_file_stem(params)}.pdf")
+    return download(pdf, "application/pdf", f"{_file_stem(params)}.pdf")
 
 
 @conditional()
@@ -217,7 +213,7 @@ def report_complete_pdf():
     params = _valid_params()
     pdf = complete_pdf(current_report(params))
     _audit_export("report.complete", "Volledige rapportage als pdf", params)
-    return _download(pdf, "application/pdf", f"{_file_stem(params)}-volledig.pdf")
+    return download(pdf, "application/pdf", f"{_file_stem(params)}-volledig.pdf")
 
 
 @conditional()
@@ -227,7 +223,7 @@ def report_annex_pdf(number: int):
     data = current_report(params)
     pdf = annex_pdf(data, _theme_or_404(data, number))
     _audit_export("report.annex", f"Bijlage thema {number} als pdf", params)
-    return _download(pdf, "application/pdf", annex_filename(_file_stem(params), number))
+    return download(pdf, "application/pdf", annex_filename(_file_stem(params), number))
 
 
 @conditional()
@@ -235,8 +231,7 @@ def export_xlsx():
     params = _valid_params()
     data = exports.to_xlsx(current_report(params))
     _audit_export("export.xlsx", "Export als Excel", params)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(data, mimetype, f"{_file_stem(params)}.xlsx")
+    return download(data, XLSX, f"{_file_stem(params)}.xlsx")
 
 
 @conditional()
@@ -245,8 +240,7 @@ def export_docx():
     params = _valid_params()
     data = word.to_docx(current_report(params))
     _audit_export("report.docx", "Rapportage als Word-document", params)
-    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(data, mimetype, f"{_file_stem(params)}.docx")
+    return download(data, DOCX, f"{_file_stem(params)}.docx")
 
 
 @conditional()
@@ -254,7 +248,7 @@ def export_csv():
     params = _valid_params()
     data = exports.to_csv(current_report(params))
     _audit_export("export.csv", "Export als CSV", params)
-    return _download(data, "text/csv; charset=utf-8", f"{_file_stem(params)}.csv")
+    return download(data, "text/csv; charset=utf-8", f"{_file_stem(params)}.csv")
 
 
 # Snapshots -----------------------------------------------------------------------------------
@@ -326,7 +320,7 @@ def snapshot(snapshot_id: int):
 def snapshot_pdf(snapshot_id: int):
     item = _snapshot_or_404(snapshot_id)
     _audit_export("snapshot.pdf", item.title)
-    return _download(item.pdf, "application/pdf", f"{item.file_stem}.pdf")
+    return download(item.pdf, "application/pdf", f"{item.file_stem}.pdf")
 
 
 @conditional(period=None)
@@ -335,7 +329,7 @@ def snapshot_annex_pdf(snapshot_id: int, number: int):
     item = _snapshot_or_404(snapshot_id)
     pdf = annex_pdf(item.data, _theme_or_404(item.data, number))
     _audit_export("snapshot.annex", f"{item.title}, bijlage thema {number}")
-    return _download(pdf, "application/pdf", annex_filename(item.file_stem, number))
+    return download(pdf, "application/pdf", annex_filename(item.file_stem, number))
 
 
 def compare_snapshots():

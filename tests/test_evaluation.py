@@ -291,6 +291,56 @@ def open_round(client_for):
     return db.session.scalar(select(EvaluationRound))
 
 
+def test_an_owner_who_came_after_the_round_opened_is_invited_on_the_next_tick(
+    mail_app, smtp_server, client_for, make_user
+):
+    """A new account of an owning party, made while the round runs, gets the invitation
+    (and later the reminder) the others got; once, and not after the deadline."""
+    opened = utc(2026, 11, 2, 9, 0)
+    with time_machine.travel(opened.replace(tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder")).status_code == 302
+        send_due_notifications(opened)
+    smtp_server.messages.clear()
+
+    def mails_to(address: str) -> list:
+        return [m for rcpt, m in smtp_server.messages if rcpt == [address]]
+
+    later = utc(2026, 11, 10, 9, 0)
+    with time_machine.travel(later.replace(tzinfo=UTC), tick=False):
+        newcomer = make_user("bijdrager", party="FIER", email="nieuw@fier.test")
+        send_due_notifications(later)
+        (invitation,) = mails_to("nieuw@fier.test")
+        assert invitation["Subject"].startswith("Evaluatie Regionaal Actieplan Mensenhandel")
+        from tracker.evaluation import rounds
+
+        plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
+        body = invitation.get_body(("plain",)).get_content()
+        for owned in rounds.still_to_evaluate(newcomer, rounds.round_of(plan)):
+            assert f"{ROUND}/acties/{owned.code}" in body
+        assert not any(rcpt != ["nieuw@fier.test"] for rcpt, _ in smtp_server.messages)
+        # The next tick after another change adds nothing for them.
+        make_user("lezer", email="lezer2@fier.test")
+        send_due_notifications(later + timedelta(minutes=1))
+        assert len(mails_to("nieuw@fier.test")) == 1
+    rows = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == newcomer.id)
+    ).all()
+    assert sorted(n.kind for n in rows) == ["evaluatie", "evaluatie_herinnering"]
+    assert {n.due_at for n in rows if n.kind == "evaluatie_herinnering"} == {
+        utc(2026, 11, 24, 9, 0)
+    }
+    # After the deadline nobody is invited any more.
+    closed = utc(2026, 12, 2, 9, 0)
+    with time_machine.travel(closed.replace(tzinfo=UTC), tick=False):
+        too_late = make_user("bijdrager", party="FIER", email="laat@fier.test")
+        send_due_notifications(closed)
+    assert not mails_to("laat@fier.test")
+    assert (
+        db.session.scalar(select(Notification).where(Notification.recipient_id == too_late.id))
+        is None
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -1,18 +1,21 @@
 """The evaluation package listens to the meetings and the plan: the knelpunten proposed for
 the Regionale Tafel go on its proposed agenda (``signals.proposals_asked``), and when a new
 plan is published the knelpunten not yet solved move to the copies of the actions they
-block (the plan's ``publishing_asked`` and ``plan_published``). ``create_app`` connects this
-once."""
+block (the plan's ``publishing_asked`` and ``plan_published``); when the outbox plans
+(``planning_asked``), owners who came after the round was opened are invited.
+``create_app`` connects this once."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from tracker.evaluation import rounds
 from tracker.evaluation.models import Knelpunt, KnelpuntStatus, knelpunt_action
 from tracker.extensions import db
 from tracker.meetings import signals
 from tracker.meetings.agenda import Proposal
 from tracker.meetings.models import Meeting
+from tracker.notifications import signals as outbox_signals
 from tracker.plan import signals as plan_signals
 from tracker.plan.models import Action, Plan, Theme
 from tracker.reports.municipal import short
@@ -81,7 +84,12 @@ def _move_knelpunten(plan: Plan, successors: dict[int, int]) -> list[str]:
     return _names(moved)
 
 
+def _invite_late_owners(_sender, now) -> None:
+    rounds.invite_late_owners(now)
+
+
 def connect_receivers() -> None:
     signals.proposals_asked.connect(_knelpunten_for_table)
     plan_signals.publishing_asked.connect(_knelpunten_to_move)
     plan_signals.plan_published.connect(_move_knelpunten)
+    outbox_signals.planning_asked.connect(_invite_late_owners)

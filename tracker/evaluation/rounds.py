@@ -21,11 +21,16 @@ from tracker.accounts.auth import can_report_on
 from tracker.accounts.membership import owned_action_ids, party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
-from tracker.dates import dutch_date, local_to_utc
+from tracker.dates import app_timezone, dutch_date, local_to_utc, to_local
 from tracker.evaluation.models import ActionEvaluation, EvaluationRound
 from tracker.extensions import db
 from tracker.notifications.asking import users_with_open_actions
-from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationState,
+    add_once,
+)
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Theme
 
 #: Days before the deadline the reminder goes to those with actions still to evaluate.
@@ -75,25 +80,7 @@ def open_round(plan: Plan, deadline: date, author: User, now: datetime, today: d
     db.session.add(evaluation_round)
     db.session.flush()
     owners = users_with_open_actions(plan.id, open_only=False)
-    reminder_at = reminder_due(deadline)
-    for user_id in owners:
-        mails = [(NotificationKind.EVALUATION, now)]
-        if reminder_at > now:
-            mails.append((NotificationKind.EVALUATION_REMINDER, reminder_at))
-        for kind, due_at in mails:
-            db.session.add(
-                Notification(
-                    kind=kind.value,
-                    recipient_id=user_id,
-                    evaluation_round_id=evaluation_round.id,
-                    offset_days=REMINDER_DAYS
-                    if kind is NotificationKind.EVALUATION_REMINDER
-                    else 0,
-                    dedupe_key=_key(kind, evaluation_round.id, user_id),
-                    due_at=due_at,
-                    created_at=now,
-                )
-            )
+    _invite(evaluation_round, owners, now)
     record(
         "evaluation.open",
         author,
@@ -101,6 +88,50 @@ def open_round(plan: Plan, deadline: date, author: User, now: datetime, today: d
         f"Evaluatie geopend, termijn {dutch_date(deadline)}; {len(owners)} eigenaren gemaild",
     )
     return evaluation_round
+
+
+def _invite(evaluation_round: EvaluationRound, user_ids, now: datetime) -> None:
+    """The round's e-mail to each of ``user_ids`` at once, and its reminder before the
+    deadline (unless that moment has passed)."""
+    reminder_at = reminder_due(evaluation_round.deadline)
+    for user_id in user_ids:
+        mails = [(NotificationKind.EVALUATION, now, 0)]
+        if reminder_at > now:
+            mails.append((NotificationKind.EVALUATION_REMINDER, reminder_at, REMINDER_DAYS))
+        for kind, due_at, offset in mails:
+            add_once(
+                kind,
+                user_id,
+                due_at,
+                _key(kind, evaluation_round.id, user_id),
+                evaluation_round_id=evaluation_round.id,
+                offset_days=offset,
+            )
+
+
+def invite_late_owners(now: datetime) -> None:
+    """Owners who came after a round was opened (a new account, a new contact person of an
+    owning party) get the e-mail the others got, while the round runs: the current plan's
+    round, until its deadline. Run on a scheduler tick after the data changed."""
+    running = db.session.scalars(
+        select(EvaluationRound)
+        .join(Plan, Plan.id == EvaluationRound.plan_id)
+        .where(
+            Plan.is_current.is_(True),
+            EvaluationRound.deadline >= to_local(now, app_timezone()).date(),
+        )
+    ).all()
+    for evaluation_round in running:
+        invited = set(
+            db.session.scalars(
+                select(Notification.recipient_id).where(
+                    Notification.evaluation_round_id == evaluation_round.id,
+                    Notification.kind == NotificationKind.EVALUATION.value,
+                )
+            )
+        )
+        owners = users_with_open_actions(evaluation_round.plan_id, open_only=False)
+        _invite(evaluation_round, [u for u in owners if u not in invited], now)
 
 
 def change_deadline(

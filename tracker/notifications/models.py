@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import utcnow
@@ -107,6 +109,28 @@ class Notification(db.Model):
     @property
     def kind_enum(self) -> NotificationKind:
         return NotificationKind(self.kind)
+
+
+def add_once(kind: NotificationKind, recipient_id: int, due_at: datetime, key: str, **about):
+    """Put an e-mail in the outbox unless its dedupe key is there: a second scheduler
+    planning the same e-mail at the same moment has then done it already (INSERT … ON
+    CONFLICT DO NOTHING). ``about``: the meeting, actiepunt or evaluation round and the
+    offset."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Notification)
+        .values(
+            kind=kind.value,
+            recipient_id=recipient_id,
+            dedupe_key=key,
+            due_at=due_at,
+            state=NotificationState.PENDING.value,
+            attempts=0,
+            created_at=utcnow(),
+            **about,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
 
 
 def of_region():

@@ -10,17 +10,20 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
-from tracker.dates import app_timezone, days_before_at, local_to_utc, to_local, utcnow
+from tracker.dates import app_timezone, days_before_at, local_to_utc, to_local
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
 from tracker.notifications import asking
-from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationState,
+    add_once,
+)
 from tracker.plan.models import Party
 
 PENDING = NotificationState.PENDING.value
@@ -107,25 +110,9 @@ def asked_by_hand(existing: dict[str, Notification]) -> set[int]:
 
 
 def _add(kind, meeting, user, offset, due_at, key, outcome_id: int | None = None) -> None:
-    """Insert the row unless it exists: a scheduler planning the same meeting at the same
-    moment has then planned it already (INSERT … ON CONFLICT DO NOTHING on the dedupe key).
-    ``outcome_id``: the actiepunt a FOLLOW_UP reminder is about."""
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(Notification)
-        .values(
-            kind=kind.value,
-            recipient_id=user.id,
-            meeting_id=meeting.id,
-            outcome_id=outcome_id,
-            offset_days=offset,
-            dedupe_key=key,
-            due_at=due_at,
-            state=PENDING,
-            attempts=0,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    """``outcome_id``: the actiepunt a FOLLOW_UP reminder is about."""
+    add_once(
+        kind, user.id, due_at, key, meeting_id=meeting.id, outcome_id=outcome_id, offset_days=offset
     )
 
 

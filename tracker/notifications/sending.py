@@ -32,6 +32,7 @@ from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.messages import build_message
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_follow_ups, plan_upcoming, planning_mark
+from tracker.notifications.signals import planning_asked
 
 PENDING = NotificationState.PENDING.value
 SENDING = NotificationState.SENDING.value
@@ -357,6 +358,7 @@ def send_due_notifications(now: datetime) -> int:
     if not seen(version):
         plan_upcoming(now)
         plan_follow_ups(now)
+        planning_asked.send(None, now=now)
         db.session.commit()
     _expire_and_recover(now)
     owner = uuid.uuid4().hex

@@ -30,10 +30,10 @@ _NAME_PARTICLES = frozenset(
 MAX_NAME_RUN = 8
 #: Deduce reads pieces of at most this many characters, cut after a sentence or at a space.
 CHUNK_CHARS = 400
-#: CPU seconds deduce may spend on one text (this thread's: waiting for the lock or for the
-#: processor while other requests run does not count, or a busy server would leave texts
-#: unread). What it has not read by then is a finding to look at (``FindingKind.UNCHECKED``),
-#: never taken as clean.
+#: CPU seconds deduce may spend on one text (this thread's, garbage collections left out:
+#: waiting for the lock or for the processor while other requests run does not count, or a
+#: busy server would leave texts unread). What it has not read by then is a finding to look
+#: at (``FindingKind.UNCHECKED``), never taken as clean.
 DEDUCE_BUDGET = 0.04
 
 #: Deduce's annotators whose findings the guard does not take from it (dates, ages and numbers
@@ -42,6 +42,26 @@ NOT_NEEDED = frozenset({"institutions", "dates", "ages", "identifiers", "phone_n
 
 _lock = threading.Lock()
 _loading = threading.Lock()
+_collections = threading.local()
+
+
+def _time_collections(phase: str, _info: dict) -> None:
+    """The garbage collector's CPU time in this thread (it runs in whichever thread happened
+    to allocate): a full collection of a worker's heap can take longer than the budget, and
+    is not the text's time."""
+    if phase == "start":
+        _collections.started = time.thread_time()
+    elif hasattr(_collections, "started"):
+        spent = time.thread_time() - _collections.started
+        _collections.spent = getattr(_collections, "spent", 0.0) + spent
+
+
+gc.callbacks.append(_time_collections)
+
+
+def _reading_time() -> float:
+    """This thread's CPU time without its garbage collections."""
+    return time.thread_time() - getattr(_collections, "spent", 0.0)
 
 
 @cache
@@ -139,9 +159,9 @@ def find_names(text: str) -> list[Finding]:
             + _WORD.sub(lambda m: "x" * len(m.group()), shown[start:end])
             + (shown[end:])
         )
-    deadline = time.thread_time() + DEDUCE_BUDGET
+    deadline = _reading_time() + DEDUCE_BUDGET
     for offset, piece in _pieces(shown):
-        if time.thread_time() > deadline:
+        if _reading_time() > deadline:
             findings.append(Finding(FindingKind.UNCHECKED, offset, len(text), text[offset:]))
             break
         with _lock:  # deduce's annotators are not documented as thread-safe

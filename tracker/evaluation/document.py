@@ -9,7 +9,6 @@ from tracker.reports.word import (
     add_table,
     borging_table,
     decisions_table,
-    figures_chapter,
     iso_day,
     new_document,
     title_block,
@@ -92,11 +91,32 @@ def _advice(document, report: dict) -> None:
                 paragraph.add_run(f" Nieuwe tekst: “{item['new_text']}”").italic = True
 
 
+def _figures(document, report: dict) -> None:
+    chapter = report["figures"]
+    if not chapter["groups"]:
+        return
+    document.add_heading("Kerncijfers over de looptijd", level=1)
+    document.add_paragraph(
+        f"Elk jaar dat {' en '.join(chapter['monitors'])} geven, met de verandering op het jaar "
+        f"ervoor; de jaren vóór {report['plan']['start_year']} zijn het vertrekpunt van het "
+        "plan. “Niet vergelijkbaar” staat er waar de monitor zelf zegt dat de jaren anders zijn "
+        "geteld; zijn kanttekeningen staan erbij in zijn eigen woorden."
+    )
+    for group in chapter["groups"]:
+        document.add_heading(group["title"], level=2)
+        rows = [
+            [f["name"], "\n".join(f["years"]), f["caveats"] or "–", f["source"]]
+            for f in group["rows"]
+        ]
+        headings = ["Kerncijfer", "Per jaar", "Kanttekening van de monitor", "Bron"]
+        add_table(document, headings, rows, [4.5, 3.5, 6, 3])
+
+
 def to_docx(report: dict) -> bytes:
     document = new_document()
     _title(document, report)
     _results(document, report)
-    figures_chapter(document, report)
+    _figures(document, report)
     _knelpunten(document, report)
     document.add_heading(f"Borging in de gemeenten ({report['borging']['year']})", level=1)
     borging_table(document, report["borging"])

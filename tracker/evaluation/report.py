@@ -1,7 +1,7 @@
 """The evaluation report for the RVO as plain data (the PDF and the Word document render
-it): per theme the results and advice, the figures over the period with the monitors'
-caveats, the knelpunten, the municipal borging at the end of the period, the decisions that
-changed the plan, and the advice for the next plan."""
+it): per theme the results and advice, the figures over the period (every year the monitors
+give, with their caveats), the knelpunten, the municipal borging at the end of the period,
+the decisions that changed the plan, and the advice for the next plan."""
 
 from __future__ import annotations
 
@@ -27,6 +27,43 @@ from tracker.municipalities import matrix
 from tracker.plan.models import Action, Plan
 from tracker.privacy.guard import mask_free_text
 from tracker.progress.revisions import plan_decisions
+
+
+def _year_text(value: dict) -> str:
+    text = f"{value['year']}: {figures.number_text(value['value'], value['value_high'])}"
+    if not value["comparable"]:
+        return f"{text} (niet vergelijkbaar)"
+    return text if value["change"] is None else f"{text} ({value['change']:+d})"
+
+
+def _figure_over_period(figure: dict) -> dict:
+    """One figure as a row: every year with its change on the year before (or that the
+    monitor calls them not comparable), the monitors' caveats and where it comes from."""
+    values = figure["values"]
+    monitors = ", ".join(sorted({v["monitor"] for v in values}))
+    return {
+        "name": f"{figure['name']} ({values[-1]['area'] if values else figure['area']})",
+        "years": [_year_text(v) for v in values] or ["–"],
+        "caveats": " ".join(f"{v['year']}: {v['caveat']}" for v in values if v["caveat"]),
+        "source": f"{figure['source']}; {monitors}" if monitors else figure["source"],
+    }
+
+
+def _figures_over_period(theme_titles: dict[int, str]) -> dict:
+    """What the figures did over the plan's period: the estimate first, then every count per
+    theme (the progress report's chapter, with every year instead of the last two)."""
+    chapter = figures.report_chapter(figures.all_indicators(), theme_titles)
+    groups = []
+    if chapter["estimate"]:
+        groups.append({"title": "Geschat", "rows": [_figure_over_period(chapter["estimate"])]})
+    groups += [
+        {
+            "title": f"Bij thema {theme['number']}: {theme['title']}",
+            "rows": [_figure_over_period(f) for f in theme["figures"]],
+        }
+        for theme in chapter["themes"]
+    ]
+    return {"monitors": chapter["monitors"], "groups": groups}
 
 
 def knelpunten_of(plan: Plan) -> list[Knelpunt]:
@@ -117,7 +154,12 @@ def build(
         )
     titles = {t.number: t.title for t in plan.themes}
     report = {
-        "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
+        "plan": {
+            "title": plan.title,
+            "period": plan.period,
+            "region": plan.region,
+            "start_year": plan.start_year,
+        },
         "reference_date": today.isoformat(),
         "deadline": evaluation_round.deadline.isoformat(),
         "made_at": now.isoformat(),
@@ -129,7 +171,7 @@ def build(
         "advice": [
             {"key": a.value, "label": ADVICE_LABELS[a], "items": advice[a.value]} for a in Advice
         ],
-        "figure_chapter": figures.report_chapter(figures.all_indicators(), titles),
+        "figures": _figures_over_period(titles),
         "knelpunten": [
             {
                 "what": k.what,

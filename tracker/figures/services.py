@@ -37,9 +37,7 @@ class Point:
 
     @property
     def value_text(self) -> str:
-        """'1.234', or for an estimate '500 – 600'."""
-        low = f"{self.value:,}".replace(",", ".")
-        return low if self.value_high is None else f"{low} – {self.value_high:,}".replace(",", ".")
+        return number_text(self.value, self.value_high)
 
     @property
     def arrow(self) -> str:
@@ -56,6 +54,12 @@ class Point:
             return ""
         sign = "+" if self.change > 0 else "−" if self.change < 0 else ""
         return f"{sign}{abs(self.change)} {self.arrow}"
+
+
+def number_text(value: int, high: int | None = None) -> str:
+    """'1.234', or for an estimate '500 – 600'."""
+    low = f"{value:,}".replace(",", ".")
+    return low if high is None else f"{low} – {high:,}".replace(",", ".")
 
 
 def points(indicator: Indicator) -> list[Point]:

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from tracker.dates import dutch_date
+from tracker.figures.services import number_text
 
 #: The traffic light's cell colours (light fills, so the black label stays readable).
 LIGHT_FILLS = {"groen": "C8E6C9", "oranje": "FFE0B2", "rood": "FFCDD2"}
@@ -205,10 +206,7 @@ def _summary(document, report: dict) -> None:
 
 
 def _number(value: dict) -> str:
-    text = f"{value['value']:,}".replace(",", ".")
-    if value.get("value_high") is not None:
-        text += f" – {value['value_high']:,}".replace(",", ".")
-    return text
+    return number_text(value["value"], value.get("value_high"))
 
 
 def _comparison(last: dict | None) -> str:

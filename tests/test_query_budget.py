@@ -208,3 +208,12 @@ def test_a_page_sends_no_statement_twice(client_for, roles, seeded_app, count_qu
                 assert client.get(path).status_code == 200, path
             repeated = {s for s in counter.statements if counter.statements.count(s) > 1}
             assert not repeated, (path, repeated)
+
+
+def test_a_lezers_action_page_does_not_read_parties(client_for, count_queries):
+    """Only a bijdrager's rights depend on her parties: a lezer reports on nothing."""
+    client = client_for("lezer")
+    db.session.remove()
+    with count_queries as counter:
+        assert client.get("/acties/4.1").status_code == 200
+    assert not [s for s in counter.statements if "party.contact_id" in s]

@@ -29,6 +29,8 @@ from tracker.plan.models import STATUS_LABELS, Action, Plan, ScheduleKind, Statu
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
 from tracker.reports.municipal import short
 
+#: How much of a text one line of the evidence lists shows.
+LINE = 110
 #: Evidence kinds, in the order the form lists them.
 KINDS = {
     "voortgang": "Voortgangsupdates",
@@ -82,11 +84,6 @@ class Facts:
 
     def evidence_of(self, kind: str) -> list[Evidence]:
         return [e for e in self.evidence if e.kind == kind]
-
-
-def _short(text: str, limit: int = 110) -> str:
-    """One line of a list: the text's whitespace folded, cut at a word."""
-    return short(" ".join(text.split()), limit)
 
 
 def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> Facts:
@@ -173,17 +170,19 @@ def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> F
 
 
 def _update_label(update: ProgressUpdate) -> str:
-    return f"{dutch_date(update.created_at)} · {update.status_after_label}: {_short(update.text)}"
+    when, status = dutch_date(update.created_at), update.status_after_label
+    return f"{when} · {status}: {short(update.text, LINE)}"
 
 
 def _outcome_label(outcome: MeetingOutcome) -> str:
     kind = "Besluit" if outcome.kind == OutcomeKind.DECISION.value else "Actiepunt"
     meeting = outcome.meeting
-    return f"{kind} {meeting.series.name}, {dutch_date(meeting.starts_at)}: {_short(outcome.text)}"
+    when = dutch_date(meeting.starts_at)
+    return f"{kind} {meeting.series.name}, {when}: {short(outcome.text, LINE)}"
 
 
 def _cell_label(cell: MunicipalityProgress) -> str:
-    note = f": {_short(cell.note, 80)}" if cell.note else ""
+    note = f": {short(cell.note, 80)}" if cell.note else ""
     return f"{cell.municipality.name} {cell.year} · {STATUS_LABELS[Status(cell.status)]}{note}"
 
 

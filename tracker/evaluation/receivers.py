@@ -39,7 +39,7 @@ def _knelpunten_for_table(meeting: Meeting) -> list[Proposal]:
     )
     proposals = []
     for knelpunt in found:
-        what = short(" ".join(knelpunt.what.split()), 90)
+        what = short(knelpunt.what, 90)
         proposals.append(
             Proposal(f"Knelpunt: {what}", list(knelpunt.actions), knelpunt.solver_party)
         )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.accounts.auth import can_edit_municipality, can_report_on, may_set_status
 from tracker.accounts.membership import party_ids_of
+from tracker.accounts.models import Role
 from tracker.dates import app_timezone, dutch_date, local_today, utcnow
 from tracker.evaluation import report as evaluation_report
 from tracker.evaluation import rounds as evaluation_rounds
@@ -65,7 +66,8 @@ def render_action_page(action, status: int = 200, **context):
     Progress views re-render it with their form (errors and input kept) on a failed save."""
     tz = app_timezone()
     user = _user()
-    party_ids = None if user.is_admin else party_ids_of(user)
+    # Only a bijdrager's rights depend on her parties (a lezer reports on nothing).
+    party_ids = party_ids_of(user) if user.role == Role.CONTRIBUTOR.value else set()
     may_report = can_report_on(user, action, party_ids)
     if "progress_form" not in context:
         form = ProgressForm(formdata=None)

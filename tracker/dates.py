@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from flask import current_app
 
-LOCALE = "nl_NL"
+#: Parsed once per process: Babel parses a locale given by name on every call.
+LOCALE = Locale.parse("nl_NL")
 
 
 def utcnow() -> datetime:

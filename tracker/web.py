@@ -153,10 +153,10 @@ PLAN_BLUEPRINTS = {"dashboard", "plan", "progress", "reports", "api"}
 
 def keep_plan_arg(endpoint: str, values: dict) -> None:
     """Someone reading an archived plan or a draft stays in it while following links."""
-    if not has_request_context() or "plan" in values or not endpoint:
-        return
-    slug = request.args.get("plan", "").strip()
-    if slug and endpoint.partition(".")[0] in PLAN_BLUEPRINTS:
+    if "plan" in values or not has_request_context() or "plan" not in request.args:
+        return  # (``in`` first: MultiDict.get raises and catches a KeyError when it misses)
+    slug = request.args["plan"].strip()
+    if slug and endpoint and endpoint.partition(".")[0] in PLAN_BLUEPRINTS:
         values["plan"] = slug[:80]
 
 

@@ -6,7 +6,7 @@ permissions, e-mail and pages alike, so who may report and who gets mail cannot 
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.accounts.models import Role, User
@@ -29,11 +29,22 @@ def party_ids_of(user: User) -> set[int]:
     """The ids of the parties ``user`` belongs to, and those they are the contact person or
     plaatsvervanger of."""
     ids = {user.party_id} if user.party_id else set()
-    conditions = [Party.contact_id == user.id, Party.deputy_id == user.id]
-    if user.municipality_id:
-        conditions.append(Party.municipality_id == user.municipality_id)
-    ids |= set(db.session.scalars(select(Party.id).where(or_(*conditions))))
-    return ids
+    found = db.session.scalars(
+        _PARTIES_SPOKEN_FOR, {"user_id": user.id, "municipality_id": user.municipality_id}
+    )
+    return ids | set(found)
+
+
+#: Built once (asked on most pages): a statement object carries the key of its compiled
+#: form, which SQLAlchemy works out again for every new one. ``municipality_id = NULL``
+#: matches nothing, so a user without a municipality speaks for no municipality's party.
+_PARTIES_SPOKEN_FOR = select(Party.id).where(
+    or_(
+        Party.contact_id == bindparam("user_id"),
+        Party.deputy_id == bindparam("user_id"),
+        Party.municipality_id == bindparam("municipality_id"),
+    )
+)
 
 
 def owned_action_ids(user: User, party_ids: set[int] | None = None) -> Select:

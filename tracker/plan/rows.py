@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker.extensions import db
 from tracker.plan.models import (
@@ -83,24 +83,29 @@ def read_rows(stmt, params: dict | None = None, with_owners: bool = True) -> lis
     if not actions or not with_owners:
         return actions
     owners = defaultdict(list)
-    found = db.session.execute(
-        select(
-            ActionOwner.action_id,
-            ActionOwner.is_lead,
-            ActionOwner.role,
-            ActionOwner.label,
-            Party.code,
-            Party.short_name,
-        )
-        .outerjoin(ActionOwner.party)
-        .where(ActionOwner.action_id.in_([action.id for action in actions]))
-        .order_by(ActionOwner.action_id, ActionOwner.position)
-    )
+    found = db.session.execute(_OWNERS_OF, {"action_ids": [action.id for action in actions]})
     for action_id, *owner in found:
         owners[action_id].append(OwnerRow(*owner))
     for action in actions:
         action.owners = owners[action.id]
     return actions
+
+
+#: Built once, like every statement a list page runs whatever its filters (SQLAlchemy works
+#: out the cache key of each new statement object, about as costly as running it).
+_OWNERS_OF = (
+    select(
+        ActionOwner.action_id,
+        ActionOwner.is_lead,
+        ActionOwner.role,
+        ActionOwner.label,
+        Party.code,
+        Party.short_name,
+    )
+    .outerjoin(ActionOwner.party)
+    .where(ActionOwner.action_id.in_(bindparam("action_ids", expanding=True)))
+    .order_by(ActionOwner.action_id, ActionOwner.position)
+)
 
 
 class RowPagination(SelectPagination):

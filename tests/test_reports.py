@@ -690,7 +690,7 @@ def test_the_action_list_and_the_report_read_thema_and_partij_alike(client):
 def test_a_short_line_folds_the_texts_line_breaks():
     """One line of a list (evidence, an agenda proposal, a knelpunt's actions): a text typed
     with line breaks or double spaces reads as one line, cut at a word."""
-    from tracker.reports.municipal import short
+    from tracker.text import short
 
     assert short("Werkgroep gestart.\n\n- twee  gemeenten\n- Schiedam", 160) == (
         "Werkgroep gestart. - twee gemeenten - Schiedam"

@@ -27,7 +27,7 @@ from tracker.meetings.models import (
 from tracker.plan.commitments import commitment_standing
 from tracker.plan.models import STATUS_LABELS, Action, Plan, ScheduleKind, Status
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
-from tracker.reports.municipal import short
+from tracker.text import short
 
 #: How much of a text one line of the evidence lists shows.
 LINE = 110
@@ -81,9 +81,6 @@ class Facts:
     municipal: dict[int, Counter] = field(default_factory=dict)
     municipalities: int = 0
     evidence: list[Evidence] = field(default_factory=list)
-
-    def evidence_of(self, kind: str) -> list[Evidence]:
-        return [e for e in self.evidence if e.kind == kind]
 
 
 def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> Facts:

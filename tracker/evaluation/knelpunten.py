@@ -22,7 +22,7 @@ from tracker.plan.views import require_plan
 from tracker.progress.models import ProgressUpdate
 from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
-from tracker.reports.municipal import short
+from tracker.text import short
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit knelpunt gewijzigd nadat u de pagina opende. Uw invoer is niet "

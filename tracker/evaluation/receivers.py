@@ -18,7 +18,7 @@ from tracker.meetings.models import Meeting
 from tracker.notifications import signals as outbox_signals
 from tracker.plan import signals as plan_signals
 from tracker.plan.models import Action, Plan, Theme
-from tracker.reports.municipal import short
+from tracker.text import short
 
 #: The series whose agenda the knelpunten are proposed for (as the seeds name it).
 TABLE_SERIES = "regionale-tafel"

@@ -22,6 +22,7 @@ from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, Outcome
 from tracker.meetings.services import previous_held
 from tracker.meetings.signals import agenda_published, proposals_asked
 from tracker.plan.models import Action, ActionOwner, Party, Theme
+from tracker.text import short
 
 OPENING = "Opening en vaststellen van de agenda"
 CLOSING = "Rondvraag en sluiting"
@@ -34,10 +35,6 @@ class Proposal:
     actions: list[Action] = field(default_factory=list)
     presenter: Party | None = None
     theme_number: int | None = None
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= SHORT else text[: SHORT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _subject(meeting: Meeting) -> str:
@@ -143,7 +140,7 @@ def proposals(meeting: Meeting, today: date) -> list[Proposal]:
         party = follow_up.party.short_name if follow_up.party else ""
         result.append(
             Proposal(
-                f"Actiepunt {party} (uiterlijk {due}): {_short(follow_up.text)}",
+                f"Actiepunt {party} (uiterlijk {due}): {short(follow_up.text, SHORT)}",
                 list(follow_up.actions),
                 follow_up.party,
             )
@@ -154,9 +151,8 @@ def proposals(meeting: Meeting, today: date) -> list[Proposal]:
         for action in flagged:
             label = "Achterstand" if action.signal == "achterstand" else "Aandacht"
             lead = action.lead_owner.party if action.lead_owner else None
-            result.append(
-                Proposal(f"Actie {action.code} ({label}): {_short(action.text)}", [action], lead)
-            )
+            title = f"Actie {action.code} ({label}): {short(action.text, SHORT)}"
+            result.append(Proposal(title, [action], lead))
         overdue = [a for a in actions if a.is_overdue(today) and a not in flagged]
         if overdue:
             codes = ", ".join(a.code for a in overdue)

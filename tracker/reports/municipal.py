@@ -11,12 +11,7 @@ from tracker.extensions import db
 from tracker.plan.models import STATUS_LABELS, Action, Municipality, Status
 from tracker.progress.models import MunicipalityProgress
 from tracker.reports import standing
-
-
-def short(text: str, limit: int = 160) -> str:
-    """One line of a list: the text's whitespace folded, cut at a word with "…"."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+from tracker.text import short
 
 
 def stored_cells(actions: list[Action], years: set[int]) -> list[MunicipalityProgress]:

@@ -32,6 +32,7 @@ from tracker.progress.models import ProgressUpdate
 from tracker.progress.revisions import plan_decisions
 from tracker.reports import loading, municipal, standing
 from tracker.reports.models import ReportSnapshot
+from tracker.text import short
 
 SHORT_TEXT = 160
 #: Long lists (attention points, overdue and finished actions) show this many items on the
@@ -70,10 +71,6 @@ def end_of_day_utc(day: date, timezone: str) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def _short(text: str) -> str:
-    return municipal.short(text, SHORT_TEXT)
-
-
 def _owners(action: Action) -> str:
     names = []
     for owner in action.owners:
@@ -91,7 +88,7 @@ def _row(action: Action, latest: Row | None, summary: standing.Rollup | None) ->
     return {
         "code": action.code,
         "text": action.text,
-        "short_text": _short(action.text),
+        "short_text": short(action.text, SHORT_TEXT),
         "owners": _owners(action),
         "planning": action.planning,
         "due": action.due_on.isoformat() if action.due_on else None,

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from werkzeug.exceptions import TooManyRequests
 
 from tracker.accounts.membership import party_ids_of
@@ -45,10 +46,14 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.scalar(_USER_BY_ID, {"id": int(raw_id)})
     if user is None or user.session_token != token or not user.is_enabled:
         return None
     return user
+
+
+#: Built once: every request reads its user (``session.get`` builds its statement anew).
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
 
 
 @login_manager.request_loader

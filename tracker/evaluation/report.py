@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from tracker.evaluation import facts as evaluation_facts
@@ -79,14 +79,16 @@ def knelpunten_of(plan: Plan) -> list[Knelpunt]:
 
 def blocking(action: Action) -> list[Knelpunt]:
     """The knelpunten that name ``action``, open ones first (the action's page)."""
-    return list(
-        db.session.scalars(
-            select(Knelpunt)
-            .join(knelpunt_action, knelpunt_action.c.knelpunt_id == Knelpunt.id)
-            .where(knelpunt_action.c.action_id == action.id)
-            .order_by(Knelpunt.status == "opgelost", Knelpunt.since, Knelpunt.id)
-        )
-    )
+    return list(db.session.scalars(_BLOCKING, {"action_id": action.id}))
+
+
+#: Built once per process (the action page reads it; ``plan.queries`` says why).
+_BLOCKING = (
+    select(Knelpunt)
+    .join(knelpunt_action, knelpunt_action.c.knelpunt_id == Knelpunt.id)
+    .where(knelpunt_action.c.action_id == bindparam("action_id"))
+    .order_by(Knelpunt.status == "opgelost", Knelpunt.since, Knelpunt.id)
+)
 
 
 def build(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.accounts.auth import can_report_on
@@ -42,7 +42,11 @@ class RoundProblem(ValueError):
 
 
 def round_of(plan: Plan) -> EvaluationRound | None:
-    return db.session.scalar(select(EvaluationRound).where(EvaluationRound.plan_id == plan.id))
+    return db.session.scalar(_ROUND_OF_PLAN, {"plan_id": plan.id})
+
+
+#: Built once per process (the action page and Mijn acties ask; ``plan.queries`` says why).
+_ROUND_OF_PLAN = select(EvaluationRound).where(EvaluationRound.plan_id == bindparam("plan_id"))
 
 
 def _check_deadline(deadline: date, today: date) -> None:

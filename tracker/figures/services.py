@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload, subqueryload
 
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.figures.models import DIRECTIONS, ESTIMATE, REGION, Indicator, IndicatorValue
-from tracker.regions import in_region
+from tracker.regions import current_region_id, in_region
 
 #: Years a figure may be entered for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -103,21 +103,23 @@ def all_indicators(only_in_report: bool = False) -> list[Indicator]:
 def for_action(code: str) -> list[Indicator]:
     """The indicators that inform one action (their links read first, so that only those
     indicators' values are loaded)."""
-    links = db.session.execute(
-        select(Indicator.id, Indicator.action_codes).where(
-            in_region(Indicator), Indicator.breakdown_of == ""
-        )
-    )
+    links = db.session.execute(_ACTION_LINKS, {"region_id": current_region_id()})
     ids = [id_ for id_, codes in links if code in (codes or [])]
     if not ids:
         return []
-    stmt = (
-        select(Indicator)
-        .where(Indicator.id.in_(ids))
-        .options(selectinload(Indicator.values))
-        .order_by(Indicator.position, Indicator.id)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_INDICATORS_WITH_VALUES, {"ids": ids}))
+
+
+#: Built once per process (the action page reads them; ``plan.queries`` says why).
+_ACTION_LINKS = select(Indicator.id, Indicator.action_codes).where(
+    Indicator.region_id == bindparam("region_id"), Indicator.breakdown_of == ""
+)
+_INDICATORS_WITH_VALUES = (
+    select(Indicator)
+    .where(Indicator.id.in_(bindparam("ids", expanding=True)))
+    .options(selectinload(Indicator.values))
+    .order_by(Indicator.position, Indicator.id)
+)
 
 
 def set_target(indicator: Indicator, direction: str, target: int | None, author) -> None:

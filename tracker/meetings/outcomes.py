@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import record
@@ -83,17 +83,22 @@ def _with_context(stmt):
 
 def for_action(action: Action) -> list[MeetingOutcome]:
     """Every decision and follow-up linked to ``action``, newest meeting first."""
-    linked = select(outcome_action.c.outcome_id).where(outcome_action.c.action_id == action.id)
-    return list(
-        db.session.scalars(
-            _with_context(
-                select(MeetingOutcome)
-                .join(MeetingOutcome.meeting)
-                .where(MeetingOutcome.id.in_(linked))
-                .order_by(Meeting.starts_at.desc(), MeetingOutcome.id)
+    return list(db.session.scalars(_OF_ACTION, {"action_id": action.id}).unique())
+
+
+#: Built once per process (the action page reads it; ``plan.queries`` says why).
+_OF_ACTION = _with_context(
+    select(MeetingOutcome)
+    .join(MeetingOutcome.meeting)
+    .where(
+        MeetingOutcome.id.in_(
+            select(outcome_action.c.outcome_id).where(
+                outcome_action.c.action_id == bindparam("action_id")
             )
-        ).unique()
+        )
     )
+    .order_by(Meeting.starts_at.desc(), MeetingOutcome.id)
+)
 
 
 def open_follow_ups(party_ids: set[int] | None = None) -> list[MeetingOutcome]:

@@ -18,7 +18,7 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
 from tracker.privacy.guard import Reading, import_problems
-from tracker.regions import current_region_id, in_region
+from tracker.regions import current_region_id
 
 
 def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
@@ -154,21 +154,14 @@ class SeriesYear:
 def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
     """Per series, held and still-planned meetings in ``year`` against its minimum."""
     counts: Counter = Counter()
-    # One named parameter used twice, so PostgreSQL sees the same expression in GROUP BY.
-    ahead = Meeting.starts_at > bindparam("now", now)
-    rows = db.session.execute(
-        select(Meeting.series_id, Meeting.state, ahead, func.count())
-        .where(extract("year", Meeting.starts_at) == year)
-        .group_by(Meeting.series_id, Meeting.state, ahead)
-    )
+    rows = db.session.execute(_MEETINGS_IN_YEAR, {"now": now, "year": year})
     for series_id, state, ahead, count in rows:
         if state == MeetingState.HELD.value:
             counts[(series_id, "held")] += count
         elif state == MeetingState.PLANNED.value and ahead:
             counts[(series_id, "planned")] += count
     result = []
-    region = select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.id)
-    for series in db.session.scalars(region):
+    for series in db.session.scalars(_REGION_SERIES, {"region_id": current_region_id()}):
         standing = year_standing(
             year,
             counts[(series.id, "held")],
@@ -180,34 +173,53 @@ def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
     return result
 
 
-def upcoming(now: datetime, limit: int = 5) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .join(Meeting.series)
-            .where(
-                Meeting.starts_at > now,
-                Meeting.state == MeetingState.PLANNED.value,
-                in_region(MeetingSeries),
-            )
-            .order_by(Meeting.starts_at)
-            .limit(limit)
-        )
+def upcoming(now: datetime) -> list[Meeting]:
+    """The region's next five planned meetings (the overview's list)."""
+    return list(db.session.scalars(_UPCOMING, {"now": now, "region_id": current_region_id()}))
+
+
+# The overview's statements, built once per process (``plan.queries`` says why).
+# One named parameter used twice, so PostgreSQL sees the same expression in GROUP BY.
+_AHEAD = Meeting.starts_at > bindparam("now")
+_MEETINGS_IN_YEAR = (
+    select(Meeting.series_id, Meeting.state, _AHEAD, func.count())
+    .where(extract("year", Meeting.starts_at) == bindparam("year"))
+    .group_by(Meeting.series_id, Meeting.state, _AHEAD)
+)
+_REGION_SERIES = (
+    select(MeetingSeries)
+    .where(MeetingSeries.region_id == bindparam("region_id"))
+    .order_by(MeetingSeries.id)
+)
+_UPCOMING = (
+    select(Meeting)
+    .join(Meeting.series)
+    .where(
+        Meeting.starts_at > bindparam("now"),
+        Meeting.state == MeetingState.PLANNED.value,
+        MeetingSeries.region_id == bindparam("region_id"),
     )
+    .order_by(Meeting.starts_at)
+    .limit(5)
+)
 
 
 def last_held(series_code: str, now: datetime) -> Meeting | None:
-    return db.session.scalar(
-        select(Meeting)
-        .join(Meeting.series)
-        .where(
-            MeetingSeries.code == series_code,
-            Meeting.state == MeetingState.HELD.value,
-            Meeting.starts_at <= now,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
+    return db.session.scalar(_LAST_HELD, {"code": series_code, "now": now})
+
+
+#: Built once per process (Mijn acties asks on every view; ``plan.queries`` says why).
+_LAST_HELD = (
+    select(Meeting)
+    .join(Meeting.series)
+    .where(
+        MeetingSeries.code == bindparam("code"),
+        Meeting.state == MeetingState.HELD.value,
+        Meeting.starts_at <= bindparam("now"),
     )
+    .order_by(Meeting.starts_at.desc())
+    .limit(1)
+)
 
 
 def previous_held(meeting: Meeting) -> Meeting | None:

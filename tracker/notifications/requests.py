@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingState
@@ -38,23 +38,27 @@ def update_request_status(meeting: Meeting) -> list[tuple] | None:
     return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
 
 
+#: Built once per process (the overview asks on every view; ``plan.queries`` says why).
+_ASKED_MEETINGS_AHEAD = (
+    select(Meeting)
+    .where(
+        Meeting.starts_at > bindparam("now"),
+        Meeting.state == MeetingState.PLANNED.value,
+        Meeting.id.in_(
+            select(Notification.meeting_id).where(
+                Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+                Notification.state == NotificationState.SENT.value,
+            )
+        ),
+    )
+    .order_by(Meeting.starts_at)
+)
+
+
 def update_request_progress(now: datetime) -> list[dict]:
     """For coming meetings whose update requests went out: how many of the requested actions
     were updated since (shown on the overview)."""
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.starts_at > now,
-            Meeting.state == MeetingState.PLANNED.value,
-            Meeting.id.in_(
-                select(Notification.meeting_id).where(
-                    Notification.kind == NotificationKind.UPDATE_REQUEST.value,
-                    Notification.state == NotificationState.SENT.value,
-                )
-            ),
-        )
-        .order_by(Meeting.starts_at)
-    ).all()
+    meetings = db.session.scalars(_ASKED_MEETINGS_AHEAD, {"now": now}).all()
     result = []
     for meeting in meetings:
         status = update_request_status(meeting) or []

@@ -165,6 +165,7 @@ _LIST_STATEMENTS = {
     name: select(*ROW_COLUMNS).where(_IN_PLAN, which).order_by(*order, Theme.number, Action.number)
     for name, (which, order, _) in _LISTS.items()
 }
+_FIRST_OF_LIST = {name: stmt.limit(LIST_CAP) for name, stmt in _LIST_STATEMENTS.items()}
 
 
 def action_lists(plan: Plan, totals: ThemeCounts, today: date, show_all: str) -> dict:
@@ -172,9 +173,7 @@ def action_lists(plan: Plan, totals: ThemeCounts, today: date, show_all: str) ->
     by ``show_all``, as rows without their owners: one query per list."""
     lists = {}
     for name, (_, _, total_of) in _LISTS.items():
-        stmt = _LIST_STATEMENTS[name]
-        if show_all != name:
-            stmt = stmt.limit(LIST_CAP)
+        stmt = _LIST_STATEMENTS[name] if show_all == name else _FIRST_OF_LIST[name]
         found = read_rows(stmt, {"plan_id": plan.id, **on_day(today)}, with_owners=False)
         lists[name] = ActionList(name, found, total_of(totals))
     return lists

@@ -257,24 +257,31 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: The action page's statement, built once per process (see ``_NEWEST_PUBLISHED``).
+_ACTION_BY_CODE = (
+    select(Action)
+    .join(Action.theme)
+    .where(
+        Theme.plan_id == bindparam("plan_id"),
+        Theme.number == bindparam("theme"),
+        Action.number == bindparam("number"),
+    )
+    .options(
+        contains_eager(Action.theme),
+        selectinload(Action.owners).joinedload(ActionOwner.party),
+    )
+)
+
+
 def get_action(plan: Plan, code: str) -> Action | None:
     match = CODE_RE.match(code)
     if not match:
         return None
-    stmt = (
-        select(Action)
-        .join(Action.theme)
-        .where(
-            Theme.plan_id == plan.id,
-            Theme.number == int(match.group(1)),
-            Action.number == int(match.group(2)),
-        )
-        .options(
-            contains_eager(Action.theme),
-            selectinload(Action.owners).joinedload(ActionOwner.party),
-        )
+    found = db.session.scalars(
+        _ACTION_BY_CODE,
+        {"plan_id": plan.id, "theme": int(match.group(1)), "number": int(match.group(2))},
     )
-    action = db.session.scalars(stmt).unique().one_or_none()
+    action = found.unique().one_or_none()
     if action is not None:
         # The plan in hand, so that ``action.theme.plan`` does not read it again (the session
         # holds objects weakly: the caller's plan may be gone by the time a page asks).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
@@ -68,13 +68,16 @@ def owner_rows(action: Action) -> tuple[list[dict], str]:
 
 
 def revisions(action: Action) -> list[ActionRevision]:
-    return list(
-        db.session.scalars(
-            select(ActionRevision)
-            .where(ActionRevision.action_id == action.id)
-            .order_by(ActionRevision.created_at.desc(), ActionRevision.id.desc())
-        )
-    )
+    """An action's revisions, newest first."""
+    return list(db.session.scalars(_REVISIONS, {"action_id": action.id}))
+
+
+#: Built once per process (the action page reads it; ``plan.queries`` says why).
+_REVISIONS = (
+    select(ActionRevision)
+    .where(ActionRevision.action_id == bindparam("action_id"))
+    .order_by(ActionRevision.created_at.desc(), ActionRevision.id.desc())
+)
 
 
 def _owners_snapshot(owners) -> list[str]:

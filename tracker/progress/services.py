@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker.accounts.auth import may_set_status, regional_status_message
 from tracker.accounts.membership import party_ids_of
@@ -94,13 +94,16 @@ def apply_batch(items: list[tuple[Action, dict]], author: User, now: datetime) -
 
 
 def history(action: Action) -> list[ProgressUpdate]:
-    return list(
-        db.session.scalars(
-            select(ProgressUpdate)
-            .where(ProgressUpdate.action_id == action.id)
-            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-        )
-    )
+    """An action's updates, newest first."""
+    return list(db.session.scalars(_HISTORY, {"action_id": action.id}))
+
+
+#: Built once per process (the action page reads it; ``plan.queries`` says why).
+_HISTORY = (
+    select(ProgressUpdate)
+    .where(ProgressUpdate.action_id == bindparam("action_id"))
+    .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+)
 
 
 # Per municipality --------------------------------------------------------------------------
@@ -196,29 +199,34 @@ def commitment_years(action: Action, today: date) -> list[CommitmentStanding]:
     return result
 
 
+#: The overview's statements, built once per process (``plan.queries`` says why).
+_YEARLY_ACTIONS = (
+    select(*ROW_COLUMNS)
+    .join(Action.theme)
+    .where(
+        Theme.plan_id == bindparam("plan_id"),
+        Action.schedule_kind == ScheduleKind.ANNUAL.value,
+    )
+    .order_by(Theme.number, Action.number)
+)
+_COMMITMENTS_IN_YEAR = select(
+    YearlyCommitment.action_id, YearlyCommitment.status, YearlyCommitment.delivered_on
+).where(
+    YearlyCommitment.action_id.in_(bindparam("action_ids", expanding=True)),
+    YearlyCommitment.year == bindparam("year"),
+)
+
+
 def commitments_needing_attention(plan, today: date) -> list[tuple[ActionRow, CommitmentStanding]]:
     """This year's yearly actions that missed their season, can no longer be met, or were
     delivered outside their season: for the overview. Two queries, read as rows."""
     if not plan.start_year <= today.year <= plan.end_year:
         return []
-    actions = read_rows(
-        select(*ROW_COLUMNS)
-        .join(Action.theme)
-        .where(Theme.plan_id == plan.id, Action.schedule_kind == ScheduleKind.ANNUAL.value)
-        .order_by(Theme.number, Action.number),
-        with_owners=False,
+    actions = read_rows(_YEARLY_ACTIONS, {"plan_id": plan.id}, with_owners=False)
+    found = db.session.execute(
+        _COMMITMENTS_IN_YEAR, {"action_ids": [a.id for a in actions], "year": today.year}
     )
-    rows = {
-        action_id: (status, delivered_on)
-        for action_id, status, delivered_on in db.session.execute(
-            select(
-                YearlyCommitment.action_id, YearlyCommitment.status, YearlyCommitment.delivered_on
-            ).where(
-                YearlyCommitment.action_id.in_([a.id for a in actions]),
-                YearlyCommitment.year == today.year,
-            )
-        )
-    }
+    rows = {action_id: (status, delivered_on) for action_id, status, delivered_on in found}
     result = []
     for action in actions:
         status, delivered_on = rows.get(action.id, (Status.NOT_STARTED.value, None))

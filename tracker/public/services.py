@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -29,7 +29,7 @@ from tracker.plan.models import (
 )
 from tracker.progress.versions import check_version, saving
 from tracker.public.models import Publication, PublicLine
-from tracker.regions import in_region
+from tracker.regions import current_region_id
 from tracker.reports.standing import LIGHT_RULE, traffic_light
 
 #: The licence the open data is published under.
@@ -37,46 +37,76 @@ LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
 
 
+# The statements of a page read by anyone, built once per process: SQLAlchemy works out
+# the cache key of every new statement object, which costs about as much as the query.
+_PUBLICATION = select(Publication).where(Publication.plan_id == bindparam("plan_id"))
+#: The plan's actions as rows of the columns the page shows (and its light reads), with
+#: their approved public line: no ORM objects to build.
+_ACTION_ROWS = (
+    select(
+        Action.id,
+        Action.number,
+        Action.text,
+        Action.planning,
+        Action.status,
+        Action.signal,
+        Action.last_update_at,
+        Action.tracked_since,
+        Action.due_on,
+        Action.then_ongoing,
+        Theme.number.label("theme_number"),
+        PublicLine.text.label("public_line"),
+    )
+    .join(Theme, Theme.id == Action.theme_id)
+    .outerjoin(
+        PublicLine, (PublicLine.action_id == Action.id) & PublicLine.approved_at.is_not(None)
+    )
+    .where(Theme.plan_id == bindparam("plan_id"))
+    .order_by(Theme.number, Action.number)
+)
+_OWNERS = (
+    select(ActionOwner.action_id, ActionOwner.is_lead, ActionOwner.label, Party.short_name)
+    .join(Action, Action.id == ActionOwner.action_id)
+    .join(Theme, Theme.id == Action.theme_id)
+    .outerjoin(Party, Party.id == ActionOwner.party_id)
+    .where(Theme.plan_id == bindparam("plan_id"))
+    .order_by(ActionOwner.action_id, ActionOwner.position)
+)
+_INDICATORS = (
+    select(Indicator.id, Indicator.code, Indicator.name, Indicator.source, Indicator.area)
+    .add_columns(Indicator.unit)
+    .where(
+        Indicator.code.in_(bindparam("codes", expanding=True)),
+        Indicator.region_id == bindparam("region_id"),
+    )
+    .order_by(Indicator.position, Indicator.id)
+)
+_VALUES = (
+    select(
+        IndicatorValue.indicator_id,
+        IndicatorValue.year,
+        IndicatorValue.value,
+        IndicatorValue.value_high,
+        IndicatorValue.monitor,
+        IndicatorValue.caveat,
+        IndicatorValue.comparable,
+    )
+    .where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)))
+    .order_by(IndicatorValue.year)
+)
+
+
 def publication_of(plan: Plan) -> Publication | None:
-    return db.session.scalar(select(Publication).where(Publication.plan_id == plan.id))
+    return db.session.scalar(_PUBLICATION, {"plan_id": plan.id})
 
 
 def _action_rows(plan: Plan) -> list:
-    """The plan's actions as rows of the columns the page shows (and its light reads), with
-    their approved public line: no ORM objects to build for a page read by anyone."""
-    approved = (PublicLine.action_id == Action.id) & PublicLine.approved_at.is_not(None)
-    return db.session.execute(
-        select(
-            Action.id,
-            Action.number,
-            Action.text,
-            Action.planning,
-            Action.status,
-            Action.signal,
-            Action.last_update_at,
-            Action.tracked_since,
-            Action.due_on,
-            Action.then_ongoing,
-            Theme.number.label("theme_number"),
-            PublicLine.text.label("public_line"),
-        )
-        .join(Theme, Theme.id == Action.theme_id)
-        .outerjoin(PublicLine, approved)
-        .where(Theme.plan_id == plan.id)
-        .order_by(Theme.number, Action.number)
-    ).all()
+    return db.session.execute(_ACTION_ROWS, {"plan_id": plan.id}).all()
 
 
 def _leads(plan: Plan) -> dict[int, str]:
     """Per action its trekker's name (a party, or the plan's words for a free-text owner)."""
-    rows = db.session.execute(
-        select(ActionOwner.action_id, ActionOwner.is_lead, ActionOwner.label, Party.short_name)
-        .join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .outerjoin(Party, Party.id == ActionOwner.party_id)
-        .where(Theme.plan_id == plan.id)
-        .order_by(ActionOwner.action_id, ActionOwner.position)
-    ).all()
+    rows = db.session.execute(_OWNERS, {"plan_id": plan.id}).all()
     owners: dict[int, list] = {}
     for row in rows:
         owners.setdefault(row.action_id, []).append(row)
@@ -106,26 +136,10 @@ def _figures(codes: list[str]) -> list[dict]:
     if not codes:
         return []
     indicators = db.session.execute(
-        select(Indicator.id, Indicator.code, Indicator.name, Indicator.source, Indicator.area)
-        .add_columns(Indicator.unit)
-        .where(Indicator.code.in_(codes), in_region(Indicator))
-        .order_by(Indicator.position, Indicator.id)
+        _INDICATORS, {"codes": codes, "region_id": current_region_id()}
     ).all()
     values: dict[int, list] = {}
-    for value in db.session.execute(
-        select(IndicatorValue)
-        .with_only_columns(
-            IndicatorValue.indicator_id,
-            IndicatorValue.year,
-            IndicatorValue.value,
-            IndicatorValue.value_high,
-            IndicatorValue.monitor,
-            IndicatorValue.caveat,
-            IndicatorValue.comparable,
-        )
-        .where(IndicatorValue.indicator_id.in_([i.id for i in indicators]))
-        .order_by(IndicatorValue.year)
-    ):
+    for value in db.session.execute(_VALUES, {"ids": [i.id for i in indicators]}):
         values.setdefault(value.indicator_id, []).append(value)
     return [
         {

@@ -24,5 +24,8 @@ VOLUME /data
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
-CMD ["gunicorn", "--preload", "--workers", "2", "--threads", "4", "--bind", "0.0.0.0:8000", \
+# gunicorn's sync workers, one per core, behind the reverse proxy that buffers slow clients:
+# each worker renders one page at a time, so no request waits for Python's GIL behind another
+# thread's page (four threads a worker cost a quarter more CPU per request; BENCHMARKS.md).
+CMD ["gunicorn", "--preload", "--workers", "2", "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", "--error-logfile", "-", "tracker.wsgi:app"]

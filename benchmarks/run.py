@@ -61,7 +61,7 @@ PDFS = [
 ]
 SIZES = {"1x": 1, "10x": 10, "100x": 100}
 CONNECTIONS, SECONDS, REPETITIONS = 20, 3, 3
-WORKERS, THREADS = 2, 4
+WORKERS = 2
 
 
 def build_database(url: str, instance: Path, factor: int) -> None:
@@ -198,10 +198,9 @@ def count_queries(url: str, instance: Path) -> dict[str, int]:
 
 
 def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Popen:
-    """gunicorn exactly as the Dockerfile runs it (2 workers x 4 threads, the app preloaded;
-    no benchmark-only settings). wrk's 20 keep-alive connections go to whichever worker
-    accepts them first, as browsers' do: a run in which one worker took most of them measures
-    less than two cores, and shows as a wide spread."""
+    """gunicorn exactly as the Dockerfile runs it (2 sync workers, the app preloaded; no
+    benchmark-only settings). A sync worker answers one request per connection, as behind
+    the reverse proxy production has, so wrk opens a new connection for every request."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -211,9 +210,9 @@ def serve(app_path: str, url: str, instance: Path, port: int) -> subprocess.Pope
     with (instance / f"gunicorn-{port}.log").open("w") as log:  # the child keeps its own fd
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(WORKERS)]
-            + ["--threads", str(THREADS), "--bind", f"127.0.0.1:{port}"]
+            + ["--bind", f"127.0.0.1:{port}"]
             # As the Dockerfile: the access log to stdout (here /dev/null), errors to a file.
-            + ["--access-logfile", "-", "--timeout", "600", app_path],
+            + ["--access-logfile", "-", app_path],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -604,7 +603,7 @@ def machine() -> str:
     )
     return (
         f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-        f"gunicorn {WORKERS} workers x {THREADS} threads as the Dockerfile runs it, "
+        f"gunicorn {WORKERS} sync workers as the Dockerfile runs it, "
         f"wrk {CONNECTIONS} connections x {SECONDS} s, "
         f"{REPETITIONS} interleaved repetitions after a warm-up"
     )

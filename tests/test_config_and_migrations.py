@@ -499,3 +499,30 @@ if POSTGRES_URL:
             lambda url, path: _upgrade_keeps_every_row(url, path, release),
             tmp_path,
         )
+
+
+def test_no_module_maps_the_models_while_it_is_imported():
+    """A statement built at import time with loader options (``selectinload`` …) makes
+    SQLAlchemy configure every mapper then, before the models of packages not yet imported
+    exist: a script that imports one service first (the benchmark's writer) failed. Every
+    module is imported in a fresh interpreter that records any configuration while importing."""
+    import subprocess
+    import sys
+
+    script = """
+import pkgutil, importlib, sqlalchemy.orm as orm
+from sqlalchemy import event
+import tracker
+configured = []
+event.listen(orm.Mapper, "before_configured", lambda: configured.append(current))
+for info in pkgutil.walk_packages(tracker.__path__, "tracker."):
+    if ".migrations" in info.name or info.name == "tracker.wsgi":
+        continue
+    current = info.name
+    importlib.import_module(info.name)
+print(configured)
+"""
+    result = subprocess.run(  # noqa: S603 - this interpreter on a fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout

@@ -3,6 +3,7 @@ against the year before, and entering new years (form and Excel) with an audit t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,19 +108,25 @@ def for_action(code: str) -> list[Indicator]:
     ids = [id_ for id_, codes in links if code in (codes or [])]
     if not ids:
         return []
-    return list(db.session.scalars(_INDICATORS_WITH_VALUES, {"ids": ids}))
+    return list(db.session.scalars(_indicators_with_values(), {"ids": ids}))
 
 
-#: Built once per process (the action page reads them; ``plan.queries`` says why).
+#: Built once per process (the action page reads it; ``plan.queries`` says why).
 _ACTION_LINKS = select(Indicator.id, Indicator.action_codes).where(
     Indicator.region_id == bindparam("region_id"), Indicator.breakdown_of == ""
 )
-_INDICATORS_WITH_VALUES = (
-    select(Indicator)
-    .where(Indicator.id.in_(bindparam("ids", expanding=True)))
-    .options(selectinload(Indicator.values))
-    .order_by(Indicator.position, Indicator.id)
-)
+
+
+@functools.cache
+def _indicators_with_values():
+    """Built once per process, on first use: a loader option maps every model, which must
+    all be imported by then."""
+    return (
+        select(Indicator)
+        .where(Indicator.id.in_(bindparam("ids", expanding=True)))
+        .options(selectinload(Indicator.values))
+        .order_by(Indicator.position, Indicator.id)
+    )
 
 
 def set_target(indicator: Indicator, direction: str, target: int | None, author) -> None:

@@ -3,6 +3,7 @@ meeting page, the linked actions' pages, the owners' Mijn acties and the RVO rep
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select
@@ -83,22 +84,25 @@ def _with_context(stmt):
 
 def for_action(action: Action) -> list[MeetingOutcome]:
     """Every decision and follow-up linked to ``action``, newest meeting first."""
-    return list(db.session.scalars(_OF_ACTION, {"action_id": action.id}).unique())
+    return list(db.session.scalars(_of_action(), {"action_id": action.id}).unique())
 
 
-#: Built once per process (the action page reads it; ``plan.queries`` says why).
-_OF_ACTION = _with_context(
-    select(MeetingOutcome)
-    .join(MeetingOutcome.meeting)
-    .where(
-        MeetingOutcome.id.in_(
-            select(outcome_action.c.outcome_id).where(
-                outcome_action.c.action_id == bindparam("action_id")
+@functools.cache
+def _of_action():
+    """Built once per process (the action page reads it; ``plan.queries`` says why), on first
+    use: loader options map every model, which must all be imported by then."""
+    return _with_context(
+        select(MeetingOutcome)
+        .join(MeetingOutcome.meeting)
+        .where(
+            MeetingOutcome.id.in_(
+                select(outcome_action.c.outcome_id).where(
+                    outcome_action.c.action_id == bindparam("action_id")
+                )
             )
         )
+        .order_by(Meeting.starts_at.desc(), MeetingOutcome.id)
     )
-    .order_by(Meeting.starts_at.desc(), MeetingOutcome.id)
-)
 
 
 def open_follow_ups(party_ids: set[int] | None = None) -> list[MeetingOutcome]:

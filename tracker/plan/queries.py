@@ -6,6 +6,7 @@ issues a fixed number of queries whatever the plan's size (owners and themes are
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -257,20 +258,23 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-#: The action page's statement, built once per process (see ``_NEWEST_PUBLISHED``).
-_ACTION_BY_CODE = (
-    select(Action)
-    .join(Action.theme)
-    .where(
-        Theme.plan_id == bindparam("plan_id"),
-        Theme.number == bindparam("theme"),
-        Action.number == bindparam("number"),
+@functools.cache
+def _action_by_code():
+    """The action page's statement, built once per process (see ``_NEWEST_PUBLISHED``), on
+    first use: loader options map every model, which must all be imported by then."""
+    return (
+        select(Action)
+        .join(Action.theme)
+        .where(
+            Theme.plan_id == bindparam("plan_id"),
+            Theme.number == bindparam("theme"),
+            Action.number == bindparam("number"),
+        )
+        .options(
+            contains_eager(Action.theme),
+            selectinload(Action.owners).joinedload(ActionOwner.party),
+        )
     )
-    .options(
-        contains_eager(Action.theme),
-        selectinload(Action.owners).joinedload(ActionOwner.party),
-    )
-)
 
 
 def get_action(plan: Plan, code: str) -> Action | None:
@@ -278,7 +282,7 @@ def get_action(plan: Plan, code: str) -> Action | None:
     if not match:
         return None
     found = db.session.scalars(
-        _ACTION_BY_CODE,
+        _action_by_code(),
         {"plan_id": plan.id, "theme": int(match.group(1)), "number": int(match.group(2))},
     )
     action = found.unique().one_or_none()

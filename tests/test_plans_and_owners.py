@@ -492,6 +492,20 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     db.session.commit()
     assert roles["lezer"].name in text_of(rotterdam.get("/beheer/berichten"))
     assert roles["lezer"].name not in text_of(haaglanden.get("/beheer/berichten"))
+    # The overview's update requests: only for the reader's region's meetings.
+    asked = Notification(
+        kind="voortgangsverzoek",
+        recipient_id=roles["lezer"].id,
+        meeting_id=meeting.id,
+        dedupe_key="isolation-asked",
+        due_at=utcnow(),
+        state="verstuurd",
+        sent_at=utcnow(),
+    )
+    db.session.add(asked)
+    db.session.commit()
+    assert "is om voortgang gevraagd" in text_of(rotterdam.get("/"))
+    assert "is om voortgang gevraagd" not in text_of(haaglanden.get("/"))
     assert haaglanden.get(f"/beheer/berichten/{mail.id}").status_code == 404
     assert haaglanden.get(f"/vergaderingen/{meeting.id}").status_code == 404
     # A beheerder's new account joins their region.

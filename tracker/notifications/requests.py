@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from tracker.extensions import db
-from tracker.meetings.models import Meeting, MeetingState
+from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.regions import current_region_id
 
 
 def update_request_status(meeting: Meeting) -> list[tuple] | None:
@@ -41,7 +42,9 @@ def update_request_status(meeting: Meeting) -> list[tuple] | None:
 #: Built once per process (the overview asks on every view; ``plan.queries`` says why).
 _ASKED_MEETINGS_AHEAD = (
     select(Meeting)
+    .join(Meeting.series)
     .where(
+        MeetingSeries.region_id == bindparam("region_id"),
         Meeting.starts_at > bindparam("now"),
         Meeting.state == MeetingState.PLANNED.value,
         Meeting.id.in_(
@@ -58,7 +61,8 @@ _ASKED_MEETINGS_AHEAD = (
 def update_request_progress(now: datetime) -> list[dict]:
     """For coming meetings whose update requests went out: how many of the requested actions
     were updated since (shown on the overview)."""
-    meetings = db.session.scalars(_ASKED_MEETINGS_AHEAD, {"now": now}).all()
+    params = {"now": now, "region_id": current_region_id()}
+    meetings = db.session.scalars(_ASKED_MEETINGS_AHEAD, params).all()
     result = []
     for meeting in meetings:
         status = update_request_status(meeting) or []

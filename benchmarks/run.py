@@ -281,8 +281,8 @@ def _get(port: int, path: str, cookie: str) -> str | None:
 
 
 def measure(server, port: int, path: str, cookie: str, conditional: bool = False) -> dict:
-    """One run; with ``conditional``, every request sends the ETag the page had just before
-    (as a browser that keeps it does)."""
+    """One run; with ``conditional``, every request sends the newest ETag its connection was
+    given (the page's just before the run to begin with), as a browser or proxy does."""
     etag = _get(port, path, cookie) if conditional else None
     before = worker_cpu_seconds(server)
     result = wrk(port, path, cookie, SECONDS, etag)

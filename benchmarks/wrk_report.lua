@@ -4,6 +4,8 @@
 -- Like a browser, each connection keeps the session cookie a response sends (a sliding
 -- session is signed again now and then): replaying the login's cookie for ever would
 -- measure a session that is re-signed on every request.
+-- A connection that sends If-None-Match sends the newest ETag it was given, as a browser or
+-- proxy does: a page changed by a write is fetched once, then answered with 304 again.
 local threads = {}
 
 function setup(thread)
@@ -21,6 +23,11 @@ end
 
 function response(status, headers, body)
   if status ~= 200 and status ~= 304 then not_ok = not_ok + 1 end
+  local etag = headers["ETag"]
+  if etag and wrk.headers["If-None-Match"] and etag ~= wrk.headers["If-None-Match"] then
+    wrk.headers["If-None-Match"] = etag
+    req = wrk.format()
+  end
   local set = headers["Set-Cookie"]
   local cookie = wrk.headers["Cookie"]
   if set and cookie then

@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from tracker.accounts.models import User
@@ -258,3 +259,38 @@ def test_only_a_beheerder_chooses_and_previews(client_for, path):
     for role in ("lezer", "bijdrager_eigen", "af_schiedam"):
         assert client_for(role).get(path).status_code == 403
     assert client_for("beheerder").get(path).status_code == 200
+
+
+def test_the_light_is_the_reports_and_the_same_all_day(client_for, seeded_app):
+    """Per theme the public light is the report's for today. An action whose last update
+    passes the 90 days in the course of the day counts as long not updated from the start
+    of that day, as in the report: the page and its ETag (which holds the day) stay the same
+    all day and never hide a change."""
+    from tracker.plan.models import Action, Theme
+    from tracker.plan.queries import current_plan
+    from tracker.reports.services import ReportParams, build_report
+
+    assert _open(client_for("beheerder")).status_code == 302
+    updated = datetime(2025, 3, 4, 12)  # 90 days before 2 June 2025, 14:00 in Amsterdam
+    for target in db.session.scalars(select(Action).join(Theme).where(Theme.number == 3)):
+        target.status, target.last_update_at = "lopend", updated
+    db.session.commit()
+    anonymous = seeded_app.test_client()
+    seen = []
+    for hour in (6, 20):  # 2 June, 08:00 and 22:00 in Amsterdam
+        with time_machine.travel(datetime(2025, 6, 2, hour, tzinfo=UTC), tick=False):
+            response = anonymous.get("/openbaar.json")
+            seen.append((response.headers["ETag"], response.data))
+    assert seen[0] == seen[1]
+    lights = [theme["light"] for theme in json.loads(seen[0][1])["themes"]]
+    assert any("lang niet bijgewerkt" in reason for reason in lights[2]["reasons"])
+    with seeded_app.test_request_context():
+        report = build_report(
+            current_plan(),
+            ReportParams(reference_date=date(2025, 6, 2)),
+            timezone="Europe/Amsterdam",
+            stale_days=90,
+            made_by="Test",
+            made_at=datetime(2025, 6, 2, 6),
+        )
+    assert lights == [theme["light"] for theme in report["standing"]["themes"]]

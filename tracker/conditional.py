@@ -47,14 +47,14 @@ def conditional(period: str | None = "day", cache_control: str = "private, no-ca
 
 
 def _etag(period: str | None) -> str:
-    from tracker.regions import current_region_id
-
+    # A person sees their region's rows; an anonymous visitor always the installation's
+    # first region, which only a write (and so the data version) can change.
+    user = current_user
     parts = (
         current_app.extensions["release"],
         read_data_version(),
         request.full_path,
-        current_region_id(),
-        getattr(current_user, "id", None),
+        (user.id, user.region_id) if user.is_authenticated else None,
         local_today() if period == "day" else None,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

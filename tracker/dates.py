@@ -51,6 +51,12 @@ def local_to_utc(day: date, clock: time, timezone: str) -> datetime | None:
     return moment.replace(tzinfo=None)
 
 
+def end_of_day_utc(day: date, timezone: str) -> datetime:
+    """The last moment of ``day`` in local time, as naive UTC (what the database stores)."""
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(timezone))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
 def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam") -> str:
     """'12 maart 2025'."""
     if value is None:

@@ -51,15 +51,17 @@ def region_named(session: Session, name: str) -> Region:
 def default_region_id(session: Session) -> int:
     """The installation's first region; made (with the configured name) when there is none.
     Plain SQL, so it may run while the session flushes."""
-    first = select(Region.id).order_by(Region.id).limit(1)
-    region_id = session.scalar(first)
+    region_id = session.scalar(_FIRST_REGION)
     if region_id is None:
         name = DEFAULT_REGION_NAME
         if has_app_context():
             name = current_app.config.get("DEFAULT_REGION_NAME", DEFAULT_REGION_NAME)
         session.execute(insert(Region).values(name=name, slug=slugify(name)))
-        region_id = session.scalar(first)
+        region_id = session.scalar(_FIRST_REGION)
     return region_id
+
+
+_FIRST_REGION = select(Region.id).order_by(Region.id).limit(1)
 
 
 def current_region_id() -> int:

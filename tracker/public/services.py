@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from tracker.audit.services import record
+from tracker.dates import app_timezone, end_of_day_utc
 from tracker.extensions import db
 from tracker.figures.models import Indicator, IndicatorValue
 from tracker.municipalities import borging
@@ -72,18 +73,21 @@ _OWNERS = (
     .where(Theme.plan_id == bindparam("plan_id"))
     .order_by(ActionOwner.action_id, ActionOwner.position)
 )
-_INDICATORS = (
-    select(Indicator.id, Indicator.code, Indicator.name, Indicator.source, Indicator.area)
-    .add_columns(Indicator.unit)
-    .where(
-        Indicator.code.in_(bindparam("codes", expanding=True)),
-        Indicator.region_id == bindparam("region_id"),
-    )
-    .order_by(Indicator.position, Indicator.id)
+_THEMES = (
+    select(Theme.number, Theme.title)
+    .where(Theme.plan_id == bindparam("plan_id"))
+    .order_by(Theme.number)
 )
-_VALUES = (
+#: The chosen kerncijfers with their values (one row per value; an indicator without values
+#: once, with empty value columns).
+_FIGURE_ROWS = (
     select(
-        IndicatorValue.indicator_id,
+        Indicator.id,
+        Indicator.code,
+        Indicator.name,
+        Indicator.source,
+        Indicator.area,
+        Indicator.unit,
         IndicatorValue.year,
         IndicatorValue.value,
         IndicatorValue.value_high,
@@ -91,8 +95,12 @@ _VALUES = (
         IndicatorValue.caveat,
         IndicatorValue.comparable,
     )
-    .where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)))
-    .order_by(IndicatorValue.year)
+    .outerjoin(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
+    .where(
+        Indicator.code.in_(bindparam("codes", expanding=True)),
+        Indicator.region_id == bindparam("region_id"),
+    )
+    .order_by(Indicator.position, Indicator.id, IndicatorValue.year)
 )
 
 
@@ -118,16 +126,14 @@ def _code(row) -> str:
     return f"{row.theme_number}.{row.number}"
 
 
-def _light(actions: list, today: date, now: datetime) -> dict:
+def _light(actions: list, today: date, stale_before: datetime) -> dict:
     """The report's traffic light from the actions as they stand today."""
-    stale_before = now - timedelta(days=current_app.config["UPDATE_DUE_DAYS"])
     rows = [{"code": _code(a), "signal": a.signal, "status": a.status} for a in actions]
     overdue = {_code(a) for a in actions if deadline_passed(a, a.status, today)}
     stale = {
         _code(a)
         for a in actions
-        if (a.last_update_at or datetime.min) < stale_before
-        and (a.tracked_since or now) < stale_before
+        if (since := a.last_update_at or a.tracked_since) is None or since < stale_before
     }
     return traffic_light(rows, overdue, stale)
 
@@ -135,33 +141,31 @@ def _light(actions: list, today: date, now: datetime) -> dict:
 def _figures(codes: list[str]) -> list[dict]:
     if not codes:
         return []
-    indicators = db.session.execute(
-        _INDICATORS, {"codes": codes, "region_id": current_region_id()}
-    ).all()
-    values: dict[int, list] = {}
-    for value in db.session.execute(_VALUES, {"ids": [i.id for i in indicators]}):
-        values.setdefault(value.indicator_id, []).append(value)
-    return [
-        {
-            "code": i.code,
-            "name": i.name,
-            "source": i.source,
-            "area": i.area,
-            "unit": i.unit,
-            "values": [
+    rows = db.session.execute(_FIGURE_ROWS, {"codes": codes, "region_id": current_region_id()})
+    figures: dict[int, dict] = {}
+    for row in rows:
+        figure = figures.get(row.id)
+        if figure is None:
+            figure = figures[row.id] = {
+                "code": row.code,
+                "name": row.name,
+                "source": row.source,
+                "area": row.area,
+                "unit": row.unit,
+                "values": [],
+            }
+        if row.year is not None:
+            figure["values"].append(
                 {
-                    "year": v.year,
-                    "value": v.value,
-                    "value_high": v.value_high,
-                    "monitor": v.monitor,
-                    "caveat": v.caveat,
-                    "comparable": v.comparable,
+                    "year": row.year,
+                    "value": row.value,
+                    "value_high": row.value_high,
+                    "monitor": row.monitor,
+                    "caveat": row.caveat,
+                    "comparable": row.comparable,
                 }
-                for v in values.get(i.id, [])
-            ],
-        }
-        for i in indicators
-    ]
+            )
+    return list(figures.values())
 
 
 def _borging(publication: Publication, municipality: Municipality, year: int) -> list[dict]:
@@ -177,19 +181,23 @@ def page_data(
     plan: Plan,
     publication: Publication,
     today: date,
-    now: datetime,
     municipality: Municipality | None = None,
 ) -> dict:
+    """Everything the page shows for ``today``; the same all day (the ETag holds the day),
+    so an action counts as long not updated from the end of the day on, as in the report."""
     actions = _action_rows(plan)
     leads = _leads(plan)
+    stale_before = end_of_day_utc(today, app_timezone()) - timedelta(
+        days=current_app.config["UPDATE_DUE_DAYS"]
+    )
     themes = []
-    for theme in plan.themes:
+    for theme in db.session.execute(_THEMES, {"plan_id": plan.id}):
         own = [a for a in actions if a.theme_number == theme.number]
         themes.append(
             {
                 "number": theme.number,
                 "title": theme.title,
-                "light": _light(own, today, now),
+                "light": _light(own, today, stale_before),
                 "actions": [
                     {
                         "code": _code(a),

@@ -56,27 +56,27 @@ def _page(data: dict, preview: bool = False):
 @conditional(cache_control=PUBLIC_CACHE)
 def page():
     plan, publication = _open_plan()
-    return _page(services.page_data(plan, publication, local_today(), utcnow()))
+    return _page(services.page_data(plan, publication, local_today()))
 
 
 @conditional(cache_control=PUBLIC_CACHE)
 def municipality(code: str):
     plan, publication = _open_plan()
     place = require_municipality(code)
-    data = services.page_data(plan, publication, local_today(), utcnow(), place)
+    data = services.page_data(plan, publication, local_today(), place)
     return _page(data)
 
 
 @conditional(cache_control=PUBLIC_CACHE)
 def data_json():
     plan, publication = _open_plan()
-    return services.page_data(plan, publication, local_today(), utcnow())
+    return services.page_data(plan, publication, local_today())
 
 
 @conditional(cache_control=PUBLIC_CACHE)
 def data_csv():
     plan, publication = _open_plan()
-    data = services.page_data(plan, publication, local_today(), utcnow())
+    data = services.page_data(plan, publication, local_today())
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerows([[neutralise(v) for v in row] for row in services.csv_rows(data)])
@@ -96,7 +96,7 @@ def preview():
     )
     code = request.args.get("gemeente")
     place = require_municipality(code) if code else None
-    data = services.page_data(plan, publication, local_today(), utcnow(), place)
+    data = services.page_data(plan, publication, local_today(), place)
     return _page(data, preview=True)
 
 

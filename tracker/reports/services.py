@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Row, select
 
+from tracker.dates import end_of_day_utc
 from tracker.extensions import db
 from tracker.municipalities import matrix as municipal_matrix
 from tracker.plan.models import (
@@ -63,12 +63,6 @@ class ReportParams:
         if self.municipality:
             query["gemeente"] = self.municipality
         return query
-
-
-def end_of_day_utc(day: date, timezone: str) -> datetime:
-    """The last moment of ``day`` in local time, as naive UTC (what the database stores)."""
-    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(timezone))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def _owners(action: Action) -> str:

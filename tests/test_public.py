@@ -294,3 +294,19 @@ def test_the_light_is_the_reports_and_the_same_all_day(client_for, seeded_app):
             made_at=datetime(2025, 6, 2, 6),
         )
     assert lights == [theme["light"] for theme in report["standing"]["themes"]]
+
+
+def test_an_anonymous_visitor_costs_few_queries(client_for, seeded_app, count_queries):
+    """The page in five statements (the data version for its ETag, the plan with its
+    publication, the themes with their actions, the owners, the kerncijfers); a 304 in one,
+    the data version: no region, no plan, no user."""
+    assert _open(client_for("beheerder")).status_code == 302
+    anonymous = seeded_app.test_client()
+    db.session.remove()
+    with count_queries as counter:
+        response = anonymous.get("/openbaar")
+    assert response.status_code == 200 and counter.count == 5, counter.statements
+    db.session.remove()
+    with count_queries as counter:
+        again = anonymous.get("/openbaar", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and counter.count == 1, counter.statements

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from flask import abort, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, subqueryload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,7 @@ from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
 from tracker.plan.rows import ActionRow, RowPagination, read_rows
 from tracker.plan.schedule import ScheduleKind
-from tracker.regions import current_region_id, in_region
+from tracker.regions import asker_region_id, in_region, region_or_first
 
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200
@@ -91,17 +91,23 @@ def current_plan() -> Plan | None:
         if plan is None:
             abort(404)
         return plan
-    return db.session.scalar(_NEWEST_PUBLISHED, {"region_id": current_region_id()})
+    return db.session.scalar(_NEWEST_PUBLISHED, {"region_id": asker_region_id()})
+
+
+def newest_published(*columns) -> Select:
+    """SELECT ``columns`` of the asker's region's current plan, else its newest published one
+    (``region_id``: ``asker_region_id()``)."""
+    return (
+        select(*columns)
+        .where(Plan.region_id == region_or_first(), Plan.state == PlanState.PUBLISHED.value)
+        .order_by(Plan.is_current.desc(), Plan.start_year.desc())
+        .limit(1)
+    )
 
 
 #: Built once, as every page asks for it: SQLAlchemy finds a statement's compiled form by a
 #: key it works out for each new statement object, which costs about as much as the query.
-_NEWEST_PUBLISHED = (
-    select(Plan)
-    .where(Plan.region_id == bindparam("region_id"), Plan.state == PlanState.PUBLISHED.value)
-    .order_by(Plan.is_current.desc(), Plan.start_year.desc())
-    .limit(1)
-)
+_NEWEST_PUBLISHED = newest_published(Plan)
 
 
 def party_code(text: str) -> str | None:

@@ -7,8 +7,10 @@ JSON and the CSV all render this one dictionary (invariant 11)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import attrgetter
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import bindparam, select
 
 from tracker.audit.services import record
@@ -16,6 +18,7 @@ from tracker.dates import app_timezone, end_of_day_utc
 from tracker.extensions import db
 from tracker.figures.models import Indicator, IndicatorValue
 from tracker.municipalities import borging
+from tracker.plan import queries
 from tracker.plan.models import (
     STATUS_LABELS,
     Action,
@@ -28,9 +31,10 @@ from tracker.plan.models import (
     deadline_passed,
     lead_of,
 )
+from tracker.plan.queries import newest_published
 from tracker.progress.versions import check_version, saving
 from tracker.public.models import Publication, PublicLine
-from tracker.regions import current_region_id
+from tracker.regions import asker_region_id
 from tracker.reports.standing import LIGHT_RULE, traffic_light
 
 #: The licence the open data is published under.
@@ -41,10 +45,17 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
 # The statements of a page read by anyone, built once per process: SQLAlchemy works out
 # the cache key of every new statement object, which costs about as much as the query.
 _PUBLICATION = select(Publication).where(Publication.plan_id == bindparam("plan_id"))
-#: The plan's actions as rows of the columns the page shows (and its light reads), with
-#: their approved public line: no ORM objects to build.
-_ACTION_ROWS = (
+#: The asker's region's current plan with its publication (None when never chosen).
+_NEWEST_WITH_PUBLICATION = newest_published(Plan, Publication).outerjoin(
+    Publication, Publication.plan_id == Plan.id
+)
+#: The plan's themes with their actions as rows of the columns the page shows (and its light
+#: reads), with their approved public line: no ORM objects to build. A theme without
+#: actions is one row with empty action columns.
+_ROWS = (
     select(
+        Theme.number.label("theme_number"),
+        Theme.title.label("theme_title"),
         Action.id,
         Action.number,
         Action.text,
@@ -55,10 +66,9 @@ _ACTION_ROWS = (
         Action.tracked_since,
         Action.due_on,
         Action.then_ongoing,
-        Theme.number.label("theme_number"),
         PublicLine.text.label("public_line"),
     )
-    .join(Theme, Theme.id == Action.theme_id)
+    .outerjoin(Action, Action.theme_id == Theme.id)
     .outerjoin(
         PublicLine, (PublicLine.action_id == Action.id) & PublicLine.approved_at.is_not(None)
     )
@@ -72,11 +82,6 @@ _OWNERS = (
     .outerjoin(Party, Party.id == ActionOwner.party_id)
     .where(Theme.plan_id == bindparam("plan_id"))
     .order_by(ActionOwner.action_id, ActionOwner.position)
-)
-_THEMES = (
-    select(Theme.number, Theme.title)
-    .where(Theme.plan_id == bindparam("plan_id"))
-    .order_by(Theme.number)
 )
 #: The chosen kerncijfers with their values (one row per value; an indicator without values
 #: once, with empty value columns).
@@ -108,8 +113,14 @@ def publication_of(plan: Plan) -> Publication | None:
     return db.session.scalar(_PUBLICATION, {"plan_id": plan.id})
 
 
-def _action_rows(plan: Plan) -> list:
-    return db.session.execute(_ACTION_ROWS, {"plan_id": plan.id}).all()
+def current_plan_and_publication() -> tuple[Plan | None, Publication | None]:
+    """The plan the public page shows (as ``queries.current_plan``) and its publication, in
+    one query when no ``?plan=`` names another."""
+    if request.args.get(queries.PLAN_ARG, "").strip():
+        plan = queries.current_plan()
+        return plan, publication_of(plan) if plan is not None else None
+    row = db.session.execute(_NEWEST_WITH_PUBLICATION, {"region_id": asker_region_id()}).first()
+    return (row.Plan, row.Publication) if row is not None else (None, None)
 
 
 def _leads(plan: Plan) -> dict[int, str]:
@@ -138,10 +149,10 @@ def _light(actions: list, today: date, stale_before: datetime) -> dict:
     return traffic_light(rows, overdue, stale)
 
 
-def _figures(codes: list[str]) -> list[dict]:
+def _figures(codes: list[str], region_id: int) -> list[dict]:
     if not codes:
         return []
-    rows = db.session.execute(_FIGURE_ROWS, {"codes": codes, "region_id": current_region_id()})
+    rows = db.session.execute(_FIGURE_ROWS, {"codes": codes, "region_id": region_id})
     figures: dict[int, dict] = {}
     for row in rows:
         figure = figures.get(row.id)
@@ -185,19 +196,20 @@ def page_data(
 ) -> dict:
     """Everything the page shows for ``today``; the same all day (the ETag holds the day),
     so an action counts as long not updated from the end of the day on, as in the report."""
-    actions = _action_rows(plan)
+    rows = db.session.execute(_ROWS, {"plan_id": plan.id}).all()
     leads = _leads(plan)
     stale_before = end_of_day_utc(today, app_timezone()) - timedelta(
         days=current_app.config["UPDATE_DUE_DAYS"]
     )
     themes = []
-    for theme in db.session.execute(_THEMES, {"plan_id": plan.id}):
-        own = [a for a in actions if a.theme_number == theme.number]
+    for number, own in groupby(rows, key=attrgetter("theme_number")):
+        own = list(own)
+        actions = [a for a in own if a.id is not None]
         themes.append(
             {
-                "number": theme.number,
-                "title": theme.title,
-                "light": _light(own, today, stale_before),
+                "number": number,
+                "title": own[0].theme_title,
+                "light": _light(actions, today, stale_before),
                 "actions": [
                     {
                         "code": _code(a),
@@ -208,7 +220,7 @@ def page_data(
                         "status_label": STATUS_LABELS[Status(a.status)],
                         "public_line": a.public_line or "",
                     }
-                    for a in own
+                    for a in actions
                 ],
             }
         )
@@ -219,7 +231,7 @@ def page_data(
         "licence_url": LICENCE_URL,
         "light_rule": LIGHT_RULE,
         "themes": themes,
-        "figures": _figures(publication.figures),
+        "figures": _figures(publication.figures, plan.region_id),
         "municipality": None,
     }
     if municipality is not None:

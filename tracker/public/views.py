@@ -42,8 +42,7 @@ STALE_MESSAGE = (
 
 def _open_plan():
     """The region's current plan if its public page is open; else 404 (for everyone)."""
-    plan = queries.current_plan()
-    publication = services.publication_of(plan) if plan is not None else None
+    plan, publication = services.current_plan_and_publication()
     if publication is None or not publication.is_open:
         abort(404)
     return plan, publication

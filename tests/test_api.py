@@ -164,3 +164,7 @@ def test_actions_come_a_page_at_a_time_with_the_total_and_links(client):
     assert everything["count"] == len(everything["actions"]) == 47
     beyond = client.get("/api/v1/actions?per_page=501").json
     assert beyond["per_page"] == 100  # out of range: the default
+    most = client.get("/api/v1/actions?per_page=500").json  # the documented maximum
+    assert most["per_page"] == 500 and len(most["actions"]) == most["count"] == 47
+    past = client.get("/api/v1/actions?per_page=10&page=9").json  # past the end: the last
+    assert past["page"] == 5 and past["count"] == 47 and len(past["actions"]) == 7

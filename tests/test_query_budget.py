@@ -36,6 +36,8 @@ PAGES = [
     "/openbaar/gemeenten/schiedam",
     "/openbaar.json",
 ]
+#: Lists shown a page at a time: one page holds them at first, several once they have grown.
+PAGED_LISTS = {"/acties", "/acties?partij=VAR&jaar=2025", "/api/v1/actions"}
 #: The pages a bijdrager of VAR (the party every added action belongs to) works on.
 CONTRIBUTOR_PAGES = [
     "/voortgang",
@@ -188,7 +190,9 @@ def test_queries_per_page_do_not_grow_with_the_data(
     measure()  # warm up
     small = measure()
     grow(roles, 60)
-    assert measure() == small
+    # A list that no longer fits on one page counts its rows: one query more, once.
+    paged = {key for key in small if key.split(" ", 1)[1] in PAGED_LISTS}
+    assert measure() == {key: count + (key in paged) for key, count in small.items()}
 
 
 def test_a_page_sends_no_statement_twice(client_for, roles, seeded_app, count_queries, make_user):

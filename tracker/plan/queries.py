@@ -23,7 +23,7 @@ from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
 from tracker.plan.rows import ActionRow, RowPagination, read_rows
 from tracker.plan.schedule import ScheduleKind
-from tracker.regions import asker_region_id, in_region, region_or_first
+from tracker.regions import asker_region_id, current_region_id, in_region, region_or_first
 
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200
@@ -197,7 +197,12 @@ def page_of_actions(plan: Plan, action_filter: ActionFilter, args, per_page: int
 
     def paginate(number: int) -> RowPagination:
         return RowPagination(
-            select=stmt, session=db.session(), page=number, per_page=per_page, error_out=False
+            select=stmt,
+            session=db.session(),
+            page=number,
+            per_page=per_page,
+            max_per_page=MAX_PER_PAGE,
+            error_out=False,
         )
 
     found = paginate(page)
@@ -341,9 +346,24 @@ def action_counts_by_theme(plan: Plan) -> dict[int, int]:
 
 def party_choices() -> list:
     """Parties that own at least one action, for the filter menu: rows of (code, short_name)."""
-    owning = select(ActionOwner.party_id).where(ActionOwner.party_id.is_not(None))
-    return db.session.execute(
-        select(Party.code, Party.short_name)
-        .where(Party.id.in_(owning), in_region(Party))
-        .order_by(Party.short_name)
-    ).all()
+    return db.session.execute(_PARTY_CHOICES, {"region_id": current_region_id()}).all()
+
+
+def theme_choices(plan: Plan) -> list:
+    """The plan's themes for a filter menu: rows of (number, title)."""
+    return db.session.execute(_THEME_CHOICES, {"plan_id": plan.id}).all()
+
+
+_PARTY_CHOICES = (
+    select(Party.code, Party.short_name)
+    .where(
+        Party.id.in_(select(ActionOwner.party_id).where(ActionOwner.party_id.is_not(None))),
+        Party.region_id == bindparam("region_id"),
+    )
+    .order_by(Party.short_name)
+)
+_THEME_CHOICES = (
+    select(Theme.number, Theme.title)
+    .where(Theme.plan_id == bindparam("plan_id"))
+    .order_by(Theme.number)
+)

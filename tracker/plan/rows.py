@@ -114,3 +114,10 @@ class RowPagination(SelectPagination):
     def _query_items(self) -> list[ActionRow]:
         select_ = self._query_args["select"]
         return read_rows(select_.limit(self.per_page).offset(self._query_offset))
+
+    def _query_count(self) -> int:
+        """A page that is not full is the last one, and the total follows from it: no count
+        query for the list that fits on one page (the real plan does)."""
+        if len(self.items) < self.per_page and (self.items or self.page == 1):
+            return self._query_offset + len(self.items)
+        return super()._query_count()

@@ -12,11 +12,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, and_, bindparam, case, func, literal_column, not_, select, union_all
+from sqlalchemy import (
+    Date,
+    Row,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    not_,
+    select,
+    union_all,
+)
 
 from tracker.extensions import db
 from tracker.plan.models import Action, Plan, Signal, Status, Theme
-from tracker.plan.queries import ROW_COLUMNS, SIGNAL_ORDER
+from tracker.plan.queries import ROW_COLUMNS, SIGNAL_ORDER, theme_rows
 from tracker.plan.rows import ActionRow
 from tracker.plan.schedule import ScheduleKind
 
@@ -29,9 +40,9 @@ _NEEDS_ATTENTION = [Signal.ATTENTION.value, Signal.BEHIND.value]
 
 @dataclass
 class ThemeCounts:
-    """One row of the overview's table; ``theme`` is None for the totals."""
+    """One row of the overview's table; ``theme`` (id, number, title) is None for the totals."""
 
-    theme: Theme | None
+    theme: Row | None
     by_status: Counter = field(default_factory=Counter)
     #: Open actions per signal.
     by_signal: Counter = field(default_factory=Counter)
@@ -133,7 +144,7 @@ _THEME_COUNTS = (
 def theme_counts(plan: Plan, today: date) -> list[ThemeCounts]:
     """Per theme (plan order): actions by status and by signal, due this year, overdue and
     with an unreadable planning. One query, however many actions."""
-    counts = {theme.id: ThemeCounts(theme) for theme in plan.themes}
+    counts = {theme.id: ThemeCounts(theme) for theme in theme_rows(plan)}
     found = db.session.execute(_THEME_COUNTS, {"plan_id": plan.id, **on_day(today)})
     for theme_id, status, signal, number, due, overdue, unparsed in found:
         row = counts[theme_id]

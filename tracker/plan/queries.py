@@ -349,9 +349,9 @@ def party_choices() -> list:
     return db.session.execute(_PARTY_CHOICES, {"region_id": current_region_id()}).all()
 
 
-def theme_choices(plan: Plan) -> list:
-    """The plan's themes for a filter menu: rows of (number, title)."""
-    return db.session.execute(_THEME_CHOICES, {"plan_id": plan.id}).all()
+def theme_rows(plan: Plan) -> list:
+    """The plan's themes as rows of (id, number, title), for a menu or a table by theme."""
+    return db.session.execute(_THEME_ROWS, {"plan_id": plan.id}).all()
 
 
 _PARTY_CHOICES = (
@@ -362,8 +362,8 @@ _PARTY_CHOICES = (
     )
     .order_by(Party.short_name)
 )
-_THEME_CHOICES = (
-    select(Theme.number, Theme.title)
+_THEME_ROWS = (
+    select(Theme.id, Theme.number, Theme.title)
     .where(Theme.plan_id == bindparam("plan_id"))
     .order_by(Theme.number)
 )

@@ -94,7 +94,7 @@ def actions():
             errors=errors,
             args=request.args,
             parties=queries.party_choices(),
-            themes=queries.theme_choices(plan),
+            themes=queries.theme_rows(plan),
             years=range(plan.start_year, plan.end_year + 1),
             today=local_today(),
             sorting=Sorting(action_filter, request.args.to_dict()),

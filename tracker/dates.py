@@ -6,11 +6,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from flask import current_app
 
 #: Parsed once per process: Babel parses a locale given by name on every call.
 LOCALE = Locale.parse("nl_NL")
+#: The months' names as a date says them ("maart"), from Babel's Dutch locale data.
+_MONTHS = dict(LOCALE.months["format"]["wide"])
 
 
 def utcnow() -> datetime:
@@ -63,7 +65,8 @@ def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam"
         return ""
     if isinstance(value, datetime):
         value = to_local(value, timezone).date()
-    return format_date(value, "d MMMM y", locale=LOCALE)
+    # Babel's "d MMMM y" for nl_NL, without formatting a pattern on every date a list shows.
+    return f"{value.day} {_MONTHS[value.month]} {value.year}"
 
 
 def dutch_datetime(value: datetime | None, timezone: str = "Europe/Amsterdam") -> str:

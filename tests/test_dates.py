@@ -1,0 +1,23 @@
+"""Dates as users read them: Dutch, in Europe/Amsterdam."""
+
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+
+from tracker.dates import LOCALE, dutch_date, dutch_datetime
+
+
+def test_a_date_reads_as_babel_writes_it_in_dutch():
+    """Every day of a leap year, as Babel's "d MMMM y" for nl_NL writes it."""
+    for offset in range(366):
+        day = date(2024, 1, 1) + timedelta(days=offset)
+        assert dutch_date(day) == format_date(day, "d MMMM y", locale=LOCALE)
+    assert dutch_date(date(2025, 3, 12)) == "12 maart 2025"
+    assert dutch_date(None) == ""
+
+
+def test_a_moment_is_dated_where_the_users_are():
+    """Stored times are UTC: 23:30 UTC on 31 December is New Year's Day in Amsterdam."""
+    assert dutch_date(datetime(2025, 12, 31, 23, 30)) == "1 januari 2026"
+    assert dutch_date(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025"
+    assert dutch_datetime(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025 om 23:59"

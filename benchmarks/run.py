@@ -50,6 +50,8 @@ PAGES = [
     ("openbaar (anoniem)", "/openbaar", 0.10),
     ("openbaar (anoniem, met ETag)", "/openbaar", 0.50),
 ]
+#: Issue 34's pages, whose goal holds p95 < 50 ms at 1x as well (issue 38 sets a share only).
+WITH_P95_GOAL = {"overzicht /", "/acties", "actiepagina", "Mijn acties", "API /api/v1/actions"}
 #: Pages asked for without the session cookie, and those asked with the ETag they last got.
 ANONYMOUS = {"openbaar (anoniem)", "openbaar (anoniem, met ETag)"}
 CONDITIONAL = {"openbaar (anoniem, met ETag)"}
@@ -370,7 +372,8 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
             checks = []
             if label != TRIVIAL and factor == 1 and goal:
                 checks.append(f"{'ok' if share >= goal else 'MISSED'} ≥{goal:.0%}")
-                checks.append(f"{'ok' if p95 < 50 else 'MISSED'} p95<50")
+                if label in WITH_P95_GOAL:
+                    checks.append(f"{'ok' if p95 < 50 else 'MISSED'} p95<50")
             if label != TRIVIAL and factor == 100:
                 checks.append(f"{'ok' if p50 < 50 else 'MISSED'} p50<50")
             rendered = queries.get(label, 0)

@@ -3,12 +3,14 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import select
 
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.schedule import year_standing
+from tracker.meetings.services import last_held
 from tracker.notifications.models import Notification
 from tracker.plan.commitments import commitment_standing
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Region, Theme
@@ -508,6 +510,21 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
     assert "is om voortgang gevraagd" not in text_of(haaglanden.get("/"))
     assert haaglanden.get(f"/beheer/berichten/{mail.id}").status_code == 404
     assert haaglanden.get(f"/vergaderingen/{meeting.id}").status_code == 404
+    # Mijn acties' "since the last Regionale Tafel" is the reader's region's Tafel.
+    tafel = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    held = Meeting(
+        series=tafel,
+        starts_at=utcnow() - timedelta(days=3),
+        ends_at=utcnow() - timedelta(days=3),
+        state="gehouden",
+    )
+    db.session.add(held)
+    db.session.commit()
+    for reader, expected in ((roles["beheerder"], held.id), (outsider, None)):
+        with seeded_app.test_request_context():
+            login_user(reader)
+            found = last_held("regionale-tafel", utcnow())
+            assert (found.id if found else None) == expected
     # A beheerder's new account joins their region.
     made = post_form(
         haaglanden,

@@ -205,7 +205,11 @@ _UPCOMING = (
 
 
 def last_held(series_code: str, now: datetime) -> Meeting | None:
-    return db.session.scalar(_LAST_HELD, {"code": series_code, "now": now})
+    """The latest held meeting of the asker's region's series with this code (another
+    region's series, whatever its code, is not the asker's to read)."""
+    return db.session.scalar(
+        _LAST_HELD, {"code": series_code, "now": now, "region_id": current_region_id()}
+    )
 
 
 #: Built once per process (Mijn acties asks on every view; ``plan.queries`` says why).
@@ -214,6 +218,7 @@ _LAST_HELD = (
     .join(Meeting.series)
     .where(
         MeetingSeries.code == bindparam("code"),
+        MeetingSeries.region_id == bindparam("region_id"),
         Meeting.state == MeetingState.HELD.value,
         Meeting.starts_at <= bindparam("now"),
     )

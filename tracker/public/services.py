@@ -31,7 +31,6 @@ from tracker.plan.models import (
     deadline_passed,
     lead_of,
 )
-from tracker.plan.queries import newest_published
 from tracker.progress.versions import check_version, saving
 from tracker.public.models import Publication, PublicLine
 from tracker.regions import asker_region_id
@@ -46,7 +45,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
 # the cache key of every new statement object, which costs about as much as the query.
 _PUBLICATION = select(Publication).where(Publication.plan_id == bindparam("plan_id"))
 #: The asker's region's current plan with its publication (None when never chosen).
-_NEWEST_WITH_PUBLICATION = newest_published(Plan, Publication).outerjoin(
+_NEWEST_WITH_PUBLICATION = queries.newest_published(Plan, Publication).outerjoin(
     Publication, Publication.plan_id == Plan.id
 )
 #: The plan's themes with their actions as rows of the columns the page shows (and its light

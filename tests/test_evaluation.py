@@ -229,6 +229,11 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     assert "Twee werkbezoeken en een gezamenlijke controle" in words
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert "2021: 16\n2022: 23 (+7)" in cells
+    # The results per theme add up to the plan's actions: the not evaluated have a column.
+    results = next(t for t in document.tables if t.rows[0].cells[-1].text == "Niet geëvalueerd")
+    rows = [[cell.text for cell in row.cells] for row in results.rows]
+    assert rows[-1][0] == "Totaal" and sum(int(n) for n in rows[-1][1:]) == 47
+    assert rows[-1][-1] == "44"
 
     # The next plan from the advice.
     old = {code: action(code) for code in ("1.1", "1.2", "4.1")}

@@ -35,7 +35,7 @@ def _results(document, report: dict) -> None:
         for t in report["themes"]
     ]
     rows.append(["Totaal", *(r["count"] for r in report["results"])])
-    add_table(document, headings, rows, [7, 2.5, 2.5, 2.5, 2.5])
+    add_table(document, headings, rows, [4.2, 2.4, 2.4, 2.4, 2.4, 3.2])
     for theme in report["themes"]:
         document.add_heading(f"Thema {theme['number']}: {theme['title']}", level=2)
         for row in theme["rows"]:

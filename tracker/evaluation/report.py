@@ -66,6 +66,14 @@ def _figures_over_period(theme_titles: dict[int, str]) -> dict:
     return {"monitors": chapter["monitors"], "groups": groups}
 
 
+def _result_counts(counted: Counter, not_evaluated: int) -> list[dict]:
+    """A row of the results table: per result how many actions, then how many are not
+    evaluated (without that column a theme's row did not add up to its actions)."""
+    return [{"label": RESULT_LABELS[r], "count": counted[r.value]} for r in Result] + [
+        {"label": "Niet geëvalueerd", "count": not_evaluated}
+    ]
+
+
 def knelpunten_of(plan: Plan) -> list[Knelpunt]:
     return list(
         db.session.scalars(
@@ -151,7 +159,7 @@ def build(
                 "number": theme.number,
                 "title": theme.title,
                 "rows": rows,
-                "results": [{"label": RESULT_LABELS[r], "count": counted[r.value]} for r in Result],
+                "results": _result_counts(counted, sum(1 for r in rows if not r["evaluated"])),
             }
         )
     titles = {t.number: t.title for t in plan.themes}
@@ -168,7 +176,7 @@ def build(
         "made_by": made_by,
         "total": len(actions),
         "evaluated": sum(1 for a in actions if a.id in evaluations),
-        "results": [{"label": RESULT_LABELS[r], "count": results[r.value]} for r in Result],
+        "results": _result_counts(results, len(actions) - sum(results.values())),
         "themes": themes,
         "advice": [
             {"key": a.value, "label": ADVICE_LABELS[a], "items": advice[a.value]} for a in Advice

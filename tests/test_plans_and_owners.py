@@ -525,6 +525,14 @@ def test_two_regions_cannot_see_each_others_data(seeded_app, client_for, roles, 
             login_user(reader)
             found = last_held("regionale-tafel", utcnow())
             assert (found.id if found else None) == expected
+    # So are the calendar links: a series feed and a beheerder's personal feed.
+    anonymous = seeded_app.test_client()
+    own, theirs = roles["beheerder"].calendar_token, outsider.calendar_token
+    assert anonymous.get(f"/agenda/{own}/regionale-tafel.ics").status_code == 200
+    assert anonymous.get(f"/agenda/{theirs}/regionale-tafel.ics").status_code == 404
+    assert anonymous.get(f"/agenda/{theirs}/hgl-tafel.ics").status_code == 200
+    assert held.uid in anonymous.get(f"/agenda/{own}.ics").get_data(as_text=True)
+    assert held.uid not in anonymous.get(f"/agenda/{theirs}.ics").get_data(as_text=True)
     # A beheerder's new account joins their region.
     made = post_form(
         haaglanden,

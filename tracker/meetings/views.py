@@ -286,7 +286,9 @@ def _feed_user(token: str) -> User:
 
 
 def _users_meetings(user: User) -> list[Meeting]:
-    series = list(db.session.scalars(select(MeetingSeries)))
+    series = list(
+        db.session.scalars(select(MeetingSeries).where(MeetingSeries.region_id == user.region_id))
+    )
     if not user.is_admin:
         party_ids = party_ids_of(user)
         series = [s for s in series if s.party_ids & party_ids]
@@ -316,8 +318,12 @@ def personal_feed(token: str):
 
 @conditional(period=None)
 def series_feed(token: str, series_code: str):
-    _feed_user(token)
-    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == series_code))
+    user = _feed_user(token)
+    series = db.session.scalar(
+        select(MeetingSeries).where(
+            MeetingSeries.code == series_code, MeetingSeries.region_id == user.region_id
+        )
+    )
     if series is None:
         abort(404)
     data = calendar_bytes(list(series.meetings), base_url(), series.name, timezone=app_timezone())

@@ -6,7 +6,7 @@ JSON and the CSV all render this one dictionary (invariant 11)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import groupby
 from operator import attrgetter
 
@@ -34,7 +34,7 @@ from tracker.plan.models import (
 from tracker.progress.versions import check_version, saving
 from tracker.public.models import Publication, PublicLine
 from tracker.regions import asker_region_id
-from tracker.reports.standing import LIGHT_RULE, traffic_light
+from tracker.reports.standing import LIGHT_RULE, long_not_updated, traffic_light
 
 #: The licence the open data is published under.
 LICENCE = "CC BY 4.0"
@@ -136,14 +136,16 @@ def _code(row) -> str:
     return f"{row.theme_number}.{row.number}"
 
 
-def _light(actions: list, today: date, stale_before: datetime) -> dict:
+def _light(actions: list, today: date) -> dict:
     """The report's traffic light from the actions as they stand today."""
+    day_end = end_of_day_utc(today, app_timezone())
+    days = current_app.config["UPDATE_DUE_DAYS"]
     rows = [{"code": _code(a), "signal": a.signal, "status": a.status} for a in actions]
     overdue = {_code(a) for a in actions if deadline_passed(a, a.status, today)}
     stale = {
         _code(a)
         for a in actions
-        if (since := a.last_update_at or a.tracked_since) is None or since < stale_before
+        if long_not_updated(a.last_update_at, a.tracked_since, day_end, days)
     }
     return traffic_light(rows, overdue, stale)
 
@@ -193,13 +195,9 @@ def page_data(
     today: date,
     municipality: Municipality | None = None,
 ) -> dict:
-    """Everything the page shows for ``today``; the same all day (the ETag holds the day),
-    so an action counts as long not updated from the end of the day on, as in the report."""
+    """Everything the page shows for ``today``: the same all day (the ETag holds the day)."""
     rows = db.session.execute(_ROWS, {"plan_id": plan.id}).all()
     leads = _leads(plan)
-    stale_before = end_of_day_utc(today, app_timezone()) - timedelta(
-        days=current_app.config["UPDATE_DUE_DAYS"]
-    )
     themes = []
     for number, own in groupby(rows, key=attrgetter("theme_number")):
         own = list(own)
@@ -208,7 +206,7 @@ def page_data(
             {
                 "number": number,
                 "title": own[0].theme_title,
-                "light": _light(actions, today, stale_before),
+                "light": _light(actions, today),
                 "actions": [
                     {
                         "code": _code(a),

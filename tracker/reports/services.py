@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Row, select
 
@@ -119,14 +119,14 @@ def _is_overdue(action: Action, row: dict, reference_date: date) -> bool:
 
 
 def _is_stale(
-    row: dict, latest: Row | None, tracked_since: datetime | None, stale_before: datetime
+    row: dict, latest: Row | None, tracked_since: datetime | None, until: datetime, days: int
 ) -> bool:
-    """Open, and neither updated nor first followed since ``stale_before`` (see
-    ``standing.stale_rule``)."""
+    """Open, and long not updated by ``until`` (``standing.long_not_updated``)."""
     if Status(row["status"]).is_closed:
         return False
-    since = latest.created_at if latest else tracked_since
-    return since is None or since < stale_before
+    return standing.long_not_updated(
+        latest.created_at if latest else None, tracked_since, until, days
+    )
 
 
 #: The signal counters' key for actions without a signal.
@@ -263,7 +263,7 @@ def build_report(
             )
         if _is_overdue(action, row, params.reference_date):
             overdue.append(row)
-        if _is_stale(row, latest, action.tracked_since, until - timedelta(days=stale_days)):
+        if _is_stale(row, latest, action.tracked_since, until, stale_days):
             stale.append(row)
         changes += [_change(action, u) for u in changed.get(action.id, [])]
     titles = {action.theme.number: action.theme.title for action in actions}

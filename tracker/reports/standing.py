@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from tracker.plan.models import STATUS_LABELS, Status
 
@@ -89,6 +90,16 @@ def stale_rule(days: int) -> str:
         f"peildatum, die de tracker toen ook al langer dan {days} dagen volgde (een actie die "
         "net in de tracker staat, telt pas mee als zij zo lang zonder update is)."
     )
+
+
+def long_not_updated(
+    last_update: datetime | None, tracked_since: datetime | None, day_end: datetime, days: int
+) -> bool:
+    """``stale_rule`` for an open action: neither updated (``last_update``) nor, without an
+    update, first followed in the ``days`` before ``day_end`` (the end of the reference day,
+    naive UTC, so the answer is the same all day). The report and the public page ask here."""
+    since = last_update or tracked_since
+    return since is None or since < day_end - timedelta(days=days)
 
 
 def _count(n: int, one: str, many: str) -> str:

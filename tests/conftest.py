@@ -24,18 +24,21 @@ from tracker.seeding import apply_seeds, read_seeds
 
 def _worker_database(url: str | None) -> str | None:
     """Under pytest-xdist each worker gets a PostgreSQL database of its own (the suite
-    truncates tables between tests): ``<name>_gw0``, ``<name>_gw1``…, created when
-    missing."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
+    empties the tables between tests): ``<name>_gw0``, ``<name>_gw1``…, created when
+    missing. A test database commits without waiting for its WAL to reach the disk
+    (``synchronous_commit = off``): a test commits a dozen times, and nothing in it has to
+    survive a crash of the server."""
+    if not url:
         return url
-    base, _, name = url.rpartition("/")
-    own = f"{name}_{worker}"
     import psycopg
 
+    base, _, name = url.rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    own = f"{name}_{worker}" if worker else name
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
             conn.execute(f'CREATE DATABASE "{own}"')
+        conn.execute(f'ALTER DATABASE "{own}" SET synchronous_commit = off')
     return f"{base}/{own}"
 
 
@@ -70,7 +73,7 @@ def _privacy_lists():
 
 @pytest.fixture(scope="session")
 def _postgres_schema():
-    """On PostgreSQL: build the schema once; tests then start from truncated tables."""
+    """On PostgreSQL: build the schema once; tests then start from emptied tables."""
     if not POSTGRES_URL:
         yield None
         return
@@ -85,15 +88,54 @@ def _postgres_schema():
     yield POSTGRES_URL
 
 
+@pytest.fixture(scope="session")
+def _postgres_seeded_rows(_postgres_schema, seed_data, tmp_path_factory):
+    """On PostgreSQL: the seeded plan's rows per table, seeded and read once per run; a
+    seeded test inserts them again (as a SQLite test copies the seeded file) instead of
+    seeding through the ORM, a fifth of a second per test."""
+    if not _postgres_schema:
+        return None
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": _postgres_schema},
+        instance_path=str(tmp_path_factory.mktemp("seeded-instance")),
+    )
+    with app.app_context():
+        _empty_all_tables()
+        _seed(seed_data)
+        with db.engine.connect() as conn:
+            rows = {
+                table: conn.execute(table.select()).mappings().all()
+                for table in db.metadata.sorted_tables
+            }
+        db.session.remove()
+        db.engine.dispose()
+    return {table: [dict(row) for row in found] for table, found in rows.items() if found}
+
+
+def _insert_seeded_rows(rows: dict) -> None:
+    """The seeded rows into emptied tables, each table's id sequence moved past them."""
+    with db.engine.begin() as conn:
+        for table, table_rows in rows.items():
+            conn.execute(table.insert(), table_rows)
+            if "id" in table.c and table.c.id.autoincrement is not False:
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :last)"),
+                    {"name": f'"{table.name}"', "last": max(row["id"] for row in table_rows)},
+                )
+
+
 def _drop_alembic_version():
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def _truncate_all():
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+def _empty_all_tables():
+    """Every table emptied and every id sequence back at 1: one DELETE per table, children
+    first (on tables this small a ninth of what one TRUNCATE of them all costs)."""
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        conn.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
 
 
 @pytest.fixture
@@ -183,7 +225,7 @@ def app(make_app, _sqlite_templates):
     app = make_app()
     with app.app_context():
         if POSTGRES_URL:
-            _truncate_all()
+            _empty_all_tables()
         else:
             _use_sqlite_template(app, _sqlite_templates["empty"])
         yield app
@@ -191,10 +233,10 @@ def app(make_app, _sqlite_templates):
 
 
 @pytest.fixture
-def seeded_app(app, seed_data, _sqlite_templates):
+def seeded_app(app, _postgres_seeded_rows, _sqlite_templates):
     """The app with the real plan loaded from seeds/."""
     if POSTGRES_URL:
-        _seed(seed_data)
+        _insert_seeded_rows(_postgres_seeded_rows)
     else:
         _use_sqlite_template(app, _sqlite_templates["seeded"])
     return app

@@ -351,6 +351,10 @@ def _outcome(response) -> str:
     return str(response.status_code)
 
 
+#: Its dates are fixed in the past (the meeting to mark held, 2025) or counted from today
+#: (the meeting to plan): the run with the clock moved proves nothing more about who may do
+#: what, and this matrix is two thirds of the suite.
+@pytest.mark.clock_free
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anoniem")
 @pytest.mark.parametrize(
     ("method", "path", "data", "expected"), CASES, ids=lambda c: c if isinstance(c, str) else None

@@ -154,7 +154,7 @@ def test_a_change_to_a_link_table_alone_moves_the_version(seeded_app):
 
 
 def test_a_missing_counter_row_starts_again_rather_than_standing_still(seeded_app):
-    """A truncated table (as the PostgreSQL test run does between tests) must not freeze
+    """An emptied table (as the PostgreSQL test run empties them between tests) must not freeze
     the ETags: the next write upserts the row."""
     db.session.execute(text("DELETE FROM data_version"))
     db.session.commit()

@@ -338,10 +338,10 @@ def test_known_device_cookie_is_bound_to_its_account(seeded_app, make_user):
 def test_trusted_proxy_gives_the_client_address_and_https(make_app, _sqlite_templates, make_user):
     app = make_app(TRUSTED_PROXIES=1)
     with app.app_context():
-        from .conftest import POSTGRES_URL, _truncate_all, _use_sqlite_template
+        from .conftest import POSTGRES_URL, _empty_all_tables, _use_sqlite_template
 
         if POSTGRES_URL:
-            _truncate_all()
+            _empty_all_tables()
         else:
             _use_sqlite_template(app, _sqlite_templates["empty"])
         db.session.add(User(email="a@example.test", name="A", role="lezer", password_hash="x"))

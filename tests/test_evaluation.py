@@ -220,6 +220,10 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
         "2022: Dit verschil met 2021 heeft te maken met de wijze van vastlegging.",
     ):
         assert squeezed(expected) in squeezed(text), expected
+    # The results per theme keep their words whole: no "Be-reikt" in a table for the RVO.
+    results_page = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    for word in ("Bereikt", "Vervallen", "geëvalueerd", "samenwerking", "slachtoffer"):
+        assert word in results_page, word
     docx = admin.get(f"{ROUND}/rapport.docx")
     document = Document(io.BytesIO(docx.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

@@ -584,3 +584,7 @@ def test_the_report_pdf_has_the_borging_table(client_for):
     response = client_for("lezer").get("/rapportage.pdf?peildatum=2025-09-30")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "Borging per gemeente op de peildatum" in text
+    # Names and column heads stay whole in the PDF ("Goeree-Overflak-kee", "Gehou-den" were
+    # hyphenated): the borging's municipalities and the meetings' table.
+    for word in ("Goeree-Overflakkee", "Gepland", "Minimum", "aandachtsfunctionarissen"):
+        assert word in text, word

@@ -578,13 +578,17 @@ def test_the_report_shows_the_borging_as_it_stood_on_the_peildatum(client_for):
     assert rows[-1][0] == "Regio" and rows[-1][3] == "1 van 23 in orde"
 
 
-def test_the_report_pdf_has_the_borging_table(client_for):
+def test_the_report_pdf_has_the_borging_table_and_keeps_words_whole(client_for):
     from pypdf import PdfReader
 
     response = client_for("lezer").get("/rapportage.pdf?peildatum=2025-09-30")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "Borging per gemeente op de peildatum" in text
-    # Names and column heads stay whole in the PDF ("Goeree-Overflak-kee", "Gehou-den" were
-    # hyphenated): the borging's municipalities and the meetings' table.
+    # Names and column heads stay whole in the PDF ("Goeree-Overflak-kee", "Gehou-den",
+    # "samen-werking" were hyphenated): the borging's municipalities, the meetings' table and
+    # the standing per theme on page one.
     for word in ("Goeree-Overflakkee", "Gepland", "Minimum", "aandachtsfunctionarissen"):
         assert word in text, word
+    page_one = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    for word in ("samenwerking", "afgerond"):
+        assert word in page_one, word

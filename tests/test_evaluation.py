@@ -224,8 +224,8 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     results_page = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     for word in ("Bereikt", "Vervallen", "geëvalueerd", "samenwerking", "slachtoffer"):
         assert word in results_page, word
-    # So do the knelpunten's headers and the municipalities' names in the borging.
-    for word in ("oplossen", "Goeree-Overflakkee"):
+    # So do the knelpunten's headers, the figures' names and the municipalities' names.
+    for word in ("oplossen", "aangehouden", "prostituees", "Goeree-Overflakkee"):
         assert word in text, word
     docx = admin.get(f"{ROUND}/rapport.docx")
     document = Document(io.BytesIO(docx.data))

@@ -107,6 +107,7 @@ def _postgres_seeded_rows(_postgres_schema, seed_data, tmp_path_factory):
                 table: conn.execute(table.select()).mappings().all()
                 for table in db.metadata.sorted_tables
             }
+        _empty_all_tables()  # left empty, whichever fixture runs next
         db.session.remove()
         db.engine.dispose()
     return {table: [dict(row) for row in found] for table, found in rows.items() if found}
@@ -117,7 +118,7 @@ def _insert_seeded_rows(rows: dict) -> None:
     with db.engine.begin() as conn:
         for table, table_rows in rows.items():
             conn.execute(table.insert(), table_rows)
-            if "id" in table.c and table.c.id.autoincrement is not False:
+            if "id" in table.c:  # pg_get_serial_sequence is NULL where id has no sequence
                 conn.execute(
                     text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :last)"),
                     {"name": f'"{table.name}"', "last": max(row["id"] for row in table_rows)},

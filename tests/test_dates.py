@@ -1,8 +1,9 @@
 """Dates as users read them: Dutch, in Europe/Amsterdam."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 
 from tracker.dates import LOCALE, dutch_date, dutch_datetime
 
@@ -21,3 +22,17 @@ def test_a_moment_is_dated_where_the_users_are():
     assert dutch_date(datetime(2025, 12, 31, 23, 30)) == "1 januari 2026"
     assert dutch_date(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025"
     assert dutch_datetime(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025 om 23:59"
+
+
+def test_a_moment_reads_as_babel_writes_it_in_dutch():
+    """Every hour and a few minutes of 2025 in UTC, across both summer-time changes, as
+    Babel's "d MMMM y 'om' HH:mm" writes it in Amsterdam."""
+    zone = ZoneInfo("Europe/Amsterdam")
+    for hour in range(0, 365 * 24, 5):
+        moment = datetime(2025, 1, 1, 0, 7) + timedelta(hours=hour, minutes=hour % 53)
+        expected = format_datetime(
+            moment.replace(tzinfo=UTC), "d MMMM y 'om' HH:mm", tzinfo=zone, locale=LOCALE
+        )
+        assert dutch_datetime(moment) == expected
+    assert dutch_datetime(datetime(2025, 3, 30, 1, 5)) == "30 maart 2025 om 03:05"
+    assert dutch_datetime(None) == ""

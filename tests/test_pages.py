@@ -172,6 +172,24 @@ def test_a_bad_order_is_named_without_a_link_to_a_field_that_is_not_there(client
     assert f"<li>{message}" in html
 
 
+def test_forms_read_the_dutch_messages_from_disk_once_per_process(client, monkeypatch):
+    """Every page with a form (the filter on /acties is one) used to look for WTForms' Dutch
+    catalogue on disk again."""
+    import wtforms.i18n
+
+    assert client.get("/acties?jaar=25").status_code == 400  # a Dutch message: catalogue read
+    looked_up = []
+    monkeypatch.setattr(
+        wtforms.i18n,
+        "messages_path",
+        lambda real=wtforms.i18n.messages_path: looked_up.append(1) or real(),
+    )
+    response = client.get("/acties?jaar=26")
+    assert "Geef een jaartal van vier cijfers" in response.get_data(as_text=True)
+    assert client.get("/acties?status=kwijt").status_code == 400
+    assert looked_up == []
+
+
 def test_action_page_shows_text_planning_interpretation_and_owners(client):
     response = client.get("/acties/3.14")
     assert response.status_code == 200

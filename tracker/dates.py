@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
 from flask import current_app
 
 #: Parsed once per process: Babel parses a locale given by name on every call.
@@ -74,7 +73,9 @@ def dutch_datetime(value: datetime | None, timezone: str = "Europe/Amsterdam") -
     if value is None:
         return ""
     local = to_local(value, timezone)
-    return format_datetime(local, "d MMMM y 'om' HH:mm", tzinfo=local.tzinfo, locale=LOCALE)
+    # Babel's "d MMMM y 'om' HH:mm", written directly like ``dutch_date`` (an action page
+    # shows a dozen of these; Babel formats its pattern again for each).
+    return f"{dutch_date(local.date())} om {local:%H:%M}"
 
 
 def days_before_at(starts_at: datetime, days: int, send_time: time, timezone: str) -> datetime:

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import Form, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.i18n import get_translations
+from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -28,7 +28,10 @@ class DutchMeta:
     locales = ("nl_NL", "nl")
 
     def get_translations(self, form):
-        return get_translations(self.locales)
+        """WTForms' own Dutch catalogue, read once per process (``cache_translations``), not
+        Flask-WTF's, which asks Flask-Babel; without the cache every form looked for the
+        catalogue on disk again."""
+        return DefaultMeta.get_translations(self, form)
 
 
 class DutchForm(FlaskForm):

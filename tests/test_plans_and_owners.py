@@ -16,6 +16,7 @@ from tracker.plan.commitments import commitment_standing
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Region, Theme
 from tracker.plan.schedule import KNOWN_PHRASES, Schedule, ScheduleKind, parse_planning
 from tracker.progress.models import ProgressUpdate, YearlyCommitment
+from tracker.progress.services import commitment_rows, commitments_needing_attention
 from tracker.reports.models import ReportSnapshot
 
 from .helpers import action, post_form, text_of
@@ -98,6 +99,57 @@ def test_a_delivery_is_checked_against_the_season():
         parse_planning("Jaarlijks"), 2026, "lopend", None, date(2026, 7, 1)
     )
     assert yearly.flag == "open"
+
+
+def test_in_its_own_year_only_a_seasonal_action_can_need_attention():
+    """What the overview relies on when it reads only the yearly actions with a season: any
+    status, any delivery day, any day of the year."""
+    yearly = parse_planning("Jaarlijks")
+    statuses = ["niet_gestart", "lopend", "afgerond", "vervallen"]
+    for offset in range(365):
+        today = date(2026, 1, 1) + timedelta(days=offset)
+        for status in statuses:
+            for delivered_on in (None, today, date(2026, 1, 1), date(2025, 7, 1)):
+                assert not commitment_standing(
+                    yearly, 2026, status, delivered_on, today
+                ).needs_attention
+    late = commitment_standing(AUTUMN, 2026, "lopend", None, date(2026, 12, 1))
+    assert late.needs_attention
+
+
+def test_the_overviews_yearly_list_agrees_with_judging_every_yearly_action(seeded_app):
+    """The overview reads only the seasonal yearly actions; on every day of a year, with years
+    delivered in and out of season, it flags what judging all of them would flag."""
+    plan = db.session.scalar(select(Plan))
+    yearly = db.session.scalars(select(Action).where(Action.schedule_kind == K.ANNUAL.value)).all()
+    assert any(a.season for a in yearly) and any(not a.season for a in yearly)
+    for n, item in enumerate(yearly):  # in March: out of the autumn's season
+        db.session.add(
+            YearlyCommitment(
+                action=item, year=2026, status="afgerond", delivered_on=date(2026, 3, 2 + n)
+            )
+        )
+    db.session.add(YearlyCommitment(action=yearly[0], year=2025, status="lopend"))
+    db.session.commit()
+    flagged_days = 0
+    for offset in range(0, 730, 3):
+        today = date(2025, 1, 1) + timedelta(days=offset)
+        expected = []
+        for item in yearly:
+            row = commitment_rows(item).get(today.year)
+            standing = commitment_standing(
+                item.schedule,
+                today.year,
+                row.status if row else "niet_gestart",
+                row.delivered_on if row else None,
+                today,
+            )
+            if standing.needs_attention:
+                expected.append((item.code, standing))
+        found = commitments_needing_attention(plan, today)
+        assert [(a.code, standing) for a, standing in found] == expected, today
+        flagged_days += bool(expected)
+    assert flagged_days > 50
 
 
 def test_meetings_that_no_longer_fit_in_the_year_are_flagged_as_such():

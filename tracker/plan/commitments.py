@@ -46,6 +46,9 @@ class CommitmentStanding:
 
     @property
     def needs_attention(self) -> bool:
+        """In its own year only a seasonal action can need attention: without a season no
+        delivery falls outside it, and the year is not over yet. The overview reads only those
+        (``progress.services.commitments_needing_attention``)."""
         return self.flag in ("buiten_seizoen", "niet_meer_haalbaar", "niet_gehaald")
 
 

@@ -206,6 +206,8 @@ _YEARLY_ACTIONS = (
     .where(
         Theme.plan_id == bindparam("plan_id"),
         Action.schedule_kind == ScheduleKind.ANNUAL.value,
+        # Only these can need attention in their own year (``commitments`` says why).
+        Action.season.is_not(None),
     )
     .order_by(Theme.number, Action.number)
 )
@@ -219,7 +221,8 @@ _COMMITMENTS_IN_YEAR = select(
 
 def commitments_needing_attention(plan, today: date) -> list[tuple[ActionRow, CommitmentStanding]]:
     """This year's yearly actions that missed their season, can no longer be met, or were
-    delivered outside their season: for the overview. Two queries, read as rows."""
+    delivered outside their season: for the overview. Two queries, read as rows; only the
+    actions with a season are read, as only they can need attention in their own year."""
     if not plan.start_year <= today.year <= plan.end_year:
         return []
     actions = read_rows(_YEARLY_ACTIONS, {"plan_id": plan.id}, with_owners=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from tracker.accounts.auth import may_set_status, regional_status_message
 from tracker.accounts.membership import party_ids_of
@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.plan.commitments import CommitmentStanding, commitment_standing
 from tracker.plan.models import Action, Status, Theme
 from tracker.plan.queries import ROW_COLUMNS
-from tracker.plan.rows import ActionRow, read_rows
+from tracker.plan.rows import ActionRow
 from tracker.plan.schedule import ScheduleKind
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
 from tracker.progress.versions import StaleEdit, check_version, saving
@@ -199,40 +199,35 @@ def commitment_years(action: Action, today: date) -> list[CommitmentStanding]:
     return result
 
 
-#: The overview's statements, built once per process (``plan.queries`` says why).
-_YEARLY_ACTIONS = (
-    select(*ROW_COLUMNS)
+#: The overview's statement, built once per process (``plan.queries`` says why): the yearly
+#: actions with a season (only they can need attention in their own year, ``commitments``
+#: says why) and their commitment for the year, if one is stored.
+_SEASONAL_ACTIONS_IN_YEAR = (
+    select(*ROW_COLUMNS, YearlyCommitment.status, YearlyCommitment.delivered_on)
     .join(Action.theme)
+    .outerjoin(
+        YearlyCommitment,
+        and_(YearlyCommitment.action_id == Action.id, YearlyCommitment.year == bindparam("year")),
+    )
     .where(
         Theme.plan_id == bindparam("plan_id"),
         Action.schedule_kind == ScheduleKind.ANNUAL.value,
-        # Only these can need attention in their own year (``commitments`` says why).
         Action.season.is_not(None),
     )
     .order_by(Theme.number, Action.number)
-)
-_COMMITMENTS_IN_YEAR = select(
-    YearlyCommitment.action_id, YearlyCommitment.status, YearlyCommitment.delivered_on
-).where(
-    YearlyCommitment.action_id.in_(bindparam("action_ids", expanding=True)),
-    YearlyCommitment.year == bindparam("year"),
 )
 
 
 def commitments_needing_attention(plan, today: date) -> list[tuple[ActionRow, CommitmentStanding]]:
     """This year's yearly actions that missed their season, can no longer be met, or were
-    delivered outside their season: for the overview. Two queries, read as rows; only the
-    actions with a season are read, as only they can need attention in their own year."""
+    delivered outside their season: for the overview. One query, read as rows."""
     if not plan.start_year <= today.year <= plan.end_year:
         return []
-    actions = read_rows(_YEARLY_ACTIONS, {"plan_id": plan.id}, with_owners=False)
-    found = db.session.execute(
-        _COMMITMENTS_IN_YEAR, {"action_ids": [a.id for a in actions], "year": today.year}
-    )
-    rows = {action_id: (status, delivered_on) for action_id, status, delivered_on in found}
+    found = db.session.execute(_SEASONAL_ACTIONS_IN_YEAR, {"plan_id": plan.id, "year": today.year})
     result = []
-    for action in actions:
-        status, delivered_on = rows.get(action.id, (Status.NOT_STARTED.value, None))
+    for *columns, status, delivered_on in found:
+        action = ActionRow(*columns)
+        status = status or Status.NOT_STARTED.value
         standing = commitment_standing(action.schedule, today.year, status, delivered_on, today)
         if standing.needs_attention:
             result.append((action, standing))

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, func, select
@@ -144,6 +144,22 @@ def build_database(url: str, instance: Path, factor: int) -> None:
                 )
             )
         series = db.session.scalars(select(MeetingSeries)).all()
+
+        def sent(kind: str, meeting: Meeting, days: int) -> Notification:
+            """A mail to the reader ``days`` before ``meeting``, sent."""
+            due = meeting.starts_at - timedelta(days=days)
+            key = f"{kind}:{meeting.id}:{reader.id}:{days}"
+            return Notification(
+                kind=kind,
+                recipient_id=reader.id,
+                meeting_id=meeting.id,
+                offset_days=days,
+                dedupe_key=key,
+                due_at=due,
+                sent_at=due,
+                state="verstuurd",
+            )
+
         for n in range(12 * factor):
             start = datetime(2024, 1, 8, 9) + timedelta(days=(n * 7) % 1000)
             meeting = Meeting(
@@ -154,17 +170,15 @@ def build_database(url: str, instance: Path, factor: int) -> None:
             )
             db.session.add(meeting)
             db.session.flush()
-            db.session.add(
-                Notification(
-                    kind="herinnering",
-                    recipient_id=reader.id,
-                    meeting_id=meeting.id,
-                    offset_days=2,
-                    dedupe_key=f"herinnering:{meeting.id}:{reader.id}:2",
-                    due_at=start - timedelta(days=2),
-                    state="verstuurd",
-                )
-            )
+            db.session.add(sent("herinnering", meeting, 2))
+        # A Regionale Tafel next week whose update requests went out, as in the two weeks
+        # before every Tafel: the overview then counts how many asked actions were updated.
+        tafel = next(s for s in series if s.code == "regionale-tafel")
+        start = datetime.now(UTC).replace(tzinfo=None, microsecond=0) + timedelta(days=7)
+        ahead = Meeting(series=tafel, starts_at=start, ends_at=start + timedelta(hours=2))
+        db.session.add(ahead)
+        db.session.flush()
+        db.session.add(sent("voortgangsverzoek", ahead, tafel.update_request_days))
         db.session.commit()
         db.engine.dispose()
 

@@ -10,10 +10,11 @@ meeting page and "Verzoek nu versturen" all use this.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.membership import is_member
@@ -28,15 +29,34 @@ def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, l
     """Per active contributor or beheerder, the open actions their parties own, and those of
     free-text owners linked to them or to their party; with ``open_only=False`` the closed
     ones too (an evaluation asks about every action)."""
+    rows = [
+        row
+        for stmt in _owner_statements(open_only)
+        for row in db.session.execute(stmt, {"plan_id": plan_id}).all()
+    ]
+    rows.sort(key=lambda row: (row[0], row[1].theme.number, row[1].number))
+    result: dict[int, list[Action]] = {}
+    for user_id, action in rows:
+        actions = result.setdefault(user_id, [])
+        if action not in actions:
+            actions.append(action)
+    return result
+
+
+@functools.cache
+def _owner_statements(open_only: bool) -> tuple:
+    """The three ways a user owns an action, as statements built once per process (the
+    overview asks while update requests are out; ``plan.queries`` says why), on first use:
+    loader options map every model, which must all be imported by then."""
     closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
 
     def open_actions_of(stmt):
         return (
             stmt.join(Action, Action.id == ActionOwner.action_id)
             .join(Theme, Theme.id == Action.theme_id)
-            .options(contains_eager(Action.theme))  # the sort below reads it
+            .options(contains_eager(Action.theme))  # the sort above reads it
             .where(
-                Theme.plan_id == plan_id,
+                Theme.plan_id == bindparam("plan_id"),
                 User.is_enabled.is_(True),
                 User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
                 Action.status.not_in(closed),
@@ -53,18 +73,7 @@ def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, l
         .join(OwnerLink, OwnerLink.user_id == User.id)
         .join(ActionOwner, ActionOwner.id == OwnerLink.owner_id)
     )
-    rows = [
-        row
-        for stmt in (by_party, linked_party, linked_person)
-        for row in db.session.execute(open_actions_of(stmt)).all()
-    ]
-    rows.sort(key=lambda row: (row[0], row[1].theme.number, row[1].number))
-    result: dict[int, list[Action]] = {}
-    for user_id, action in rows:
-        actions = result.setdefault(user_id, [])
-        if action not in actions:
-            actions.append(action)
-    return result
+    return tuple(open_actions_of(stmt) for stmt in (by_party, linked_party, linked_person))
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:

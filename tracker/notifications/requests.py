@@ -11,38 +11,50 @@ from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
+from tracker.plan.models import Action, Theme
 from tracker.regions import current_region_id
 
 
-def update_request_status(meeting: Meeting) -> list[tuple] | None:
+def update_request_status(meeting: Meeting, plan_id: int | None = None) -> list[tuple] | None:
     """For a meeting whose update requests went out: each requested action, whether it was
     updated since the previous meeting of the series (``asking.recent_since``), and when its
-    owner was asked. None when nobody was asked."""
-    rows = db.session.scalars(
-        select(Notification).where(
-            Notification.meeting_id == meeting.id,
-            Notification.kind == NotificationKind.UPDATE_REQUEST.value,
-            Notification.state == NotificationState.SENT.value,
-        )
-    ).all()
-    if not rows:
+    owner was asked. None when nobody was asked. ``plan_id``: the plan of the series' action,
+    when the caller read it already."""
+    requests = db.session.execute(_SENT_REQUESTS, {"meeting_id": meeting.id}).all()
+    if not requests:
         return None
-    open_actions = asking.users_with_open_actions(meeting.series.action.theme.plan_id)
+    if plan_id is None:
+        plan_id = meeting.series.action.theme.plan_id
+    open_actions = asking.users_with_open_actions(plan_id)
     since, _ = asking.recent_since(meeting)
     seen, result = set(), []
-    for row in sorted(rows, key=lambda r: r.sent_at):  # the earliest request counts
-        for action in open_actions.get(row.recipient_id, []):
+    for recipient_id, sent_at in requests:  # the earliest request counts
+        for action in open_actions.get(recipient_id, []):
             if action.id not in seen:
                 seen.add(action.id)
                 updated = action.last_update_at is not None and action.last_update_at > since
-                result.append((action, updated, row.sent_at))
+                result.append((action, updated, sent_at))
     return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
+
+
+#: Built once per process, like the one below (``plan.queries`` says why).
+_SENT_REQUESTS = (
+    select(Notification.recipient_id, Notification.sent_at)
+    .where(
+        Notification.meeting_id == bindparam("meeting_id"),
+        Notification.kind == NotificationKind.UPDATE_REQUEST.value,
+        Notification.state == NotificationState.SENT.value,
+    )
+    .order_by(Notification.sent_at, Notification.id)
+)
 
 
 #: Built once per process (the overview asks on every view; ``plan.queries`` says why).
 _ASKED_MEETINGS_AHEAD = (
-    select(Meeting)
+    select(Meeting, Theme.plan_id)
     .join(Meeting.series)
+    .join(Action, Action.id == MeetingSeries.action_id)
+    .join(Theme, Theme.id == Action.theme_id)
     .where(
         MeetingSeries.region_id == bindparam("region_id"),
         Meeting.starts_at > bindparam("now"),
@@ -62,10 +74,9 @@ def update_request_progress(now: datetime) -> list[dict]:
     """For coming meetings whose update requests went out: how many of the requested actions
     were updated since (shown on the overview)."""
     params = {"now": now, "region_id": current_region_id()}
-    meetings = db.session.scalars(_ASKED_MEETINGS_AHEAD, params).all()
     result = []
-    for meeting in meetings:
-        status = update_request_status(meeting) or []
+    for meeting, plan_id in db.session.execute(_ASKED_MEETINGS_AHEAD, params).all():
+        status = update_request_status(meeting, plan_id) or []
         updated = sum(1 for _, is_updated, _ in status if is_updated)
         result.append({"meeting": meeting, "asked": len(status), "updated": updated})
     return result

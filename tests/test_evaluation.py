@@ -312,6 +312,46 @@ def open_round(client_for):
     return db.session.scalar(select(EvaluationRound))
 
 
+def test_mijn_acties_reads_what_is_left_to_evaluate_in_one_statement(
+    seeded_app, make_user, count_queries
+):
+    """While the round runs (all of December), Mijn acties lists a bijdrager's actions still
+    to evaluate from one statement of rows (three, with each action's owners and their
+    links, before), and not those evaluated already."""
+    from .conftest import login_as
+
+    riec = make_user("bijdrager", party="RIEC")
+
+    def mine() -> tuple[str, int]:
+        with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+            client = login_as(seeded_app.test_client(), riec)
+            db.session.remove()
+            with count_queries as counter:
+                page = client.get("/mijn-acties").get_data(as_text=True)
+        return page, counter.count
+
+    before, quiet = mine()
+    assert "Mijn acties" in before and "te evalueren" not in before
+    plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
+    evaluation_round = EvaluationRound(plan=plan, deadline=datetime(2026, 12, 1).date())
+    db.session.add(evaluation_round)
+    db.session.add(
+        ActionEvaluation(
+            round=evaluation_round,
+            action=action("4.1"),
+            result="deels",
+            delivered="Opgeleverd.",
+            advice="voortzetten",
+            advice_reason="Werkt.",
+        )
+    )
+    db.session.commit()
+    page, statements = mine()
+    left = page.split('aria-labelledby="evaluatie"')[1].split("</section>")[0]
+    assert "/acties/4.2?terug=mijn-acties" in left and "/acties/4.1?" not in left
+    assert statements == quiet + 1
+
+
 def test_an_owner_who_came_after_the_round_opened_is_invited_on_the_next_tick(
     mail_app, smtp_server, client_for, make_user
 ):

@@ -234,6 +234,41 @@ def test_a_free_text_owner_is_orphaned_until_linked(client_for, roles, make_user
     assert own.get("/acties/5.1").get_data(as_text=True).count("Voortgang opslaan") == 1
 
 
+def test_my_actions_are_the_actions_i_may_report_on(seeded_app, make_user):
+    """``owned_action_ids`` (Mijn acties, the bulk page, the evaluation still to do) and
+    ``can_report_on`` (every save) agree on every action, for people of a party, of a
+    municipality and linked by name; also where a link hangs on an owner that is a party
+    (only free-text owners are linked: such a link gives no rights)."""
+    from tracker.accounts.auth import can_report_on
+    from tracker.accounts.membership import owned_action_ids
+    from tracker.plan.models import OwnerLink
+
+    linked = make_user("bijdrager", party="RIEC")
+    free_text = db.session.scalar(select(ActionOwner).where(ActionOwner.party_id.is_(None)))
+    party_owner = next(
+        owner
+        for owner in db.session.scalars(
+            select(ActionOwner).where(ActionOwner.party_id.is_not(None))
+        )
+        if linked.party_id not in {o.party_id for o in owner.action.owners}
+    )
+    free_text.links.append(OwnerLink(user=linked))
+    party_owner.links.append(OwnerLink(user=linked))
+    db.session.commit()
+    people = [
+        linked,
+        make_user("bijdrager", party="AVIM"),
+        make_user("bijdrager", party="AF", municipality="schiedam"),
+    ]
+    actions = db.session.scalars(select(Action)).all()
+    for person in people:
+        owned = set(db.session.scalars(owned_action_ids(person)))
+        assert owned, person.email
+        for item in actions:
+            assert (item.id in owned) == can_report_on(person, item), (person.email, item.code)
+    assert free_text.action_id in set(db.session.scalars(owned_action_ids(linked)))
+
+
 def test_linking_needs_exactly_one_party_or_person(client_for):
     admin = client_for("beheerder")
     owner = db.session.scalar(select(ActionOwner).where(ActionOwner.label == "Regionale werkgroep"))

@@ -111,18 +111,24 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def may_report_in(user: User, plan) -> bool:
+    """Whether ``user`` reports on actions of ``plan`` at all: beheerders and bijdragers, on
+    the current plan only (an archived plan is history, a draft has none yet)."""
+    if not user.is_authenticated or not plan.is_current:
+        return False
+    return user.is_admin or user.role == Role.CONTRIBUTOR.value
+
+
 def can_report_on(user: User, action, party_ids: set[int] | None = None) -> bool:
-    """Progress is reported on the current plan only (an archived plan is history, a draft
-    has none yet). Beheerder: every action. Bijdrager: actions one of their parties owns, or
-    whose free-text owner a beheerder linked to them or their party. Who may also move the
-    status and signal is ``may_set_status``. A page that asks for many actions passes the
-    user's ``party_ids`` (``membership.party_ids_of``), read once."""
-    if not user.is_authenticated or not action.theme.plan.is_current:
+    """Whether ``user`` reports progress on ``action`` (``may_report_in`` its plan). Beheerder:
+    every action. Bijdrager: actions one of their parties owns, or whose free-text owner a
+    beheerder linked to them or their party: those of ``membership.owned_action_ids``. Who
+    may also move the status and signal is ``may_set_status``. A page that asks for many
+    actions passes the user's ``party_ids`` (``membership.party_ids_of``), read once."""
+    if not may_report_in(user, action.theme.plan):
         return False
     if user.is_admin:
         return True
-    if user.role != Role.CONTRIBUTOR.value:
-        return False
     mine = party_ids_of(user) if party_ids is None else party_ids
     for owner in action.owners:
         if owner.party_id in mine:

@@ -50,13 +50,17 @@ _PARTIES_SPOKEN_FOR = select(Party.id).where(
 def owned_action_ids(user: User, party_ids: set[int] | None = None) -> Select:
     """The ids of the actions one of ``user``'s parties owns, or whose free-text owner a
     beheerder linked to them or their party: the one query for "my actions" (the bulk page,
-    Mijn acties). Whether they may report on each is ``auth.can_report_on``'s rule."""
+    Mijn acties, the evaluation still to do), the actions ``auth.can_report_on`` accepts
+    where ``auth.may_report_in`` their plan."""
     party_ids = party_ids_of(user) if party_ids is None else party_ids
     owned = select(ActionOwner.action_id).where(ActionOwner.party_id.in_(party_ids))
     linked = (
         select(ActionOwner.action_id)
         .join(OwnerLink, OwnerLink.owner_id == ActionOwner.id)
-        .where(or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id))
+        .where(
+            ActionOwner.party_id.is_(None),  # as ``can_report_on``: only free-text owners
+            or_(OwnerLink.party_id.in_(party_ids), OwnerLink.user_id == user.id),
+        )
     )
     return owned.union(linked)
 

@@ -15,9 +15,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker.accounts.auth import can_report_on
+from tracker.accounts.auth import can_report_on, may_report_in
 from tracker.accounts.membership import owned_action_ids, party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
@@ -31,7 +30,9 @@ from tracker.notifications.models import (
     NotificationState,
     add_once,
 )
-from tracker.plan.models import Action, ActionOwner, Party, Plan, Theme
+from tracker.plan.models import Action, Party, Plan, Theme
+from tracker.plan.queries import ROW_COLUMNS
+from tracker.plan.rows import ActionRow, read_rows
 
 #: Days before the deadline the reminder goes to those with actions still to evaluate.
 REMINDER_DAYS = 7
@@ -181,31 +182,31 @@ def may_evaluate(user: User, action: Action, party_ids: set[int] | None = None) 
 
 def still_to_evaluate(
     user: User, evaluation_round: EvaluationRound | None, party_ids: set[int] | None = None
-) -> list[Action]:
+) -> list[ActionRow]:
     """The actions ``user`` owns in the round's plan that it has no evaluation of yet
-    (Mijn acties, the reminder); none without a round."""
+    (Mijn acties, the reminder), as rows; none without a round. ``may_evaluate`` for all of
+    them at once: ``owned_action_ids`` are the actions ``can_report_on`` accepts where the
+    user ``may_report_in`` the plan."""
     if evaluation_round is None:
         return []
     plan = evaluation_round.plan
+    if not (user.is_authenticated and user.is_admin) and not may_report_in(user, plan):
+        return []
     party_ids = party_ids_of(user) if party_ids is None else party_ids
     done = select(ActionEvaluation.action_id).where(
         ActionEvaluation.round_id == evaluation_round.id
     )
-    actions = db.session.scalars(
-        select(Action)
+    return read_rows(
+        select(*ROW_COLUMNS)
         .join(Action.theme)
         .where(
             Theme.plan_id == plan.id,
             Action.id.in_(owned_action_ids(user, party_ids)),
             Action.id.not_in(done),
         )
-        .options(
-            joinedload(Action.theme),
-            subqueryload(Action.owners).subqueryload(ActionOwner.links),
-        )
-        .order_by(Theme.number, Action.number)
-    ).unique()
-    return [a for a in actions if may_evaluate(user, a, party_ids)]
+        .order_by(Theme.number, Action.number),
+        with_owners=False,
+    )
 
 
 @dataclass

@@ -70,6 +70,7 @@ def build_database(url: str, instance: Path, factor: int) -> None:
     from tracker import create_app
     from tracker.accounts.models import User
     from tracker.accounts.services import hash_password
+    from tracker.evaluation.models import ActionEvaluation, EvaluationRound
     from tracker.extensions import db
     from tracker.meetings.models import Meeting, MeetingSeries
     from tracker.notifications.models import Notification
@@ -179,6 +180,23 @@ def build_database(url: str, instance: Path, factor: int) -> None:
         db.session.add(ahead)
         db.session.flush()
         db.session.add(sent("voortgangsverzoek", ahead, tafel.update_request_days))
+        # The evaluation round runs (as it does in the plan's last weeks), half of it done.
+        evaluation_round = EvaluationRound(
+            plan_id=themes[0].plan_id, deadline=start.date() + timedelta(days=21)
+        )
+        db.session.add(evaluation_round)
+        for action in db.session.scalars(select(Action).order_by(Action.id)).all()[::2]:
+            db.session.add(
+                ActionEvaluation(
+                    round=evaluation_round,
+                    action=action,
+                    result="deels",
+                    delivered="Opgeleverd zoals gepland.",
+                    advice="voortzetten",
+                    advice_reason="Werkt in de praktijk.",
+                    author_id=reader.id,
+                )
+            )
         db.session.commit()
         db.engine.dispose()
 

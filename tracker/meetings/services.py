@@ -229,16 +229,22 @@ _LAST_HELD = (
 
 def previous_held(meeting: Meeting) -> Meeting | None:
     """The latest meeting of the same series held before this one ("de vorige Tafel")."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.series_id == meeting.series_id,
-            Meeting.state == MeetingState.HELD.value,
-            Meeting.starts_at < meeting.starts_at,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
+    params = {"series_id": meeting.series_id, "before": meeting.starts_at}
+    return db.session.scalar(_PREVIOUS_HELD, params)
+
+
+#: Built once per process (the overview asks while update requests are out; ``plan.queries``
+#: says why).
+_PREVIOUS_HELD = (
+    select(Meeting)
+    .where(
+        Meeting.series_id == bindparam("series_id"),
+        Meeting.state == MeetingState.HELD.value,
+        Meeting.starts_at < bindparam("before"),
     )
+    .order_by(Meeting.starts_at.desc())
+    .limit(1)
+)
 
 
 def meeting_or_404(meeting_id: int, options=None) -> Meeting:

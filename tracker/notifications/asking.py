@@ -14,7 +14,7 @@ import functools
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.membership import is_member
@@ -23,6 +23,8 @@ from tracker.extensions import db
 from tracker.meetings.models import Meeting
 from tracker.meetings.services import previous_held
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Status, Theme
+from tracker.plan.queries import ROW_COLUMNS
+from tracker.plan.rows import ActionRow
 
 
 def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, list[Action]]:
@@ -43,37 +45,56 @@ def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, l
     return result
 
 
-@functools.cache
-def _owner_statements(open_only: bool) -> tuple:
-    """The three ways a user owns an action, as statements built once per process (the
-    overview asks while update requests are out; ``plan.queries`` says why), on first use:
-    loader options map every model, which must all be imported by then."""
+def users_with_open_rows(plan_id: int) -> dict[int, dict[int, ActionRow]]:
+    """``users_with_open_actions`` as listing rows, by user and action id, in one statement
+    (what the meeting page and the overview count of the update requests)."""
+    result: dict[int, dict[int, ActionRow]] = {}
+    for user_id, *columns in db.session.execute(_owned_rows(), {"plan_id": plan_id}):
+        result.setdefault(user_id, {})[columns[0]] = ActionRow(*columns)
+    return result
+
+
+def _ownership(open_only: bool, *columns) -> list:
+    """The three ways a user owns an action of the plan ``plan_id``, each as a SELECT of the
+    user's id and ``columns``: through a party they belong to, through a free-text owner
+    linked to such a party, or linked to them by name."""
     closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
-
-    def open_actions_of(stmt):
-        return (
-            stmt.join(Action, Action.id == ActionOwner.action_id)
-            .join(Theme, Theme.id == Action.theme_id)
-            .options(contains_eager(Action.theme))  # the sort above reads it
-            .where(
-                Theme.plan_id == bindparam("plan_id"),
-                User.is_enabled.is_(True),
-                User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
-                Action.status.not_in(closed),
-            )
-        )
-
-    member = select(User.id, Action).join(Party, is_member())
+    member = select(User.id, *columns).join(Party, is_member())
     by_party = member.join(ActionOwner, ActionOwner.party_id == Party.id)
     linked_party = member.join(OwnerLink, OwnerLink.party_id == Party.id).join(
         ActionOwner, ActionOwner.id == OwnerLink.owner_id
     )
     linked_person = (
-        select(User.id, Action)
+        select(User.id, *columns)
         .join(OwnerLink, OwnerLink.user_id == User.id)
         .join(ActionOwner, ActionOwner.id == OwnerLink.owner_id)
     )
-    return tuple(open_actions_of(stmt) for stmt in (by_party, linked_party, linked_person))
+    return [
+        stmt.join(Action, Action.id == ActionOwner.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .where(
+            Theme.plan_id == bindparam("plan_id"),
+            User.is_enabled.is_(True),
+            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
+            Action.status.not_in(closed),
+        )
+        for stmt in (by_party, linked_party, linked_person)
+    ]
+
+
+#: Built once per process, on first use (the overview asks while update requests are out;
+#: ``plan.queries`` says why): loader options map every model, which must all be imported.
+@functools.cache
+def _owner_statements(open_only: bool) -> tuple:
+    # The sort in ``users_with_open_actions`` reads each action's theme.
+    return tuple(
+        stmt.options(contains_eager(Action.theme)) for stmt in _ownership(open_only, Action)
+    )
+
+
+@functools.cache
+def _owned_rows():
+    return union_all(*_ownership(True, *ROW_COLUMNS)).order_by(None)
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:

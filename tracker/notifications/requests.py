@@ -25,16 +25,15 @@ def update_request_status(meeting: Meeting, plan_id: int | None = None) -> list[
         return None
     if plan_id is None:
         plan_id = meeting.series.action.theme.plan_id
-    open_actions = asking.users_with_open_actions(plan_id)
+    open_actions = asking.users_with_open_rows(plan_id)
     since, _ = asking.recent_since(meeting)
-    seen, result = set(), []
+    asked = {}
     for recipient_id, sent_at in requests:  # the earliest request counts
-        for action in open_actions.get(recipient_id, []):
-            if action.id not in seen:
-                seen.add(action.id)
+        for action in open_actions.get(recipient_id, {}).values():
+            if action.id not in asked:
                 updated = action.last_update_at is not None and action.last_update_at > since
-                result.append((action, updated, sent_at))
-    return sorted(result, key=lambda item: (item[0].theme.number, item[0].number))
+                asked[action.id] = (action, updated, sent_at)
+    return sorted(asked.values(), key=lambda item: (item[0].theme_number, item[0].number))
 
 
 #: Built once per process, like the one below (``plan.queries`` says why).

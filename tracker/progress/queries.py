@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.membership import active_users_for_parties, is_member, owned_action_ids
 from tracker.accounts.models import Role, User
@@ -90,20 +91,27 @@ class OrphanedAction:
 def open_actions(plan: Plan) -> list[Action]:
     """The plan's actions that are neither done nor dropped, with theme, owner parties and
     owner links: what ``orphaned_actions`` and ``quiet_sole_contacts`` look at."""
+    return db.session.scalars(_open_actions(), {"plan_id": plan.id}).unique().all()
+
+
+@functools.cache
+def _open_actions():
+    """Built once per process, on first use (loader options map every model, which must all
+    be imported by then): the beheerder's overview reads it on every view (``plan.queries``
+    says why). Owners and their links are joined in: one statement, a row per link."""
     return (
-        db.session.scalars(
-            select(Action)
-            .join(Action.theme)
-            .where(Theme.plan_id == plan.id, Action.status.not_in(["afgerond", "vervallen"]))
-            .options(
-                joinedload(Action.theme),
-                subqueryload(Action.owners).joinedload(ActionOwner.party),
-                subqueryload(Action.owners).subqueryload(ActionOwner.links),
-            )
-            .order_by(Theme.number, Action.number)
+        select(Action)
+        .join(Action.theme)
+        .where(
+            Theme.plan_id == bindparam("plan_id"),
+            Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
         )
-        .unique()
-        .all()
+        .options(
+            joinedload(Action.theme),
+            joinedload(Action.owners).joinedload(ActionOwner.party),
+            joinedload(Action.owners).joinedload(ActionOwner.links),
+        )
+        .order_by(Theme.number, Action.number)
     )
 
 

@@ -114,19 +114,19 @@ def build_database(url: str, instance: Path, factor: int) -> None:
         statuses = ["niet_gestart", "lopend", "afgerond"]
         for action in db.session.scalars(select(Action)):
             for n in range(6):  # two years of updates, one every four months
-                status = rng.choice(statuses)
-                db.session.add(
-                    ProgressUpdate(
-                        action=action,
-                        author_id=reader.id,
-                        created_at=datetime(2024, 3, 1) + timedelta(days=120 * n),
-                        status_before="lopend",
-                        status_after=status,
-                        signal_after=rng.choice([None, "op_koers", "aandacht"]),
-                        text="Voortgang besproken; volgende stap gepland.",
-                    )
+                update = ProgressUpdate(
+                    action=action,
+                    author_id=reader.id,
+                    created_at=datetime(2024, 3, 1) + timedelta(days=120 * n),
+                    status_before="lopend",
+                    status_after=rng.choice(statuses),
+                    signal_after=rng.choice([None, "op_koers", "aandacht"]),
+                    text="Voortgang besproken; volgende stap gepland.",
                 )
-                action.status = status
+                db.session.add(update)
+                # What saving an update sets on the action (the lists show and sort by it).
+                action.status, action.signal = update.status_after, update.signal_after
+                action.last_update_at = update.created_at
         # The public page is open, with a line for every action (issue 38).
         db.session.add(
             Publication(

@@ -82,11 +82,11 @@ def _ownership(open_only: bool, *columns) -> list:
     ]
 
 
-#: Built once per process, on first use (the overview asks while update requests are out;
-#: ``plan.queries`` says why): loader options map every model, which must all be imported.
 @functools.cache
 def _owner_statements(open_only: bool) -> tuple:
-    # The sort in ``users_with_open_actions`` reads each action's theme.
+    """Built once per process (``plan.queries`` says why), on first use: loader options map
+    every model, which must all be imported by then. The sort in ``users_with_open_actions``
+    reads each action's theme."""
     return tuple(
         stmt.options(contains_eager(Action.theme)) for stmt in _ownership(open_only, Action)
     )
@@ -94,7 +94,8 @@ def _owner_statements(open_only: bool) -> tuple:
 
 @functools.cache
 def _owned_rows():
-    return union_all(*_ownership(True, *ROW_COLUMNS)).order_by(None)
+    """Built once per process, like ``_owner_statements``: the three ways in one statement."""
+    return union_all(*_ownership(True, *ROW_COLUMNS))
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:

@@ -699,6 +699,40 @@ def test_a_linked_person_is_asked_for_an_update(seeded_app, roles, make_user):
     assert [a.code for a in users_with_open_actions(plan_id)[person.id]] == ["3.15"]
 
 
+def test_the_owners_of_open_actions_are_read_in_one_statement_each_action_once(
+    seeded_app, roles, make_user, count_queries
+):
+    """Owned by their party and linked by name as well: listed once, in code order."""
+    from tracker.notifications.asking import users_with_open_actions
+    from tracker.plan.models import OwnerLink
+    from tracker.plan.queries import current_plan
+
+    person = make_user("bijdrager", party="RIEC")
+    plan_id = current_plan().id
+    owned_by_party = [a.code for a in users_with_open_actions(plan_id)[person.id]]
+    assert len(owned_by_party) > 1
+    for code in reversed(owned_by_party):  # linked by name too
+        theme, number = map(int, code.split("."))
+        owner = db.session.scalar(
+            select(ActionOwner)
+            .join(Action)
+            .join(Theme)
+            .where(
+                Theme.number == theme, Action.number == number, ActionOwner.party_id.is_not(None)
+            )
+        )
+        db.session.add(OwnerLink(owner=owner, user=person))
+    person_id = person.id
+    db.session.commit()
+    with count_queries as counter:
+        listed = users_with_open_actions(plan_id)[person_id]
+    assert counter.count == 1, counter.statements
+    assert [a.code for a in listed] == owned_by_party
+    assert owned_by_party == sorted(
+        owned_by_party, key=lambda code: tuple(map(int, code.split(".")))
+    )
+
+
 def test_the_banner_leads_back_to_the_current_plan(client_for):
     admin = client_for("beheerder")
     _new_plan(admin)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, select, union_all
-from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
@@ -27,31 +26,20 @@ from tracker.plan.queries import ROW_COLUMNS
 from tracker.plan.rows import ActionRow
 
 
-def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, list[Action]]:
+def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, list[ActionRow]]:
     """Per active contributor or beheerder, the open actions their parties own, and those of
-    free-text owners linked to them or to their party; with ``open_only=False`` the closed
-    ones too (an evaluation asks about every action)."""
-    rows = [
-        row
-        for stmt in _owner_statements(open_only)
-        for row in db.session.execute(stmt, {"plan_id": plan_id}).all()
-    ]
-    rows.sort(key=lambda row: (row[0], row[1].theme.number, row[1].number))
-    result: dict[int, list[Action]] = {}
-    for user_id, action in rows:
-        actions = result.setdefault(user_id, [])
-        if action not in actions:
-            actions.append(action)
-    return result
-
-
-def users_with_open_rows(plan_id: int) -> dict[int, dict[int, ActionRow]]:
-    """``users_with_open_actions`` as listing rows, by user and action id, in one statement
-    (what the meeting page and the overview count of the update requests)."""
-    result: dict[int, dict[int, ActionRow]] = {}
-    for user_id, *columns in db.session.execute(_owned_rows(), {"plan_id": plan_id}):
-        result.setdefault(user_id, {})[columns[0]] = ActionRow(*columns)
-    return result
+    free-text owners linked to them or to their party, as listing rows in code order, each
+    once; with ``open_only=False`` the closed ones too (an evaluation asks about every
+    action). One statement; the e-mails, the meeting page and the overview read it."""
+    owned: dict[int, dict[int, ActionRow]] = {}
+    for user_id, *columns in db.session.execute(_owned_rows(open_only), {"plan_id": plan_id}):
+        rows = owned.setdefault(user_id, {})
+        if columns[0] not in rows:
+            rows[columns[0]] = ActionRow(*columns)
+    return {
+        user_id: sorted(rows.values(), key=lambda row: (row.theme_number, row.number))
+        for user_id, rows in owned.items()
+    }
 
 
 def _ownership(open_only: bool, *columns) -> list:
@@ -83,19 +71,9 @@ def _ownership(open_only: bool, *columns) -> list:
 
 
 @functools.cache
-def _owner_statements(open_only: bool) -> tuple:
-    """Built once per process (``plan.queries`` says why), on first use: loader options map
-    every model, which must all be imported by then. The sort in ``users_with_open_actions``
-    reads each action's theme."""
-    return tuple(
-        stmt.options(contains_eager(Action.theme)) for stmt in _ownership(open_only, Action)
-    )
-
-
-@functools.cache
-def _owned_rows():
-    """Built once per process, like ``_owner_statements``: the three ways in one statement."""
-    return union_all(*_ownership(True, *ROW_COLUMNS))
+def _owned_rows(open_only: bool):
+    """Built once per process (``plan.queries`` says why): the three ways in one statement."""
+    return union_all(*_ownership(open_only, *ROW_COLUMNS))
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:
@@ -106,7 +84,9 @@ def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:
     return meeting.starts_at - timedelta(days=current_app.config["UPDATE_DUE_DAYS"]), None
 
 
-def to_ask(meeting: Meeting, open_actions: dict[int, list[Action]]) -> dict[int, list[Action]]:
+def to_ask(
+    meeting: Meeting, open_actions: dict[int, list[ActionRow]]
+) -> dict[int, list[ActionRow]]:
     """Per user, the open actions they own that were not updated recently (see the module)."""
     since, _ = recent_since(meeting)
     result = {}

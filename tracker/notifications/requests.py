@@ -25,11 +25,11 @@ def update_request_status(meeting: Meeting, plan_id: int | None = None) -> list[
         return None
     if plan_id is None:
         plan_id = meeting.series.action.theme.plan_id
-    open_actions = asking.users_with_open_rows(plan_id)
+    open_actions = asking.users_with_open_actions(plan_id)
     since, _ = asking.recent_since(meeting)
     asked = {}
     for recipient_id, sent_at in requests:  # the earliest request counts
-        for action in open_actions.get(recipient_id, {}).values():
+        for action in open_actions.get(recipient_id, []):
             if action.id not in asked:
                 updated = action.last_update_at is not None and action.last_update_at > since
                 asked[action.id] = (action, updated, sent_at)

@@ -79,6 +79,20 @@ def grow(roles, factor: int) -> None:
     first_action = db.session.scalar(
         select(Action).join(Action.theme).where(Theme.number == 1, Action.number == 1)
     )
+    # More series, each carrying out an action of its own (the report names it by its code).
+    extra_actions = db.session.scalars(
+        select(Action).where(Action.theme_id == theme.id, Action.number >= start)
+    ).all()
+    for n in range(factor):
+        db.session.add(
+            MeetingSeries(
+                code=f"extra-reeks-{factor}-{n}",
+                name=f"Extra overleg {factor}-{n}",
+                region_id=theme.plan.region_id,
+                action=extra_actions[n],
+                min_per_year=2,
+            )
+        )
     series = db.session.scalars(select(MeetingSeries)).all()
     for n in range(3 * factor):
         meeting = Meeting(

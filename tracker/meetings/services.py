@@ -3,12 +3,14 @@ per-year standings of each series, and importing meetings from .ics files."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import abort
 from sqlalchemy import bindparam, extract, func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.extensions import db
@@ -17,6 +19,7 @@ from tracker.meetings.calendar import read_ics
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
+from tracker.plan.models import Action
 from tracker.privacy.guard import Reading, import_problems
 from tracker.regions import current_region_id
 
@@ -161,7 +164,7 @@ def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
         elif state == MeetingState.PLANNED.value and ahead:
             counts[(series_id, "planned")] += count
     result = []
-    for series in db.session.scalars(_REGION_SERIES, {"region_id": current_region_id()}):
+    for series in db.session.scalars(_region_series(), {"region_id": current_region_id()}):
         standing = year_standing(
             year,
             counts[(series.id, "held")],
@@ -186,11 +189,20 @@ _MEETINGS_IN_YEAR = (
     .where(extract("year", Meeting.starts_at) == bindparam("year"))
     .group_by(Meeting.series_id, Meeting.state, _AHEAD)
 )
-_REGION_SERIES = (
-    select(MeetingSeries)
-    .where(MeetingSeries.region_id == bindparam("region_id"))
-    .order_by(MeetingSeries.id)
-)
+
+
+@functools.cache
+def _region_series():
+    """On first use, as loader options map every model: with the action each series carries
+    out (the report names it by its code)."""
+    return (
+        select(MeetingSeries)
+        .where(MeetingSeries.region_id == bindparam("region_id"))
+        .order_by(MeetingSeries.id)
+        .options(joinedload(MeetingSeries.action).joinedload(Action.theme))
+    )
+
+
 _UPCOMING = (
     select(Meeting)
     .join(Meeting.series)

@@ -133,7 +133,7 @@ def domain_allowlist() -> frozenset[str]:
         texts = [
             *db.session.scalars(select(Party.short_name)),
             *db.session.scalars(select(Party.name)),
-            *db.session.scalars(select(Municipality.name)),
+            *municipality_names(),
             *db.session.scalars(select(Theme.title)),
             *db.session.scalars(select(Action.text)),
             *db.session.scalars(select(User.name)),

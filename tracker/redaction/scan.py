@@ -18,11 +18,24 @@ from tracker.redaction.targets import TARGETS, Target
 
 @dataclass(frozen=True)
 class StoredText:
+    """A text and the row it is stored in. Where it is and its date are read only for the
+    texts with findings (they may load the row's action or meeting)."""
+
     target: Target
-    row_id: int
+    row: object
     text: str
-    where: str
-    at: datetime | None
+
+    @property
+    def row_id(self) -> int:
+        return self.row.id
+
+    @property
+    def where(self) -> str:
+        return self.target.describe(self.row)
+
+    @property
+    def at(self) -> datetime | None:
+        return self.target.date(self.row)
 
 
 @dataclass(frozen=True)
@@ -54,12 +67,16 @@ class ScanFinding:
 
 
 def stored_texts() -> Iterator[StoredText]:
-    """Every redactable text that holds anything, target by target."""
+    """Every redactable text that holds anything, each table read once for all its texts."""
+    by_model: dict[type, list[Target]] = {}
     for target in TARGETS.values():
-        for row in db.session.scalars(select(target.model)).yield_per(500):
-            text = getattr(row, target.column) or ""
-            if text.strip() and not target.is_redacted(text):
-                yield StoredText(target, row.id, text, target.describe(row), target.date(row))
+        by_model.setdefault(target.model, []).append(target)
+    for model, targets in by_model.items():
+        for row in db.session.scalars(select(model)).yield_per(500):
+            for target in targets:
+                text = getattr(row, target.column) or ""
+                if text.strip() and not target.is_redacted(text):
+                    yield StoredText(target, row, text)
 
 
 def find_all() -> tuple[list[ScanFinding], int]:

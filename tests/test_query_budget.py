@@ -35,6 +35,18 @@ PAGES = [
     "/openbaar",
     "/openbaar/gemeenten/schiedam",
     "/openbaar.json",
+    "/api/v1/themes",
+    "/api/v1/indicators",
+    "/beheer/eigenaren",
+    "/beheer/gebruikers",
+    "/beheer/partijen",
+    "/beheer/openbaar",
+    "/beheer/privacy",
+    "/plannen",
+    "/rapportages",
+    "/vergaderingen/overlegvormen",
+    "/export.csv",
+    "/export.xlsx",
 ]
 #: Lists shown a page at a time: one page holds them at first, several once they have grown.
 PAGED_LISTS = {"/acties", "/acties?partij=VAR&jaar=2025", "/api/v1/actions"}

@@ -8,6 +8,7 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.access import admin_required
 from tracker.audit.services import record
@@ -58,7 +59,14 @@ def _apply_series_form(series: MeetingSeries, form: SeriesForm) -> None:
 
 def series_index():
     series = db.session.scalars(
-        select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
+        select(MeetingSeries)
+        .where(in_region(MeetingSeries))
+        .order_by(MeetingSeries.name)
+        .options(
+            joinedload(MeetingSeries.action).joinedload(Action.theme),
+            joinedload(MeetingSeries.chair_party),
+            joinedload(MeetingSeries.secretary_party),
+        )
     ).all()
     return render_template("meetings/series_index.html", series=series)
 

@@ -164,13 +164,15 @@ def build(
     year: int,
     municipalities: list[Municipality] | None = None,
     until: datetime | None = None,
+    with_actions: bool = True,
 ) -> Matrix:
     """The matrix for ``year`` (of the region's municipalities, or those given); with
-    ``until``, the borging and attendance as they stood then (a report's peildatum)."""
+    ``until``, the borging and attendance as they stood then (a report's peildatum);
+    without the actions' columns when the caller has those already (the report)."""
     if municipalities is None:
         municipalities = region_municipalities()
     ids = [m.id for m in municipalities]
-    actions = municipal_actions(plan)
+    actions = municipal_actions(plan) if with_actions else []
     cells = {(c.action_id, c.municipality_id): c for c in municipal.stored_cells(actions, {year})}
     entries = borging.current_entries(ids, until)
     attendance = year_attendance(year, ids, until)

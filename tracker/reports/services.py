@@ -297,9 +297,9 @@ def build_report(
             rollups,
             year,
         ),
-        "borging": municipal_matrix.build(plan, year, municipalities, until).borging_report(
-            municipality.code if municipality else None
-        ),
+        "borging": municipal_matrix.build(
+            plan, year, municipalities, until, with_actions=False
+        ).borging_report(municipality.code if municipality else None),
         "decisions": plan_decisions(plan, since, until),
     }
 

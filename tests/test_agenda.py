@@ -213,6 +213,35 @@ def test_the_meeting_pack_holds_agenda_changes_and_actiepunten(client_for, tafel
     assert "Voorstel bestuurlijke aanpak uitwerken." in text  # open actiepunt
 
 
+def test_a_past_meetings_pack_holds_the_changes_up_to_that_meeting(client_for, tafel, roles):
+    """Printed after the meeting, the pack is still the one for that meeting: an update made
+    since belongs to the next meeting's pack."""
+    from tracker.progress.models import ProgressUpdate
+
+    def update(at, text):
+        return ProgressUpdate(
+            action=action("4.1"),
+            author_id=roles["beheerder"].id,
+            created_at=at,
+            status_before="lopend",
+            status_after="lopend",
+            text=text,
+        )
+
+    before = update(tafel.starts_at - timedelta(days=5), "Voor de vergadering bijgewerkt.")
+    after = update(tafel.starts_at + timedelta(days=1), "Na de vergadering bijgewerkt.")
+    db.session.add_all([before, after])
+    agenda.publish(tafel, None, utcnow())
+    db.session.commit()
+    with time_machine.travel((tafel.starts_at + timedelta(days=3)).replace(tzinfo=UTC), tick=False):
+        response = client_for("lezer").get(f"/vergaderingen/{tafel.id}/stukken.pdf")
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages
+    )
+    assert "Voor de vergadering bijgewerkt." in text
+    assert "Na de vergadering bijgewerkt." not in text
+
+
 def test_agenda_items_are_guarded_and_only_for_coming_meetings(client_for, tafel):
     admin = client_for("beheerder")
     refused = post_form(

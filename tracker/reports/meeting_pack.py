@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.meetings.agenda import open_follow_ups_of_series
 from tracker.meetings.models import Meeting
 from tracker.meetings.services import meeting_or_404, previous_held
-from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
+from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Action, Signal, Status
 from tracker.privacy.guard import mask_free_text
 from tracker.progress.models import ProgressUpdate
 from tracker.reports.pdf import render_pdf
@@ -24,7 +24,8 @@ from tracker.web import download
 
 
 def pack_data(meeting: Meeting) -> dict:
-    """Plain data for the pack: facts, agenda, changes since the previous meeting, actiepunten."""
+    """Plain data for the pack: facts, agenda, changes since the previous meeting (up to this
+    one: printed afterwards, later updates belong to the next meeting's pack), actiepunten."""
     previous = previous_held(meeting)
     since = (
         previous.starts_at
@@ -33,8 +34,14 @@ def pack_data(meeting: Meeting) -> dict:
     )
     updates = db.session.scalars(
         select(ProgressUpdate)
-        .where(ProgressUpdate.created_at > since, ProgressUpdate.created_at <= utcnow())
-        .options(joinedload(ProgressUpdate.action), joinedload(ProgressUpdate.author))
+        .where(
+            ProgressUpdate.created_at > since,
+            ProgressUpdate.created_at <= min(meeting.starts_at, utcnow()),
+        )
+        .options(
+            joinedload(ProgressUpdate.action).joinedload(Action.theme),
+            joinedload(ProgressUpdate.author),
+        )
         .order_by(ProgressUpdate.created_at)
     ).all()
 

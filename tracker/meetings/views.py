@@ -287,7 +287,11 @@ def _feed_user(token: str) -> User:
 
 def _users_meetings(user: User) -> list[Meeting]:
     series = list(
-        db.session.scalars(select(MeetingSeries).where(MeetingSeries.region_id == user.region_id))
+        db.session.scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.region_id == user.region_id)
+            .options(selectinload(MeetingSeries.participants))
+        )
     )
     if not user.is_admin:
         party_ids = party_ids_of(user)

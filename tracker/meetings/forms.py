@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import g
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
@@ -232,8 +233,13 @@ class ImportForm(DutchForm):
 
 
 def _party_choices(empty: str):
-    parties = db.session.scalars(select(Party).where(in_region(Party)).order_by(Party.short_name))
-    return choices([("", empty)] + [(p.code, p.short_name) for p in parties])
+    """The region's parties as choices, read once per request (the meeting page has two
+    forms that list them)."""
+    if "region_parties" not in g:
+        g.region_parties = db.session.execute(
+            select(Party.code, Party.short_name).where(in_region(Party)).order_by(Party.short_name)
+        ).all()
+    return choices([("", empty)] + [tuple(row) for row in g.region_parties])
 
 
 def outcome_form() -> OutcomeForm:

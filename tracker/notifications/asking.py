@@ -85,10 +85,12 @@ def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:
 
 
 def to_ask(
-    meeting: Meeting, open_actions: dict[int, list[ActionRow]]
+    meeting: Meeting, open_actions: dict[int, list[ActionRow]], since: datetime | None = None
 ) -> dict[int, list[ActionRow]]:
-    """Per user, the open actions they own that were not updated recently (see the module)."""
-    since, _ = recent_since(meeting)
+    """Per user, the open actions they own that were not updated recently (see the module).
+    ``since``: ``recent_since(meeting)``, when the caller read it already."""
+    if since is None:
+        since, _ = recent_since(meeting)
     result = {}
     for user_id, actions in open_actions.items():
         stale = [a for a in actions if a.last_update_at is None or a.last_update_at <= since]

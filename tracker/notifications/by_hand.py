@@ -55,7 +55,7 @@ def send(meeting_id: int):
     return render_template(
         "meetings/requests.html",
         meeting=meeting,
-        rows=by_hand_preview(meeting),
+        rows=by_hand_preview(meeting, since),
         since=since,
         previous=previous,
         open_for_requests=open_for_requests,

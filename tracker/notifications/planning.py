@@ -260,10 +260,11 @@ def plan_upcoming(now: datetime) -> None:
         plan_meeting(meeting, now)
 
 
-def by_hand_preview(meeting: Meeting) -> list[dict]:
-    """Who "Verzoek nu versturen" would ask for which actions, and who was asked already."""
+def by_hand_preview(meeting: Meeting, since: datetime | None = None) -> list[dict]:
+    """Who "Verzoek nu versturen" would ask for which actions, and who was asked already
+    (``since`` as for ``asking.to_ask``)."""
     plan_id = meeting.series.action.theme.plan_id
-    asked = asking.to_ask(meeting, asking.users_with_open_actions(plan_id))
+    asked = asking.to_ask(meeting, asking.users_with_open_actions(plan_id), since)
     existing = _existing(meeting)
     sent = {
         row.recipient_id: row.sent_at

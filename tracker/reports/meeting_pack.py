@@ -104,6 +104,6 @@ def meeting_pack(meeting_id: int):
         abort(404)  # a draft agenda is the beheerder's until it is published
     data, _ = mask_free_text(pack_data(meeting))
     html = render_template("reports/meeting_pack.html", pack=data)
+    name = f"vergaderstukken-{meeting.starts_at:%Y-%m-%d}.pdf"  # before the audit's commit
     _audit_export("meeting.pack", f"Vergaderstukken {meeting.series.name}")
-    name = f"vergaderstukken-{meeting.starts_at:%Y-%m-%d}.pdf"
     return download(render_pdf(html), "application/pdf", name)

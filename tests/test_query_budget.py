@@ -201,7 +201,17 @@ def pages_about_one(roles) -> list[str]:
         select(User.id, User.calendar_token).where(User.email == roles["lezer"].email)
     ).one()
     indicator = db.session.scalar(select(Indicator.code).order_by(Indicator.id).limit(1))
+    knelpunt = db.session.scalar(select(Knelpunt.id).order_by(Knelpunt.id).limit(1))
+    notification = db.session.scalar(
+        select(Notification.id).where(Notification.meeting_id == meeting.id).limit(1)
+    )
     return [
+        f"/vergaderingen/{meeting.id}.ics",
+        f"/knelpunten/{knelpunt}",
+        f"/beheer/berichten/{notification}",
+        "/acties/1.1/herzien",
+        "/acties/1.1/jaren/2025",
+        "/acties/2.4/gemeenten/schiedam/2025",
         f"/vergaderingen/{meeting.id}",
         f"/vergaderingen/{meeting.id}/verzoek",
         f"/vergaderingen/{meeting.id}/stukken.pdf",

@@ -11,7 +11,7 @@ from tracker.figures.models import Indicator
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, Theme
-from tracker.progress.models import ProgressUpdate
+from tracker.progress.models import MunicipalityProgress, ProgressUpdate
 from tracker.public.models import Publication, PublicLine
 
 PAGES = [
@@ -60,6 +60,17 @@ CONTRIBUTOR_PAGES = [
     "/evaluatie/rotterdam-2024-2026/acties/1.1",
 ]
 
+#: The pages Schiedam's aandachtsfunctionaris works on (the municipal rows grow too).
+AF_PAGES = [
+    "/",
+    "/mijn-acties",
+    "/voortgang",
+    "/gemeenten/schiedam",
+    "/acties/2.4",
+    "/acties/2.4/gemeenten",
+    "/acties/2.4/gemeenten/schiedam/2025",
+]
+
 
 def grow(roles, factor: int) -> None:
     """Add actions (with owners), updates on every action, meetings and notifications."""
@@ -86,10 +97,19 @@ def grow(roles, factor: int) -> None:
                 )
             )
     # More parties and municipalities: filter lists and the municipal matrix grow with them.
+    shared = db.session.scalar(
+        select(Action).join(Action.theme).where(Theme.number == 2, Action.number == 4)
+    )
     for n in range(factor):
         code = f"extra-{factor}-{n}"
         place = Municipality(code=code, name=f"Gemeente {code}")
         db.session.add_all([place, Party(code=f"partij-{code}", short_name=code, name=code)])
+        # Each new municipality reported on the action every municipality carries out.
+        db.session.add(
+            MunicipalityProgress(
+                action=shared, municipality=place, year=2025, status="lopend", note=f"Stand {n}"
+            )
+        )
     first_action = db.session.scalar(
         select(Action).join(Action.theme).where(Theme.number == 1, Action.number == 1)
     )
@@ -242,6 +262,7 @@ def test_queries_per_page_do_not_grow_with_the_data(
     contributor = login_as(seeded_app.test_client(), make_user("bijdrager", party="VAR"))
     clients = {"beheerder": (client_for("beheerder"), PAGES)}
     clients["bijdrager"] = (contributor, CONTRIBUTOR_PAGES)
+    clients["aandachtsfunctionaris"] = (client_for("af_schiedam"), AF_PAGES)
 
     def measure() -> dict[str, int]:
         counts = {}

@@ -235,13 +235,16 @@ def test_a_free_text_owner_is_orphaned_until_linked(client_for, roles, make_user
 
 
 def test_my_actions_are_the_actions_i_may_report_on(seeded_app, make_user):
-    """``owned_action_ids`` (Mijn acties, the bulk page, the evaluation still to do) and
-    ``can_report_on`` (every save) agree on every action, for people of a party, of a
-    municipality and linked by name; also where a link hangs on an owner that is a party
-    (only free-text owners are linked: such a link gives no rights)."""
+    """``owned_action_ids`` (Mijn acties, the bulk page, the evaluation still to do),
+    ``can_report_on`` (every save) and ``users_with_open_actions`` (who is asked and invited
+    to evaluate what) agree on every action, for people of a party, of a municipality and
+    linked by name; also where a link hangs on an owner that is a party (only free-text
+    owners are linked: such a link gives no rights)."""
     from tracker.accounts.auth import can_report_on
     from tracker.accounts.membership import owned_action_ids
+    from tracker.notifications.asking import users_with_open_actions
     from tracker.plan.models import OwnerLink
+    from tracker.plan.queries import current_plan
 
     linked = make_user("bijdrager", party="RIEC")
     free_text = db.session.scalar(select(ActionOwner).where(ActionOwner.party_id.is_(None)))
@@ -261,9 +264,11 @@ def test_my_actions_are_the_actions_i_may_report_on(seeded_app, make_user):
         make_user("bijdrager", party="AF", municipality="schiedam"),
     ]
     actions = db.session.scalars(select(Action)).all()
+    asked_about = users_with_open_actions(current_plan().id, open_only=False)
     for person in people:
         owned = set(db.session.scalars(owned_action_ids(person)))
         assert owned, person.email
+        assert {a.id for a in asked_about[person.id]} == owned, person.email
         for item in actions:
             assert (item.id in owned) == can_report_on(person, item), (person.email, item.code)
     assert free_text.action_id in set(db.session.scalars(owned_action_ids(linked)))

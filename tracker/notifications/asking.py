@@ -49,13 +49,15 @@ def _ownership(open_only: bool, *columns) -> list:
     closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
     member = select(User.id, *columns).join(Party, is_member())
     by_party = member.join(ActionOwner, ActionOwner.party_id == Party.id)
+    # As ``membership.owned_action_ids``: only a free-text owner's link gives the action.
+    free_text_owner = (ActionOwner.id == OwnerLink.owner_id) & ActionOwner.party_id.is_(None)
     linked_party = member.join(OwnerLink, OwnerLink.party_id == Party.id).join(
-        ActionOwner, ActionOwner.id == OwnerLink.owner_id
+        ActionOwner, free_text_owner
     )
     linked_person = (
         select(User.id, *columns)
         .join(OwnerLink, OwnerLink.user_id == User.id)
-        .join(ActionOwner, ActionOwner.id == OwnerLink.owner_id)
+        .join(ActionOwner, free_text_owner)
     )
     return [
         stmt.join(Action, Action.id == ActionOwner.action_id)

@@ -274,6 +274,43 @@ def test_my_actions_are_the_actions_i_may_report_on(seeded_app, make_user):
     assert free_text.action_id in set(db.session.scalars(owned_action_ids(linked)))
 
 
+def test_an_action_lacks_a_reporter_exactly_when_nobody_is_asked_about_it(seeded_app, make_user):
+    """The beheerder's "acties zonder rapporteur" are the open actions in nobody's
+    ``users_with_open_actions`` (who is asked for updates): a contributor linked by name
+    covers a free-text owner, a reader linked by name does not, a closed action is never
+    listed, and a party with only a disabled account covers nothing."""
+    from tracker.notifications.asking import users_with_open_actions
+    from tracker.plan.models import OwnerLink, Status
+    from tracker.plan.queries import current_plan
+    from tracker.progress.queries import orphaned_actions
+
+    plan = current_plan()
+    contributor, reader = make_user("bijdrager"), make_user("lezer")  # of no party
+    make_user("bijdrager", party="RIEC").is_enabled = False
+    free_text = db.session.scalars(
+        select(ActionOwner).where(ActionOwner.party_id.is_(None)).order_by(ActionOwner.id)
+    ).all()
+    covered, uncovered = free_text[0], free_text[-1]
+    assert covered.action_id != uncovered.action_id
+    covered.links.append(OwnerLink(user=contributor))
+    uncovered.links.append(OwnerLink(user=reader))
+    closed = action("2.1")
+    closed.status = Status.DONE.value
+    db.session.commit()
+
+    def orphans() -> set[str]:
+        return {orphan.action.code for orphan in orphaned_actions(plan)}
+
+    def asked() -> set[int]:
+        return {a.id for rows in users_with_open_actions(plan.id).values() for a in rows}
+
+    actions = db.session.scalars(select(Action)).all()
+    open_ids = {a.id for a in actions if a.status not in (Status.DONE.value, Status.DROPPED.value)}
+    assert orphans() == {a.code for a in actions if a.id in open_ids - asked()}
+    assert "2.1" not in orphans() and action("4.1").code in orphans()  # RIEC: disabled only
+    assert covered.action.code not in orphans() and uncovered.action.code in orphans()
+
+
 def test_linking_needs_exactly_one_party_or_person(client_for):
     admin = client_for("beheerder")
     owner = db.session.scalar(select(ActionOwner).where(ActionOwner.label == "Regionale werkgroep"))
@@ -360,6 +397,15 @@ def test_the_overview_warns_when_a_partys_only_contact_went_quiet(client_for, ro
     warning = page.split("Enige contactpersoon 90 dagen niet ingelogd")[1][:400]
     assert "NLA" in warning and roles["bijdrager_ander"].name in warning
     assert "RIEC" not in warning
+    nla = db.session.scalar(select(Party).where(Party.code == "NLA"))
+    owned = {o.action for o in db.session.scalars(select(ActionOwner).filter_by(party_id=nla.id))}
+    min(owned, key=lambda a: a.id).status = "afgerond"  # a closed action is not counted
+    db.session.commit()
+    still_open = [a for a in owned if a.status not in ("afgerond", "vervallen")]
+    assert 1 < len(still_open) < len(owned)
+    warning = text_of(admin.get("/")).split("Enige contactpersoon")[1][:400]
+    assert f"NLA: {roles['bijdrager_ander'].name} (laatst ingelogd" in warning
+    assert f"), {len(still_open)} open acties" in warning
 
 
 def test_the_regional_status_of_a_shared_action_is_the_secretarys(client_for):

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.plan.models import ActionOwner, OwnerLink, Party
+from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Status, Theme
 
 
 def is_member() -> ColumnElement[bool]:
@@ -77,3 +77,35 @@ def active_users_for_parties(party_ids: set[int]) -> dict[int, int]:
         .group_by(Party.id)
     )
     return dict(rows.all())
+
+
+def ownerships(*columns, open_only: bool = True) -> list[Select]:
+    """The three ways an active contributor or beheerder owns an action of the plan
+    ``:plan_id`` (a bind parameter), each a SELECT of the user's id and ``columns``: through
+    a party they belong to, through a free-text owner linked to such a party, or linked to
+    them by name; with ``open_only`` only the actions neither done nor dropped. The
+    e-mails' recipients and the actions without a reporter both read it."""
+    closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
+    member = select(User.id, *columns).join(Party, is_member())
+    by_party = member.join(ActionOwner, ActionOwner.party_id == Party.id)
+    # As ``owned_action_ids``: only a free-text owner's link gives the action.
+    free_text_owner = (ActionOwner.id == OwnerLink.owner_id) & ActionOwner.party_id.is_(None)
+    linked_party = member.join(OwnerLink, OwnerLink.party_id == Party.id).join(
+        ActionOwner, free_text_owner
+    )
+    linked_person = (
+        select(User.id, *columns)
+        .join(OwnerLink, OwnerLink.user_id == User.id)
+        .join(ActionOwner, free_text_owner)
+    )
+    return [
+        stmt.join(Action, Action.id == ActionOwner.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .where(
+            Theme.plan_id == bindparam("plan_id"),
+            User.is_enabled.is_(True),
+            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
+            Action.status.not_in(closed),
+        )
+        for stmt in (by_party, linked_party, linked_person)
+    ]

@@ -42,9 +42,8 @@ def overview():
     if current_user.is_admin:
         privacy_scan = latest_scan()
         to_review = confirmations_to_review(now)
-        open_actions = progress.open_actions(plan)
-        orphans = progress.orphaned_actions(open_actions)
-        quiet = progress.quiet_sole_contacts(open_actions, now)
+        orphans = progress.orphaned_actions(plan)
+        quiet = progress.quiet_sole_contacts(plan, now)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
                 Notification.state == NotificationState.FAILED.value, of_region()
@@ -89,7 +88,7 @@ def my_actions():
         municipal_form = municipal_views.form_for(plan, user.municipality, "mijn-acties")
     elif user.municipality_id:
         municipal = progress.municipality_items(plan, user.municipality_id, year)
-    orphans = progress.orphaned_actions(progress.open_actions(plan)) if user.is_admin else []
+    orphans = progress.orphaned_actions(plan) if user.is_admin else []
     evaluation_round = evaluation.round_of(plan)
     return render_template(
         "dashboard/my_actions.html",

@@ -14,14 +14,13 @@ import functools
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import select, union_all
 
-from tracker.accounts.membership import is_member
-from tracker.accounts.models import Role, User
+from tracker.accounts.membership import ownerships
+from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
 from tracker.meetings.services import previous_held
-from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, Status, Theme
 from tracker.plan.queries import ROW_COLUMNS
 from tracker.plan.rows import ActionRow
 
@@ -42,40 +41,10 @@ def users_with_open_actions(plan_id: int, open_only: bool = True) -> dict[int, l
     }
 
 
-def _ownership(open_only: bool, *columns) -> list:
-    """The three ways a user owns an action of the plan ``plan_id``, each as a SELECT of the
-    user's id and ``columns``: through a party they belong to, through a free-text owner
-    linked to such a party, or linked to them by name."""
-    closed = [Status.DONE.value, Status.DROPPED.value] if open_only else []
-    member = select(User.id, *columns).join(Party, is_member())
-    by_party = member.join(ActionOwner, ActionOwner.party_id == Party.id)
-    # As ``membership.owned_action_ids``: only a free-text owner's link gives the action.
-    free_text_owner = (ActionOwner.id == OwnerLink.owner_id) & ActionOwner.party_id.is_(None)
-    linked_party = member.join(OwnerLink, OwnerLink.party_id == Party.id).join(
-        ActionOwner, free_text_owner
-    )
-    linked_person = (
-        select(User.id, *columns)
-        .join(OwnerLink, OwnerLink.user_id == User.id)
-        .join(ActionOwner, free_text_owner)
-    )
-    return [
-        stmt.join(Action, Action.id == ActionOwner.action_id)
-        .join(Theme, Theme.id == Action.theme_id)
-        .where(
-            Theme.plan_id == bindparam("plan_id"),
-            User.is_enabled.is_(True),
-            User.role.in_([Role.CONTRIBUTOR.value, Role.ADMIN.value]),
-            Action.status.not_in(closed),
-        )
-        for stmt in (by_party, linked_party, linked_person)
-    ]
-
-
 @functools.cache
 def _owned_rows(open_only: bool):
     """Built once per process (``plan.queries`` says why): the three ways in one statement."""
-    return union_all(*_ownership(open_only, *ROW_COLUMNS))
+    return union_all(*ownerships(*ROW_COLUMNS, open_only=open_only))
 
 
 def recent_since(meeting: Meeting) -> tuple[datetime, Meeting | None]:

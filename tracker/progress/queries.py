@@ -7,10 +7,10 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, distinct, func, select, union_all
 from sqlalchemy.orm import joinedload
 
-from tracker.accounts.membership import active_users_for_parties, is_member, owned_action_ids
+from tracker.accounts.membership import is_member, owned_action_ids, ownerships
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
@@ -88,24 +88,37 @@ class OrphanedAction:
     unlinked_owners: list[str]
 
 
-def open_actions(plan: Plan) -> list[Action]:
-    """The plan's actions that are neither done nor dropped, with theme, owner parties and
-    owner links: what ``orphaned_actions`` and ``quiet_sole_contacts`` look at."""
-    return db.session.scalars(_open_actions(), {"plan_id": plan.id}).unique().all()
+def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
+    """The plan's open actions nobody can report on: no active contributor or beheerder owns
+    them in any of the ways ``membership.ownerships`` knows (the same rule that decides who
+    is asked for updates). Each comes with what lacks a reporter: its owner parties (none
+    has such a person) and its free-text owners that nobody linked."""
+    return [
+        OrphanedAction(
+            action,
+            [o.party for o in action.owners if o.party],
+            [o.label for o in action.owners if not o.party_id and not o.links],
+        )
+        for action in db.session.scalars(_orphans(), {"plan_id": plan.id}).unique()
+    ]
+
+
+def _open(statement: Select) -> Select:
+    return statement.where(
+        Theme.plan_id == bindparam("plan_id"),
+        Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
+    )
 
 
 @functools.cache
-def _open_actions():
+def _orphans() -> Select:
     """Built once per process, on first use (loader options map every model, which must all
     be imported by then): the beheerder's overview reads it on every view (``plan.queries``
     says why). Owners and their links are joined in: one statement, a row per link."""
+    reachable = union_all(*ownerships(Action.id.label("action_id"))).subquery()
     return (
-        select(Action)
-        .join(Action.theme)
-        .where(
-            Theme.plan_id == bindparam("plan_id"),
-            Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
-        )
+        _open(select(Action).join(Action.theme))
+        .where(Action.id.not_in(select(reachable.c.action_id)))
         .options(
             joinedload(Action.theme),
             joinedload(Action.owners).joinedload(ActionOwner.party),
@@ -115,66 +128,26 @@ def _open_actions():
     )
 
 
-def _can_report(user: User) -> bool:
-    return user.is_enabled and user.role != Role.READER.value
-
-
-def orphaned_actions(actions: list[Action]) -> list[OrphanedAction]:
-    """Of the open ``actions``, those nobody can report on: no owner party has an active
-    contributor or beheerder, and no free-text owner is linked to one (a party with such
-    people, or a named active contributor). Each comes with what lacks a reporter."""
-    party_ids = {o.party_id for a in actions for o in a.owners if o.party_id} | {
-        link.party_id for a in actions for o in a.owners for link in o.links if link.party_id
-    }
-    covered = active_users_for_parties(party_ids)
-
-    def reachable(owner: ActionOwner) -> bool:
-        if owner.party_id:
-            return bool(covered.get(owner.party_id))
-        return any(
-            (link.party_id and covered.get(link.party_id))
-            or (link.user is not None and _can_report(link.user))
-            for link in owner.links
-        )
-
-    result = []
-    for action in actions:
-        if any(reachable(owner) for owner in action.owners):
-            continue
-        result.append(
-            OrphanedAction(
-                action,
-                [o.party for o in action.owners if o.party],
-                [o.label for o in action.owners if not o.party_id and not o.links],
-            )
-        )
-    return result
-
-
 @dataclass
 class QuietContact:
     party: Party
     user: User
-    #: Open actions of the party in this plan.
-    actions: list[Action]
+    #: How many open actions of the plan the party owns.
+    open_actions: int
 
 
-def quiet_sole_contacts(actions: list[Action], now: datetime, days: int = 90) -> list[QuietContact]:
-    """Parties owning some of the open ``actions`` whose only person able to report has not
+def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[QuietContact]:
+    """Parties owning open actions of ``plan`` whose only person able to report has not
     logged in for ``days`` days (or never): when that person leaves, the party's actions go
     quiet."""
-    by_party: dict[int, list[Action]] = {}
-    for action in actions:
-        for owner in action.owners:
-            if owner.party_id:
-                by_party.setdefault(owner.party_id, []).append(action)
-    if not by_party:
+    owned = dict(db.session.execute(_OPEN_ACTIONS_PER_PARTY, {"plan_id": plan.id}).all())
+    if not owned:
         return []
     members = db.session.execute(
         select(Party, User)
         .join(User, is_member())
         .where(
-            Party.id.in_(by_party),
+            Party.id.in_(owned),
             User.is_enabled.is_(True),
             User.role != Role.READER.value,
         )
@@ -190,5 +163,14 @@ def quiet_sole_contacts(actions: list[Action], now: datetime, days: int = 90) ->
             continue
         party, user = rows[0]
         if user.last_login_at is None or user.last_login_at < cutoff:
-            result.append(QuietContact(party, user, by_party[party.id]))
+            result.append(QuietContact(party, user, owned[party.id]))
     return result
+
+
+_OPEN_ACTIONS_PER_PARTY = _open(
+    select(ActionOwner.party_id, func.count(distinct(Action.id)))
+    .join(Action, Action.id == ActionOwner.action_id)
+    .join(Theme, Theme.id == Action.theme_id)
+    .where(ActionOwner.party_id.is_not(None))
+    .group_by(ActionOwner.party_id)
+)

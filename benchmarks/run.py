@@ -35,10 +35,15 @@ from sqlalchemy import event, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "bijdrager@bench.test", "benchmark wachtwoord"
+#: The secretary's account (VAR), which logs in with a second step (a recovery code here).
+ADMIN_EMAIL = "beheerder@bench.test"
 TRIVIAL = "triviale Flask-app"
 #: (label, path, goal as a share of the trivial app's req/s at 1x or None)
 PAGES = [
     ("overzicht /", "/", 0.06),
+    # The secretary's overview adds the beheerder's checks (actions without a reporter,
+    # quiet sole contacts, failed mails, the privacy scan, confirmations to review).
+    ("overzicht / (beheerder)", "/", None),
     ("/acties", "/acties", 0.06),
     ("actiepagina", "/acties/3.14", 0.06),
     ("Mijn acties", "/mijn-acties", 0.06),
@@ -55,6 +60,7 @@ WITH_P95_GOAL = {"overzicht /", "/acties", "actiepagina", "Mijn acties", "API /a
 #: Pages asked for without the session cookie, and those asked with the ETag they last got.
 ANONYMOUS = {"openbaar (anoniem)", "openbaar (anoniem, met ETag)"}
 CONDITIONAL = {"openbaar (anoniem, met ETag)"}
+AS_ADMIN = {"overzicht / (beheerder)"}
 #: (label, path, goal in seconds per size or None): the summary, and one theme's annex (the
 #: largest theme, 3, holds about a third of the actions) for information.
 PDFS = [
@@ -66,10 +72,12 @@ CONNECTIONS, SECONDS, REPETITIONS = 20, 3, 3
 WORKERS = 2
 
 
-def build_database(url: str, instance: Path, factor: int) -> None:
+def build_database(url: str, instance: Path, factor: int) -> list[str]:
+    """The data at ``factor`` times the plan; returns the beheerder's recovery codes (one is
+    spent by every login)."""
     from tracker import create_app
     from tracker.accounts.models import User
-    from tracker.accounts.services import hash_password
+    from tracker.accounts.services import hash_password, new_recovery_codes, new_totp_secret
     from tracker.evaluation.models import ActionEvaluation, EvaluationRound
     from tracker.extensions import db
     from tracker.meetings.models import Meeting, MeetingSeries
@@ -95,6 +103,18 @@ def build_database(url: str, instance: Path, factor: int) -> None:
             password_hash=hash_password(PASSWORD),
         )
         db.session.add(reader)
+        secretary = User(
+            email=ADMIN_EMAIL,
+            name="Bench Beheerder",
+            role="beheerder",
+            party=db.session.scalar(select(Party).where(Party.code == "VAR")),
+            password_hash=reader.password_hash,
+            totp_secret=new_totp_secret(),
+            totp_enabled=True,
+        )
+        db.session.add(secretary)
+        db.session.flush()
+        recovery_codes = new_recovery_codes(secretary)
         themes = db.session.scalars(select(Theme).order_by(Theme.number)).all()
         parties = db.session.scalars(select(Party)).all()
         for extra in range(47 * (factor - 1)):
@@ -199,9 +219,10 @@ def build_database(url: str, instance: Path, factor: int) -> None:
             )
         db.session.commit()
         db.engine.dispose()
+    return recovery_codes
 
 
-def count_queries(url: str, instance: Path) -> dict[str, int]:
+def count_queries(url: str, instance: Path, admin_code: str) -> dict[str, int]:
     """SQL queries of one request per page (every page is rendered from the database)."""
     from tracker import create_app
     from tracker.extensions import db
@@ -210,24 +231,28 @@ def count_queries(url: str, instance: Path) -> dict[str, int]:
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False},
         instance_path=str(instance),
     )
-    client = app.test_client()
-    counts = {}
+    client, admin = app.test_client(), app.test_client()
     with app.app_context():
-        client.post("/login", data={"email": EMAIL, "password": PASSWORD})
-        for label, path, _ in [*PAGES, *PDFS]:
-            calls: list[int] = []
+        engine = db.engine
+    # Each request in an app context of its own: in a shared one, ``g`` would keep the
+    # first request's user for the other client.
+    client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    admin.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD})
+    admin.post("/login/tweede-stap", data={"code": admin_code})
+    counts = {}
+    for label, path, _ in [*PAGES, *PDFS]:
+        calls: list[int] = []
 
-            def listener(*args, calls=calls, **kwargs):
-                calls.append(1)
+        def listener(*args, calls=calls, **kwargs):
+            calls.append(1)
 
-            event.listen(db.engine, "before_cursor_execute", listener)
-            response = client.get(path)
-            event.remove(db.engine, "before_cursor_execute", listener)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status_code}")
-            counts[label] = len(calls)
-        db.session.remove()  # gives its connection back, so that dispose closes it
-        db.engine.dispose()
+        event.listen(engine, "before_cursor_execute", listener)
+        response = (admin if label in AS_ADMIN else client).get(path)
+        event.remove(engine, "before_cursor_execute", listener)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        counts[label] = len(calls)
+    engine.dispose()
     return counts
 
 
@@ -363,9 +388,9 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
     instance = tmp / f"instance-{db_label}-{factor}"
     instance.mkdir()
     started = time.perf_counter()
-    build_database(url, instance, factor)
+    admin_codes = build_database(url, instance, factor)
     print(f"# {db_label} {size}: data built in {time.perf_counter() - started:.1f} s", flush=True)
-    queries = count_queries(url, instance)
+    queries = count_queries(url, instance, admin_codes.pop())
     tracker = serve("benchmarks.wsgi:app", url, instance, port)
     trivial = serve("benchmarks.trivial:app", url, instance, port + 1)
     background = subprocess.Popen(
@@ -376,11 +401,14 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
     )
     try:
         cookie = login("127.0.0.1", port, EMAIL, PASSWORD)
+        cookies = {label: cookie for label, *_ in PAGES} | dict.fromkeys(ANONYMOUS, "")
+        admin_cookie = login("127.0.0.1", port, ADMIN_EMAIL, PASSWORD, admin_codes.pop())
+        cookies |= dict.fromkeys(AS_ADMIN, admin_cookie)
         targets = [(TRIVIAL, trivial, port + 1, "/", None)]
         targets += [(label, tracker, port, path, goal) for label, path, goal in PAGES]
-        for _, _server, target_port, path, _ in targets:  # warm-up: every worker, every page
-            wrk(target_port, path, cookie, 1)
-            _get(target_port, path, cookie)  # waits for a free thread: the renders are done
+        for label, _server, target_port, path, _ in targets:  # warm-up: every worker, page
+            wrk(target_port, path, cookies.get(label, cookie), 1)
+            _get(target_port, path, cookies.get(label, cookie))  # the renders are done
         runs: dict[str, list[dict]] = {label: [] for label, *_ in targets}
         # Each page is measured right after a run of the yardstick, and its share is the
         # median of those pairs: the machine's slow and fast phases last whole runs, and a
@@ -390,9 +418,10 @@ def bench_size(db_label: str, url: str, tmp: Path, size: str, factor: int, port:
             for label, server, target_port, path, _ in targets[1:]:
                 yardstick = measure(trivial, port + 1, "/", cookie)
                 runs[TRIVIAL].append(yardstick)
-                asker = "" if label in ANONYMOUS else cookie
                 runs[label].append(
-                    measure(server, target_port, path, asker, conditional=label in CONDITIONAL)
+                    measure(
+                        server, target_port, path, cookies[label], conditional=label in CONDITIONAL
+                    )
                 )
                 shares[label].append(runs[label][-1]["rps"] / yardstick["rps"])
         for label, _, _, _, goal in targets:

@@ -457,6 +457,33 @@ def test_meeting_figures_appear_in_the_report(client_for, seeded_app):
     assert "Regionale Tafel Mensenhandel 2.1 1 0 3" in row
 
 
+def test_meeting_figures_stand_as_of_the_peildatum(client_for, seeded_app):
+    """A report with an earlier peildatum counts the meetings as they stood that day: one
+    held since then counts as still planned, one held before as held, a cancelled one never;
+    a report on the day itself counts what is held and planned now."""
+    from tracker.meetings.models import Meeting, MeetingSeries
+
+    table = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "regionale-tafel"))
+    for month, state in ((2, "gehouden"), (5, "gehouden"), (9, "gepland"), (10, "geannuleerd")):
+        db.session.add(
+            Meeting(
+                series=table,
+                starts_at=datetime(2025, month, 1, 10),
+                ends_at=datetime(2025, month, 1, 12),
+                state=state,
+            )
+        )
+    db.session.commit()
+
+    def tafel_row(peildatum: str) -> str:
+        page = text_of(client_for("lezer").get(f"/rapportage?peildatum={peildatum}"))
+        return page.split("Overleggen in 2025")[1].split("Platform Mensenhandel")[0]
+
+    with time_machine.travel(datetime(2025, 6, 1, 10, tzinfo=UTC), tick=False):
+        assert "Regionale Tafel Mensenhandel 2.1 2 1 3" in tafel_row("2025-06-01")
+        assert "Regionale Tafel Mensenhandel 2.1 1 2 3" in tafel_row("2025-03-01")
+
+
 def test_abandoned_upload_previews_are_removed_after_a_day(client_for, seeded_app):
     from tracker.previews import UploadPreview
 

@@ -155,14 +155,17 @@ class SeriesYear:
 
 
 def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
-    """Per series, held and still-planned meetings in ``year`` against its minimum."""
+    """Per series, held and still-planned meetings in ``year`` against its minimum, as they
+    stood at ``now`` (on ``today``): a meeting after ``now`` counts as planned even if it has
+    been held since (a report with an earlier peildatum), one before it as held only if it
+    was; a cancelled one never counts."""
     counts: Counter = Counter()
     rows = db.session.execute(_MEETINGS_IN_YEAR, {"now": now, "year": year})
     for series_id, state, ahead, count in rows:
-        if state == MeetingState.HELD.value:
-            counts[(series_id, "held")] += count
-        elif state == MeetingState.PLANNED.value and ahead:
+        if ahead and state != MeetingState.CANCELLED.value:
             counts[(series_id, "planned")] += count
+        elif not ahead and state == MeetingState.HELD.value:
+            counts[(series_id, "held")] += count
     result = []
     for series in db.session.scalars(_region_series(), {"region_id": current_region_id()}):
         standing = year_standing(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     abort,
     current_app,
@@ -18,7 +20,7 @@ from sqlalchemy import select
 from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.conditional import conditional
-from tracker.dates import app_timezone, dutch_date, local_today, utcnow
+from tracker.dates import app_timezone, dutch_date, end_of_day_utc, local_today, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.meetings import outcomes
@@ -50,7 +52,11 @@ def parse_params(args) -> tuple[ReportParams, dict]:
     return form.params(), errors
 
 
-def _meeting_figures(year: int) -> list[dict]:
+def _meeting_figures(reference_date: date) -> list[dict]:
+    """The meeting series in the peildatum's year, as they stood at the end of that day (or
+    now, for a report on today)."""
+    as_of = min(utcnow(), end_of_day_utc(reference_date, app_timezone()))
+    today = min(local_today(), reference_date)
     return [
         {
             "name": item.series.name,
@@ -60,7 +66,7 @@ def _meeting_figures(year: int) -> list[dict]:
             "required": item.standing.required,
             "flag": item.standing.flag_label or "",
         }
-        for item in standings(year, local_today(), utcnow())
+        for item in standings(reference_date.year, today, as_of)
     ]
 
 
@@ -102,7 +108,7 @@ def current_report(params: ReportParams, plan=None) -> dict:
         stale_days=current_app.config["UPDATE_DUE_DAYS"],
         made_by=current_user.name,
         made_at=utcnow(),
-        meeting_figures=_meeting_figures(params.reference_date.year),
+        meeting_figures=_meeting_figures(params.reference_date),
         comparison=_comparison(params, plan),
     )
     data["narrative"] = narrative.as_data(narrative.draft_of(plan))

@@ -282,7 +282,7 @@ def test_an_action_lacks_a_reporter_exactly_when_nobody_is_asked_about_it(seeded
     from tracker.notifications.asking import users_with_open_actions
     from tracker.plan.models import OwnerLink, Status
     from tracker.plan.queries import current_plan
-    from tracker.progress.queries import orphaned_actions
+    from tracker.progress.queries import count_orphaned_actions, orphaned_actions
 
     plan = current_plan()
     contributor, reader = make_user("bijdrager"), make_user("lezer")  # of no party
@@ -307,6 +307,7 @@ def test_an_action_lacks_a_reporter_exactly_when_nobody_is_asked_about_it(seeded
     actions = db.session.scalars(select(Action)).all()
     open_ids = {a.id for a in actions if a.status not in (Status.DONE.value, Status.DROPPED.value)}
     assert orphans() == {a.code for a in actions if a.id in open_ids - asked()}
+    assert count_orphaned_actions(plan) == len(orphans())
     assert "2.1" not in orphans() and action("4.1").code in orphans()  # RIEC: disabled only
     assert covered.action.code not in orphans() and uncovered.action.code in orphans()
 

@@ -38,11 +38,11 @@ def overview():
         len(flagged),
     )
     now = utcnow()
-    orphans, quiet, failed, privacy_scan, to_review = [], [], 0, None, []
+    orphan_count, quiet, failed, privacy_scan, to_review = 0, [], 0, None, []
     if current_user.is_admin:
         privacy_scan = latest_scan()
         to_review = confirmations_to_review(now)
-        orphans = progress.orphaned_actions(plan)
+        orphan_count = progress.count_orphaned_actions(plan)
         quiet = progress.quiet_sole_contacts(plan, now)
         failed = db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -56,7 +56,7 @@ def overview():
         totals=totals,
         lists=lists,
         today=today,
-        orphans=orphans,
+        orphan_count=orphan_count,
         quiet_contacts=quiet,
         failed_notifications=failed,
         privacy_scan=privacy_scan,

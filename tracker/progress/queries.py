@@ -110,15 +110,31 @@ def _open(statement: Select) -> Select:
     )
 
 
+def count_orphaned_actions(plan: Plan) -> int:
+    """How many ``orphaned_actions`` there are (the overview shows the number only)."""
+    return db.session.scalar(_ORPHAN_COUNT, {"plan_id": plan.id})
+
+
+def _orphan_ids() -> Select:
+    """The ids of the plan's open actions in none of the ownerships."""
+    reachable = union_all(*ownerships(Action.id.label("action_id"))).subquery()
+    return _open(select(Action.id).join(Action.theme)).where(
+        Action.id.not_in(select(reachable.c.action_id))
+    )
+
+
+_ORPHAN_COUNT = select(func.count()).select_from(_orphan_ids().subquery())
+
+
 @functools.cache
 def _orphans() -> Select:
     """Built once per process, on first use (loader options map every model, which must all
-    be imported by then): the beheerder's overview reads it on every view (``plan.queries``
-    says why). Owners and their links are joined in: one statement, a row per link."""
-    reachable = union_all(*ownerships(Action.id.label("action_id"))).subquery()
+    be imported by then; ``plan.queries`` says why). Owners and their links are joined in:
+    one statement, a row per link."""
     return (
-        _open(select(Action).join(Action.theme))
-        .where(Action.id.not_in(select(reachable.c.action_id)))
+        select(Action)
+        .join(Action.theme)
+        .where(Action.id.in_(_orphan_ids()))
         .options(
             joinedload(Action.theme),
             joinedload(Action.owners).joinedload(ActionOwner.party),

@@ -159,16 +159,7 @@ def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[Quiet
     owned = dict(db.session.execute(_OPEN_ACTIONS_PER_PARTY, {"plan_id": plan.id}).all())
     if not owned:
         return []
-    members = db.session.execute(
-        select(Party, User)
-        .join(User, is_member())
-        .where(
-            Party.id.in_(owned),
-            User.is_enabled.is_(True),
-            User.role != Role.READER.value,
-        )
-        .order_by(Party.short_name)
-    ).all()
+    members = db.session.execute(_REPORTERS_OF_PARTIES, {"party_ids": list(owned)}).all()
     people: dict[int, list] = {}
     for party, user in members:
         people.setdefault(party.id, []).append((party, user))
@@ -183,6 +174,16 @@ def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[Quiet
     return result
 
 
+_REPORTERS_OF_PARTIES = (
+    select(Party, User)
+    .join(User, is_member())
+    .where(
+        Party.id.in_(bindparam("party_ids", expanding=True)),
+        User.is_enabled.is_(True),
+        User.role != Role.READER.value,
+    )
+    .order_by(Party.short_name)
+)
 _OPEN_ACTIONS_PER_PARTY = _open(
     select(ActionOwner.party_id, func.count(distinct(Action.id)))
     .join(Action, Action.id == ActionOwner.action_id)

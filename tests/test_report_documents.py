@@ -107,6 +107,15 @@ def test_the_complete_pdf_keeps_inside_the_margins(client_for, long_update, tmp_
     assert crossing == []
 
 
+def test_the_annex_breaks_the_owners_only_between_words(client_for):
+    """The Dutch hyphenation patterns break "Aandachtsfunctionarissen" inside the word
+    ("Aandachtsfuncti-onarissen"); the annex's Wie column has room for it whole."""
+    data = client_for("lezer").get("/rapportage/bijlage-3.pdf").data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Aandachtsfunctionarissen" in text
+    assert not re.search(r"Aandachts\w*-\s", text)
+
+
 def test_the_report_page_offers_the_complete_pdf_first(client_for):
     html = client_for("lezer").get("/rapportage").get_data(as_text=True)
     bar = html[html.index('<p class="no-print actions-bar">') :]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, distinct, func, select, union_all
 
+from tracker.accounts.membership import ownerships
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.notifications import asking
@@ -71,11 +72,26 @@ _ASKED_MEETINGS_AHEAD = (
 
 def update_request_progress(now: datetime) -> list[dict]:
     """For coming meetings whose update requests went out: how many of the requested actions
-    were updated since (shown on the overview)."""
+    were updated since (shown on the overview). Counted in SQL by the rule of
+    ``update_request_status``: the open actions the asked people own, updated after
+    ``asking.recent_since``."""
     params = {"now": now, "region_id": current_region_id()}
     result = []
     for meeting, plan_id in db.session.execute(_ASKED_MEETINGS_AHEAD, params).all():
-        status = update_request_status(meeting, plan_id) or []
-        updated = sum(1 for _, is_updated, _ in status if is_updated)
-        result.append({"meeting": meeting, "asked": len(status), "updated": updated})
+        since, _ = asking.recent_since(meeting)
+        asked, updated = db.session.execute(
+            _ASKED_AND_UPDATED, {"meeting_id": meeting.id, "plan_id": plan_id, "since": since}
+        ).one()
+        result.append({"meeting": meeting, "asked": asked, "updated": updated})
     return result
+
+
+def _asked_and_updated():
+    owned = union_all(*ownerships(Action.id.label("action_id"), Action.last_update_at)).subquery()
+    updated = case((owned.c.last_update_at > bindparam("since"), owned.c.action_id))
+    return select(func.count(distinct(owned.c.action_id)), func.count(distinct(updated))).where(
+        owned.c.id.in_(_SENT_REQUESTS.with_only_columns(Notification.recipient_id).order_by(None))
+    )
+
+
+_ASKED_AND_UPDATED = _asked_and_updated()

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, bindparam, distinct, func, select, union_all
+from sqlalchemy import Select, bindparam, distinct, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.membership import is_member, owned_action_ids, ownerships
@@ -104,6 +104,7 @@ def orphaned_actions(plan: Plan) -> list[OrphanedAction]:
 
 
 def _open(statement: Select) -> Select:
+    """``statement`` narrowed to the open actions of the plan ``:plan_id``."""
     return statement.where(
         Theme.plan_id == bindparam("plan_id"),
         Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
@@ -155,39 +156,35 @@ class QuietContact:
 def quiet_sole_contacts(plan: Plan, now: datetime, days: int = 90) -> list[QuietContact]:
     """Parties owning open actions of ``plan`` whose only person able to report has not
     logged in for ``days`` days (or never): when that person leaves, the party's actions go
-    quiet."""
-    owned = dict(db.session.execute(_OPEN_ACTIONS_PER_PARTY, {"plan_id": plan.id}).all())
-    if not owned:
-        return []
-    members = db.session.execute(_REPORTERS_OF_PARTIES, {"party_ids": list(owned)}).all()
-    people: dict[int, list] = {}
-    for party, user in members:
-        people.setdefault(party.id, []).append((party, user))
+    quiet. One statement; only those parties and people are loaded."""
     cutoff = now - timedelta(days=days)
-    result = []
-    for rows in people.values():
-        if len(rows) != 1:
-            continue
-        party, user = rows[0]
-        if user.last_login_at is None or user.last_login_at < cutoff:
-            result.append(QuietContact(party, user, owned[party.id]))
-    return result
+    rows = db.session.execute(_QUIET_SOLE_CONTACTS, {"plan_id": plan.id, "cutoff": cutoff})
+    return [QuietContact(party, user, open_actions) for party, user, open_actions in rows]
 
 
-_REPORTERS_OF_PARTIES = (
-    select(Party, User)
-    .join(User, is_member())
-    .where(
-        Party.id.in_(bindparam("party_ids", expanding=True)),
-        User.is_enabled.is_(True),
-        User.role != Role.READER.value,
+def _quiet_sole_contacts() -> Select:
+    open_per_party = _open(
+        select(ActionOwner.party_id, func.count(distinct(Action.id)).label("open_actions"))
+        .join(Action, Action.id == ActionOwner.action_id)
+        .join(Theme, Theme.id == Action.theme_id)
+        .where(ActionOwner.party_id.is_not(None))
+        .group_by(ActionOwner.party_id)
+    ).subquery()
+    sole_reporter = (
+        select(Party.id.label("party_id"), func.min(User.id).label("user_id"))
+        .join(User, is_member())
+        .where(User.is_enabled.is_(True), User.role != Role.READER.value)
+        .group_by(Party.id)
+        .having(func.count(distinct(User.id)) == 1)
+    ).subquery()
+    return (
+        select(Party, User, open_per_party.c.open_actions)
+        .join(open_per_party, open_per_party.c.party_id == Party.id)
+        .join(sole_reporter, sole_reporter.c.party_id == Party.id)
+        .join(User, User.id == sole_reporter.c.user_id)
+        .where(or_(User.last_login_at.is_(None), User.last_login_at < bindparam("cutoff")))
+        .order_by(Party.short_name)
     )
-    .order_by(Party.short_name)
-)
-_OPEN_ACTIONS_PER_PARTY = _open(
-    select(ActionOwner.party_id, func.count(distinct(Action.id)))
-    .join(Action, Action.id == ActionOwner.action_id)
-    .join(Theme, Theme.id == Action.theme_id)
-    .where(ActionOwner.party_id.is_not(None))
-    .group_by(ActionOwner.party_id)
-)
+
+
+_QUIET_SOLE_CONTACTS = _quiet_sole_contacts()

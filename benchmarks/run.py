@@ -81,8 +81,9 @@ def build_database(url: str, instance: Path, factor: int) -> list[str]:
     from tracker.evaluation.models import ActionEvaluation, EvaluationRound
     from tracker.extensions import db
     from tracker.meetings.models import Meeting, MeetingSeries
+    from tracker.notifications.asking import users_with_open_actions
     from tracker.notifications.models import Notification
-    from tracker.plan.models import Action, ActionOwner, Party, Theme
+    from tracker.plan.models import Action, ActionOwner, Municipality, Party, Theme
     from tracker.progress.models import ProgressUpdate
     from tracker.public.models import Publication, PublicLine
     from tracker.seeding import apply_seeds, read_seeds
@@ -117,6 +118,32 @@ def build_database(url: str, instance: Path, factor: int) -> list[str]:
         recovery_codes = new_recovery_codes(secretary)
         themes = db.session.scalars(select(Theme).order_by(Theme.number)).all()
         parties = db.session.scalars(select(Party)).all()
+        # The region's people: a contributor for every other organisation and an
+        # aandachtsfunctionaris for every municipality, all logged in last week, so who owns
+        # what, who is asked for updates and which actions lack a reporter are as in the
+        # region (with only the two accounts above nearly every action had no reporter).
+        signal_group = next(p for p in parties if p.code == "AF")
+        people = [
+            User(
+                email=f"{party.code.lower()}@bench.test",
+                name=f"Bench {party.short_name}",
+                party=party,
+            )
+            for party in parties
+            if party.kind == "organisatie" and party.code not in ("AVIM", "VAR")
+        ] + [
+            User(
+                email=f"af-{m.code}@bench.test",
+                name=f"Bench AF {m.name}",
+                party=signal_group,
+                municipality=m,
+            )
+            for m in db.session.scalars(select(Municipality))
+        ]
+        for person in people:
+            person.role, person.password_hash = "bijdrager", reader.password_hash
+            person.last_login_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=7)
+        db.session.add_all(people)
         for extra in range(47 * (factor - 1)):
             theme = themes[extra % 5]
             action = Action(
@@ -166,13 +193,14 @@ def build_database(url: str, instance: Path, factor: int) -> list[str]:
             )
         series = db.session.scalars(select(MeetingSeries)).all()
 
-        def sent(kind: str, meeting: Meeting, days: int) -> Notification:
-            """A mail to the reader ``days`` before ``meeting``, sent."""
+        def sent(kind: str, meeting: Meeting, days: int, to: int | None = None) -> Notification:
+            """A mail to ``to`` (the reader) ``days`` before ``meeting``, sent."""
             due = meeting.starts_at - timedelta(days=days)
-            key = f"{kind}:{meeting.id}:{reader.id}:{days}"
+            recipient_id = to or reader.id
+            key = f"{kind}:{meeting.id}:{recipient_id}:{days}"
             return Notification(
                 kind=kind,
-                recipient_id=reader.id,
+                recipient_id=recipient_id,
                 meeting_id=meeting.id,
                 offset_days=days,
                 dedupe_key=key,
@@ -199,7 +227,9 @@ def build_database(url: str, instance: Path, factor: int) -> list[str]:
         ahead = Meeting(series=tafel, starts_at=start, ends_at=start + timedelta(hours=2))
         db.session.add(ahead)
         db.session.flush()
-        db.session.add(sent("voortgangsverzoek", ahead, tafel.update_request_days))
+        # Every owner of open actions was asked.
+        for owner_id in users_with_open_actions(themes[0].plan_id):
+            db.session.add(sent("voortgangsverzoek", ahead, tafel.update_request_days, owner_id))
         # The evaluation round runs (as it does in the plan's last weeks), half of it done.
         evaluation_round = EvaluationRound(
             plan_id=themes[0].plan_id, deadline=start.date() + timedelta(days=21)

@@ -462,6 +462,12 @@ def test_a_meeting_in_the_past_is_not_planned_but_can_be_recorded_as_held(client
     assert held.status_code == 302
     meeting = db.session.scalar(select(Meeting))
     assert meeting.state == "gehouden"
+    # A meeting still to come cannot have been held (it would count as held in the minimum).
+    ahead = (utcnow() + timedelta(days=10)).date().isoformat()
+    refused = post_form(client, "/vergaderingen/nieuw", {**data, "day": ahead, "already_held": "y"})
+    assert refused.status_code == 400
+    assert "ligt in de toekomst: een vergadering die nog moet komen" in text_of(refused)
+    assert db.session.scalar(select(func.count(Meeting.id))) == 1
 
 
 def test_an_unchanged_municipality_cell_is_not_saved_or_audited(client_for):

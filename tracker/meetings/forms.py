@@ -76,10 +76,16 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
     def validate_start(self, field):
         self._check_exists(field)
         timezone = app_timezone()
-        if not (self.day.data and field.data) or self.already_held.data:
+        if not (self.day.data and field.data):
             return
         starts_at = local_to_utc(self.day.data, field.data, timezone)
-        if starts_at is not None and starts_at < utcnow():
+        if starts_at is not None and self.already_held.data and starts_at > utcnow():
+            raise ValidationError(
+                f"{dutch_date(self.day.data)} om {field.data:%H:%M} ligt in de toekomst: een "
+                "vergadering die nog moet komen, kan niet al gehouden zijn. Haal het vinkje "
+                "weg of kies de datum waarop zij is gehouden."
+            )
+        if starts_at is not None and not self.already_held.data and starts_at < utcnow():
             self.offer_already_held = True
             raise ValidationError(
                 f"{dutch_date(self.day.data)} om {field.data:%H:%M} ligt in het verleden: een "

@@ -78,14 +78,15 @@ class MeetingForm(PrivacyCheckedForm, DutchForm):
         timezone = app_timezone()
         if not (self.day.data and field.data):
             return
+        # Never None here: ``_check_exists`` refused a time the clock skips.
         starts_at = local_to_utc(self.day.data, field.data, timezone)
-        if starts_at is not None and self.already_held.data and starts_at > utcnow():
+        if self.already_held.data and starts_at > utcnow():
             raise ValidationError(
                 f"{dutch_date(self.day.data)} om {field.data:%H:%M} ligt in de toekomst: een "
                 "vergadering die nog moet komen, kan niet al gehouden zijn. Haal het vinkje "
                 "weg of kies de datum waarop zij is gehouden."
             )
-        if starts_at is not None and not self.already_held.data and starts_at < utcnow():
+        if not self.already_held.data and starts_at < utcnow():
             self.offer_already_held = True
             raise ValidationError(
                 f"{dutch_date(self.day.data)} om {field.data:%H:%M} ligt in het verleden: een "

@@ -44,6 +44,19 @@ def replay_cookie(app, cookie: str):
     return client.get("/")
 
 
+def broken_labels(html: str) -> list[str]:
+    """Tags whose ``aria-labelledby`` names no element, or the tag itself (whose whole text
+    then becomes its name for a screen reader)."""
+    ids = set(re.findall(r'(?<![\w-])id="([^"]+)"', html))
+    broken = []
+    for tag in re.findall(r'<[a-z]+\b[^>]*\baria-labelledby="[^"]+"[^>]*>', html):
+        own = re.search(r'(?<![\w-])id="([^"]+)"', tag)
+        targets = re.search(r'aria-labelledby="([^"]+)"', tag).group(1).split()
+        if any(t not in ids or (own and own.group(1) == t) for t in targets):
+            broken.append(tag)
+    return broken
+
+
 def text_of(response) -> str:
     """The page as text, tags stripped, whitespace folded, for content assertions."""
     html = response.get_data(as_text=True)

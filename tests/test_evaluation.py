@@ -24,7 +24,7 @@ from tracker.notifications.sending import send_due_notifications
 from tracker.plan.models import Action, Plan, Theme
 from tracker.progress.models import ActionRevision, ProgressUpdate
 
-from .helpers import action, post_form, text_of
+from .helpers import action, broken_labels, post_form, text_of
 
 AMS = ZoneInfo("Europe/Amsterdam")
 SLUG = "rotterdam-2024-2026"
@@ -182,7 +182,9 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     assert "Knelpunt: Capaciteit bij de partners voor gezamenlijke controles." in titles
     db.session.rollback()
     # Progress per action and per owner for the secretary.
-    overview = text_of(admin.get(ROUND))
+    response = admin.get(ROUND)
+    assert broken_labels(response.get_data(as_text=True)) == []
+    overview = text_of(response)
     assert "3 van 47 acties geëvalueerd" in overview
     assert "Nog open" in overview
 
@@ -271,7 +273,9 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     )
     assert "Breder maken" in revision.reason
     assert carried[old["4.1"].id].text == old["4.1"].text
-    where = text_of(admin.get(ROUND))
+    response = admin.get(ROUND)
+    assert broken_labels(response.get_data(as_text=True)) == []
+    where = text_of(response)
     assert "niet overgenomen (stoppen)" in where and "aangepast als 1.1" in where
     # Adopted with the RVO's decision; the evaluation stays a click away.
     decision = _rvo_decision("Het RVO stelt het actieplan 2027-2030 vast.")

@@ -41,6 +41,8 @@ CORPUS: list[tuple[str, str]] = [
     (HARD, "Rekeningnummer NL05.ABNA.0670.9302.64 is bij de bank gemeld."),
     (HARD, "Inval op Kerkstraat 45 in Vlaardingen, drie personen aangetroffen."),
     (HARD, "Woning aan de Havenweg 3a wordt gecontroleerd."),
+    # A street named after a town, with a number that could be a year, is still an address.
+    (HARD, "Het slachtoffer woonde aan de Schiedamseweg 2021, boven de winkel."),
     (HARD, "Het pand met postcode 3011 AB is gesloten."),
     (HARD, "Adres: Molenlaan 118, 2912 CD Nieuwerkerk."),
     (HARD, "Zij woont hoogstraat 12 boven de winkel."),
@@ -127,6 +129,10 @@ CORPUS: list[tuple[str, str]] = [
     (CLEAN, "Samenwerking met de ZVH Rotterdam Rijnmond en ZHZ is besproken."),
     (CLEAN, "Versie 2 van het draaiboek is vastgesteld op 1 december."),
     (CLEAN, "De regionale mensenhandelmonitor 2024 is gepubliceerd en gedeeld."),
+    # A town and a year (a plan's or a monitor's name): deduce reads a street and number.
+    (CLEAN, "De Mensenhandelmonitor Rotterdam 2022 is gedeeld met de partners."),
+    (CLEAN, "Het lokaal actieplan Schiedam 2025-2028 is vastgesteld."),
+    (CLEAN, "Concept: Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030."),
     (CLEAN, "Twee nieuwe rapporten over arbeidsuitbuiting toegevoegd aan de kennisbank."),
     (CLEAN, "Signalen van ketenpartners worden vaker doorgegeven aan het meld- en adviespunt."),
     (CLEAN, "De omgevingsscan naar kwetsbare locaties is in 8 gemeenten uitgevoerd."),

@@ -81,11 +81,30 @@ def find_personal_data(
     if not text or not text.strip():
         return []
     known, not_names = _known_words(allowlist)
-    names = [f for f in find_names(text) if not _allowed(f, known)]
+    place_names = places_pattern(places)
+    names = [
+        f
+        for f in find_names(text)
+        if not _allowed(f, known) and not _place_and_year(f, place_names)
+    ]
     findings = apply_context(
-        text, find_identifiers(text) + names, places_pattern(places), unknown_names(text, not_names)
+        text, find_identifiers(text) + names, place_names, unknown_names(text, not_names)
     )
     return _merge(findings)
+
+
+#: What may follow a place's name in a title or a period: a year.
+_YEAR = re.compile(r"\s+(?:19|20)\d\d")
+
+
+def _place_and_year(finding: Finding, place_names: re.Pattern) -> bool:
+    """Deduce reads a place followed by a year as a street and house number ("Rotterdam
+    2027" in a plan's title, "het lokaal actieplan Schiedam 2025-2028"): a town is no street,
+    so that is no address. A street named after a town ("Rotterdamseweg 12") still is."""
+    if finding.kind is not FindingKind.ADDRESS:
+        return False
+    place = place_names.match(finding.text)
+    return place is not None and _YEAR.fullmatch(finding.text, place.end()) is not None
 
 
 @lru_cache(maxsize=16)

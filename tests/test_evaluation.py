@@ -246,16 +246,16 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
 
     # The next plan from the advice.
     old = {code: action(code) for code in ("1.1", "1.2", "4.1")}
-    response = post_form(
-        admin,
-        f"{ROUND}/nieuw-plan",
-        {
-            "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
-            "slug": "rotterdam-2027-2030",
-            "start_year": "2027",
-            "end_year": "2030",
-        },
-    )
+    next_plan = {
+        "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030",
+        "slug": "rotterdam-2027-2030",
+        "start_year": "2027",
+        "end_year": "2030",
+    }
+    refused = post_form(admin, f"{ROUND}/nieuw-plan", next_plan)
+    assert "Laat de jaartallen weg" in text_of(refused), text_of(refused)[:600]
+    next_plan["title"] = "Regionaal Actieplan Mensenhandel Regio Rotterdam"
+    response = post_form(admin, f"{ROUND}/nieuw-plan", next_plan)
     assert response.status_code == 302, text_of(response)[:600]
     draft = db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030"))
     carried = {

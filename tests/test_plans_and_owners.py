@@ -461,6 +461,35 @@ def _plan_action(slug: str, code: str) -> Action:
     ).one()
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030",
+        "Regionaal Actieplan Mensenhandel Regio Rotterdam 2027 – 2030.",
+        "Actieplan Mensenhandel 2027",
+    ],
+)
+def test_a_new_plans_title_leaves_the_period_to_the_tracker(client_for, title):
+    """The period follows the title everywhere ("… Rotterdam 2027-2030"): typed into the
+    title too, every page would read "2027-2030 2027-2030"."""
+    admin = client_for("beheerder")
+    data = {
+        "base": "rotterdam-2024-2026",
+        "title": title,
+        "slug": "rotterdam-2027-2030",
+        "start_year": "2027",
+        "end_year": "2030",
+    }
+    response = post_form(admin, "/plannen/nieuw", data)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Laat de jaartallen weg: de tracker zet de periode (2027-2030) zelf achter" in page
+    assert f'value="{title}"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030")) is None
+    data["title"] = "Regionaal Actieplan Mensenhandel Regio Rotterdam"
+    assert post_form(admin, "/plannen/nieuw", data).status_code == 302
+
+
 def test_a_new_plan_is_a_draft_copy_that_links_to_its_predecessor(client_for, roles):
     admin = client_for("beheerder")
     post_form(

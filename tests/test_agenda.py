@@ -149,6 +149,20 @@ def test_secretary_proposes_edits_and_publishes_the_agenda(client_for, tafel, ro
     assert queued and all(n.dedupe_key.endswith(":1") for n in queued)
 
 
+def test_each_agenda_items_buttons_name_that_item(client_for, tafel):
+    """A screen reader hears "Verwijderen agendapunt 2" on the second item's button (the
+    buttons' own loop counted 1, 2, 3 across Omhoog, Omlaag and Verwijderen)."""
+    admin = client_for("beheerder")
+    page = f"/vergaderingen/{tafel.id}"
+    assert post_form(admin, f"{page}/agenda/voorstellen", {}).status_code == 302
+    html = admin.get(page).get_data(as_text=True)
+    items = html.split('<ol class="agenda">')[1].split("</ol>")[0].split("<li>")[1:]
+    assert len(items) >= 4
+    for number, item in enumerate(items, start=1):
+        named = re.findall(r'<span class="visually-hidden"> agendapunt (\d+)</span>', item)
+        assert named == [str(number)] * 4  # Wijzigen, Omhoog, Omlaag, Verwijderen
+
+
 def test_the_published_agenda_reaches_participants_with_the_ics(
     seeded_app, smtp_server, tafel, make_user
 ):

@@ -170,8 +170,8 @@ def test_meeting_planned_late_sends_only_the_latest_due_reminder(
     make_meeting(start=(2025, 6, 20, 14, 0), now=utc(2025, 6, 19, 8, 0))
     assert tick(utc(2025, 6, 19, 8, 1)) == 0  # due yesterday: waits for 09:00 (civil hours)
     assert tick(utc(2025, 6, 19, 9, 1)) == 2  # one (the 2-day) per person, not two
-    assert all(
-        "Over 2 dagen" in m.get_body(preferencelist=("plain",)).get_content()
+    assert all(  # the 2-day reminder, sent the day before: it says so
+        "Morgen is er een Platform Mensenhandel." in m.get_body(("plain",)).get_content()
         for _, m in smtp_server.messages
     )
     older = db.session.scalars(select(Notification).where(Notification.offset_days == 14)).all()
@@ -877,6 +877,21 @@ def test_weekend_reminders_go_on_monday(mail_app, smtp_server, people, make_meet
     assert tick(utc(2025, 6, 28, 9, 0)) == 0  # Saturday: the 2-day reminders wait
     assert tick(utc(2025, 6, 29, 20, 0)) == 0  # Sunday evening
     assert tick(utc(2025, 6, 30, 9, 0)) == 2  # Monday 09:00, before the 14:00 meeting
+    body = smtp_server.messages[-1][1].get_body(("plain",)).get_content()
+    assert "Vandaag is er een Platform Mensenhandel." in body
+
+
+def test_a_reminder_sent_late_says_how_many_days_are_really_left(
+    mail_app, smtp_server, people, make_meeting
+):
+    """Planned ten days ahead, the 14-day reminder goes out at the next nine o'clock: it
+    says ten days, not fourteen (and the 2-day one later says two)."""
+    make_meeting(start=(2025, 6, 20, 14, 0), now=utc(2025, 6, 10, 8, 0))
+    assert tick(utc(2025, 6, 10, 9, 0)) == 2
+    assert tick(utc(2025, 6, 18, 9, 0)) == 2
+    bodies = [m.get_body(("plain",)).get_content() for _, m in smtp_server.messages]
+    assert ["Over 10 dagen" in b for b in bodies] == [True, True, False, False]
+    assert ["Over 2 dagen" in b for b in bodies] == [False, False, True, True]
 
 
 def test_the_meeting_wins_over_civil_hours(mail_app, smtp_server, people, make_meeting):

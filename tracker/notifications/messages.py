@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -54,9 +55,9 @@ def without_greeting(intro: str | None) -> str:
     return _GREETING.sub("", intro or "", count=1).strip()
 
 
-def build_message(row: Notification, tick_cache: dict | None = None) -> Message:
+def build_message(row: Notification, now: datetime, tick_cache: dict | None = None) -> Message:
     """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached (an
-    evaluation round's e-mail is built by ``tracker.evaluation.mail``).
+    evaluation round's e-mail is built by ``tracker.evaluation.mail``), going out at ``now``.
     ``tick_cache`` keeps for the whole tick what is the same for every recipient of a
     meeting (the actions to ask about, the .ics), so a round of reminders builds them once."""
     if row.kind_enum.is_evaluation:
@@ -84,7 +85,9 @@ def build_message(row: Notification, tick_cache: dict | None = None) -> Message:
         "end": to_local(meeting.ends_at, tz),
         "meeting_url": external_url("meetings.detail", meeting_id=meeting.id),
         "profile_url": external_url("accounts.profile"),
-        "days": row.offset_days,
+        # Counted from the day it goes out: a reminder planned less than its offset ahead,
+        # or sent after downtime or a weekend, says when the meeting really is.
+        "days": (to_local(meeting.starts_at, tz).date() - to_local(now, tz).date()).days,
         "intro": without_greeting(series.reminder_intro),
         "outcome": outcome,
         "due_text": due_text,

@@ -341,7 +341,7 @@ def send_claimed(
                 continue
             # Built, written out and queued behind the e-mail on the wire, whose outcome
             # is then taken: the wire never waits for the builder.
-            message = build_message(row, tick_cache)
+            message = build_message(row, now, tick_cache)
             delivery = deliver_soon(message, name=f"{row.id}-{row.kind}", connection=connection)
             settle()
             in_flight = _InFlight(row, message, delivery)

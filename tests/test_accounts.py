@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tracker import background
 from tracker.accounts.models import ApiToken, RecoveryCode, User
+from tracker.accounts.services import password_problem
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
@@ -128,6 +129,27 @@ def test_login_is_case_insensitive_on_email_and_renews_the_session(seeded_app, m
     assert client.get("/").status_code == 200
     assert "login" in kinds()
     assert user.last_login_at is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "refused"),
+    [
+        # "af" stands in "straf" and "afspraak": a short name before the @ is no reason.
+        ("af@schiedam.test", "straf na de afspraak", False),
+        ("af@schiedam.test", "mijn af@schiedam.test!", True),
+        ("riec@partner.test", "riec wachtwoord lang", True),
+        ("Robin.Riec@partner.test", "ROBIN.RIEC en nog wat", True),
+    ],
+)
+def test_a_password_may_not_hold_the_email_address(email, password, refused):
+    problem = password_problem(password, email)
+    assert (problem is not None) is refused
+    if refused:
+        name = email.lower().partition("@")[0]
+        assert problem == (
+            "Het wachtwoord mag uw e-mailadres niet bevatten, ook niet het deel vóór de @ "
+            f"({name})."
+        )
 
 
 def test_wrong_password_is_refused_with_one_message(seeded_app, make_user):

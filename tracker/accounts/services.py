@@ -48,12 +48,25 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+#: A part of the e-mail address before the @ shorter than this ("af@…", "j@…") stands in
+#: too many words to refuse every password holding it.
+MIN_OWN_NAME_LENGTH = 4
+
+
 def password_problem(password: str, email: str = "") -> str | None:
     """A Dutch message when the password is too weak, else None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
-    if email and normalise_email(email).split("@")[0] in password.lower():
-        return "Het wachtwoord mag uw e-mailadres niet bevatten."
+    address = normalise_email(email)
+    name = address.partition("@")[0]
+    if address and (
+        address in password.lower()
+        or (len(name) >= MIN_OWN_NAME_LENGTH and name in password.lower())
+    ):
+        return (
+            "Het wachtwoord mag uw e-mailadres niet bevatten, ook niet het deel vóór de @ "
+            f"({name})."
+        )
     if len(set(password)) < 5:
         return "Het wachtwoord is te eenvoudig; gebruik meer verschillende tekens."
     return None

@@ -431,6 +431,20 @@ def test_a_bad_evaluation_is_refused_with_a_dutch_message_and_kept(
     assert db.session.scalar(select(ActionEvaluation)) is None
 
 
+def test_the_suggested_result_says_where_it_comes_from(open_round, client_for):
+    """A first evaluation starts from the action's status (not started: not achieved); the
+    form says so, beside the choice, instead of a silently ticked "Niet bereikt"."""
+    riec = client_for("bijdrager_eigen")
+    html = riec.get(f"{ROUND}/acties/4.1").get_data(as_text=True)
+    assert re.search(
+        r'<input[^>]*checked[^>]*value="niet"|<input[^>]*value="niet"[^>]*checked', html
+    )
+    assert 'aria-describedby="result-hint"' in html
+    assert "Voorgesteld uit de status van de actie (niet gestart); kies wat de actie" in html
+    assert post_form(riec, f"{ROUND}/acties/4.1", evaluation()).status_code == 302
+    assert "Voorgesteld uit de status" not in riec.get(f"{ROUND}/acties/4.1").get_data(as_text=True)
+
+
 def test_a_stale_evaluation_is_refused_and_kept(open_round, client_for):
     riec, admin = client_for("bijdrager_eigen"), client_for("beheerder")
     assert post_form(riec, f"{ROUND}/acties/4.1", evaluation()).status_code == 302

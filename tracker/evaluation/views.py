@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.meetings.attendance import region_municipalities
 from tracker.params import parse_int
 from tracker.plan import copying, queries
-from tracker.plan.models import Plan
+from tracker.plan.models import Plan, Status
 from tracker.plan.views import plan_or_404, require_plan
 from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
@@ -201,6 +201,10 @@ def _fill(form: EvaluationForm, existing, action) -> None:
     if existing is None:
         form.version.data = "0"
         form.result.data = facts.SUGGESTED_RESULT[action.status].value
+        form.result.description = (
+            f"Voorgesteld uit de status van de actie ({Status(action.status).label.lower()}); "
+            "kies wat de actie werkelijk bereikte."
+        )
         return
     form.version.data = str(existing.version)
     for name in (

@@ -445,6 +445,14 @@ def test_the_suggested_result_says_where_it_comes_from(open_round, client_for):
     assert "Voorgesteld uit de status" not in riec.get(f"{ROUND}/acties/4.1").get_data(as_text=True)
 
 
+def test_the_outbox_lists_the_rounds_e_mails_by_what_they_are(open_round, client_for):
+    """The invitation goes out when the round opens: no "(0 d)" as if it were due days
+    before something; the reminder keeps its days before the deadline."""
+    page = text_of(client_for("beheerder").get("/beheer/berichten"))
+    assert "Verzoek om evaluatie " in page and "Verzoek om evaluatie (0 d)" not in page
+    assert "Herinnering evaluatie (7 d)" in page
+
+
 def test_a_stale_evaluation_is_refused_and_kept(open_round, client_for):
     riec, admin = client_for("bijdrager_eigen"), client_for("beheerder")
     assert post_form(riec, f"{ROUND}/acties/4.1", evaluation()).status_code == 302

@@ -1,5 +1,6 @@
 """Issue 15: commitments per year, owners who stay reachable, and the plan after 2026."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from tracker.progress.models import ProgressUpdate, YearlyCommitment
 from tracker.progress.services import commitment_rows, commitments_needing_attention
 from tracker.reports.models import ReportSnapshot
 
-from .helpers import action, post_form, text_of
+from .helpers import action, owner_fields, post_form, text_of
 
 K = ScheduleKind
 
@@ -488,6 +489,34 @@ def test_a_new_plans_title_leaves_the_period_to_the_tracker(client_for, title):
     assert db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2027-2030")) is None
     data["title"] = "Regionaal Actieplan Mensenhandel Regio Rotterdam"
     assert post_form(admin, "/plannen/nieuw", data).status_code == 302
+
+
+def test_the_draft_names_its_actions_still_dated_in_the_old_plan(client_for):
+    """Carried over with "Q1 2024" or "2024 - 2025", an action would stand as "termijn
+    verstreken" from the new plan's first day: the plans page lists them to revise."""
+    admin = client_for("beheerder")
+    assert _new_plan(admin).status_code == 302
+    html = admin.get("/plannen").get_data(as_text=True)
+    listed = re.findall(r'href="/acties/([\d.]+)/herzien\?plan=rotterdam-2027-2030"', html)
+    assert {"1.4", "2.10", "4.1"} <= set(listed)
+    assert {"1.2", "2.1", "3.15"}.isdisjoint(listed)  # doorlopend, 3x per jaar, jaarlijks
+    count = len(listed)
+    assert f"{count} acties hebben een termijn vóór 2027" in text_of(admin.get("/plannen"))
+    # Revised to the new plan's years, 2.10 leaves the list.
+    draft_2_10 = _plan_action("rotterdam-2027-2030", "2.10")
+    revision = {
+        "text": draft_2_10.text,
+        "planning": "2027",
+        "owners_text": "VAR",
+        **owner_fields("VAR"),
+        "reason": "Planning voor het nieuwe plan.",
+        "version": str(draft_2_10.version),
+    }
+    revised = post_form(admin, "/acties/2.10/herzien?plan=rotterdam-2027-2030", revision)
+    assert revised.status_code == 302, text_of(revised)[:500]
+    html = admin.get("/plannen").get_data(as_text=True)
+    listed = re.findall(r'href="/acties/([\d.]+)/herzien\?plan=rotterdam-2027-2030"', html)
+    assert "2.10" not in listed and len(listed) == count - 1
 
 
 def test_a_new_plan_is_a_draft_copy_that_links_to_its_predecessor(client_for, roles):

@@ -10,14 +10,15 @@ series with one history. The caller commits.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Theme
+from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Status, Theme
 from tracker.plan.signals import plan_published, publishing_asked
 
 
@@ -127,6 +128,23 @@ def moving_on_publish(plan: Plan) -> list[str]:
     """The names of what publishing ``plan`` moves to its actions (meeting series), as the
     packages that own them answer ``signals.publishing_asked``."""
     return sorted(name for _, names in publishing_asked.send(plan) for name in names or [])
+
+
+def due_before_start(plan: Plan) -> list[Action]:
+    """The draft's open actions whose planning ends before the plan begins: carried over
+    with the old plan's dates ("Q1 2024"), they would stand as "termijn verstreken" from the
+    first day. To revise before adopting."""
+    return db.session.scalars(
+        select(Action)
+        .join(Action.theme)
+        .options(contains_eager(Action.theme))
+        .where(
+            Theme.plan_id == plan.id,
+            Action.due_on < date(plan.start_year, 1, 1),
+            Action.status.not_in([Status.DONE.value, Status.DROPPED.value]),
+        )
+        .order_by(Theme.number, Action.number)
+    ).all()
 
 
 def publish_plan(plan: Plan, author: User, now: datetime, decision_id: int | None = None) -> None:

@@ -109,6 +109,7 @@ def plans():
         queries.visible_plans().order_by(Plan.start_year.desc(), Plan.id.desc())
     ).all()
     moving = {p.id: copying.moving_on_publish(p) for p in found if p.is_draft}
+    stale = {p.id: copying.due_before_start(p) for p in found if p.is_draft}
     publish_form = None
     if current_user.is_admin and moving:
         publish_form = PublishForm(formdata=None)
@@ -117,6 +118,7 @@ def plans():
         "plan/plans.html",
         plans=found,
         moving=moving,
+        stale=stale,
         publish_form=publish_form,
         decision_label=outcomes.decision_label,
     )

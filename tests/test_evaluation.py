@@ -628,7 +628,8 @@ def test_unsolved_knelpunten_move_to_the_next_plan_with_their_actions(client_for
         }
         assert post_form(admin, "/plannen/nieuw", new_plan).status_code == 302
         plans = text_of(admin.get("/plannen"))
-        assert "knelpunt: Geen vaste financiering" in plans
+        assert "knelpunt: Geen vaste financiering voor de zorgcoördinatie." in plans
+        assert "zorgcoördinatie.." not in plans  # one full stop, the sentence's
         assert "Geen locatie" not in plans
         assert post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {}).status_code == 302
     db.session.expire_all()

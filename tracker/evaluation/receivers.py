@@ -63,7 +63,9 @@ def _unsolved_carried_on(plan: Plan) -> list[Knelpunt]:
 
 
 def _names(knelpunten: list[Knelpunt]) -> list[str]:
-    return [f"knelpunt: {k.what[:60]}" for k in knelpunten]
+    """Named in a sentence that lists them ("…; knelpunt: Capaciteit bij de partners."):
+    without a closing full stop of their own."""
+    return [f"knelpunt: {k.what[:60].rstrip('.')}" for k in knelpunten]
 
 
 def _knelpunten_to_move(plan: Plan) -> list[str]:

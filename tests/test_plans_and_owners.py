@@ -519,6 +519,28 @@ def test_the_draft_names_its_actions_still_dated_in_the_old_plan(client_for):
     assert "2.10" not in listed and len(listed) == count - 1
 
 
+def test_adopting_carries_the_standing_of_the_day_not_of_the_draft(client_for):
+    """Updates on the current plan while the draft is revised are not lost on adoption; an
+    action dropped in the draft stays dropped."""
+    admin = client_for("beheerder")
+    assert _new_plan(admin).status_code == 302
+    update = {"status": "lopend", "signal": "aandacht", "text": "Tafel draait.", "version": "1"}
+    assert post_form(admin, "/acties/2.1/voortgang", update).status_code == 302
+    assert post_form(admin, "/acties/1.5/voortgang", update).status_code == 302
+    draft_1_5 = _plan_action("rotterdam-2027-2030", "1.5")
+    dropped = {"reason": "Opgegaan in 1.4.", "version": str(draft_1_5.version)}
+    response = post_form(admin, "/acties/1.5/vervallen?plan=rotterdam-2027-2030", dropped)
+    assert response.status_code == 302, text_of(response)[:500]
+    assert post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {}).status_code == 302
+    db.session.expire_all()
+    carried = _plan_action("rotterdam-2027-2030", "2.1")
+    old = _plan_action("rotterdam-2024-2026", "2.1")
+    assert (carried.status, carried.signal) == ("lopend", "aandacht")
+    assert carried.last_update_at == old.last_update_at is not None
+    assert _plan_action("rotterdam-2027-2030", "1.5").status == "vervallen"
+    assert _plan_action("rotterdam-2027-2030", "3.1").status == "niet_gestart"
+
+
 def test_a_new_plan_is_a_draft_copy_that_links_to_its_predecessor(client_for, roles):
     admin = client_for("beheerder")
     post_form(

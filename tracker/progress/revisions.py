@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.progress.models import ActionRevision
-from tracker.progress.services import record_update
+from tracker.progress.services import write_update
 from tracker.progress.versions import check_version, saving
 
 
@@ -216,16 +216,16 @@ def drop_action(
             decision_id=decision_id,
         )
     )
-    return record_update(
-        action,
-        author,
-        status=Status.DROPPED.value,
-        signal=action.signal,
-        text=f"Actie vervallen: {reason.strip()}",
-        link=None,
-        expected_version=expected_version,
-        now=now,
-    )
+    with saving():
+        return write_update(
+            action,
+            author,
+            Status.DROPPED.value,
+            action.signal,
+            f"Actie vervallen: {reason.strip()}",
+            None,
+            now,
+        )
 
 
 def plan_decisions(

@@ -49,6 +49,13 @@ def _add_update(action, author, status, signal, text, link, now, party_ids=None)
     moves = (status, signal or None) != (action.status, action.signal)
     if moves and not may_set_status(author, action, party_ids):
         raise StatusRefused(regional_status_message(action))
+    return write_update(action, author, status, signal, text, link, now)
+
+
+def write_update(action, author, status, signal, text, link, now) -> ProgressUpdate:
+    """The update and the action's new state, for a caller that has settled who may write
+    it: a reporter through ``_add_update``, a beheerder's revision (dropping an action, also
+    in a draft, where nobody reports) through its own view's check."""
     update = ProgressUpdate(
         action=action,
         author_id=author.id,

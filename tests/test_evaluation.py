@@ -29,6 +29,14 @@ from .helpers import action, broken_labels, post_form, text_of
 AMS = ZoneInfo("Europe/Amsterdam")
 SLUG = "rotterdam-2024-2026"
 ROUND = f"/evaluatie/{SLUG}"
+#: The next plan, drafted on /plannen/nieuw from this one.
+NEW_PLAN = {
+    "base": SLUG,
+    "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
+    "slug": "rotterdam-2027-2030",
+    "start_year": "2027",
+    "end_year": "2030",
+}
 
 
 def utc(*args) -> datetime:
@@ -453,6 +461,22 @@ def test_the_outbox_lists_the_rounds_e_mails_by_what_they_are(open_round, client
     assert "Herinnering evaluatie (7 d)" in page
 
 
+def test_adopting_while_the_round_runs_is_said_before(open_round, client_for):
+    """Adopting the next plan archives this one, after which the owners no longer evaluate:
+    the plans page says so while the round runs and actions are left."""
+    warning = "De evaluatie van 2024-2026 loopt nog tot 1 december 2026 (0 van 47 acties"
+    with time_machine.travel(datetime(2026, 11, 10, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        assert post_form(admin, "/plannen/nieuw", NEW_PLAN).status_code == 302
+        page = text_of(admin.get("/plannen"))
+        assert warning in page
+        assert "Na vaststellen evalueren de eigenaren niet meer" in page
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=UTC), tick=False):
+        assert "De evaluatie van 2024-2026 loopt nog" not in text_of(
+            client_for("beheerder").get("/plannen")
+        )
+
+
 def test_a_stale_evaluation_is_refused_and_kept(open_round, client_for):
     riec, admin = client_for("bijdrager_eigen"), client_for("beheerder")
     assert post_form(riec, f"{ROUND}/acties/4.1", evaluation()).status_code == 302
@@ -619,14 +643,7 @@ def test_unsolved_knelpunten_move_to_the_next_plan_with_their_actions(client_for
         assert post_form(admin, "/knelpunten/nieuw", solved).status_code == 302
         old_plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
         kept = action("4.1")
-        new_plan = {
-            "base": SLUG,
-            "title": "Regionaal Actieplan Mensenhandel Regio Rotterdam",
-            "slug": "rotterdam-2027-2030",
-            "start_year": "2027",
-            "end_year": "2030",
-        }
-        assert post_form(admin, "/plannen/nieuw", new_plan).status_code == 302
+        assert post_form(admin, "/plannen/nieuw", NEW_PLAN).status_code == 302
         plans = text_of(admin.get("/plannen"))
         assert "knelpunt: Geen vaste financiering voor de zorgcoördinatie." in plans
         assert "zorgcoördinatie.." not in plans  # one full stop, the sentence's

@@ -1,14 +1,17 @@
 """The evaluation package listens to the meetings and the plan: the knelpunten proposed for
 the Regionale Tafel go on its proposed agenda (``signals.proposals_asked``), and when a new
 plan is published the knelpunten not yet solved move to the copies of the actions they
-block (the plan's ``publishing_asked`` and ``plan_published``); when the outbox plans
-(``planning_asked``), owners who came after the round was opened are invited.
+block (the plan's ``publishing_asked`` and ``plan_published``), and before adopting the
+beheerder reads that the previous plan's round still runs (``adoption_warnings_asked``);
+when the outbox plans (``planning_asked``), owners who came after the round was opened are
+invited.
 ``create_app`` connects this once."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tracker.dates import dutch_date, local_today
 from tracker.evaluation import rounds
 from tracker.evaluation.models import Knelpunt, KnelpuntStatus, knelpunt_action
 from tracker.extensions import db
@@ -86,6 +89,26 @@ def _move_knelpunten(plan: Plan, successors: dict[int, int]) -> list[str]:
     return _names(moved)
 
 
+def _round_still_running(plan: Plan) -> list[str]:
+    """Adopting a draft archives the plan before it, after which only a beheerder evaluates
+    (``rounds.may_evaluate``): said before adopting, while that plan's round runs."""
+    previous = db.session.get(Plan, plan.predecessor_id) if plan.predecessor_id else None
+    running = rounds.round_of(previous) if previous is not None else None
+    if running is None or running.deadline < local_today():
+        return []
+    done = len(rounds.evaluations_by_action(running))
+    total = db.session.scalar(
+        select(func.count(Action.id)).join(Action.theme).where(Theme.plan_id == previous.id)
+    )
+    if done >= total:
+        return []
+    return [
+        f"De evaluatie van {previous.period} loopt nog tot {dutch_date(running.deadline)} "
+        f"({done} van {total} acties geëvalueerd). Na vaststellen evalueren de eigenaren "
+        "niet meer; alleen een beheerder vult dan nog aan."
+    ]
+
+
 def _invite_late_owners(_sender, now) -> None:
     rounds.invite_late_owners(now)
 
@@ -94,4 +117,5 @@ def connect_receivers() -> None:
     signals.proposals_asked.connect(_knelpunten_for_table)
     plan_signals.publishing_asked.connect(_knelpunten_to_move)
     plan_signals.plan_published.connect(_move_knelpunten)
+    plan_signals.adoption_warnings_asked.connect(_round_still_running)
     outbox_signals.planning_asked.connect(_invite_late_owners)

@@ -19,7 +19,7 @@ from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Status, Theme
-from tracker.plan.signals import plan_published, publishing_asked
+from tracker.plan.signals import adoption_warnings_asked, plan_published, publishing_asked
 
 
 class PlanProblem(ValueError):
@@ -128,6 +128,11 @@ def moving_on_publish(plan: Plan) -> list[str]:
     """The names of what publishing ``plan`` moves to its actions (meeting series), as the
     packages that own them answer ``signals.publishing_asked``."""
     return sorted(name for _, names in publishing_asked.send(plan) for name in names or [])
+
+
+def adoption_warnings(plan: Plan) -> list[str]:
+    """What the packages want the beheerder to read before adopting ``plan``."""
+    return [w for _, warnings in adoption_warnings_asked.send(plan) for w in warnings or []]
 
 
 def due_before_start(plan: Plan) -> list[Action]:

@@ -15,3 +15,8 @@ publishing_asked = _signals.signal("publishing-asked")
 #: predecessor action mapped to the id of its copy in this plan. Receivers move what hangs
 #: on the old actions (the meetings package moves its series) and return the names moved.
 plan_published = _signals.signal("plan-published")
+
+#: Asked with the draft plan as sender before it is adopted: each receiver returns a list of
+#: sentences the beheerder should read first (the evaluation: the previous plan's round still
+#: runs, and adopting ends the owners' part in it).
+adoption_warnings_asked = _signals.signal("adoption-warnings-asked")

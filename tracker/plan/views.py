@@ -110,6 +110,7 @@ def plans():
     ).all()
     moving = {p.id: copying.moving_on_publish(p) for p in found if p.is_draft}
     stale = {p.id: copying.due_before_start(p) for p in found if p.is_draft}
+    warnings = {p.id: copying.adoption_warnings(p) for p in found if p.is_draft}
     publish_form = None
     if current_user.is_admin and moving:
         publish_form = PublishForm(formdata=None)
@@ -119,6 +120,7 @@ def plans():
         plans=found,
         moving=moving,
         stale=stale,
+        warnings=warnings,
         publish_form=publish_form,
         decision_label=outcomes.decision_label,
     )

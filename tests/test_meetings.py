@@ -1,6 +1,7 @@
 """Meetings: planning and changing them in the UI, per-year counts and flags, .ics downloads,
 feeds and import."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -82,6 +83,27 @@ def test_beheerder_plans_a_meeting_and_its_reminders_are_queued(client_for, role
     assert f"herinnering:{meeting.id}:{beheerder.id}:14" in keys  # VAR is the secretary
     assert f"voortgangsverzoek:{meeting.id}:{beheerder.id}:14" in keys
     assert "Regionale Tafel Mensenhandel" in text_of(admin.get("/"))
+
+
+def test_a_new_meeting_is_filed_under_a_series_someone_chose(client_for):
+    """The list starts with the RVO (the mayors' council): a meeting is never filed, and its
+    reminders sent, under whichever series comes first because nobody chose one."""
+    admin = client_for("beheerder")
+    for path in ("/vergaderingen/nieuw", "/vergaderingen/importeren"):
+        html = admin.get(path).get_data(as_text=True)
+        select_html = html.split('<select id="series"')[1].split("</select>")[0]
+        first = re.search(r"<option ([^>]*)>([^<]*)<", select_html)
+        assert first.groups() == ('value=""', "Kies het overleg"), path
+        assert "selected" not in select_html, path  # so the browser shows the first
+    table = series("regionale-tafel")
+    chosen = admin.get(f"/vergaderingen/nieuw?reeks={table.id}").get_data(as_text=True)
+    assert f'<option selected value="{table.id}">' in chosen
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        data = {"series": "", "day": "2026-12-10", "start": "14:00", "end": "16:00"}
+        response = post_form(client_for("beheerder"), "/vergaderingen/nieuw", data)
+    assert response.status_code == 400
+    assert "Overleg: Kies het overleg." in text_of(response)
+    assert db.session.scalar(select(Meeting)) is None
 
 
 def test_meeting_form_validates_in_dutch_and_keeps_input(client_for):

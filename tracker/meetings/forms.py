@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from tracker.dates import app_timezone, dutch_date, local_to_utc, utcnow
 from tracker.extensions import db
@@ -38,11 +38,14 @@ from tracker.plan.queries import current_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.regions import in_region
 
+#: No series is chosen for the secretary: the first in the list is the RVO (the mayors).
+CHOOSE_SERIES = "Kies het overleg."
+
 
 class MeetingForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("location", "agenda")
     venue_fields = ("location",)
-    series = SelectField("Overleg", choices=[], validators=[required()])
+    series = SelectField("Overleg", choices=[], validators=[DataRequired(CHOOSE_SERIES)])
     day = DateField(
         "Datum",
         validators=[input_required(), within_calendar()],
@@ -229,7 +232,7 @@ class SeriesForm(PrivacyCheckedForm, DutchForm):
 
 
 class ImportForm(DutchForm):
-    series = SelectField("Overleg", choices=[], validators=[required()])
+    series = SelectField("Overleg", choices=[], validators=[DataRequired(CHOOSE_SERIES)])
     file = FileField(
         "Agendabestand (.ics)",
         validators=[

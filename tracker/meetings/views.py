@@ -52,11 +52,14 @@ from tracker.urls import base_url
 from tracker.web import download
 
 
-def _series_choices(form_field) -> None:
+def _series_choices(form_field, *, choose: bool = False) -> None:
+    """The region's series; with ``choose`` an empty first option, so that a new meeting is
+    never filed under whichever series the list happens to start with."""
     series = db.session.scalars(
         select(MeetingSeries).where(in_region(MeetingSeries)).order_by(MeetingSeries.name)
     )
-    form_field.choices = choices((str(s.id), s.name) for s in series)
+    options = [(str(s.id), s.name) for s in series]
+    form_field.choices = choices([("", "Kies het overleg"), *options] if choose else options)
 
 
 _meeting_or_404 = services.meeting_or_404
@@ -154,7 +157,7 @@ def _meeting_fields(form: MeetingForm) -> dict:
 def create():
     """Plan a meeting; its reminders are put in the outbox straight away."""
     form = MeetingForm()
-    _series_choices(form.series)
+    _series_choices(form.series, choose=True)
     if request.method == "GET" and request.args.get("reeks"):
         form.series.data = request.args["reeks"]
     if form.validate_on_submit():
@@ -256,7 +259,7 @@ def meeting_ics(meeting_id: int):
 def import_meetings():
     """Import meetings from an .ics file (e.g. exported from Outlook); known UIDs are skipped."""
     form = ImportForm()
-    _series_choices(form.series)
+    _series_choices(form.series, choose=True)
     report = None
     if form.validate_on_submit():
         series = db.session.get(MeetingSeries, int(form.series.data))

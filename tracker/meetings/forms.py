@@ -38,7 +38,7 @@ from tracker.plan.queries import current_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.regions import in_region
 
-#: No series is chosen for the secretary: the first in the list is the RVO (the mayors).
+#: The series is chosen, never defaulted: the list starts with the RVO (the mayors' council).
 CHOOSE_SERIES = "Kies het overleg."
 
 

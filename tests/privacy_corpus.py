@@ -133,6 +133,7 @@ CORPUS: list[tuple[str, str]] = [
     (CLEAN, "De Mensenhandelmonitor Rotterdam 2022 is gedeeld met de partners."),
     (CLEAN, "Het lokaal actieplan Schiedam 2025-2028 is vastgesteld."),
     (CLEAN, "Concept: Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030."),
+    (CLEAN, "Het jaarverslag ZVH Rotterdam Rijnmond 2025 is verschenen."),
     (CLEAN, "Twee nieuwe rapporten over arbeidsuitbuiting toegevoegd aan de kennisbank."),
     (CLEAN, "Signalen van ketenpartners worden vaker doorgegeven aan het meld- en adviespunt."),
     (CLEAN, "De omgevingsscan naar kwetsbare locaties is in 8 gemeenten uitgevoerd."),

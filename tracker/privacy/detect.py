@@ -93,18 +93,20 @@ def find_personal_data(
     return _merge(findings)
 
 
-#: What may follow a place's name in a title or a period: a year.
-_YEAR = re.compile(r"\s+(?:19|20)\d\d")
+#: A year at the end of a finding, after words without digits.
+_WORDS_THEN_YEAR = re.compile(r"^\D+\s(?:19|20)\d\d$")
 
 
 def _place_and_year(finding: Finding, place_names: re.Pattern) -> bool:
-    """Deduce reads a place followed by a year as a street and house number ("Rotterdam
-    2027" in a plan's title, "het lokaal actieplan Schiedam 2025-2028"): a town is no street,
-    so that is no address. A street named after a town ("Rotterdamseweg 12") still is."""
-    if finding.kind is not FindingKind.ADDRESS:
-        return False
-    place = place_names.match(finding.text)
-    return place is not None and _YEAR.fullmatch(finding.text, place.end()) is not None
+    """Deduce reads a place's name followed by a year as a street and house number
+    ("Rotterdam 2027" in a plan's title, "het lokaal actieplan Schiedam 2025-2028", "ZVH
+    Rotterdam Rijnmond 2025"): words naming a town and a year are no address. A street named
+    after a town ("Rotterdamseweg 12", "Schiedamseweg 2021") still is."""
+    return (
+        finding.kind is FindingKind.ADDRESS
+        and _WORDS_THEN_YEAR.match(finding.text) is not None
+        and place_names.search(finding.text) is not None
+    )
 
 
 @lru_cache(maxsize=16)

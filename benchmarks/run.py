@@ -77,7 +77,8 @@ def build_database(url: str, instance: Path, factor: int) -> list[str]:
     spent by every login)."""
     from tracker import create_app
     from tracker.accounts.models import User
-    from tracker.accounts.services import hash_password, new_recovery_codes, new_totp_secret
+    from tracker.accounts.second_step import new_recovery_codes, new_totp_secret
+    from tracker.accounts.services import hash_password
     from tracker.evaluation.models import ActionEvaluation, EvaluationRound
     from tracker.extensions import db
     from tracker.meetings.models import Meeting, MeetingSeries

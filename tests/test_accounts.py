@@ -283,7 +283,7 @@ def test_totp_login_and_a_code_is_never_accepted_twice(seeded_app, make_user):
 
 
 def test_recovery_code_works_once(seeded_app, make_user):
-    from tracker.accounts.services import new_recovery_codes
+    from tracker.accounts.second_step import new_recovery_codes
 
     user = make_user("bijdrager", party="RIEC", totp_secret=SECRET)
     codes = new_recovery_codes(user)

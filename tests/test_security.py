@@ -22,7 +22,7 @@ from sqlalchemy import event, func, select
 from werkzeug.serving import make_server
 
 from tracker import background, create_app
-from tracker.accounts import services
+from tracker.accounts import second_step, services
 from tracker.accounts.models import LoginAttempt, LoginToken, RecoveryCode, User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -124,24 +124,24 @@ def test_a_totp_code_replayed_in_parallel_logs_in_once(seeded_app, make_user):
     assert stale.totp_last_counter is None
 
     def parallel():
-        return services.verify_second_factor(db.session.get(User, user.id), code, now)
+        return second_step.verify_second_factor(db.session.get(User, user.id), code, now)
 
     assert _in_another_session(seeded_app, parallel) is True
-    assert services.verify_second_factor(stale, code, now) is False
+    assert second_step.verify_second_factor(stale, code, now) is False
 
 
 def test_a_recovery_code_used_in_parallel_works_once(seeded_app, make_user):
     user = make_user("bijdrager", party="RIEC", totp_secret=SECRET)
-    (code, *_) = services.new_recovery_codes(user)
+    (code, *_) = second_step.new_recovery_codes(user)
     db.session.commit()
     now = datetime.now(UTC).replace(tzinfo=None)
     stale = db.session.get(User, user.id)
 
     def parallel():
-        return services.verify_second_factor(db.session.get(User, user.id), code, now)
+        return second_step.verify_second_factor(db.session.get(User, user.id), code, now)
 
     assert _in_another_session(seeded_app, parallel) is True
-    assert services.verify_second_factor(stale, code, now) is False
+    assert second_step.verify_second_factor(stale, code, now) is False
 
 
 def test_a_login_token_redeemed_in_parallel_works_once(seeded_app, make_user):
@@ -264,7 +264,7 @@ def test_a_login_link_and_its_second_step_are_never_blocked_by_someone_elses_fai
     """A beheerder locked out by a stranger's guesses asks for a login link: the link and
     the code or recovery code after it get through (they used to get 429)."""
     user = make_user("beheerder", totp_secret=SECRET)
-    codes = services.new_recovery_codes(user)
+    codes = second_step.new_recovery_codes(user)
     db.session.commit()
     attacker = seeded_app.test_client()
     for _ in range(6):

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker.accounts import second_step, services
 from tracker.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -46,9 +46,9 @@ def _profile_page(status: int = 200, **forms):
     # A fresh secret on offer: to switch TOTP on, or to move to another app.
     secret = session.get(NEW_SECRET_KEY)
     if not secret:
-        secret = services.new_totp_secret()
+        secret = second_step.new_totp_secret()
         session[NEW_SECRET_KEY] = secret
-    qr = qr_svg(services.totp_uri(current_user, secret))
+    qr = qr_svg(second_step.totp_uri(current_user, secret))
     return render_template(
         "accounts/profile.html", tokens=tokens, totp_secret=secret, qr=qr, **defaults
     ), status
@@ -145,7 +145,7 @@ def _code_check_allowed(user, field):
 
 def _new_recovery_codes(user, audit_kind: str, audit_text: str):
     """Ten new recovery codes (the old ones stop working), shown once."""
-    codes = services.new_recovery_codes(user)
+    codes = second_step.new_recovery_codes(user)
     record(audit_kind, user, user.email, audit_text)
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes)
@@ -168,7 +168,7 @@ def enable_totp():
         return redirect(url_for("accounts.profile"))
     if not form.validate_on_submit() or not secret:
         return _profile_page(400, totp_form=form)
-    if not services.enable_totp(user, secret, form.code.data, utcnow()):
+    if not second_step.enable_totp(user, secret, form.code.data, utcnow()):
         form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon.")
         return _profile_page(400, totp_form=form)
     return _secret_confirmed(user, "totp.enable", "Tweestapsverificatie aangezet")
@@ -188,7 +188,7 @@ def replace_totp():
     attempt = _code_check_allowed(user, form.current_code)
     if attempt is None:
         return _profile_page(429, replace_form=form)
-    if problem := services.replace_totp(
+    if problem := second_step.replace_totp(
         user, form.current_code.data, secret, form.new_code.data, utcnow()
     ):
         field, message = problem
@@ -214,11 +214,11 @@ def disable_totp():
     attempt = _code_check_allowed(user, form.current_code)
     if attempt is None:
         return _profile_page(429, disable_form=form)
-    if not services.verify_second_factor(user, form.current_code.data, utcnow()):
+    if not second_step.verify_second_factor(user, form.current_code.data, utcnow()):
         form.current_code.errors.append("Deze code klopt niet of is al gebruikt.")
         return _profile_page(400, disable_form=form)
     attempt.succeeded = True
-    services.disable_totp(user)
+    second_step.disable_totp(user)
     record("totp.disable", user, user.email, "Tweestapsverificatie uitgezet")
     db.session.commit()
     flash("Tweestapsverificatie staat uit.", "info")

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from tracker import background
-from tracker.accounts import devices, services, users
+from tracker.accounts import devices, second_step, services, users
 from tracker.accounts.auth import safe_next
 from tracker.accounts.forms import (
     ConfirmForm,
@@ -160,7 +160,7 @@ def second_factor():
         attempt, refused = _throttled(user.email, client, now, "accounts/second_factor.html", form)
         if refused:
             return refused
-        if services.verify_second_factor(user, form.code.data, now):
+        if second_step.verify_second_factor(user, form.code.data, now):
             attempt.succeeded = True
             return _complete_login(user, session[PENDING_KEY].get("next"))
         record("login.failed", None, user.email, "Onjuiste tweede-stapcode")
@@ -177,28 +177,28 @@ def qr_svg(uri: str) -> str:
 def second_factor_setup():
     """A beheerder without a second factor sets up an authenticator app before the first
     login completes. Only for accounts that have none: an existing second factor is asked
-    for (``second_factor``), never replaced here, so the password alone never gets in."""
+    for (``second_step``), never replaced here, so the password alone never gets in."""
     user = _pending_user()
     if user is None:
         return redirect(url_for("accounts.login"))
     if user.totp_enabled:
         return redirect(url_for("accounts.second_factor"))
     pending = session[PENDING_KEY]
-    secret = pending.get("secret") or services.new_totp_secret()
+    secret = pending.get("secret") or second_step.new_totp_secret()
     pending["secret"] = secret
     session[PENDING_KEY] = pending
     form = TotpSetupForm()
     error = None
     if form.validate_on_submit():
-        if services.enable_totp(user, secret, form.code.data, utcnow()):
-            codes = services.new_recovery_codes(user)
+        if second_step.enable_totp(user, secret, form.code.data, utcnow()):
+            codes = second_step.new_recovery_codes(user)
             record("totp.enable", user, user.email, "Tweestapsverificatie ingesteld")
             _log_in(user)
             page = make_response(render_template("accounts/recovery_codes.html", codes=codes))
             devices.remember(page, user)
             return page
         error = "Deze code klopt niet. Controleer de tijd op uw telefoon en probeer opnieuw."
-    uri = services.totp_uri(user, secret)
+    uri = second_step.totp_uri(user, secret)
     return render_template(
         "accounts/totp_setup.html", form=form, error=error, secret=secret, qr=qr_svg(uri)
     ), (400 if error else 200)

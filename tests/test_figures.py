@@ -183,6 +183,8 @@ def test_a_beheerder_adds_a_new_year_by_form(client_for):
         ({"value": "-3"}, "Vul een aantal in"),
         ({"year": "23"}, "Vul een jaartal in"),
         ({"monitor": ""}, "Bron (monitor of rapport): Dit veld is verplicht."),
+        # Nothing is filed under the list's first figure because nobody chose one.
+        ({"indicator": ""}, "Kerncijfer: Kies het kerncijfer."),
         ({"caveat": "Melding van Jan de Vries, BSN 111222333."}, "persoonsgegevens"),
     ],
 )
@@ -198,6 +200,18 @@ def test_the_form_explains_what_is_wrong_and_keeps_the_input(client_for, change,
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _value("politie-aangiftes", 2023) is None
+
+
+def test_a_figure_is_chosen_not_defaulted(client_for):
+    """The list starts with the estimated number of victims: a value typed without choosing
+    would have been filed (and replaced a year) there."""
+    client = client_for("beheerder")
+    html = client.get("/kerncijfers/nieuw").get_data(as_text=True)
+    select_html = html.split('<select id="indicator"')[1].split("</select>")[0]
+    assert select_html.split("<option ")[1].startswith('value="">Kies het kerncijfer<')
+    assert "selected" not in select_html
+    chosen = client.get("/kerncijfers/nieuw?kerncijfer=politie-aangiftes").get_data(as_text=True)
+    assert '<option selected value="politie-aangiftes">' in chosen
 
 
 def _filled_template(client, fill) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from tracker.figures.models import DIRECTIONS
 from tracker.figures.services import FIRST_YEAR, LAST_YEAR
@@ -14,7 +14,10 @@ from tracker.privacy.guard import PrivacyCheckedForm
 class ValueForm(PrivacyCheckedForm, DutchForm):
     #: Only aggregates belong here: the texts go through the privacy guard.
     privacy_fields = ("monitor", "section", "caveat")
-    indicator = SelectField("Kerncijfer", choices=[], validators=[required()])
+    #: Chosen, never defaulted: a value filed under the list's first figure would replace it.
+    indicator = SelectField(
+        "Kerncijfer", choices=[], validators=[DataRequired("Kies het kerncijfer.")]
+    )
     year = IntegerField(
         "Jaar",
         validators=[

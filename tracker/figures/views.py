@@ -48,7 +48,8 @@ def add_value():
     indicators = services.all_indicators()
     form = ValueForm()
     form.indicator.choices = choices(
-        (i.code, f"{i.name} ({i.area}) · {i.source}") for i in indicators
+        [("", "Kies het kerncijfer")]
+        + [(i.code, f"{i.name} ({i.area}) · {i.source}") for i in indicators]
     )
     if request.method == "GET" and request.args.get("kerncijfer"):
         form.indicator.data = request.args["kerncijfer"]

@@ -119,6 +119,9 @@ CASES = [
     ("GET", "/plannen/nieuw", None, ADMIN_ONLY),
     ("POST", "/plannen/nieuw", {}, ADMIN_EMPTY_FORM),
     ("POST", "/plannen/rotterdam-2024-2026/vaststellen", {}, ADMIN_ONLY),
+    # An adopted plan keeps its words; a draft's edit page is test_plan_drafts'.
+    ("GET", "/plannen/rotterdam-2024-2026/wijzigen", None, ADMIN_ONLY | {"beheerder": "404"}),
+    ("POST", "/plannen/rotterdam-2024-2026/wijzigen", {}, ADMIN_ONLY | {"beheerder": "404"}),
     ("GET", "/acties?plan=onbekend", None, {r: "404" for r in ROLES[1:]} | {None: "login"}),
     ("GET", "/beheer/eigenaren", None, ADMIN_ONLY),
     ("POST", "/beheer/eigenaren/{free_owner_id}/koppelen", {"person": ""}, ADMIN_EMPTY_FORM),

@@ -85,6 +85,7 @@ KIND_LABELS = {
     "owner.unlink": "Koppeling van eigenaar verwijderd",
     "party.contacts": "Contactpersonen van partij gewijzigd",
     "plan.copy": "Nieuw plan gemaakt op basis van een ander",
+    "plan.edit": "Concept van een plan gewijzigd",
     "plan.publish": "Plan vastgesteld en huidig gemaakt",
 }
 

@@ -15,6 +15,7 @@ bp.get("/themas/<int:number>")(views.theme)
 bp.get("/acties")(views.actions)
 bp.get("/plannen")(views.plans)
 bp.route("/plannen/nieuw", methods=["GET", "POST"])(views.new_plan)
+bp.route("/plannen/<slug>/wijzigen", methods=["GET", "POST"])(views.edit_draft)
 bp.post("/plannen/<slug>/vaststellen")(views.publish_plan)
 
 api_bp.get("/themes")(api.themes)

@@ -10,6 +10,8 @@ series with one history. The caller commits.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -43,13 +45,8 @@ def copy_plan(
 ) -> Plan:
     """The draft. With ``selection`` (action id -> the text it takes) only those actions
     are copied, numbered again from 1 within each theme; the themes all carry over."""
-    problems = {}
     if db.session.scalar(select(Plan.id).where(Plan.slug == slug)) is not None:
-        problems["slug"] = f"Er is al een plan met de korte naam '{slug}'."
-    if end_year < start_year:
-        problems["end_year"] = "Het laatste jaar ligt vóór het eerste."
-    if problems:
-        raise PlanProblem(problems)
+        raise PlanProblem({"slug": f"Er is al een plan met de korte naam '{slug}'."})
     plan = Plan(
         slug=slug,
         title=title.strip(),
@@ -84,6 +81,45 @@ def copy_plan(
         base=base.slug,
     )
     return plan
+
+
+def draft_fingerprint(plan: Plan) -> str:
+    """The draft's own texts as one short hash. The edit form carries it, so a save over a
+    colleague's newer edit is refused instead of silently undoing it."""
+    texts = [plan.title, plan.subtitle, plan.start_year, plan.end_year]
+    texts += [[theme.number, theme.title, theme.introduction] for theme in plan.themes]
+    return hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:20]
+
+
+def edit_draft(
+    plan: Plan,
+    *,
+    title: str,
+    subtitle: str,
+    start_year: int,
+    end_year: int,
+    themes: dict[int, tuple[str, str]],
+    author: User,
+) -> None:
+    """A draft's title, subtitle, period and its themes' titles and introductions (theme
+    number -> (title, introduction)); an adopted plan keeps the words it was adopted with."""
+    if not plan.is_draft:
+        raise ValueError(f"plan {plan.slug} is adopted; its texts are as adopted")
+    before = draft_fingerprint(plan)
+    plan.title, plan.subtitle = title.strip(), subtitle.strip()
+    plan.start_year, plan.end_year = start_year, end_year
+    for theme in plan.themes:
+        if theme.number in themes:
+            theme.title, theme.introduction = (text.strip() for text in themes[theme.number])
+    if draft_fingerprint(plan) != before:
+        changed = sorted(themes)
+        record(
+            "plan.edit",
+            author,
+            f"plan {plan.slug}",
+            f"Concept gewijzigd: {plan.title} {plan.period}",
+            themes=changed,
+        )
 
 
 def _copy_actions(actions: list[Action], selection: dict[int, str] | None) -> list[Action]:

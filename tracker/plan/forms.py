@@ -1,42 +1,53 @@
-"""The form for a new plan based on another."""
+"""The forms for a plan: a new draft based on another, a draft's own texts, adopting."""
 
 from __future__ import annotations
 
 import re
 
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import (
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, ValidationError
 
-from tracker.forms import DutchForm, decision_field, max_length, required
+from tracker.forms import DutchForm, DutchRowForm, decision_field, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: A year or a period at a title's end: the tracker puts the period there itself.
 TRAILING_YEARS = re.compile(r"\s(?:19|20)\d\d(?:\s*[-–—/]\s*(?:19|20)\d\d)?\W*$")
+#: A theme's introduction: the adopted plan's longest is under 2,000 characters.
+INTRODUCTION_MAX = 10000
 
 
-class NewPlanForm(PrivacyCheckedForm, DutchForm):
-    privacy_fields = ("title",)
-    structured_fields = ("slug",)
-    base = SelectField("Op basis van", choices=[], validators=[required()])
+def bare_title(title: str) -> str:
+    """A title without a year or period at its end, to propose for the next plan (drafts
+    made before the form refused them kept the years in their title)."""
+    return TRAILING_YEARS.sub("", title).strip()
+
+
+def _year(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[required(), NumberRange(2000, 2100, "Geef een jaartal tussen 2000 en 2100.")],
+    )
+
+
+class _PlanForm(PrivacyCheckedForm, DutchForm):
+    """A plan's title and period, as a new draft and a draft's edit both ask them."""
+
     title = StringField(
         "Titel",
         validators=[required(), max_length(200)],
         description="Zonder jaartallen: de periode komt er vanzelf achter.",
     )
-    slug = StringField(
-        "Korte naam (in adressen)",
-        validators=[required(), max_length(80)],
-        description="Kleine letters, cijfers en streepjes, bijvoorbeeld rotterdam-2027-2030.",
-    )
-    start_year = IntegerField(
-        "Eerste jaar",
-        validators=[required(), NumberRange(2000, 2100, "Geef een jaartal tussen 2000 en 2100.")],
-    )
-    end_year = IntegerField(
-        "Laatste jaar",
-        validators=[required(), NumberRange(2000, 2100, "Geef een jaartal tussen 2000 en 2100.")],
-    )
+    start_year = _year("Eerste jaar")
+    end_year = _year("Laatste jaar")
 
     def validate_title(self, field):
         if TRAILING_YEARS.search(field.data or ""):
@@ -46,12 +57,64 @@ class NewPlanForm(PrivacyCheckedForm, DutchForm):
                 f"Laat de jaartallen weg: de tracker zet de periode{shown} zelf achter de titel."
             )
 
+    def validate_end_year(self, field):
+        if self.start_year.data and field.data and field.data < self.start_year.data:
+            raise ValidationError("Het laatste jaar ligt vóór het eerste.")
+
+
+class NewPlanForm(_PlanForm):
+    privacy_fields = ("title",)
+    structured_fields = ("slug",)
+    base = SelectField("Op basis van", choices=[], validators=[required()])
+    slug = StringField(
+        "Korte naam (in adressen)",
+        validators=[required(), max_length(80)],
+        description="Kleine letters, cijfers en streepjes, bijvoorbeeld rotterdam-2027-2030.",
+    )
+
     def validate_slug(self, field):
         field.data = (field.data or "").strip().lower()
         if not SLUG_RE.match(field.data):
             raise ValidationError(
                 "Alleen kleine letters, cijfers en streepjes (zoals rotterdam-2027-2030)."
             )
+
+
+class ThemeRowForm(DutchRowForm):
+    """One theme of a draft; a row left as it was shown is neither read nor saved."""
+
+    privacy_fields = ("title", "introduction")
+    number = HiddenField()
+    title = StringField("Titel van het thema", validators=[required(), max_length(200)])
+    introduction = TextAreaField(
+        "Inleiding", validators=[max_length(INTRODUCTION_MAX)], render_kw={"rows": 8}
+    )
+    #: The theme as stored (title, introduction), set by the view before validating.
+    stored: tuple[str, str] = ("", "")
+
+    @property
+    def is_changed(self) -> bool:
+        return ((self.title.data or "").strip(), (self.introduction.data or "").strip()) != tuple(
+            text.strip() for text in self.stored
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) if self.is_changed else True
+
+
+class DraftForm(_PlanForm):
+    """A draft's own texts: what the next plan says, before it is adopted."""
+
+    privacy_fields = ("title", "subtitle")
+    structured_fields = ("shown",)
+    subtitle = StringField(
+        "Ondertitel (optioneel)",
+        validators=[max_length(200)],
+        description="Staat onder de titel op het overzicht (“Samen sterk tegen mensenhandel”).",
+    )
+    themes = FieldList(FormField(ThemeRowForm))
+    #: The draft's texts as the form showed them (``copying.draft_fingerprint``).
+    shown = HiddenField()
 
 
 class PublishForm(DutchForm):

@@ -25,7 +25,7 @@ from tracker.forms import set_decision_choices
 from tracker.meetings import outcomes
 from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
-from tracker.plan.forms import NewPlanForm, PublishForm
+from tracker.plan.forms import DraftForm, NewPlanForm, PublishForm, bare_title
 from tracker.plan.models import Municipality, Plan
 from tracker.regions import in_region
 
@@ -149,7 +149,7 @@ def new_plan():
             form.base.data = base.slug
             form.start_year.data = base.end_year + 1
             form.end_year.data = base.end_year + 1 + length
-            form.title.data = base.title
+            form.title.data = bare_title(base.title)
     if form.validate_on_submit():
         base = plan_or_404(form.base.data)
         try:
@@ -181,6 +181,55 @@ def new_plan():
             return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")
     status = 400 if form.errors else 200
     return render_template("plan/new_plan.html", form=form), status
+
+
+#: Shown when another beheerder saved the draft's texts after this form was opened.
+DRAFT_CHANGED = (
+    "Iemand anders heeft dit concept gewijzigd nadat u de pagina opende. Uw invoer is niet "
+    "opgeslagen en staat nog in het formulier; lees de nieuwe stand in een ander tabblad en sla "
+    "daarna opnieuw op."
+)
+
+
+@admin_required
+def edit_draft(slug: str):
+    """A draft's title, subtitle, period and theme texts; an adopted plan is not edited."""
+    plan = plan_or_404(slug)
+    if not plan.is_draft:
+        abort(404)
+    if request.method == "GET":
+        form = DraftForm(formdata=None, obj=plan, shown=copying.draft_fingerprint(plan))
+    else:
+        form = DraftForm()
+    themes = {theme.number: theme for theme in plan.themes}
+    rows = [entry.form for entry in form.themes]
+    if [str(row.number.data) for row in rows] != [str(number) for number in themes]:
+        abort(400)  # rows that are not this draft's themes: not a form this page made
+    for row in rows:
+        theme = themes[int(row.number.data)]
+        row.stored = (theme.title, theme.introduction)
+    context = {"plan": plan, "form": form}
+    if request.method == "GET" or not form.validate():
+        status = 400 if request.method == "POST" else 200
+        return render_template("plan/edit_draft.html", **context), status
+    if form.shown.data != copying.draft_fingerprint(plan):
+        return render_template("plan/edit_draft.html", stale_message=DRAFT_CHANGED, **context), 409
+    copying.edit_draft(
+        plan,
+        title=form.title.data,
+        subtitle=form.subtitle.data or "",
+        start_year=form.start_year.data,
+        end_year=form.end_year.data,
+        themes={
+            int(row.number.data): (row.title.data, row.introduction.data or "")
+            for row in rows
+            if row.is_changed
+        },
+        author=current_user,
+    )
+    db.session.commit()
+    flash(f"Concept {plan.title} {plan.period} opgeslagen.", "info")
+    return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")
 
 
 @admin_required

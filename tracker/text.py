@@ -5,3 +5,9 @@ def short(text: str, limit: int = 160) -> str:
     """One line of a list: the text's whitespace folded, cut at a word with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def as_written(text: str | None) -> str:
+    """A typed text as stored: line breaks as ``\\n`` (a browser sends a textarea's as CR LF)
+    and no whitespace around it, so a text sent back unchanged compares equal."""
+    return (text or "").replace("\r\n", "\n").strip()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from tracker.audit.models import AuditEvent
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.plan import copying
@@ -56,6 +58,10 @@ def test_the_beheerder_rewrites_a_theme_of_the_draft(page, e2e_users, draft):
     themes.nth(4).get_by_label("Inleiding").fill("Zorg en opvang staan voorop in dit thema.")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".flash-info")).to_contain_text("opgeslagen")
+    # A browser sends a textarea's line breaks as CR LF: themes left alone are not changed.
+    db.session.expire_all()
+    edit = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "plan.edit"))
+    assert edit.details == {"themes": [1, 5]}
     page.goto(f"/themas/1?plan={draft}")
     expect(page.locator("main h1")).to_contain_text("Aard en omvang van mensenhandel")
     page.goto(f"/themas/5?plan={draft}")

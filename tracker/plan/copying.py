@@ -22,6 +22,7 @@ from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Status, Theme
 from tracker.plan.signals import adoption_warnings_asked, plan_published, publishing_asked
+from tracker.text import as_written
 
 
 class PlanProblem(ValueError):
@@ -106,11 +107,11 @@ def edit_draft(
     if not plan.is_draft:
         raise ValueError(f"plan {plan.slug} is adopted; its texts are as adopted")
     before = draft_fingerprint(plan)
-    plan.title, plan.subtitle = title.strip(), subtitle.strip()
+    plan.title, plan.subtitle = as_written(title), as_written(subtitle)
     plan.start_year, plan.end_year = start_year, end_year
     for theme in plan.themes:
         if theme.number in themes:
-            theme.title, theme.introduction = (text.strip() for text in themes[theme.number])
+            theme.title, theme.introduction = (as_written(text) for text in themes[theme.number])
     if draft_fingerprint(plan) != before:
         changed = sorted(themes)
         record(

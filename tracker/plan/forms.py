@@ -17,6 +17,7 @@ from wtforms.validators import NumberRange, ValidationError
 
 from tracker.forms import DutchForm, DutchRowForm, decision_field, max_length, required
 from tracker.privacy.guard import PrivacyCheckedForm
+from tracker.text import as_written
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: A year or a period at a title's end: the tracker puts the period there itself.
@@ -94,9 +95,8 @@ class ThemeRowForm(DutchRowForm):
 
     @property
     def is_changed(self) -> bool:
-        return ((self.title.data or "").strip(), (self.introduction.data or "").strip()) != tuple(
-            text.strip() for text in self.stored
-        )
+        shown = (as_written(self.title.data), as_written(self.introduction.data))
+        return shown != tuple(as_written(text) for text in self.stored)
 
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) if self.is_changed else True

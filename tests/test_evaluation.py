@@ -414,6 +414,28 @@ def test_an_owner_who_came_after_the_round_opened_is_invited_on_the_next_tick(
     )
 
 
+def test_the_rounds_e_mails_held_up_past_the_deadline_are_not_sent(
+    mail_app, smtp_server, client_for
+):
+    """An outbox held up (the server down over the deadline, a mail server refusing) would
+    send "evalueer uw acties vóór 1 december" on 2 December: once the deadline has passed
+    where the users live, the round's invitation and reminder expire instead."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder")).status_code == 302
+    rows = db.session.scalars(select(Notification)).all()
+    assert {n.kind for n in rows} == {"evaluatie", "evaluatie_herinnering"}
+    # Midnight in Amsterdam, still 1 December in UTC: the deadline (1 December) has passed.
+    mail_app.config["CIVIL_HOURS"] = False  # the night's tick sends what is due
+    first_tick = utc(2026, 12, 2, 0, 0)
+    with time_machine.travel(first_tick.replace(tzinfo=UTC), tick=False):
+        assert send_due_notifications(first_tick) == 0
+    assert smtp_server.messages == []
+    db.session.expire_all()
+    assert {(n.state, n.last_error) for n in db.session.scalars(select(Notification))} == {
+        ("verlopen", "Termijn van de evaluatie (1 december 2026) al verstreken")
+    }
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -4,16 +4,17 @@ which builds them here)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
 
-from tracker.dates import dutch_date
+from tracker.dates import app_timezone, dutch_date, to_local
 from tracker.evaluation import rounds
 from tracker.mail import new_message, render_email
 from tracker.notifications.asking import users_with_open_actions
-from tracker.notifications.models import Notification, NotificationKind
+from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.urls import base_url, external_url
 
 SUBJECTS = {
@@ -31,9 +32,22 @@ def actions_to_list(row: Notification) -> list:
     return owned.get(row.recipient_id, [])
 
 
-def nothing_to_ask(row: Notification) -> bool:
-    """A reminder to someone who evaluated everything already is not sent."""
-    return row.kind_enum is NotificationKind.EVALUATION_REMINDER and not actions_to_list(row)
+def withheld(row: Notification, now: datetime) -> dict | None:
+    """The row's new values when its e-mail is not to go out after all: the deadline it
+    names has passed (the outbox was held up: a server down, a mail server refusing), or
+    it is a reminder to someone who evaluated everything already."""
+    deadline = row.evaluation_round.deadline
+    if to_local(now, app_timezone()).date() > deadline:
+        return {
+            "state": NotificationState.EXPIRED.value,
+            "last_error": f"Termijn van de evaluatie ({dutch_date(deadline)}) al verstreken",
+        }
+    if row.kind_enum is NotificationKind.EVALUATION_REMINDER and not actions_to_list(row):
+        return {
+            "state": NotificationState.WITHDRAWN.value,
+            "last_error": "Alle acties van de ontvanger zijn al geëvalueerd",
+        }
+    return None
 
 
 def build(row: Notification, message_id) -> Message:

@@ -224,7 +224,7 @@ def _failure(row_id: int, attempts: int, error: Exception, now: datetime) -> dic
     }
 
 
-def _withheld(row: Notification, superseded: set[int]) -> dict | None:
+def _withheld(row: Notification, superseded: set[int], now: datetime) -> dict | None:
     """The row's new values when its e-mail is not to go out after all."""
     user = row.recipient
     if not user.is_enabled or not user.wants(row.kind):
@@ -237,11 +237,7 @@ def _withheld(row: Notification, superseded: set[int]) -> dict | None:
     if row.kind_enum.is_evaluation:
         from tracker.evaluation import mail as evaluation_mail  # it builds on this package
 
-        if evaluation_mail.nothing_to_ask(row):
-            return {
-                "state": NotificationState.WITHDRAWN.value,
-                "last_error": "Alle acties van de ontvanger zijn al geëvalueerd",
-            }
+        return evaluation_mail.withheld(row, now)
     return None
 
 
@@ -335,7 +331,7 @@ def send_claimed(
             if row_id not in held or row_id not in rows:
                 continue  # our lease ran out and another sender took the row
             row = rows[row_id]
-            withheld = _withheld(row, superseded)
+            withheld = _withheld(row, superseded, now)
             if withheld is not None:
                 outcomes.append((row_id, withheld))
                 continue

@@ -436,6 +436,26 @@ def test_the_rounds_e_mails_held_up_past_the_deadline_are_not_sent(
     }
 
 
+def test_after_the_deadline_the_pages_say_it_has_passed(open_round, client_for):
+    """In January the round's deadline (1 December) lies behind: Mijn acties no longer asks
+    to evaluate "vóór 1 december 2026", and every page that names it says it has passed
+    while a late evaluation still counts."""
+    with time_machine.travel(datetime(2027, 1, 11, 9, 0, tzinfo=UTC), tick=False):
+        riec, admin = client_for("bijdrager_eigen"), client_for("beheerder")
+        mine = text_of(riec.get("/mijn-acties"))
+        assert "vóór 1 december 2026" not in mine
+        assert "De termijn was 1 december 2026 ;" in mine
+        assert "een late evaluatie telt nog mee" in mine
+        index = text_of(admin.get(ROUND))
+        assert "termijn 1 december 2026 (verstreken; eigenaren kunnen nog aanvullen)" in index
+        form = text_of(riec.get(f"{ROUND}/acties/4.1"))
+        assert "termijn evaluatie: 1 december 2026 (verstreken; uw evaluatie telt nog mee)" in form
+    with time_machine.travel(datetime(2026, 12, 1, 20, 0, tzinfo=UTC), tick=False):
+        mine = text_of(client_for("bijdrager_eigen").get("/mijn-acties"))
+        assert "Evalueer uw acties vóór 1 december 2026" in mine
+        assert "verstreken" not in text_of(client_for("beheerder").get(ROUND))
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

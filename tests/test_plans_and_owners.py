@@ -4,6 +4,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from flask_login import login_user
 from sqlalchemy import select
 
@@ -436,6 +437,18 @@ def test_the_regional_status_of_a_shared_action_is_the_secretarys(client_for):
 
 
 # The plan after 2026 --------------------------------------------------------------------------
+
+
+def test_the_overview_says_when_the_current_plan_has_ended(client_for):
+    """After 31 December 2026, with the next plan not yet adopted, 2024-2026 stays current:
+    the overview says so instead of reading as a plan in its fourth year."""
+    ended = "De planperiode 2024-2026 is op 31 december 2026 afgelopen."
+    with time_machine.travel(datetime(2027, 1, 11, 9, 0, tzinfo=UTC), tick=False):
+        page = text_of(client_for("beheerder").get("/"))
+        assert ended in page and "vastgesteld onder Plannen" in page
+        assert ended in text_of(client_for("lezer").get("/"))
+    with time_machine.travel(datetime(2026, 12, 31, 12, 0, tzinfo=UTC), tick=False):
+        assert ended not in text_of(client_for("beheerder").get("/"))
 
 
 def _new_plan(admin, slug="rotterdam-2027-2030"):

@@ -36,11 +36,12 @@ def withheld(row: Notification, now: datetime) -> dict | None:
     """The row's new values when its e-mail is not to go out after all: the deadline it
     names has passed (the outbox was held up: a server down, a mail server refusing), or
     it is a reminder to someone who evaluated everything already."""
-    deadline = row.evaluation_round.deadline
-    if to_local(now, app_timezone()).date() > deadline:
+    evaluation_round = row.evaluation_round
+    if evaluation_round.deadline_passed(to_local(now, app_timezone()).date()):
+        deadline = dutch_date(evaluation_round.deadline)
         return {
             "state": NotificationState.EXPIRED.value,
-            "last_error": f"Termijn van de evaluatie ({dutch_date(deadline)}) al verstreken",
+            "last_error": f"Termijn van de evaluatie ({deadline}) al verstreken",
         }
     if row.kind_enum is NotificationKind.EVALUATION_REMINDER and not actions_to_list(row):
         return {

@@ -74,6 +74,11 @@ class EvaluationRound(db.Model):
         back_populates="round", cascade="all, delete-orphan"
     )
 
+    def deadline_passed(self, today: date) -> bool:
+        """The owners' deadline lies behind ``today`` (where the users live). They may still
+        evaluate late; the round's e-mails no longer go out."""
+        return today > self.deadline
+
 
 class ActionEvaluation(db.Model):
     """What one action achieved over the plan's period and what the next plan should do

@@ -69,6 +69,7 @@ def _round_page(plan: Plan, round_form=None, draft_form=None, status: int = 200)
         destinations=(drafting.destinations(actions, evaluations, successor) if successor else []),
         carries_over=drafting.carries_over,
         reminder_days=rounds.REMINDER_DAYS,
+        today=local_today(),
     ), status
 
 

@@ -595,8 +595,8 @@ def test_publishing_archives_the_old_plan_and_moves_the_series(client_for, roles
     admin = client_for("beheerder")
     _new_plan(admin)
     plans = text_of(admin.get("/plannen"))
-    assert "dit gaat mee naar de overgenomen acties: " in plans
-    assert "Regionale Tafel Mensenhandel" in plans.split("gaat mee naar de overgenomen acties:")[1]
+    assert "dit gaat mee naar het nieuwe plan: " in plans
+    assert "Regionale Tafel Mensenhandel" in plans.split("gaat mee naar het nieuwe plan:")[1]
     response = post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {})
     assert response.status_code == 302
     new, old = (

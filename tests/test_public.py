@@ -112,6 +112,42 @@ def test_the_page_shows_what_is_chosen(client_for, seeded_app):
     assert "Openbare pagina gewijzigd" in audit and "Openbare regel vastgesteld" in audit
 
 
+def test_adopting_the_next_plan_keeps_the_page_open(client_for, seeded_app):
+    """A plan's publication is its own: adopting the next plan closed the public page (404
+    for every visitor) until a beheerder opened it again. The new plan takes the page as it
+    was, and the lines of the actions it carries with the same text; a changed action
+    waits for a new line."""
+    from .test_plans_and_owners import _new_plan, _plan_action
+
+    admin = client_for("beheerder")
+    lines = {
+        "lines-0-code": "1.1",
+        "lines-0-version": "0",
+        "lines-0-text": "De regio publiceert elk jaar een monitor over mensenhandel.",
+        "lines-1-code": "1.2",
+        "lines-1-version": "0",
+        "lines-1-text": "De VAR deelt onderzoeken in een kennisbank.",
+    }
+    assert _open(admin, **lines).status_code == 302
+    assert _new_plan(admin).status_code == 302
+    _plan_action("rotterdam-2027-2030", "1.2").text = "Delen van onderzoeken met de partners."
+    db.session.commit()
+    plans = text_of(admin.get("/plannen"))
+    assert "de openbare pagina (open, met de gekozen kerncijfers en borging)" in plans
+    assert "de openbare regel van 1 actie met dezelfde tekst" in plans
+    assert post_form(admin, "/plannen/rotterdam-2027-2030/vaststellen", {}).status_code == 302
+    anonymous = seeded_app.test_client()
+    for path in PUBLIC_PATHS:
+        assert anonymous.get(path).status_code == 200, path
+    page = text_of(anonymous.get("/openbaar"))
+    assert "2027-2030" in page and "Aangiftes mensenhandel" in page
+    data = json.loads(anonymous.get("/openbaar.json").data)
+    first = {a["code"]: a["public_line"] for a in data["themes"][0]["actions"]}
+    assert first["1.1"] == "De regio publiceert elk jaar een monitor over mensenhandel."
+    assert not first["1.2"]  # a new text: its old line does not describe it
+    assert "Interne meldroute ingericht" in text_of(anonymous.get("/openbaar/gemeenten/schiedam"))
+
+
 def test_an_owner_proposes_a_line_and_it_is_public_once_approved(client_for, seeded_app):
     admin, riec = client_for("beheerder"), client_for("bijdrager_eigen")
     assert _open(admin).status_code == 302

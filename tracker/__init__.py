@@ -77,6 +77,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.progress import blueprint as progress
     from tracker.progress import receivers as progress_receivers
     from tracker.public import blueprint as public
+    from tracker.public import receivers as public_receivers
     from tracker.redaction import blueprint as redaction
     from tracker.reports import blueprint as reports
     from tracker.web import register_web
@@ -109,6 +110,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     notification_receivers.connect_receivers()
     progress_receivers.connect_receivers()
     evaluation_receivers.connect_receivers()
+    public_receivers.connect_receivers()
     register_auth(app)
     register_web(app)
     register_conflicts(app)

@@ -4,8 +4,9 @@ The copy is a draft: themes, actions (text, planning, owners and their links) ca
 action pointing at the one it came from, so its history reads across plans. Status and signal
 carry over with it (an action's state is its latest update, and that update is the
 predecessor's). Publishing makes the draft the region's current plan, archives the one before,
-and moves the meeting series of the carried-over actions along: the Regionale Tafel stays one
-series with one history. The caller commits.
+and lets the packages take along what hangs on the old plan (``signals.plan_published``):
+the meeting series of the carried-over actions (the Regionale Tafel stays one series with one
+history), their standing, the public page. The caller commits.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 #: Asked with the draft plan as sender: each receiver returns a list of names of what
-#: publishing it moves from the previous plan's actions to their successors (meeting series).
+#: publishing it takes over from the plan it replaces (meeting series move to the copies of
+#: their actions; the public page and its lines go to the new plan).
 publishing_asked = _signals.signal("publishing-asked")
 
 #: Sent with the plan as sender when it is published, and ``successors``: the id of each

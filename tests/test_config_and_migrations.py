@@ -92,9 +92,10 @@ if POSTGRES_URL:  # collected only in the PostgreSQL run of the suite, never ski
 DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
-#: The release before this one, and an older one whose data migrations (0015-0018) are
-#: checked too: a database filled at either upgrades without losing a row.
-PREVIOUS_RELEASE = "0018_decisions"
+#: The release before this one (with an evaluation round running and the public page open),
+#: and an older one whose data migrations (0015-0018) are checked too: a database filled at
+#: either upgrades without losing a row.
+PREVIOUS_RELEASE = "0020_public_page"
 OLDER_RELEASE = "0014_throttling_privacy"
 
 
@@ -256,7 +257,7 @@ def _fill_at_previous_release(conn, release: str) -> None:
         theme_number=4,
         area="Regio",
         unit="aangiftes",
-        action_codes=["1.1"],
+        action_codes=["2.1"],
         in_report=True,
         position=0,
     )
@@ -407,6 +408,67 @@ def _fill_at_previous_release(conn, release: str) -> None:
     )
     decision_id = conn.execute(select(t["meeting_outcome"].c.id)).scalar_one()
     conn.execute(t["plan"].update().values(decision_id=decision_id))
+    # What 0017, 0019 and 0020 added: a reason per linked action, an evaluation round with
+    # its e-mail and an evaluation, a knelpunt, the public page with a line.
+    conn.execute(t["indicator"].update().values(action_reasons={"2.1": "De monitor telt ze."}))
+    round_id = insert("evaluation_round", plan_id=plan_id, deadline=date(2025, 4, 1), opened_at=now)
+    insert(
+        "action_evaluation",
+        round_id=round_id,
+        action_id=action_id,
+        result="bereikt",
+        delivered="Drie tafels per jaar.",
+        effect="",
+        helped="Vaste voorzitter.",
+        hindered="",
+        advice="voortzetten",
+        advice_reason="Werkt.",
+        new_text="",
+        author_id=user_id,
+        updated_at=now,
+        version=1,
+    )
+    insert(
+        "notification",
+        kind="evaluatie",
+        recipient_id=user_id,
+        evaluation_round_id=round_id,
+        offset_days=0,
+        dedupe_key=f"evaluatie:{round_id}:{user_id}",
+        due_at=now,
+        state="verstuurd",
+        attempts=1,
+        created_at=now,
+    )
+    insert(
+        "knelpunt",
+        plan_id=plan_id,
+        what="Capaciteit bij de partners.",
+        since=date(2025, 1, 1),
+        solver_text="",
+        status="open",
+        resolution="",
+        for_table=True,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    insert(
+        "publication",
+        plan_id=plan_id,
+        is_open=True,
+        figures=["politie-aangiftes"],
+        borging_items=["meldroute"],
+        updated_at=now,
+        version=1,
+    )
+    insert(
+        "public_line",
+        action_id=action_id,
+        text="De tafel komt drie keer per jaar bijeen.",
+        proposal="",
+        version=1,
+    )
 
 
 def _table_contents(conn, tables) -> dict:
@@ -443,6 +505,10 @@ def _check_data_migrations(conn, new) -> None:
     }
 
 
+#: Columns a migration moved into a table of their own (0021: a figure's action codes).
+MOVED = {"indicator": {"action_codes", "action_reasons"}}
+
+
 def _upgrade_keeps_every_row(url: str, tmp_path, release: str = PREVIOUS_RELEASE):
     app = create_app(
         {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path)
@@ -463,24 +529,36 @@ def _upgrade_keeps_every_row(url: str, tmp_path, release: str = PREVIOUS_RELEASE
             after = _table_contents(conn, {name: new.tables[name] for name in old.tables})
             if release == OLDER_RELEASE:
                 _check_data_migrations(conn, new)
-            # 0019: the outbox's rows stay meeting e-mails; the evaluation starts empty.
-            outbox = new.tables["notification"]
-            assert conn.execute(select(outbox.c.evaluation_round_id)).scalars().all() == [
-                None,
-                None,
+                # 0019: the outbox's rows stay meeting e-mails; the evaluation starts empty.
+                outbox = new.tables["notification"]
+                assert conn.execute(select(outbox.c.evaluation_round_id)).scalars().all() == [
+                    None,
+                    None,
+                ]
+                for table in ("evaluation_round", "action_evaluation", "knelpunt"):
+                    assert conn.execute(select(new.tables[table])).all() == []
+            # 0021: a figure's action codes became links to the current plan's actions.
+            links = new.tables["indicator_action"]
+            first = conn.execute(
+                select(new.tables["action"].c.id).where(new.tables["action"].c.number == 1)
+            ).scalar_one()
+            reason = "" if release == OLDER_RELEASE else "De monitor telt ze."
+            assert conn.execute(select(links.c.action_id, links.c.reason)).all() == [
+                (first, reason)
             ]
-            for table in ("evaluation_round", "action_evaluation", "knelpunt"):
-                assert conn.execute(select(new.tables[table])).all() == []
         for name in before:
             assert len(after[name]) == len(before[name]), name
-        # Columns that existed keep their values (new columns are appended, so compare prefixes).
+        # Columns that existed keep their values, except those a migration moved elsewhere
+        # (checked above).
         for name, rows in before.items():
-            width = len(old.tables[name].columns)
             old_columns = [c.name for c in old.tables[name].columns]
             new_columns = [c.name for c in new.tables[name].columns]
-            positions = [new_columns.index(c) for c in old_columns]
-            assert sorted(tuple(r[i] for i in positions) for r in after[name]) == rows, name
-            assert width == len(old_columns)
+            kept = [i for i, c in enumerate(old_columns) if c not in MOVED.get(name, ())]
+            assert set(old_columns) - {old_columns[i] for i in kept} <= MOVED.get(name, set())
+            positions = [new_columns.index(old_columns[i]) for i in kept]
+            assert sorted(tuple(r[i] for i in positions) for r in after[name]) == sorted(
+                tuple(row[i] for i in kept) for row in rows
+            ), name
         db.session.remove()
         db.engine.dispose()
 

@@ -354,7 +354,7 @@ def test_the_page_filters_on_a_theme(client_for):
 
 
 def test_every_link_to_an_action_says_why_and_the_wrong_ones_are_gone(seed_data):
-    links = {i["code"]: i["action_reasons"] for i in seed_data.figures}
+    links = {i["code"]: i["actions"] for i in seed_data.figures}
     assert all(reason.strip() for reasons in links.values() for reason in reasons.values())
     # 3.14 (a VR experience on labour exploitation) and 4.4 (formats for administrative
     # measures) say nothing about police conversations, reports or the Dordrecht training.
@@ -458,3 +458,53 @@ def test_a_breakdown_shows_under_its_figure_not_on_its_own(client_for):
     )
     report = text_of(client.get("/rapportage"))
     assert "Naar geslacht (2022): vrouw 115; man 12; overig of onbekend 16." in report
+
+
+def test_a_figure_stays_with_its_action_in_the_next_plan(client_for, roles, seed_data):
+    """Links were by action code: once the next plan numbered its actions again (the
+    evaluation's draft leaves out 1.1, so 1.2 becomes 1.1 and 1.3 becomes 1.2), its 1.1
+    showed every figure of the monitor and its 1.2 none of 1.3's. A link is to an action
+    now: adopting copies it to the action's successor, and the archive keeps its own."""
+    from tracker.plan import copying
+    from tracker.plan.queries import current_plan
+    from tracker.seeding import apply_seeds
+
+    from .test_plans_and_owners import _plan_action
+
+    old = current_plan()
+    kept = {a.id: a.text for t in old.themes for a in t.actions if a.code != "1.1"}
+    draft = copying.copy_plan(
+        old,
+        slug="rotterdam-2027-2030",
+        title="Regionaal Actieplan Mensenhandel Regio Rotterdam",
+        start_year=2027,
+        end_year=2030,
+        author=roles["beheerder"],
+        now=utcnow(),
+        selection=kept,
+    )
+    db.session.commit()
+    admin = client_for("beheerder")
+    assert "de koppeling van 10 kerncijfers aan hun acties" in text_of(admin.get("/plannen"))
+    assert post_form(admin, f"/plannen/{draft.slug}/vaststellen", {}).status_code == 302
+    assert _plan_action(draft.slug, "1.1").predecessor_id == _plan_action(old.slug, "1.2").id
+    new_first = text_of(admin.get("/acties/1.1"))
+    assert "Informatieve gesprekken mensenhandel" not in new_first
+    assert "die actie 1.1 publiceert" not in new_first
+    new_second = text_of(admin.get("/acties/1.2"))  # the old 1.3
+    assert "Informatieve gesprekken mensenhandel" in new_second
+    archived = text_of(admin.get(f"/acties/1.1?plan={old.slug}"))
+    assert "Informatieve gesprekken mensenhandel" in archived
+    assert "die actie 1.1 publiceert" in archived
+
+    def linked():
+        found = admin.get("/api/v1/indicators").get_json()["indicators"]
+        return {i["code"]: i["actions"] for i in found if i["actions"]}
+
+    assert linked()["politie-informatieve-gesprekken"] == ["1.2"]
+    assert "schatting-slachtoffers" in linked()  # 3.8 carried on
+    # The seeds describe 2024-2026: loading them again leaves the new plan's links alone.
+    apply_seeds(db.session, seed_data)
+    db.session.commit()
+    assert linked()["politie-informatieve-gesprekken"] == ["1.2"]
+    assert "die actie 1.1 publiceert" in text_of(admin.get(f"/acties/1.1?plan={old.slug}"))

@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.evaluation import blueprint as evaluation
     from tracker.evaluation import receivers as evaluation_receivers
     from tracker.figures import blueprint as figures
+    from tracker.figures import receivers as figure_receivers
     from tracker.health import bp as health_bp
     from tracker.help import bp as help_bp
     from tracker.meetings import blueprint as meetings
@@ -111,6 +112,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     progress_receivers.connect_receivers()
     evaluation_receivers.connect_receivers()
     public_receivers.connect_receivers()
+    figure_receivers.connect_receivers()
     register_auth(app)
     register_web(app)
     register_conflicts(app)

@@ -161,7 +161,7 @@ def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> F
             if c.note or c.status != Status.NOT_STARTED.value
         ]
     facts.evidence += [
-        Evidence("kerncijfer", i.id, _indicator_label(i)) for i in figures.for_action(action.code)
+        Evidence("kerncijfer", i.id, _indicator_label(i)) for i in figures.for_action(action)
     ]
     return facts
 

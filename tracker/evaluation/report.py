@@ -49,10 +49,10 @@ def _figure_over_period(figure: dict) -> dict:
     }
 
 
-def _figures_over_period(theme_titles: dict[int, str]) -> dict:
+def _figures_over_period(plan: Plan, theme_titles: dict[int, str]) -> dict:
     """What the figures did over the plan's period: the estimate first, then every count per
     theme (the progress report's chapter, with every year instead of the last two)."""
-    chapter = figures.report_chapter(figures.all_indicators(), theme_titles)
+    chapter = figures.report_chapter(figures.all_indicators(), plan.id, theme_titles)
     groups = []
     if chapter["estimate"]:
         groups.append({"title": "Geschat", "rows": [_figure_over_period(chapter["estimate"])]})
@@ -181,7 +181,7 @@ def build(
         "advice": [
             {"key": a.value, "label": ADVICE_LABELS[a], "items": advice[a.value]} for a in Advice
         ],
-        "figures": _figures_over_period(titles),
+        "figures": _figures_over_period(plan, titles),
         "knelpunten": [
             {
                 "what": k.what,

@@ -7,9 +7,14 @@ from flask import jsonify
 
 from tracker.conditional import conditional
 from tracker.figures import services
+from tracker.plan import queries
 
 
 @conditional()
 def indicators():
     found = services.all_indicators()
-    return jsonify({"count": len(found), "indicators": [services.as_data(i) for i in found]})
+    plan = queries.current_plan()
+    plan_id = plan.id if plan is not None else None
+    return jsonify(
+        {"count": len(found), "indicators": [services.as_data(i, plan_id) for i in found]}
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.plan.models import Action
 
 REGION = "Regio"
 COUNT, ESTIMATE = "telling", "schatting"
@@ -27,10 +28,6 @@ class Indicator(db.Model):
     #: "Regio" (the 23 VAR municipalities) or one municipality.
     area: Mapped[str] = mapped_column(String(120), default=REGION)
     unit: Mapped[str] = mapped_column(String(40), default="")
-    #: Codes of the actions the figure informs, e.g. ["1.1", "5.2"].
-    action_codes: Mapped[list] = mapped_column(JSON, default=list)
-    #: Why the figure informs each of those actions, one line per code (from the seeds).
-    action_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
     #: "telling" (a registered count) or "schatting" (an estimate, a range per year).
     kind: Mapped[str] = mapped_column(String(20), default=COUNT)
     #: A registered count of victims, shown beside the estimate (the dark number).
@@ -51,6 +48,33 @@ class Indicator(db.Model):
     values: Mapped[list[IndicatorValue]] = relationship(
         back_populates="indicator", order_by="IndicatorValue.year", cascade="all, delete-orphan"
     )
+    #: The actions the figure informs, in every plan (``links_in`` picks one plan's).
+    action_links: Mapped[list[IndicatorAction]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan"
+    )
+
+    def links_in(self, plan_id: int) -> list[IndicatorAction]:
+        """The links to actions of one plan, in the plan's order."""
+        found = [link for link in self.action_links if link.action.theme.plan_id == plan_id]
+        return sorted(found, key=lambda link: (link.action.theme.number, link.action.number))
+
+
+class IndicatorAction(db.Model):
+    """An action a figure informs, and why (one line, reviewed against the plan's text). A
+    link is to one action of one plan: adopting the next plan copies the links of the
+    actions it carries on, so a renumbered action keeps its figures and the archive keeps
+    its own (links by code pointed at whichever action had that number in the plan shown)."""
+
+    __tablename__ = "indicator_action"
+    __table_args__ = (UniqueConstraint("indicator_id", "action_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    indicator: Mapped[Indicator] = relationship(back_populates="action_links")
+    action: Mapped[Action] = relationship(lazy="joined")
 
 
 class IndicatorValue(db.Model):

@@ -12,8 +12,16 @@ from sqlalchemy.orm import selectinload, subqueryload
 
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.figures.models import DIRECTIONS, ESTIMATE, REGION, Indicator, IndicatorValue
-from tracker.regions import current_region_id, in_region
+from tracker.figures.models import (
+    DIRECTIONS,
+    ESTIMATE,
+    REGION,
+    Indicator,
+    IndicatorAction,
+    IndicatorValue,
+)
+from tracker.plan.models import Action
+from tracker.regions import in_region
 
 #: Years a figure may be entered for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -88,12 +96,12 @@ def points(indicator: Indicator) -> list[Point]:
 
 
 def all_indicators(only_in_report: bool = False) -> list[Indicator]:
-    """Every indicator of the asker's region with its values (two queries), by source and
-    seed order."""
+    """Every indicator of the asker's region with its values and its links to actions (three
+    queries), by source and seed order."""
     stmt = (
         select(Indicator)
         .where(in_region(Indicator))
-        .options(subqueryload(Indicator.values))
+        .options(subqueryload(Indicator.values), _with_links())
         .order_by(Indicator.position, Indicator.id)
     )
     if only_in_report:
@@ -101,30 +109,34 @@ def all_indicators(only_in_report: bool = False) -> list[Indicator]:
     return list(db.session.scalars(stmt))
 
 
-def for_action(code: str) -> list[Indicator]:
-    """The indicators that inform one action (their links read first, so that only those
-    indicators' values are loaded)."""
-    links = db.session.execute(_ACTION_LINKS, {"region_id": current_region_id()})
-    ids = [id_ for id_, codes in links if code in (codes or [])]
-    if not ids:
-        return []
-    return list(db.session.scalars(_indicators_with_values(), {"ids": ids}))
-
-
-#: Built once per process (the action page reads it; ``plan.queries`` says why).
-_ACTION_LINKS = select(Indicator.id, Indicator.action_codes).where(
-    Indicator.region_id == bindparam("region_id"), Indicator.breakdown_of == ""
-)
+def for_action(action: Action) -> list[Indicator]:
+    """The figures of their own (not a part of another) that inform one action, with
+    their values and links."""
+    return list(db.session.scalars(_for_action(), {"action_id": action.id}))
 
 
 @functools.cache
-def _indicators_with_values():
-    """Built once per process, on first use: a loader option maps every model, which must
-    all be imported by then."""
+def _with_links():
+    """An indicator's links with their actions and themes (for the code and the plan). Built
+    once per process, on first use: a loader option maps every model, which must all be
+    imported by then."""
+    return (
+        selectinload(Indicator.action_links)
+        .joinedload(IndicatorAction.action)
+        .joinedload(Action.theme)
+    )
+
+
+@functools.cache
+def _for_action():
+    """Built once per process (the action page reads it; ``plan.queries`` says why)."""
+    linked = select(IndicatorAction.indicator_id).where(
+        IndicatorAction.action_id == bindparam("action_id")
+    )
     return (
         select(Indicator)
-        .where(Indicator.id.in_(bindparam("ids", expanding=True)))
-        .options(selectinload(Indicator.values))
+        .where(Indicator.id.in_(linked), Indicator.breakdown_of == "")
+        .options(selectinload(Indicator.values), _with_links())
         .order_by(Indicator.position, Indicator.id)
     )
 
@@ -179,8 +191,10 @@ def breakdowns(indicators: list[Indicator]) -> dict[str, list[dict]]:
     return result
 
 
-def as_data(indicator: Indicator) -> dict:
-    """Plain data for the API, the report and its snapshots."""
+def as_data(indicator: Indicator, plan_id: int | None) -> dict:
+    """Plain data for the API, the report and its snapshots; the linked actions are those
+    of plan ``plan_id`` (the one reported on, or the current one)."""
+    links = indicator.links_in(plan_id)
     return {
         "code": indicator.code,
         "name": indicator.name,
@@ -189,8 +203,8 @@ def as_data(indicator: Indicator) -> dict:
         "area": indicator.area,
         "unit": indicator.unit,
         "kind": indicator.kind,
-        "actions": list(indicator.action_codes or []),
-        "action_reasons": dict(indicator.action_reasons or {}),
+        "actions": [link.action.code for link in links],
+        "action_reasons": {link.action.code: link.reason for link in links if link.reason},
         "beside_estimate": indicator.beside_estimate,
         "direction": indicator.direction,
         "target": indicator.target,
@@ -225,6 +239,7 @@ DARK_NUMBER = (
 
 def report_chapter(
     indicators: list[Indicator],
+    plan_id: int | None,
     theme_titles: dict[int, str],
     theme: int | None = None,
     municipality: str | None = None,
@@ -246,11 +261,11 @@ def report_chapter(
     numbers = sorted({i.theme_number for i in counts if i.theme_number})
 
     def with_parts(indicator: Indicator) -> dict:
-        return as_data(indicator) | {"breakdowns": parts.get(indicator.code, [])}
+        return as_data(indicator, plan_id) | {"breakdowns": parts.get(indicator.code, [])}
 
     return {
-        "estimate": as_data(estimate) if estimate else None,
-        "beside": [as_data(i) for i in counts if i.beside_estimate],
+        "estimate": as_data(estimate, plan_id) if estimate else None,
+        "beside": [as_data(i, plan_id) for i in counts if i.beside_estimate],
         "dark_number": DARK_NUMBER,
         "themes": [
             {

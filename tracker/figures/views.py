@@ -16,6 +16,7 @@ from tracker.figures.chart import trend_svg
 from tracker.figures.forms import TargetForm, ValueForm
 from tracker.forms import UploadForm, choices
 from tracker.params import parse_int
+from tracker.plan import queries
 from tracker.privacy.guard import import_problems
 from tracker.web import XLSX, download
 
@@ -39,6 +40,7 @@ def index():
         points={i.id: services.points(i) for i in indicators},
         trend=trend_svg,
         report_form=FlaskForm(),
+        plan=queries.current_plan(),
     )
 
 

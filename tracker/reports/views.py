@@ -114,9 +114,10 @@ def current_report(params: ReportParams, plan=None) -> dict:
     data["narrative"] = narrative.as_data(narrative.draft_of(plan))
     data["follow_ups"] = _follow_ups(data, params)
     indicators = figures.all_indicators()
-    data["figures"] = [figures.as_data(i) for i in indicators if i.in_report]
+    data["figures"] = [figures.as_data(i, plan.id) for i in indicators if i.in_report]
     data["figure_chapter"] = figures.report_chapter(
         indicators,
+        plan.id,
         {theme.number: theme.title for theme in plan.themes},
         theme=params.theme,
         municipality=data["municipality"],

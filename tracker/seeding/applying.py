@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.figures.models import Indicator, IndicatorValue
+from tracker.figures.models import Indicator, IndicatorAction, IndicatorValue
 from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
 from tracker.regions import region_named
@@ -184,21 +184,24 @@ def apply_seeds(session: Session, data: SeedData) -> SeedReport:
             elif changed:
                 report.count(report.updated, "acties")
     _create_missing_series(session, report, data.series, parties, themes, region)
-    _apply_figures(session, report, data.figures, region)
+    _apply_figures(session, report, data.figures, region, themes)
     return report
 
 
-def _apply_figures(session, report, figures, region) -> None:
+def _apply_figures(session, report, figures, region, themes) -> None:
     """Indicators are created and kept in step with the seed (except the beheerder's choice
     of what goes to the report); a value a beheerder entered or changed in the app is kept."""
     if not figures:
         return
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     for seed in figures:
-        values = {k: v for k, v in seed.items() if k != "values"} | {"region_id": region.id}
+        values = {k: v for k, v in seed.items() if k not in ("values", "actions")}
+        existing = indicators.get(seed["code"])
         indicator = _upsert(
-            session, report, "kerncijfers", indicators.get(seed["code"]), Indicator, values
+            session, report, "kerncijfers", existing, Indicator, values | {"region_id": region.id}
         )
+        if _apply_figure_links(indicator, seed["actions"], themes) and existing is not None:
+            report.count(report.updated, "koppelingen van kerncijfers")
         stored = {v.year: v for v in indicator.values}
         for value_seed in seed["values"]:
             existing = stored.get(value_seed["year"])
@@ -213,6 +216,30 @@ def _apply_figures(session, report, figures, region) -> None:
                 {**value_seed, "indicator": indicator} if existing is None else value_seed,
             )
             stored[row.year] = row
+
+
+def _apply_figure_links(indicator: Indicator, links: dict[str, str], themes) -> bool:
+    """The seed links a figure to actions of the seeded plan (code -> reason); links to the
+    actions of another plan (a later plan's copies) are the app's and stay. Returns whether
+    anything changed."""
+    seeded = {}
+    for code, reason in links.items():
+        theme_number, number = (int(x) for x in code.split("."))
+        seeded[next(a for a in themes[theme_number].actions if a.number == number)] = reason
+    in_plan = {action for theme in themes.values() for action in theme.actions}
+    stored = {link.action: link for link in indicator.action_links if link.action in in_plan}
+    changed = False
+    for action, reason in seeded.items():
+        link = stored.pop(action, None)
+        if link is None:
+            indicator.action_links.append(IndicatorAction(action=action, reason=reason))
+            changed = True
+        elif link.reason != reason:
+            link.reason, changed = reason, True
+    for link in stored.values():
+        indicator.action_links.remove(link)
+        changed = True
+    return changed
 
 
 def _create_missing_series(session, report, series_seeds, parties, themes, region) -> None:

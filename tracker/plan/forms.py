@@ -42,6 +42,7 @@ def _year(label: str) -> IntegerField:
 class _PlanForm(PrivacyCheckedForm, DutchForm):
     """A plan's title and period, as a new draft and a draft's edit both ask them."""
 
+    privacy_fields = ("title",)
     title = StringField(
         "Titel",
         validators=[required(), max_length(200)],
@@ -64,7 +65,6 @@ class _PlanForm(PrivacyCheckedForm, DutchForm):
 
 
 class NewPlanForm(_PlanForm):
-    privacy_fields = ("title",)
     structured_fields = ("slug",)
     base = SelectField("Op basis van", choices=[], validators=[required()])
     slug = StringField(

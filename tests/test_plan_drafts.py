@@ -180,3 +180,26 @@ def test_a_new_plan_ending_before_it_starts_is_refused(client_for):
     assert response.status_code == 400
     assert "Laatste jaar: Het laatste jaar ligt vóór het eerste." in text_of(response)
     assert db.session.scalar(select(Plan).where(Plan.slug == "rotterdam-2030-2027")) is None
+
+
+def test_the_adopted_plan_is_presented_with_its_own_subtitle(client_for):
+    """The subtitle was written into the public page and the reports' title pages ("Samen
+    sterk tegen mensenhandel"); a next plan with its own kept showing the old one."""
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    data = _shown_form(admin) | {"subtitle": "Samen verder tegen mensenhandel"}
+    assert post_form(admin, EDIT, data).status_code == 302
+    assert post_form(admin, f"/plannen/{DRAFT}/vaststellen", {}).status_code == 302
+    public = text_of(admin.get("/beheer/openbaar/voorbeeld"))
+    assert "Samen verder tegen mensenhandel. De 23 gemeenten" in public
+    word = Document(io.BytesIO(admin.get("/rapportage.docx").data))
+    title = "Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030: “Samen verder tegen"
+    assert any(p.text.startswith(title) for p in word.paragraphs)
+    pdf = PdfReader(io.BytesIO(admin.get("/rapportage.pdf").data))
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Samen verder tegen mensenhandel" in first and "Samen sterk" not in first

@@ -166,6 +166,7 @@ def build(
     report = {
         "plan": {
             "title": plan.title,
+            "subtitle": plan.subtitle,
             "period": plan.period,
             "region": plan.region,
             "start_year": plan.start_year,

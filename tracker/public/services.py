@@ -222,7 +222,12 @@ def page_data(
             }
         )
     data = {
-        "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
+        "plan": {
+            "title": plan.title,
+            "subtitle": plan.subtitle,
+            "period": plan.period,
+            "region": plan.region,
+        },
         "date": today.isoformat(),
         "licence": LICENCE,
         "licence_url": LICENCE_URL,

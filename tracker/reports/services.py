@@ -271,7 +271,12 @@ def build_report(
         _theme_summary(number, titles[number], rows) for number, rows in rows_by_theme.items()
     ]
     return {
-        "plan": {"title": plan.title, "period": plan.period, "region": plan.region},
+        "plan": {
+            "title": plan.title,
+            "subtitle": plan.subtitle,
+            "period": plan.period,
+            "region": plan.region,
+        },
         "params": params.as_query(),
         "reference_date": params.reference_date.isoformat(),
         "since": params.since.isoformat() if params.since else None,

@@ -119,7 +119,8 @@ def new_document():
 def title_block(document, heading: str, plan: dict, facts: list[tuple[str, str]]) -> None:
     """The document's title, the plan it is about, and its facts (label, value) as a table."""
     document.add_heading(heading, level=0)
-    document.add_paragraph(f"{plan['title']} {plan['period']}: “Samen sterk tegen mensenhandel”")
+    subtitle = f": “{plan['subtitle']}”" if plan.get("subtitle") else ""
+    document.add_paragraph(f"{plan['title']} {plan['period']}{subtitle}")
     table = document.add_table(rows=0, cols=2)
     for label, value in facts:
         cells = table.add_row().cells

@@ -203,3 +203,22 @@ def test_the_adopted_plan_is_presented_with_its_own_subtitle(client_for):
     pdf = PdfReader(io.BytesIO(admin.get("/rapportage.pdf").data))
     first = " ".join(pdf.pages[0].extract_text().split())
     assert "Samen verder tegen mensenhandel" in first and "Samen sterk" not in first
+
+
+def test_after_adoption_the_invitation_and_the_meeting_years_follow_the_new_plan(
+    seeded_app, smtp_server, client_for
+):
+    """The invitation e-mail named "Regio Rotterdam 2024-2026" and the meetings page offered
+    the years 2024 to 2026, both written in."""
+    seeded_app.config.update(smtp_server.config)
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    assert post_form(admin, f"/plannen/{DRAFT}/vaststellen", {}).status_code == 302
+    person = {"name": "Alex Aandacht", "email": "alex@schiedam.test", "role": "bijdrager"}
+    person |= {"party": "AF", "municipality": "schiedam", "is_enabled": "y"}
+    assert post_form(admin, "/beheer/gebruikers/nieuw", person).status_code == 302
+    invitation = smtp_server.messages[0][1].get_body(("plain",)).get_content()
+    assert "Regionaal Actieplan Mensenhandel Regio Rotterdam 2027-2030." in invitation
+    assert "2024-2026" not in invitation
+    years = admin.get("/vergaderingen").get_data(as_text=True)
+    assert all(f"/vergaderingen?jaar={y}" in years for y in range(2027, 2031))

@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.mail import send_now
 from tracker.params import parse_int
+from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
 from tracker.regions import in_region
 from tracker.urls import external_url
@@ -126,6 +127,7 @@ def create():
                 user=user,
                 link=link,
                 days=current_app.config["INVITATION_DAYS"],
+                plan=queries.current_plan(),
             )
             db.session.commit()
             flash(f"Account voor {user.name} aangemaakt; er is een uitnodiging gemaild.", "info")

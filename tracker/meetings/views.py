@@ -46,6 +46,7 @@ from tracker.meetings.models import (
     MeetingState,
 )
 from tracker.params import parse_int
+from tracker.plan import queries
 from tracker.plan.models import Action
 from tracker.regions import in_region
 from tracker.urls import base_url
@@ -84,12 +85,17 @@ def index():
         key=lambda m: m.starts_at,
     )
     past = [m for m in meetings if m not in upcoming]
+    plan = queries.current_plan()
+    shown = {m.starts_at.year for m in meetings} | {local_today().year, year}
+    if plan is not None:
+        shown |= {plan.start_year, plan.end_year}
     return render_template(
         "meetings/index.html",
         upcoming=upcoming,
         past=past,
         standings=services.standings(year, local_today(), now),
         year=year,
+        years=range(min(shown), max(shown) + 1),
     )
 
 

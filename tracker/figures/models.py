@@ -53,8 +53,8 @@ class Indicator(db.Model):
         back_populates="indicator", cascade="all, delete-orphan"
     )
 
-    def links_in(self, plan_id: int) -> list[IndicatorAction]:
-        """The links to actions of one plan, in the plan's order."""
+    def links_in(self, plan_id: int | None) -> list[IndicatorAction]:
+        """The links to actions of one plan, in the plan's order (none without a plan)."""
         found = [link for link in self.action_links if link.action.theme.plan_id == plan_id]
         return sorted(found, key=lambda link: (link.action.theme.number, link.action.number))
 

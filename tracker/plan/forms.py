@@ -110,7 +110,8 @@ class DraftForm(_PlanForm):
     subtitle = StringField(
         "Ondertitel (optioneel)",
         validators=[max_length(200)],
-        description="Staat onder de titel op het overzicht (“Samen sterk tegen mensenhandel”).",
+        description="Bij de titel op het overzicht, de openbare pagina en de rapportages, "
+        "zoals “Samen sterk tegen mensenhandel”.",
     )
     themes = FieldList(FormField(ThemeRowForm))
     #: The draft's texts as the form showed them (``copying.draft_fingerprint``).

@@ -195,3 +195,24 @@ def _outcome(job):
         return job()
     except Exception as exc:  # shown in the test's assertion instead of lost in a thread
         return exc
+
+
+def draft_next_plan(author, selection: dict[int, str] | None = None):
+    """The next plan, 2027-2030, drafted from the current one as "Nieuw plan op basis van…"
+    makes it (``selection``: only those actions, numbered again), committed."""
+    from tracker.dates import utcnow
+    from tracker.plan import copying
+    from tracker.plan.queries import current_plan
+
+    draft = copying.copy_plan(
+        current_plan(),
+        slug="rotterdam-2027-2030",
+        title="Regionaal Actieplan Mensenhandel Regio Rotterdam",
+        start_year=2027,
+        end_year=2030,
+        author=author,
+        now=utcnow(),
+        selection=selection,
+    )
+    db.session.commit()
+    return draft

@@ -450,9 +450,12 @@ def test_after_the_deadline_the_pages_say_it_has_passed(open_round, client_for):
         assert "termijn 1 december 2026 (verstreken; eigenaren kunnen nog aanvullen)" in index
         form = text_of(riec.get(f"{ROUND}/acties/4.1"))
         assert "termijn evaluatie: 1 december 2026 (verstreken; uw evaluatie telt nog mee)" in form
+        assert "(termijn 1 december 2026, verstreken)" in text_of(riec.get("/acties/4.1"))
     with time_machine.travel(datetime(2026, 12, 1, 20, 0, tzinfo=UTC), tick=False):
         mine = text_of(client_for("bijdrager_eigen").get("/mijn-acties"))
         assert "Evalueer uw acties vóór 1 december 2026" in mine
+        action_page = text_of(client_for("bijdrager_eigen").get("/acties/4.1"))
+        assert "(termijn 1 december 2026)" in action_page
         assert "verstreken" not in text_of(client_for("beheerder").get(ROUND))
 
 

@@ -128,7 +128,7 @@ from openpyxl import load_workbook  # noqa: E402
 from tracker.audit.models import AuditEvent  # noqa: E402
 from tracker.figures import workbook  # noqa: E402
 
-from .helpers import csrf_token, post_form, text_of  # noqa: E402
+from .helpers import csrf_token, draft_next_plan, post_form, text_of  # noqa: E402
 
 
 def _value(code: str, year: int) -> IndicatorValue | None:
@@ -465,7 +465,6 @@ def test_a_figure_stays_with_its_action_in_the_next_plan(client_for, roles, seed
     evaluation's draft leaves out 1.1, so 1.2 becomes 1.1 and 1.3 becomes 1.2), its 1.1
     showed every figure of the monitor and its 1.2 none of 1.3's. A link is to an action
     now: adopting copies it to the action's successor, and the archive keeps its own."""
-    from tracker.plan import copying
     from tracker.plan.queries import current_plan
     from tracker.seeding import apply_seeds
 
@@ -473,17 +472,7 @@ def test_a_figure_stays_with_its_action_in_the_next_plan(client_for, roles, seed
 
     old = current_plan()
     kept = {a.id: a.text for t in old.themes for a in t.actions if a.code != "1.1"}
-    draft = copying.copy_plan(
-        old,
-        slug="rotterdam-2027-2030",
-        title="Regionaal Actieplan Mensenhandel Regio Rotterdam",
-        start_year=2027,
-        end_year=2030,
-        author=roles["beheerder"],
-        now=utcnow(),
-        selection=kept,
-    )
-    db.session.commit()
+    draft = draft_next_plan(roles["beheerder"], selection=kept)
     admin = client_for("beheerder")
     assert "de koppeling van 10 kerncijfers aan hun acties" in text_of(admin.get("/plannen"))
     assert post_form(admin, f"/plannen/{draft.slug}/vaststellen", {}).status_code == 302

@@ -7,11 +7,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
-from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.plan import copying
-from tracker.plan.queries import current_plan
 
+from ..helpers import draft_next_plan
 from .conftest import login, screenshot
 from .test_accessibility import AXE, BROKEN_LABELS, serious
 from .test_everyday import PHONE
@@ -19,17 +17,7 @@ from .test_everyday import PHONE
 
 @pytest.fixture
 def draft(seeded_app, e2e_users):
-    plan = copying.copy_plan(
-        current_plan(),
-        slug="rotterdam-2027-2030",
-        title="Regionaal Actieplan Mensenhandel Regio Rotterdam",
-        start_year=2027,
-        end_year=2030,
-        author=e2e_users["beheerder"],
-        now=utcnow(),
-    )
-    db.session.commit()
-    return plan.slug
+    return draft_next_plan(e2e_users["beheerder"]).slug
 
 
 def test_the_beheerder_rewrites_a_theme_of_the_draft(page, e2e_users, draft):

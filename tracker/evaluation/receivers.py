@@ -19,6 +19,7 @@ from tracker.meetings import signals
 from tracker.meetings.agenda import Proposal
 from tracker.meetings.models import Meeting
 from tracker.notifications import signals as outbox_signals
+from tracker.plan import copying
 from tracker.plan import signals as plan_signals
 from tracker.plan.models import Action, Plan, Theme
 from tracker.text import short
@@ -51,13 +52,12 @@ def _knelpunten_for_table(meeting: Meeting) -> list[Proposal]:
 
 def _unsolved_carried_on(plan: Plan) -> list[Knelpunt]:
     """Knelpunten not yet solved that block an action ``plan`` carries on."""
-    predecessors = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
     return list(
         db.session.scalars(
             select(Knelpunt)
             .join(knelpunt_action, knelpunt_action.c.knelpunt_id == Knelpunt.id)
             .where(
-                knelpunt_action.c.action_id.in_(predecessors),
+                knelpunt_action.c.action_id.in_(copying.carried_on(plan)),
                 Knelpunt.status != KnelpuntStatus.SOLVED.value,
             )
             .order_by(Knelpunt.id)
@@ -94,7 +94,7 @@ def _round_still_running(plan: Plan) -> list[str]:
     (``rounds.may_evaluate``): said before adopting, while that plan's round runs."""
     previous = db.session.get(Plan, plan.predecessor_id) if plan.predecessor_id else None
     running = rounds.round_of(previous) if previous is not None else None
-    if running is None or running.deadline < local_today():
+    if running is None or running.deadline_passed(local_today()):
         return []
     done = len(rounds.evaluations_by_action(running))
     total = db.session.scalar(

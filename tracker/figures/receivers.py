@@ -9,8 +9,9 @@ from sqlalchemy import distinct, func, select
 
 from tracker.extensions import db
 from tracker.figures.models import IndicatorAction
+from tracker.plan import copying
 from tracker.plan import signals as plan_signals
-from tracker.plan.models import Action, Plan, Theme
+from tracker.plan.models import Plan
 
 
 def _said(count: int) -> list[str]:
@@ -19,11 +20,10 @@ def _said(count: int) -> list[str]:
 
 
 def _links_to_copy(plan: Plan) -> list[str]:
-    carried = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
     return _said(
         db.session.scalar(
             select(func.count(distinct(IndicatorAction.indicator_id))).where(
-                IndicatorAction.action_id.in_(carried)
+                IndicatorAction.action_id.in_(copying.carried_on(plan))
             )
         )
     )

@@ -8,15 +8,16 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.meetings.models import MeetingSeries
+from tracker.plan import copying
 from tracker.plan import signals as plan_signals
-from tracker.plan.models import Action, Plan, Theme
+from tracker.plan.models import Plan
 
 
 def _series_carried_on(plan: Plan) -> list[MeetingSeries]:
     """The series hanging on an action that ``plan`` carries on."""
-    predecessors = select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
+    carried = copying.carried_on(plan)
     return list(
-        db.session.scalars(select(MeetingSeries).where(MeetingSeries.action_id.in_(predecessors)))
+        db.session.scalars(select(MeetingSeries).where(MeetingSeries.action_id.in_(carried)))
     )
 
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.accounts.models import User
@@ -160,6 +160,12 @@ def _copy_action(action: Action, number: int, text: str) -> Action:
     )
     copy.set_planning(action.planning)
     return copy
+
+
+def carried_on(plan: Plan) -> Select:
+    """SELECT the ids of the actions ``plan`` carries on (its actions' predecessors): what
+    the packages answering ``publishing_asked`` and ``plan_published`` take along."""
+    return select(Action.predecessor_id).join(Action.theme).where(Theme.plan_id == plan.id)
 
 
 def moving_on_publish(plan: Plan) -> list[str]:

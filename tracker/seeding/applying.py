@@ -218,14 +218,17 @@ def _apply_figures(session, report, figures, region, themes) -> None:
             stored[row.year] = row
 
 
+def _seeded_action(themes, code: str) -> Action:
+    """The seeded plan's action with ``code`` ("3.14"; the reader checked that it exists)."""
+    theme_number, number = (int(x) for x in code.split("."))
+    return next(a for a in themes[theme_number].actions if a.number == number)
+
+
 def _apply_figure_links(indicator: Indicator, links: dict[str, str], themes) -> bool:
     """The seed links a figure to actions of the seeded plan (code -> reason); links to the
     actions of another plan (a later plan's copies) are the app's and stay. Returns whether
     anything changed."""
-    seeded = {}
-    for code, reason in links.items():
-        theme_number, number = (int(x) for x in code.split("."))
-        seeded[next(a for a in themes[theme_number].actions if a.number == number)] = reason
+    seeded = {_seeded_action(themes, code): reason for code, reason in links.items()}
     in_plan = {action for theme in themes.values() for action in theme.actions}
     stored = {link.action: link for link in indicator.action_links if link.action in in_plan}
     changed = False
@@ -249,10 +252,7 @@ def _create_missing_series(session, report, series_seeds, parties, themes, regio
     for seed in series_seeds:
         if seed.code in existing:
             continue
-        action = None
-        if seed.action_code:
-            theme_number, number = (int(x) for x in seed.action_code.split("."))
-            action = next(a for a in themes[theme_number].actions if a.number == number)
+        action = _seeded_action(themes, seed.action_code) if seed.action_code else None
         session.add(
             MeetingSeries(
                 code=seed.code,

@@ -209,6 +209,8 @@ CORPUS: list[tuple[str, str]] = [
     (CLEAN, "Vergadering verplaatst naar dinsdag 4 november, 14.00 uur, stadhuis."),
     (CLEAN, "Actiepunt: secretariaat stuurt het verslag binnen twee weken rond."),
     (CLEAN, "De evaluatie van het actieplan 2024-2026 start in januari 2027."),
+    (CLEAN, "Training gegeven in Zaal 2 van het Gemeentehuis Barendrecht."),
+    (CLEAN, "De netwerkbijeenkomst is in het Politiebureau Barendrecht, vergaderruimte 3."),
 ]
 
 

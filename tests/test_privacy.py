@@ -21,7 +21,7 @@ from tracker.meetings import services as meeting_services
 from tracker.meetings.models import Meeting, MeetingSeries
 from tracker.notifications.models import Notification
 from tracker.privacy.detect import find_personal_data
-from tracker.privacy.guard import domain_allowlist, text_digest
+from tracker.privacy.guard import Reading, check, domain_allowlist, text_digest
 from tracker.privacy.models import PrivacyConfirmation
 from tracker.progress import services as progress_services
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate
@@ -128,7 +128,7 @@ def test_a_name_needs_an_explicit_confirmation(client_for):
     assert CONFIRM in page
     ticked_only = post_form(client, "/acties/4.1/voortgang", {**data, "privacy_confirmed": "y"})
     assert ticked_only.status_code == 400
-    assert "Kies ook wie het is." in ticked_only.get_data(as_text=True)
+    assert "Kies ook wie of wat het is." in ticked_only.get_data(as_text=True)
     confirmed = post_form(
         client,
         "/acties/4.1/voortgang",
@@ -497,11 +497,46 @@ def test_a_meeting_place_may_be_an_address_but_not_a_phone_number(client_for):
         client, "/vergaderingen/nieuw", {**data, "location": "Stadhuis, bel 06-12345678"}
     )
     assert refused.status_code == 400
-    saved = post_form(
-        client, "/vergaderingen/nieuw", {**data, "location": "Stadhuis, Coolsingel 40, 3011 AD"}
-    )
+    place = "Zaal 3, Gemeentehuis Barendrecht, Raadhuisplein 1, 2991 AB"
+    saved = post_form(client, "/vergaderingen/nieuw", {**data, "location": place})
     assert saved.status_code == 302
-    assert db.session.scalar(select(Meeting.location)) == "Stadhuis, Coolsingel 40, 3011 AD"
+    assert db.session.scalar(select(Meeting.location)) == place
+
+
+def test_a_meeting_room_or_town_hall_is_no_name(seeded_app):
+    # Deduce reads "Zaal" as a surname, and a word before a town its lists hold as a surname
+    # ("Barendrecht") as a first name: every meeting there was questioned.
+    for place in (
+        "Zaal 3, Stadhuis Vlaardingen",
+        "Gemeentehuis Barendrecht, Raadhuisplein 1",
+        "Politiebureau Barendrecht, vergaderruimte 2",
+        "Zaal Erasmus, Stadhuis Rotterdam",  # a room named after someone names the room
+        "Veiligheidshuis Rotterdam, zaal De Maas",
+    ):
+        assert check(place, reading=Reading.VENUE) == [], place
+    assert check("Training gegeven in Zaal 2 van het Gemeentehuis Barendrecht.") == []
+    # A person beside the same words is still one, in a place and in free text.
+    assert [f.text for f in check("Bij Jan Barendrecht thuis", reading=Reading.VENUE)] == [
+        "Jan Barendrecht"
+    ]
+    assert [f.text for f in check("Gemeentehuis, kamer van Pieter Bakker")] == ["Pieter Bakker"]
+    assert [f.text for f in check("De Doelen, zaal 4", reading=Reading.VENUE)] == ["De Doelen"]
+
+
+def test_a_name_that_is_no_person_is_confirmed_as_such(client_for, roles):
+    # The question names organisations; the answers did not, so a concert hall had to be
+    # confirmed as "someone else in a business role".
+    client = client_for("bijdrager_eigen")
+    text = "Netwerkbijeenkomst gehouden in De Doelen."
+    data = {"status": "lopend", "signal": "", "text": text, "version": action("4.1").version}
+    asked = post_form(client, "/acties/4.1/voortgang", data)
+    assert "Geen persoon: een organisatie, zaal of plek" in asked.get_data(as_text=True)
+    confirmed = {**data, "privacy_confirmed": "y", "privacy_who": "geen_persoon"}
+    assert post_form(client, "/acties/4.1/voortgang", confirmed).status_code == 302
+    assert db.session.scalar(select(PrivacyConfirmation.who)) == "geen_persoon"
+    page = text_of(client_for("beheerder").get("/beheer/privacy"))
+    assert f"Door {roles['bijdrager_eigen'].name}" in page
+    assert "geen persoon: een organisatie, zaal of plek" in page
 
 
 def test_decisions_and_follow_ups_are_guarded(client_for):
@@ -974,5 +1009,5 @@ def test_a_made_up_answer_to_who_it_is_counts_as_no_answer(client_for):
     data = {"status": "lopend", "signal": "", "version": target.version}
     data |= {"text": "Pieter Bakker zat het overleg voor.", "privacy_confirmed": "y"}
     response = post_form(client, "/acties/4.1/voortgang", {**data, "privacy_who": "x" * 300})
-    assert response.status_code == 400 and "Kies ook wie het is." in text_of(response)
+    assert response.status_code == 400 and "Kies ook wie of wat het is." in text_of(response)
     assert db.session.scalar(select(func.count(PrivacyConfirmation.id))) == 0

@@ -25,110 +25,16 @@ from tracker.plan.models import Action, Municipality, Party, Theme
 from tracker.privacy.detect import find_personal_data, mask, segments
 from tracker.privacy.findings import Finding, FindingKind
 from tracker.privacy.models import PrivacyConfirmation
+from tracker.privacy.words import DOMAIN_WORDS, PROJECT_WORDS, VENUE_WORDS
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
-
-#: Words of the domain that deduce's name lists also hold (organisations, programmes, dates).
-DOMAIN_WORDS = [
-    "aandachtsfunctionaris",
-    "aandachtsfunctionarissen",
-    "actieplan",
-    "avim",
-    "belastingdienst",
-    "ckm",
-    "comensha",
-    "essm",
-    "fier",
-    "gemeente",
-    "gemeenten",
-    "humanitas",
-    "mensenhandel",
-    "netwerkbijeenkomst",
-    "meld",
-    "misdaad",
-    "anoniem",
-    "nla",
-    "om",
-    "platform",
-    "politie",
-    "portefeuillehouder",
-    "rctm",
-    "regionale",
-    "riec",
-    "rvo",
-    "tafel",
-    "var",
-    "veiligheidsalliantie",
-    "week",
-    "tegen",
-    "zvh",
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
-]
-#: Loanwords of project language that deduce's name lists also hold ("Kick" of kick-off).
-PROJECT_WORDS = [
-    "kick",
-    "kickoff",
-    "off",
-    "workshop",
-    "workshops",
-    "pilot",
-    "follow",
-    "up",
-    "learning",
-    "webinar",
-    "meet",
-    "update",
-    "updates",
-    "intake",
-    "training",
-    "toolkit",
-    "factsheet",
-    "flyer",
-    "quickscan",
-    "brainstorm",
-    "roadmap",
-    "deadline",
-    "feedback",
-    "community",
-    "dashboard",
-    "check",
-    "teams",
-    "outlook",
-    "whatsapp",
-    "instagram",
-    "linkedin",
-    "tiktok",
-    "facebook",
-    "youtube",
-    "experience",
-    "fieldlab",
-    "fieldlabs",
-]
 
 
 def domain_allowlist() -> frozenset[str]:
     """Lower-cased words that are never someone's name here: parties, municipalities, every
-    word of the plan itself, project loanwords, and the names of the tracker's own people
-    (its users, the parties' contacts among them): a colleague is no case. Once per
-    request."""
+    word of the plan itself, the lists of ``privacy.words``, and the names of the tracker's
+    own people (its users, the parties' contacts among them): a colleague is no case. Once
+    per request."""
     if "privacy_allowlist" not in g:
         texts = [
             *db.session.scalars(select(Party.short_name)),
@@ -139,7 +45,9 @@ def domain_allowlist() -> frozenset[str]:
             *db.session.scalars(select(User.name)),
         ]
         words = {w.lower() for text in texts for w in re.findall(r"[A-Za-zÀ-ÿ]{2,}", text or "")}
-        g.privacy_allowlist = frozenset(words | set(DOMAIN_WORDS) | set(PROJECT_WORDS))
+        g.privacy_allowlist = frozenset(
+            words | set(DOMAIN_WORDS) | set(PROJECT_WORDS) | set(VENUE_WORDS)
+        )
     return g.privacy_allowlist
 
 
@@ -169,16 +77,25 @@ class Reading(StrEnum):
 
 def check(text: str | None, *, reading: Reading = Reading.FREE) -> list[Finding]:
     """Personal data in ``text``, with the domain's own words allowed. In a meeting place
-    (``VENUE``) addresses and postcodes are allowed too; a person's name field and a link are
-    read for hard findings only."""
+    (``VENUE``) addresses, postcodes and the names of rooms are allowed too; a person's name
+    field and a link are read for hard findings only."""
     if reading is Reading.LINK:
         text = link_as_text(text or "")
     findings = find_personal_data(text or "", domain_allowlist(), municipality_names())
     if reading is Reading.VENUE:
-        return [f for f in findings if f.kind not in VENUE_KINDS]
+        return [f for f in findings if f.kind not in VENUE_KINDS and not _room_name(text, f)]
     if reading in (Reading.PERSON, Reading.LINK):
         return [f for f in findings if f.is_hard]
     return findings
+
+
+def _room_name(text: str, finding: Finding) -> bool:
+    """In a meeting place, a name after a room or building word names the room ("Zaal
+    Erasmus", "zaal De Maas")."""
+    if finding.kind is not FindingKind.NAME or finding.is_hard:
+        return False
+    words = text[: finding.start].split()[-1:] + finding.text.split()[:1]
+    return any(word.strip(",.:;()").lower() in VENUE_WORDS for word in words)
 
 
 def link_as_text(url: str) -> str:
@@ -204,8 +121,8 @@ def hard_message(findings: list[Finding]) -> str:
 def soft_message(findings: list[Finding]) -> str:
     return (
         f"Deze tekst lijkt een naam of leeftijd te bevatten: {describe(findings)}. Gaat het om "
-        "een collega, een spreker of een organisatie, vink dan hieronder aan dat u het heeft "
-        "gecontroleerd en kies wie het is."
+        "een collega, een spreker, een organisatie of een plek, vink dan hieronder aan dat u "
+        "het heeft gecontroleerd en kies wie of wat het is."
     )
 
 
@@ -230,8 +147,9 @@ WHO_LABELS = {
     "spreker": "Een spreker, trainer of onderzoeker",
     "bestuurder": "Een bestuurder of ambtsdrager in functie",
     "anders": "Iemand anders in een zakelijke rol",
+    "geen_persoon": "Geen persoon: een organisatie, zaal of plek",
 }
-WHO_CHOICES = [("", "Kies wie het is"), *WHO_LABELS.items()]
+WHO_CHOICES = [("", "Kies wie of wat het is"), *WHO_LABELS.items()]
 
 
 class PrivacyCheckedForm:
@@ -303,7 +221,7 @@ class PrivacyCheckedForm:
         if not self.privacy_confirmed.data or self.privacy_who.data not in WHO_LABELS:
             message = soft_message(findings)
             if self.privacy_confirmed.data:
-                message += " Kies ook wie het is."
+                message += " Kies ook wie of wat het is."
             field.errors = [*field.errors, message]
             self.privacy_highlights[field.name] = (field.label.text, highlight(text, findings))
             self.needs_privacy_confirmation = True

@@ -15,6 +15,7 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tracker.evaluation import rounds
 from tracker.evaluation.models import ActionEvaluation, EvaluationRound, Knelpunt
 from tracker.extensions import db
 from tracker.meetings import agenda
@@ -384,7 +385,6 @@ def test_an_owner_who_came_after_the_round_opened_is_invited_on_the_next_tick(
         send_due_notifications(later)
         (invitation,) = mails_to("nieuw@fier.test")
         assert invitation["Subject"].startswith("Evaluatie Regionaal Actieplan Mensenhandel")
-        from tracker.evaluation import rounds
 
         plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
         body = invitation.get_body(("plain",)).get_content()
@@ -434,6 +434,92 @@ def test_the_rounds_e_mails_held_up_past_the_deadline_are_not_sent(
     assert {(n.state, n.last_error) for n in db.session.scalars(select(Notification))} == {
         ("verlopen", "Termijn van de evaluatie (1 december 2026) al verstreken")
     }
+
+
+def test_a_later_deadline_is_named_in_a_reminder_to_whoever_has_actions_left(
+    mail_app, smtp_server, client_for, roles
+):
+    """December: the reminder ("vóór 1 december") went out, then the secretary gives the
+    owners until 15 December. Those with actions left hear of the new deadline a week before
+    it; those who evaluated everything hear nothing more."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        assert _open(admin).status_code == 302
+        send_due_notifications(datetime(2026, 11, 2, 9, 0))
+        evaluation_round = db.session.scalar(select(EvaluationRound))
+        for owned in rounds.still_to_evaluate(roles["bijdrager_eigen"], evaluation_round):
+            path = f"{ROUND}/acties/{owned.code}"
+            assert post_form(admin, path, evaluation()).status_code == 302
+    reminded = utc(2026, 11, 24, 9, 0)
+    with time_machine.travel(reminded.replace(tzinfo=UTC), tick=False):
+        send_due_notifications(reminded)
+    riec, schiedam = roles["bijdrager_eigen"].email, roles["af_schiedam"].email
+
+    def reminders_to(address: str) -> list[str]:
+        return [
+            m["Subject"]
+            for rcpt, m in smtp_server.messages
+            if rcpt == [address] and m["Subject"].startswith("Herinnering")
+        ]
+
+    assert reminders_to(schiedam) == ["Herinnering: evalueer uw acties vóór 1 december 2026"]
+    assert reminders_to(riec) == []  # RIEC's actions are evaluated
+    with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        assert _open(admin, "2026-12-15").status_code == 302
+        page = text_of(admin.get(ROUND))
+        assert "krijgt 7 dagen ervoor een herinnering met de nieuwe termijn" in page
+        assert send_due_notifications(utc(2026, 11, 26, 10, 0)) == 0  # not before its day
+    again = utc(2026, 12, 8, 9, 0)
+    with time_machine.travel(again.replace(tzinfo=UTC), tick=False):
+        send_due_notifications(again)
+    assert reminders_to(schiedam) == [
+        "Herinnering: evalueer uw acties vóór 1 december 2026",
+        "Herinnering: evalueer uw acties vóór 15 december 2026",
+    ]
+    assert reminders_to(riec) == []
+
+    # Moved again and again: each owner has one reminder waiting, on the last deadline's day.
+    def waiting() -> list[datetime]:
+        return db.session.scalars(
+            select(Notification.due_at).where(
+                Notification.kind == "evaluatie_herinnering", Notification.state == "wachtend"
+            )
+        ).all()
+
+    with time_machine.travel(datetime(2026, 12, 9, 9, 0, tzinfo=UTC), tick=False):
+        admin = client_for("beheerder")
+        assert _open(admin, "2026-12-22").status_code == 302
+        once = len(waiting())
+        assert _open(admin, "2026-12-23").status_code == 302
+    assert once > 0 and waiting() == [utc(2026, 12, 16, 9, 0)] * once
+
+
+def test_an_invitation_that_expired_goes_out_when_the_deadline_moves_on(
+    mail_app, smtp_server, client_for, roles
+):
+    """The outbox was held up over the deadline, so the invitations expired; the secretary
+    gives the owners until 20 December, and the invitations go out naming it."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder")).status_code == 302
+    mail_app.config["CIVIL_HOURS"] = False
+    late = utc(2026, 12, 2, 0, 0)
+    with time_machine.travel(late.replace(tzinfo=UTC), tick=False):
+        assert send_due_notifications(late) == 0
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), tick=False):
+        assert _open(client_for("beheerder"), "2026-12-20").status_code == 302
+        send_due_notifications(utc(2026, 12, 3, 10, 0))
+    subjects = [
+        m["Subject"] for rcpt, m in smtp_server.messages if rcpt == [roles["af_schiedam"].email]
+    ]
+    assert len(subjects) == 1 and subjects[0].endswith("vóór 20 december 2026")
+    assert db.session.scalar(
+        select(Notification.due_at).where(
+            Notification.recipient_id == roles["af_schiedam"].id,
+            Notification.kind == "evaluatie_herinnering",
+            Notification.state == "wachtend",
+        )
+    ) == utc(2026, 12, 13, 9, 0)
 
 
 def test_after_the_deadline_the_pages_say_it_has_passed(open_round, client_for):
@@ -550,7 +636,6 @@ def test_a_reminder_to_someone_who_evaluated_everything_is_withdrawn(
     ).all()
     assert {n.kind for n in owned} == {"evaluatie", "evaluatie_herinnering"}
     admin = client_for("beheerder")
-    from tracker.evaluation import rounds
 
     plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
     for fier_action in rounds.still_to_evaluate(nla, rounds.round_of(plan)):

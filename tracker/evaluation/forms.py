@@ -38,7 +38,8 @@ class RoundForm(DutchForm):
         "Termijn voor de eigenaren",
         validators=[input_required(), within_calendar()],
         description="Tot wanneer de eigenaren hun acties evalueren. Een week ervoor krijgen "
-        "wie nog acties open hebben een herinnering.",
+        "wie nog acties open hebben een herinnering; na het verzetten een met de nieuwe "
+        "termijn, ook wie er al een had.",
     )
 
 

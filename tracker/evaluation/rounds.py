@@ -4,7 +4,8 @@ deadline, and how far it has come per action and per owner. The caller commits.
 Opening sends every owner one e-mail listing their actions (``NotificationKind.EVALUATION``,
 due at once; the outbox holds it until civil hours) and plans one reminder
 ``REMINDER_DAYS`` before the deadline at the reminder time, which goes only to those who
-still have actions to evaluate then.
+still have actions to evaluate then. Moving the deadline plans that reminder again, naming
+the new one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from tracker.accounts.auth import can_report_on, may_report_in
 from tracker.accounts.membership import owned_action_ids, party_ids_of
@@ -142,21 +143,46 @@ def invite_late_owners(now: datetime) -> None:
 def change_deadline(
     evaluation_round: EvaluationRound, deadline: date, author: User, now: datetime, today: date
 ) -> None:
-    """A new deadline; the reminders not yet sent move with it."""
+    """A new deadline, and every owner invited has one reminder to come that names it: the
+    reminders not yet sent move, whoever had theirs already (or was invited too late for
+    one) gets another, and what expired while the outbox was held up goes out after all.
+    The reminder is withdrawn for someone with nothing left to evaluate (``mail.withheld``)."""
     _check_deadline(deadline, today)
     old = evaluation_round.deadline
     evaluation_round.deadline = deadline
-    reminder_at = reminder_due(deadline)
-    pending = (
+    reminder_at = max(reminder_due(deadline), now)
+    of_round = Notification.evaluation_round_id == evaluation_round.id
+    reminder = NotificationKind.EVALUATION_REMINDER
+    is_reminder = Notification.kind == reminder.value
+    waiting = [NotificationState.PENDING.value, NotificationState.EXPIRED.value]
+    db.session.execute(
         update(Notification)
-        .where(
-            Notification.evaluation_round_id == evaluation_round.id,
-            Notification.kind == NotificationKind.EVALUATION_REMINDER.value,
-            Notification.state == NotificationState.PENDING.value,
+        .where(of_round, Notification.state.in_(waiting))
+        .values(
+            due_at=case((is_reminder, reminder_at), else_=Notification.due_at),
+            state=NotificationState.PENDING.value,
+            last_error=None,
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(pending.values(due_at=max(reminder_at, now)))
+    invited = db.session.scalars(
+        select(Notification.recipient_id)
+        .where(of_round, Notification.kind == NotificationKind.EVALUATION.value)
+        .except_(
+            select(Notification.recipient_id).where(
+                of_round, is_reminder, Notification.state == NotificationState.PENDING.value
+            )
+        )
+    ).all()
+    for user_id in invited:
+        add_once(
+            reminder,
+            user_id,
+            reminder_at,
+            f"{_key(reminder, evaluation_round.id, user_id)}:{deadline.isoformat()}",
+            evaluation_round_id=evaluation_round.id,
+            offset_days=REMINDER_DAYS,
+        )
     record(
         "evaluation.deadline",
         author,

@@ -107,7 +107,11 @@ def open_round(slug: str):
             "info",
         )
     else:
-        flash("De termijn is verzet; de herinnering gaat mee.", "info")
+        flash(
+            "De termijn is verzet. Wie nog acties te evalueren heeft, krijgt "
+            f"{rounds.REMINDER_DAYS} dagen ervoor een herinnering met de nieuwe termijn.",
+            "info",
+        )
     return redirect(url_for("evaluation.index", slug=plan.slug))
 
 

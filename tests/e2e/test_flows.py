@@ -160,7 +160,7 @@ def test_the_privacy_guard_refuses_case_data_and_asks_about_a_name(page, e2e_use
     expect(confirmation).to_be_visible()
     screenshot(page, "privacy-bevestigen")
     confirmation.check()
-    page.get_by_label("Wie is het?").select_option(
+    page.get_by_label("Wie of wat is het?").select_option(
         label="Een collega of contactpersoon van een partner"
     )
     page.get_by_role("button", name="Voortgang opslaan").click()
@@ -183,7 +183,7 @@ def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
     page.get_by_label(
         "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
     ).check()
-    who = page.get_by_label("Wie is het?")
+    who = page.get_by_label("Wie of wat is het?")
     expect(who).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "privacy-wie-is-het-360")
@@ -210,7 +210,7 @@ def test_a_confirmed_name_reaches_the_beheerder_who_reviews_or_redacts_it(
 def test_the_bulk_page_keeps_the_row_that_needs_a_look_on_a_phone(page, e2e_users, live_server):
     """Three rows on a phone, one with a name: two are saved and cleared, the third stays with
     its text and the question who it is, and nothing is wider than the screen (the long
-    answers of "Wie is het?" once widened the row)."""
+    answers of "Wie of wat is het?" once widened the row)."""
     page.set_viewport_size({"width": 360, "height": 740})
     login(page, e2e_users["beheerder"])
     page.goto("/voortgang?thema=4")
@@ -221,7 +221,7 @@ def test_the_bulk_page_keeps_the_row_that_needs_a_look_on_a_phone(page, e2e_user
     page.get_by_role("button", name="Alles opslaan").click()
     expect(page.locator(".error-summary")).to_contain_text("Opgeslagen: actie 4.1, actie 4.3.")
     expect(page.locator("textarea").nth(1)).to_have_value(re.compile("El Amrani"))
-    expect(page.get_by_label("Wie is het?")).to_be_visible()
+    expect(page.get_by_label("Wie of wat is het?")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "voortgang-deels-opgeslagen-360")
     page.set_viewport_size({"width": 1366, "height": 900})

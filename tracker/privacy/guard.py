@@ -140,8 +140,8 @@ def highlight(text: str, findings: list[Finding]) -> Markup:
     return Markup("".join(html))  # noqa: S704 - every piece is escaped above
 
 
-#: The answer to "Wie is het?" when a name is confirmed: a name in the tracker is someone in
-#: a professional role, never a case.
+#: The answer to "Wie of wat is het?" when a name is confirmed: a name in the tracker is
+#: someone in a professional role or no person at all (a concert hall), never a case.
 WHO_LABELS = {
     "collega": "Een collega of contactpersoon van een partner",
     "spreker": "Een spreker, trainer of onderzoeker",
@@ -169,7 +169,9 @@ class PrivacyCheckedForm:
     link_fields: tuple[str, ...] = ()
     structured_fields: tuple[str, ...] = ()
     privacy_confirmed = BooleanField(CONFIRMATION)
-    privacy_who = SelectField("Wie is het?", choices=choices(WHO_CHOICES), validate_choice=False)
+    privacy_who = SelectField(
+        "Wie of wat is het?", choices=choices(WHO_CHOICES), validate_choice=False
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

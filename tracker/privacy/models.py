@@ -25,7 +25,7 @@ class PrivacyConfirmation(db.Model):
     field: Mapped[str] = mapped_column(String(200))
     #: sha256 of the text as saved (stripped).
     text_digest: Mapped[str] = mapped_column(String(64), index=True)
-    #: The answer to "Wie is het?" (a key of ``guard.WHO_CHOICES``).
+    #: The answer to "Wie of wat is het?" (a key of ``guard.WHO_CHOICES``).
     who: Mapped[str] = mapped_column(String(20))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]

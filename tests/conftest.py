@@ -7,8 +7,9 @@ import asyncio
 import os
 import shutil
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -53,12 +54,15 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session", autouse=True)
 def _test_clock():
     """``TEST_CLOCK=2027-06-01 ./dev test`` runs the suite as if it were that day (CI does,
-    after the plan period, so a test that plans on a fixed date shows itself)."""
+    after the plan period, so a test that plans on a fixed date shows itself), on a server
+    whose clock is set to Dutch time: the zone travels along (``TZ=Europe/Amsterdam``), so
+    code that reads a naive time as the server's local time shows itself too."""
     value = os.environ.get("TEST_CLOCK")
     if not value:
         yield
         return
-    with time_machine.travel(datetime.fromisoformat(value).replace(tzinfo=UTC), tick=True):
+    moment = datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=True):
         yield
 
 

@@ -2,7 +2,9 @@
 sessions that really end, CSRF, API tokens and the users CLI."""
 
 import re
+import time
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -280,6 +282,20 @@ def test_totp_login_and_a_code_is_never_accepted_twice(seeded_app, make_user):
         refused = post_form(replay, "/login/tweede-stap", {"code": code})
         assert refused.status_code == 401
         assert "al gebruikt" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day", [datetime(2026, 3, 2, 11, 0, 5), datetime(2026, 7, 1, 10, 30)])
+def test_a_totp_code_works_on_a_server_set_to_dutch_time(seeded_app, make_user, day):
+    """The authenticator app counts in UTC, whatever time zone the server's clock is set to:
+    travelling to a time in Europe/Amsterdam sets the process's zone too, as TZ does on a
+    Dutch server (winter and summer time)."""
+    user = make_user("beheerder", totp_secret=SECRET)
+    with time_machine.travel(day.replace(tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False):
+        assert time.tzname[0] == "CET"
+        client = seeded_app.test_client()
+        login(client, user.email)
+        code = pyotp.TOTP(SECRET).now()
+        assert post_form(client, "/login/tweede-stap", {"code": code}).headers["Location"] == "/"
 
 
 def test_recovery_code_works_once(seeded_app, make_user):

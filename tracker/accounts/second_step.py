@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pyotp
 from sqlalchemy import or_, select, update
@@ -28,13 +28,13 @@ def totp_uri(user: User, secret: str) -> str:
 
 
 def matching_totp_counter(secret: str, code: str, now: datetime, last_counter: int | None):
-    """The time step ``code`` belongs to (one step of clock drift allowed), or None.
-    A step at or before ``last_counter`` is refused: a code works once."""
+    """The time step ``code`` belongs to at ``now`` (naive UTC; one step of clock drift
+    allowed), or None. A step at or before ``last_counter`` is refused: a code works once."""
     code = "".join((code or "").split())
     if not code.isdigit() or len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)
-    current = totp.timecode(now)
+    current = totp.timecode(now.replace(tzinfo=UTC))  # pyotp reads a naive time as local
     for counter in (current - 1, current, current + 1):
         if last_counter is not None and counter <= last_counter:
             continue

@@ -25,7 +25,7 @@ from tracker.plan.models import Action, Municipality, Party, Theme
 from tracker.privacy.detect import find_personal_data, mask, segments
 from tracker.privacy.findings import Finding, FindingKind
 from tracker.privacy.models import PrivacyConfirmation
-from tracker.privacy.words import DOMAIN_WORDS, PROJECT_WORDS, VENUE_WORDS
+from tracker.privacy.words import KNOWN_WORDS, VENUE_WORDS
 
 CONFIRMATION = "Ik heb gecontroleerd: dit gaat niet over een slachtoffer of een zaak"
 
@@ -45,9 +45,7 @@ def domain_allowlist() -> frozenset[str]:
             *db.session.scalars(select(User.name)),
         ]
         words = {w.lower() for text in texts for w in re.findall(r"[A-Za-zÀ-ÿ]{2,}", text or "")}
-        g.privacy_allowlist = frozenset(
-            words | set(DOMAIN_WORDS) | set(PROJECT_WORDS) | set(VENUE_WORDS)
-        )
+        g.privacy_allowlist = frozenset(words) | KNOWN_WORDS
     return g.privacy_allowlist
 
 

@@ -139,3 +139,6 @@ VENUE_WORDS = [
     "kerk",
     "kapel",
 ]
+
+#: All of them, joined once per process for ``guard.domain_allowlist``.
+KNOWN_WORDS = frozenset([*DOMAIN_WORDS, *PROJECT_WORDS, *VENUE_WORDS])

@@ -317,7 +317,7 @@ def test_excel_round_trip_previews_then_applies_exactly_those_changes(client_for
     preview = _upload(admin, filled)
     assert preview.status_code == 200
     html = preview.get_data(as_text=True)
-    assert "Deze 2 voortgangsupdate(s)" in html and "Leerhuis gepland." in html
+    assert "2 voortgangsupdates worden op uw naam opgeslagen" in html and "Leerhuis gepland." in html
     assert db.session.scalar(select(ProgressUpdate)) is None  # nothing yet
     token = re.search(r'/export/upload/([\w-]+)"', html).group(1)
     assert post_form(admin, f"/export/upload/{token}", {}).status_code == 302
@@ -583,7 +583,7 @@ def test_municipal_rows_round_trip_with_the_actions_all_at_once(client_for, role
     preview = _upload(af, filled)
     assert preview.status_code == 200
     html = text_of(preview)
-    assert "1 voortgangsupdate(s) en 2 stand(en) per gemeente" in html
+    assert "1 voortgangsupdate en 2 standen per gemeente worden" in html
     assert "2.4 Schiedam 2025 Niet gestart → Afgerond Klaar." in html
     assert _cell("2.4", "schiedam") is None  # nothing yet
     assert _apply(af, preview).status_code == 302

@@ -392,7 +392,7 @@ def test_import_ics_in_the_ui_skips_known_uids_and_reports(client_for):
         )
 
     page = text_of(upload())
-    assert "2 vergadering(en) toegevoegd" in page and "1 afspraak/afspraken niet leesbaar" in page
+    assert "2 vergaderingen toegevoegd" in page and "1 afspraak niet leesbaar" in page
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
     assert [m.starts_at for m in meetings] == [
         datetime(2027, 9, 15, 12, 0),
@@ -400,7 +400,7 @@ def test_import_ics_in_the_ui_skips_known_uids_and_reports(client_for):
     ]
     assert meetings[0].location == "Politiebureau Zuid" and meetings[0].series_id == platform.id
     again = text_of(upload())
-    assert "0 vergadering(en) toegevoegd, 2 al bekend (zelfde UID) en overgeslagen" in again
+    assert "0 vergaderingen toegevoegd, 2 al bekend (zelfde UID) en overgeslagen" in again
     wrong = upload(b"geen agenda", "agenda.txt")
     assert wrong.status_code == 400 and "Alleen .ics-bestanden" in wrong.get_data(as_text=True)
     broken = text_of(upload(b"BEGIN:VCALENDAR\r\nkapot", "kapot.ics"))
@@ -415,7 +415,7 @@ def test_import_ics_cli(seeded_app, tmp_path):
         args=["meetings", "import", str(path), "--series", "Platform Mensenhandel"]
     )
     assert result.exit_code == 0, result.output
-    assert "2 vergadering(en) toegevoegd" in result.output
+    assert "2 vergaderingen toegevoegd" in result.output
     again = runner.invoke(
         args=["meetings", "import", str(path), "--series", "platform-mensenhandel"]
     )

@@ -330,7 +330,7 @@ def test_every_view_and_export_is_audited(client_for, roles):
 def test_scan_cli_lists_masked_findings_and_fails_on_a_hard_one(runner, roles):
     result = runner.invoke(args=["privacy", "scan"])
     assert result.exit_code == 0, result.output
-    assert "0 tekst(en) met bevindingen" in result.output
+    assert "0 teksten met bevindingen" in result.output
     _leaked_update(roles)
     result = runner.invoke(args=["privacy", "scan"])
     assert result.exit_code == 1

@@ -579,7 +579,7 @@ def test_reminders_send_due_cli_runs_one_tick(mail_app, smtp_server, people, mak
     make_meeting(start=(2025, 6, 20, 14, 0))
     with time_machine.travel(datetime(2025, 6, 6, 7, 0, tzinfo=UTC), tick=False):
         result = mail_app.test_cli_runner().invoke(args=["reminders", "send-due"])
-    assert result.exit_code == 0 and "2 bericht(en) verstuurd." in result.output
+    assert result.exit_code == 0 and "2 berichten verstuurd." in result.output
 
 
 def test_without_smtp_the_outbox_keeps_the_message_readable(

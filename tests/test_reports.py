@@ -317,7 +317,9 @@ def test_excel_round_trip_previews_then_applies_exactly_those_changes(client_for
     preview = _upload(admin, filled)
     assert preview.status_code == 200
     html = preview.get_data(as_text=True)
-    assert "2 voortgangsupdates worden op uw naam opgeslagen" in html and "Leerhuis gepland." in html
+    assert (
+        "2 voortgangsupdates worden op uw naam opgeslagen" in html and "Leerhuis gepland." in html
+    )
     assert db.session.scalar(select(ProgressUpdate)) is None  # nothing yet
     token = re.search(r'/export/upload/([\w-]+)"', html).group(1)
     assert post_form(admin, f"/export/upload/{token}", {}).status_code == 302

@@ -11,3 +11,8 @@ def as_written(text: str | None) -> str:
     """A typed text as stored: line breaks as ``\\n`` (a browser sends a textarea's as CR LF)
     and no whitespace around it, so a text sent back unchanged compares equal."""
     return (text or "").replace("\r\n", "\n").strip()
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """'1 vergadering', '3 vergaderingen': a count with its noun in the right number."""
+    return f"{number} {singular if number == 1 else plural}"

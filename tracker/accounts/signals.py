@@ -9,7 +9,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 #: Asked with the user as sender before a hand-over: each receiver returns one Dutch line on
-#: what else the user holds that the hand-over ends ("3 e-mail(s) in de wachtrij"), or None.
+#: what else the user holds that the hand-over ends ("3 e-mails in de wachtrij"), or None.
 holdings_asked = _signals.signal("holdings-asked")
 
 #: Sent with the user as sender when their account is handed over (disabled): receivers end

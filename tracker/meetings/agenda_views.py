@@ -16,6 +16,7 @@ from tracker.meetings.models import AgendaItem, Meeting, MeetingState
 from tracker.meetings.outcome_views import linked_actions
 from tracker.meetings.views import _meeting_or_404, _render_detail
 from tracker.plan.models import Party
+from tracker.text import counted
 
 
 def _item_fields(form, actions: list) -> dict:
@@ -68,7 +69,8 @@ def propose_agenda(meeting_id: int):
     added = agenda.add_proposals(meeting, local_today(), current_user)
     db.session.commit()
     flash(
-        f"{added} agendapunt(en) voorgesteld; pas ze aan en publiceer de agenda."
+        counted(added, "agendapunt", "agendapunten")
+        + " voorgesteld; pas ze aan en publiceer de agenda."
         if added
         else "Er is niets nieuws voor te stellen.",
         "info",

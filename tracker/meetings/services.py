@@ -22,6 +22,7 @@ from tracker.meetings.signals import meeting_changed
 from tracker.plan.models import Action
 from tracker.privacy.guard import Reading, import_problems
 from tracker.regions import current_region_id
+from tracker.text import counted
 
 
 def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now, uid=None):
@@ -100,11 +101,11 @@ class ImportReport:
     def summary(self) -> str:
         if self.refused:
             return "Niets geïmporteerd: het bestand bevat persoonsgegevens (zie hieronder)."
-        parts = [f"{len(self.created)} vergadering(en) toegevoegd"]
+        parts = [counted(len(self.created), "vergadering", "vergaderingen") + " toegevoegd"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} al bekend (zelfde UID) en overgeslagen")
         if self.problems:
-            parts.append(f"{len(self.problems)} afspraak/afspraken niet leesbaar")
+            parts.append(counted(len(self.problems), "afspraak", "afspraken") + " niet leesbaar")
         return ", ".join(parts) + "."
 
 

@@ -15,6 +15,7 @@ from tracker.meetings.models import Meeting, MeetingState
 from tracker.meetings.services import meeting_or_404
 from tracker.notifications import asking
 from tracker.notifications.planning import by_hand_preview, send_by_hand
+from tracker.text import counted
 
 
 def _askable_meeting(meeting_id: int) -> Meeting:
@@ -45,8 +46,9 @@ def send(meeting_id: int):
             f"Verzoek om voortgang met de hand verstuurd aan {count} personen",
         )
         db.session.commit()
+        ready = "staat klaar en gaat" if count == 1 else "staan klaar en gaan"
         flash(
-            f"{count} verzoek(en) om voortgang staan klaar en gaan binnen een minuut weg "
+            f"{counted(count, 'verzoek', 'verzoeken')} om voortgang {ready} binnen een minuut weg "
             "(buiten werktijd om 09:00 op de eerstvolgende werkdag).",
             "info",
         )

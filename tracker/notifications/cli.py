@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from tracker.dates import utcnow
 from tracker.notifications.sending import send_due_notifications
+from tracker.text import counted
 
 reminders_cli = AppGroup("reminders", help="The e-mail outbox.")
 
@@ -15,4 +16,4 @@ reminders_cli = AppGroup("reminders", help="The e-mail outbox.")
 def send_due_command():
     """Run one scheduler tick: plan, expire, and send what is due."""
     sent = send_due_notifications(utcnow())
-    click.echo(f"{sent} bericht(en) verstuurd.")
+    click.echo(counted(sent, "bericht", "berichten") + " verstuurd.")

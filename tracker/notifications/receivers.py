@@ -15,6 +15,7 @@ from tracker.meetings import signals as meetings
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.notifications import planning
 from tracker.notifications.models import Notification, NotificationState
+from tracker.text import counted
 
 _PENDING = Notification.state == NotificationState.PENDING.value
 
@@ -36,7 +37,7 @@ def _pending_mail(user: User) -> str | None:
     count = db.session.scalar(
         select(func.count(Notification.id)).where(Notification.recipient_id == user.id, _PENDING)
     )
-    return f"{count} e-mail(s) in de wachtrij" if count else None
+    return counted(count, "e-mail", "e-mails") + " in de wachtrij" if count else None
 
 
 def _withdraw_pending_mail(user: User) -> None:

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
+from tracker.text import counted
 
 privacy_cli = AppGroup("privacy", help="The privacy guard.")
 
@@ -24,7 +25,9 @@ def scan_command():
         strength = "HARD" if result.is_hard else "naam?"
         click.echo(f"{strength}\t{stored.where}\t{when}\t{result.kinds}\t{result.masked_excerpt}")
     hard = sum(r.is_hard for r in results)
-    click.echo(f"{len(results)} tekst(en) met bevindingen, waarvan {hard} hard.")
+    click.echo(
+        counted(len(results), "tekst", "teksten") + f" met bevindingen, waarvan {hard} hard."
+    )
     if hard:
         raise SystemExit(1)
 

@@ -25,6 +25,7 @@ from tracker.progress import services
 from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
 from tracker.reports import exports
+from tracker.text import counted
 
 
 def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
@@ -188,8 +189,8 @@ def apply_upload(token: str):
         ]
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
     db.session.commit()
-    saved_parts = [f"{len(changes)} voortgangsupdate(s)"]
+    saved_parts = [counted(len(changes), "voortgangsupdate", "voortgangsupdates")]
     if municipal:
-        saved_parts.append(f"{len(municipal)} stand(en) per gemeente")
+        saved_parts.append(counted(len(municipal), "stand", "standen") + " per gemeente")
     flash(" en ".join(saved_parts) + " uit het Excel-bestand opgeslagen.", "info")
     return redirect(url_for("reports.report"))

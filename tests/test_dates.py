@@ -36,3 +36,19 @@ def test_a_moment_reads_as_babel_writes_it_in_dutch():
         assert dutch_datetime(moment) == expected
     assert dutch_datetime(datetime(2025, 3, 30, 1, 5)) == "30 maart 2025 om 03:05"
     assert dutch_datetime(None) == ""
+
+
+def test_the_zone_is_known_without_the_systems_time_zone_database():
+    """A slim container or Windows has no /usr/share/zoneinfo: the tzdata package is the
+    fallback zoneinfo looks in, so Europe/Amsterdam still has its summer time."""
+    import zoneinfo
+
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        zoneinfo.ZoneInfo.clear_cache()
+        summer = datetime(2026, 7, 1, 12, tzinfo=UTC).astimezone(ZoneInfo("Europe/Amsterdam"))
+        assert summer.utcoffset() == timedelta(hours=2)
+        assert dutch_datetime(datetime(2026, 12, 31, 23, 30)) == "1 januari 2027 om 00:30"
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from tracker.dates import LOCALE, dutch_date, dutch_datetime
+from tracker.dates import LOCALE, dutch_date, dutch_datetime, dutch_weekday_datetime
 
 
 def test_a_date_reads_as_babel_writes_it_in_dutch():
@@ -52,3 +52,14 @@ def test_the_zone_is_known_without_the_systems_time_zone_database():
     finally:
         zoneinfo.reset_tzpath()
         zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_a_weekday_reads_as_babel_writes_it_in_dutch():
+    """A week of days, each late in the evening (UTC) so the local day is the next."""
+    zone = ZoneInfo("Europe/Amsterdam")
+    for offset in range(7):
+        moment = datetime(2027, 2, 7, 23, 30) + timedelta(days=offset)
+        local = moment.replace(tzinfo=UTC).astimezone(zone)
+        babel = format_datetime(local, "EEEE d MMMM y 'om' HH:mm", tzinfo=zone, locale=LOCALE)
+        assert dutch_weekday_datetime(moment) == babel
+    assert dutch_weekday_datetime(datetime(2027, 2, 8, 8, 0)) == "maandag 8 februari 2027 om 09:00"

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 import vobject
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker import create_app
 from tracker.dates import days_before_at, utcnow
@@ -879,6 +879,37 @@ def test_weekend_reminders_go_on_monday(mail_app, smtp_server, people, make_meet
     assert tick(utc(2025, 6, 30, 9, 0)) == 2  # Monday 09:00, before the 14:00 meeting
     body = smtp_server.messages[-1][1].get_body(("plain",)).get_content()
     assert "Vandaag is er een Platform Mensenhandel." in body
+
+
+def test_the_outbox_page_says_when_a_weekend_reminder_really_goes(
+    seeded_app, people, make_meeting, client_for
+):
+    """Two days before a Monday meeting is a Saturday: the e-mails page says the reminder
+    goes on Monday at nine. The 14-day one (a Monday) goes as planned, and so does mail due
+    on a Friday evening for a meeting on Saturday morning (it cannot wait)."""
+    from .helpers import text_of
+
+    monday = make_meeting(start=(2025, 6, 30, 14, 0), now=utc(2025, 6, 1, 10, 0))
+    saturday = make_meeting(start=(2025, 6, 21, 10, 0), now=utc(2025, 6, 1, 10, 0))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.meeting_id == saturday.id)
+        .values(due_at=utc(2025, 6, 20, 19, 0))
+    )
+    db.session.commit()
+    held = db.session.scalars(
+        select(Notification.id).where(
+            Notification.meeting_id == monday.id, Notification.offset_days == 2
+        )
+    ).all()
+    admin = client_for("beheerder")
+    page = text_of(admin.get("/beheer/berichten"))
+    assert held and page.count("buiten werktijd") == len(held)
+    assert page.count("buiten werktijd: gaat maandag 30 juni 2025 om 09:00") == len(held)
+    one = text_of(admin.get(f"/beheer/berichten/{held[0]}"))
+    assert "28 juni 2025 om 09:00; buiten werktijd, dus gaat maandag 30 juni 2025 om 09:00" in one
+    seeded_app.config["CIVIL_HOURS"] = False
+    assert "buiten werktijd" not in text_of(admin.get("/beheer/berichten"))
 
 
 def test_a_reminder_sent_late_says_how_many_days_are_really_left(

@@ -12,6 +12,8 @@ from flask import current_app
 LOCALE = Locale.parse("nl_NL")
 #: The months' names as a date says them ("maart"), from Babel's Dutch locale data.
 _MONTHS = dict(LOCALE.months["format"]["wide"])
+#: The days' names ("maandag"), by ``date.weekday()`` (Babel's keys: 0 is Monday).
+_WEEKDAYS = dict(LOCALE.days["format"]["wide"])
 
 
 def utcnow() -> datetime:
@@ -66,6 +68,12 @@ def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam"
         value = to_local(value, timezone).date()
     # Babel's "d MMMM y" for nl_NL, without formatting a pattern on every date a list shows.
     return f"{value.day} {_MONTHS[value.month]} {value.year}"
+
+
+def dutch_weekday_datetime(value: datetime, timezone: str = "Europe/Amsterdam") -> str:
+    """'maandag 8 februari 2027 om 09:00', in local time."""
+    local = to_local(value, timezone)
+    return f"{_WEEKDAYS[local.weekday()]} {dutch_datetime(local)}"
 
 
 def dutch_datetime(value: datetime | None, timezone: str = "Europe/Amsterdam") -> str:

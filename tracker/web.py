@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.accounts.models import Role
 from tracker.audit.models import kind_label
-from tracker.dates import app_timezone, dutch_date, dutch_datetime
+from tracker.dates import app_timezone, dutch_date, dutch_datetime, dutch_weekday_datetime
 from tracker.figures.chart import trend_from_data
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.urls import external_url
@@ -189,6 +189,9 @@ def register_web(app: Flask) -> None:
         date.fromisoformat(value) if isinstance(value, str) else value, app_timezone()
     )
     app.jinja_env.filters["dutch_datetime"] = lambda value: dutch_datetime(value, app_timezone())
+    app.jinja_env.filters["dutch_weekday_datetime"] = lambda value: dutch_weekday_datetime(
+        value, app_timezone()
+    )
     app.jinja_env.filters["paragraphs"] = paragraphs
     # Report data is stored as JSON, so its dates arrive as ISO strings.
     app.jinja_env.filters["iso_dutch_date"] = lambda value: dutch_date(

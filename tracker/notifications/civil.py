@@ -37,6 +37,16 @@ def next_resume(moment: datetime, timezone: str) -> datetime:
     return resume.astimezone(UTC).replace(tzinfo=None)
 
 
+def goes_out_at(due: datetime, meeting_starts_at: datetime | None, timezone: str) -> datetime:
+    """When mail that falls due at ``due`` leaves (naive UTC in and out): at once within
+    civil hours, else at the next 09:00 on a working day, unless the meeting it is about
+    (``meeting_starts_at``; None for mail that can wait) would have begun by then."""
+    if is_civil(due, timezone):
+        return due
+    resume = next_resume(due, timezone)
+    return due if meeting_starts_at is not None and meeting_starts_at < resume else resume
+
+
 @dataclass(frozen=True)
 class SendWindow:
     """Which due mails may go at a moment. ``everything``: all of them. Otherwise those that

@@ -3,7 +3,9 @@ last error, the content of what was sent, and a retry for failed ones."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -12,12 +14,38 @@ from tracker.access import admin_required
 from tracker.audit.services import record
 from tracker.dates import utcnow
 from tracker.extensions import db
-from tracker.notifications.models import Notification, NotificationState, of_region
+from tracker.notifications.civil import goes_out_at
+from tracker.notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationState,
+    of_region,
+)
 from tracker.notifications.sending import retry as retry_row
 from tracker.params import parse_int
 
 # A meeting's page shows which requested actions were updated; the outbox knows.
 PAGE_SIZE = 100
+
+
+def _held_until(rows) -> dict[int, datetime]:
+    """The waiting e-mails that civil hours hold back past their planned moment (a reminder
+    planned for a Sunday), by id, with the moment they will go."""
+    config = current_app.config
+    if not config["CIVIL_HOURS"]:
+        return {}
+    held = {}
+    for row in rows:
+        if row.state != NotificationState.PENDING.value:
+            continue
+        # As the outbox judges it (``sending._within``): an actiepunt's reminder can wait.
+        urgent = row.meeting is not None and row.kind != NotificationKind.FOLLOW_UP.value
+        goes = goes_out_at(
+            row.due_at, row.meeting.starts_at if urgent else None, config["TIMEZONE"]
+        )
+        if goes != row.due_at:
+            held[row.id] = goes
+    return held
 
 
 def _row_or_404(row_id: int) -> Notification:
@@ -48,6 +76,7 @@ def index():
     return render_template(
         "notifications/index.html",
         rows=page.items,
+        held=_held_until(page.items),
         page=page,
         counts=counts,
         state=state,
@@ -60,7 +89,9 @@ def index():
 def show(row_id: int):
     """One e-mail: its text as sent (or as it will be), state, attempts and last error."""
     row = _row_or_404(row_id)
-    return render_template("notifications/show.html", row=row, form=FlaskForm())
+    return render_template(
+        "notifications/show.html", row=row, held=_held_until([row]), form=FlaskForm()
+    )
 
 
 @admin_required

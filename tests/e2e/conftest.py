@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pyotp
@@ -42,6 +43,18 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _dutch_time(monkeypatch):
+    """The browser tests run as the region runs the tracker: a server whose clock is set to
+    Dutch time (TZ), and a Dutch browser (the page's context). Code that reads a naive time
+    as the server's local time shows itself here (the second factor once did)."""
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.fixture
 def live_server(seeded_app, make_app):
     """A second app on the test database, served by werkzeug in a thread on 127.0.0.1,
@@ -63,7 +76,10 @@ def live_server(seeded_app, make_app):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url,
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+        viewport={"width": 1280, "height": 900},
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -647,6 +647,19 @@ def test_a_bad_municipal_row_stops_the_whole_upload(client_for):
     assert db.session.scalar(select(ProgressUpdate)) is None
 
 
+def test_an_upload_of_one_municipal_row_says_so_in_the_singular(client_for):
+    """The preview and the confirmation name only what is saved: no "0 voortgangsupdates"."""
+    af = client_for("af_schiedam")
+    export = af.get("/export.xlsx?peildatum=2025-05-31").data
+    filled = _municipal(export, {("2.4", "Schiedam"): {"Nieuwe status": "Lopend"}})
+    preview = _upload(af, filled)
+    assert "1 stand per gemeente wordt op uw naam opgeslagen" in text_of(preview)
+    page = text_of(af.get(_apply(af, preview).headers["Location"]))
+    assert "1 stand per gemeente uit het Excel-bestand opgeslagen." in page
+    assert "0 voortgangsupdates" not in page
+    assert _cell("2.4", "schiedam").status == "lopend"
+
+
 def test_a_municipal_row_changed_since_the_export_is_refused(client_for, roles):
     af = client_for("af_schiedam")
     export = af.get("/export.xlsx?peildatum=2025-05-31").data

@@ -28,6 +28,16 @@ from tracker.reports import exports
 from tracker.text import counted
 
 
+def _what_is_saved(changes: list, municipal: list) -> str:
+    """'1 voortgangsupdate en 2 standen per gemeente': the preview and the confirmation."""
+    parts = []
+    if changes:
+        parts.append(counted(len(changes), "voortgangsupdate", "voortgangsupdates"))
+    if municipal:
+        parts.append(counted(len(municipal), "stand", "standen") + " per gemeente")
+    return " en ".join(parts)
+
+
 def _municipal_changes(rows) -> tuple[list[dict], list[str]]:
     """Validate the uploaded rows of the "Gemeenten" sheet like the cell form does."""
     plan = queries.current_plan()
@@ -135,6 +145,7 @@ def upload():
         "reports/upload_preview.html",
         changes=changes,
         municipal=municipal,
+        saved=_what_is_saved(changes, municipal),
         token=token,
         form=FlaskForm(),
     )
@@ -189,8 +200,5 @@ def apply_upload(token: str):
         ]
         return render_template("reports/upload.html", form=UploadForm(), problems=problems), 409
     db.session.commit()
-    saved_parts = [counted(len(changes), "voortgangsupdate", "voortgangsupdates")]
-    if municipal:
-        saved_parts.append(counted(len(municipal), "stand", "standen") + " per gemeente")
-    flash(" en ".join(saved_parts) + " uit het Excel-bestand opgeslagen.", "info")
+    flash(f"{_what_is_saved(changes, municipal)} uit het Excel-bestand opgeslagen.", "info")
     return redirect(url_for("reports.report"))

@@ -19,14 +19,14 @@ DRAFT = "rotterdam-2027-2030"
 EDIT = f"/plannen/{DRAFT}/wijzigen"
 
 
-def _draft() -> Plan:
+def _draft(slug: str = DRAFT) -> Plan:
     db.session.expire_all()
-    return db.session.scalar(select(Plan).where(Plan.slug == DRAFT))
+    return db.session.scalar(select(Plan).where(Plan.slug == slug))
 
 
-def _shown_form(client) -> dict:
+def _shown_form(client, edit: str = EDIT) -> dict:
     """The edit form as the page fills it: what a browser would send unchanged."""
-    html = client.get(EDIT).get_data(as_text=True)
+    html = client.get(edit).get_data(as_text=True)
     data = {
         name: value
         for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)
@@ -54,7 +54,7 @@ def test_a_draft_gets_its_own_title_period_and_theme_texts(client_for):
     }
     response = post_form(admin, EDIT, data)
     assert response.status_code == 302, text_of(response)[:600]
-    draft = _draft()
+    draft = _draft("rotterdam-2027-2029")  # the short name followed the period
     assert (draft.title, draft.subtitle, draft.period) == (
         "Regionaal Actieplan Mensenhandel Rijnmond",
         "Samen verder tegen mensenhandel",
@@ -68,10 +68,49 @@ def test_a_draft_gets_its_own_title_period_and_theme_texts(client_for):
     assert "Concept Regionaal Actieplan Mensenhandel Rijnmond 2027-2029 opgeslagen" in text_of(
         admin.get("/plannen")
     )
-    theme_page = text_of(admin.get(f"/themas/2?plan={DRAFT}"))
+    theme_page = text_of(admin.get("/themas/2?plan=rotterdam-2027-2029"))
     assert "In dit plan werken de gemeenten samen met de netwerkpartners." in theme_page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "plan.edit"))
-    assert event.details == {"themes": [2]}
+    assert event.details == {"themes": [2], "slug": [DRAFT, "rotterdam-2027-2029"]}
+
+
+def test_a_short_name_the_beheerder_chose_stays_as_chosen(client_for):
+    """The short name follows the period only when it was left as it was and ends in the
+    old period; one typed on the form, or one without the years, is kept."""
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    data = _shown_form(admin) | {"slug": "rijnmond-2027-2030", "end_year": "2029"}
+    assert post_form(admin, EDIT, data).status_code == 302
+    assert _draft("rijnmond-2027-2030").period == "2027-2029"
+    renamed = "/plannen/rijnmond-2027-2030/wijzigen"
+    data = _shown_form(admin, renamed) | {"slug": "rijnmond-nieuw"}
+    assert post_form(admin, renamed, data).status_code == 302
+    data = _shown_form(admin, "/plannen/rijnmond-nieuw/wijzigen") | {"start_year": "2028"}
+    assert post_form(admin, "/plannen/rijnmond-nieuw/wijzigen", data).status_code == 302
+    assert _draft("rijnmond-nieuw").period == "2028-2029"
+    assert admin.get(EDIT).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"slug": "rotterdam-2024-2026"},
+            "Er is al een plan met de korte naam &#39;rotterdam-2024",
+        ),
+        ({"slug": "Rotterdam 2027"}, "Alleen kleine letters, cijfers en streepjes"),
+        ({"slug": ""}, "Dit veld is verplicht."),
+    ],
+)
+def test_a_short_name_that_cannot_be_is_refused_with_the_input_kept(client_for, change, message):
+    admin = client_for("beheerder")
+    _new_plan(admin)
+    data = _shown_form(admin) | {"subtitle": "Samen verder"} | change
+    response = post_form(admin, EDIT, data)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert 'value="Samen verder"' in response.get_data(as_text=True)
+    assert _draft().subtitle == "Samen sterk tegen mensenhandel"
 
 
 def test_an_adopted_plan_keeps_its_words(client_for):
@@ -162,6 +201,16 @@ def test_the_next_plan_is_proposed_without_the_old_title_years(client_for):
         html = admin.get(page).get_data(as_text=True)
         title_input = re.search(r'<input[^>]*name="title"[^>]*>', html).group()
         assert 'value="Regionaal Actieplan Mensenhandel Regio Rotterdam"' in title_input, page
+        # Both pages propose the same next period and a short name that names it.
+        proposed = {
+            name: re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html).group(1)
+            for name in ("slug", "start_year", "end_year")
+        }
+        assert proposed == {
+            "slug": "rotterdam-2027-2029",
+            "start_year": "2027",
+            "end_year": "2029",
+        }, page
 
 
 def test_a_new_plan_ending_before_it_starts_is_refused(client_for):

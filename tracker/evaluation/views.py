@@ -17,7 +17,6 @@ from tracker.extensions import db
 from tracker.meetings.attendance import region_municipalities
 from tracker.params import parse_int
 from tracker.plan import copying, queries
-from tracker.plan.forms import bare_title
 from tracker.plan.models import Plan, Status
 from tracker.plan.views import plan_or_404, require_plan
 from tracker.progress.versions import StaleEdit
@@ -50,12 +49,7 @@ def _round_page(plan: Plan, round_form=None, draft_form=None, status: int = 200)
         round_form = RoundForm(formdata=None, obj=evaluation_round)
     if draft_form is None and current_user.is_admin and successor is None:
         draft_form = DraftPlanForm(formdata=None)
-        length = plan.end_year - plan.start_year
-        draft_form.title.data = bare_title(plan.title)
-        draft_form.start_year.data = plan.end_year + 1
-        draft_form.end_year.data = plan.end_year + 1 + length
-        stem = plan.slug.rsplit("-", 2)[0]
-        draft_form.slug.data = f"{stem}-{plan.end_year + 1}-{plan.end_year + 1 + length}"
+        draft_form.propose_after(plan)
     return render_template(
         "evaluation/index.html",
         plan=plan,

@@ -96,6 +96,7 @@ def draft_fingerprint(plan: Plan) -> str:
 def edit_draft(
     plan: Plan,
     *,
+    slug: str,
     title: str,
     subtitle: str,
     start_year: int,
@@ -103,24 +104,34 @@ def edit_draft(
     themes: dict[int, tuple[str, str]],
     author: User,
 ) -> None:
-    """A draft's title, subtitle, period and its themes' titles and introductions (theme
-    number -> (title, introduction)); an adopted plan keeps the words it was adopted with."""
+    """A draft's short name, title, subtitle, period and its themes' titles and introductions
+    (theme number -> (title, introduction)); an adopted plan keeps the words it was adopted
+    with. A short name left as it was follows a new period when it ends in the old one
+    (``rotterdam-2027-2030`` becomes ``rotterdam-2027-2029``): it is in every address and
+    file name of the plan."""
     if not plan.is_draft:
         raise ValueError(f"plan {plan.slug} is adopted; its texts are as adopted")
-    before = draft_fingerprint(plan)
+    old_period = f"-{plan.start_year}-{plan.end_year}"
+    if slug == plan.slug and slug.endswith(old_period):
+        slug = f"{slug.removesuffix(old_period)}-{start_year}-{end_year}"
+    if slug != plan.slug and db.session.scalar(select(Plan.id).where(Plan.slug == slug)):
+        raise PlanProblem({"slug": f"Er is al een plan met de korte naam '{slug}'."})
+    before, old_slug = draft_fingerprint(plan), plan.slug
+    plan.slug = slug
     plan.title, plan.subtitle = as_written(title), as_written(subtitle)
     plan.start_year, plan.end_year = start_year, end_year
     for theme in plan.themes:
         if theme.number in themes:
             theme.title, theme.introduction = (as_written(text) for text in themes[theme.number])
-    if draft_fingerprint(plan) != before:
-        changed = sorted(themes)
+    if draft_fingerprint(plan) != before or plan.slug != old_slug:
+        renamed = {"slug": [old_slug, plan.slug]} if plan.slug != old_slug else {}
         record(
             "plan.edit",
             author,
             f"plan {plan.slug}",
             f"Concept gewijzigd: {plan.title} {plan.period}",
-            themes=changed,
+            themes=sorted(themes),
+            **renamed,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from wtforms import (
     FieldList,
@@ -19,7 +20,12 @@ from tracker.forms import DutchForm, DutchRowForm, decision_field, max_length, r
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.text import as_written
 
+if TYPE_CHECKING:
+    from tracker.plan.models import Plan
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The period at a short name's end (``rotterdam-2024-2026``).
+SLUG_PERIOD = re.compile(r"-\d{4}-\d{4}$")
 #: A year or a period at a title's end: the tracker puts the period there itself.
 TRAILING_YEARS = re.compile(r"\s(?:19|20)\d\d(?:\s*[-–—/]\s*(?:19|20)\d\d)?\W*$")
 #: A theme's introduction: the adopted plan's longest is under 2,000 characters.
@@ -40,16 +46,38 @@ def _year(label: str) -> IntegerField:
 
 
 class _PlanForm(PrivacyCheckedForm, DutchForm):
-    """A plan's title and period, as a new draft and a draft's edit both ask them."""
+    """A plan's title, short name and period, as a new draft and a draft's edit both ask them."""
 
     privacy_fields = ("title",)
+    structured_fields = ("slug",)
     title = StringField(
         "Titel",
         validators=[required(), max_length(200)],
         description="Zonder jaartallen: de periode komt er vanzelf achter.",
     )
+    slug = StringField(
+        "Korte naam (in adressen)",
+        validators=[required(), max_length(80)],
+        description="Kleine letters, cijfers en streepjes, bijvoorbeeld rotterdam-2027-2030.",
+    )
     start_year = _year("Eerste jaar")
     end_year = _year("Laatste jaar")
+
+    def propose_after(self, base: Plan) -> None:
+        """The plan after ``base``: its title without years, the period right after it and
+        as long, and its short name with that period."""
+        length = base.end_year - base.start_year
+        start, end = base.end_year + 1, base.end_year + 1 + length
+        self.title.data = bare_title(base.title)
+        self.start_year.data, self.end_year.data = start, end
+        self.slug.data = f"{SLUG_PERIOD.sub('', base.slug)}-{start}-{end}"
+
+    def validate_slug(self, field):
+        field.data = (field.data or "").strip().lower()
+        if not SLUG_RE.match(field.data):
+            raise ValidationError(
+                "Alleen kleine letters, cijfers en streepjes (zoals rotterdam-2027-2030)."
+            )
 
     def validate_title(self, field):
         if TRAILING_YEARS.search(field.data or ""):
@@ -65,20 +93,7 @@ class _PlanForm(PrivacyCheckedForm, DutchForm):
 
 
 class NewPlanForm(_PlanForm):
-    structured_fields = ("slug",)
     base = SelectField("Op basis van", choices=[], validators=[required()])
-    slug = StringField(
-        "Korte naam (in adressen)",
-        validators=[required(), max_length(80)],
-        description="Kleine letters, cijfers en streepjes, bijvoorbeeld rotterdam-2027-2030.",
-    )
-
-    def validate_slug(self, field):
-        field.data = (field.data or "").strip().lower()
-        if not SLUG_RE.match(field.data):
-            raise ValidationError(
-                "Alleen kleine letters, cijfers en streepjes (zoals rotterdam-2027-2030)."
-            )
 
 
 class ThemeRowForm(DutchRowForm):
@@ -106,7 +121,7 @@ class DraftForm(_PlanForm):
     """A draft's own texts: what the next plan says, before it is adopted."""
 
     privacy_fields = ("title", "subtitle")
-    structured_fields = ("shown",)
+    structured_fields = ("slug", "shown")
     subtitle = StringField(
         "Ondertitel (optioneel)",
         validators=[max_length(200)],

@@ -25,7 +25,7 @@ from tracker.forms import set_decision_choices
 from tracker.meetings import outcomes
 from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
-from tracker.plan.forms import DraftForm, NewPlanForm, PublishForm, bare_title
+from tracker.plan.forms import DraftForm, NewPlanForm, PublishForm
 from tracker.plan.models import Municipality, Plan
 from tracker.regions import in_region
 
@@ -145,11 +145,8 @@ def new_plan():
     if request.method == "GET":
         base = next((p for p in bases if p.is_current), bases[0] if bases else None)
         if base is not None:
-            length = base.end_year - base.start_year
             form.base.data = base.slug
-            form.start_year.data = base.end_year + 1
-            form.end_year.data = base.end_year + 1 + length
-            form.title.data = bare_title(base.title)
+            form.propose_after(base)
     if form.validate_on_submit():
         base = plan_or_404(form.base.data)
         try:
@@ -193,7 +190,8 @@ DRAFT_CHANGED = (
 
 @admin_required
 def edit_draft(slug: str):
-    """A draft's title, subtitle, period and theme texts; an adopted plan is not edited."""
+    """A draft's title, subtitle, short name, period and theme texts; an adopted plan is not
+    edited."""
     plan = plan_or_404(slug)
     if not plan.is_draft:
         abort(404)
@@ -214,20 +212,31 @@ def edit_draft(slug: str):
         return render_template("plan/edit_draft.html", **context), status
     if form.shown.data != copying.draft_fingerprint(plan):
         return render_template("plan/edit_draft.html", stale_message=DRAFT_CHANGED, **context), 409
-    copying.edit_draft(
-        plan,
-        title=form.title.data,
-        subtitle=form.subtitle.data or "",
-        start_year=form.start_year.data,
-        end_year=form.end_year.data,
-        themes={
-            int(row.number.data): (row.title.data, row.introduction.data or "")
-            for row in rows
-            if row.is_changed
-        },
-        author=current_user,
-    )
-    db.session.commit()
+    try:
+        with created_once():
+            copying.edit_draft(
+                plan,
+                slug=form.slug.data,
+                title=form.title.data,
+                subtitle=form.subtitle.data or "",
+                start_year=form.start_year.data,
+                end_year=form.end_year.data,
+                themes={
+                    int(row.number.data): (row.title.data, row.introduction.data or "")
+                    for row in rows
+                    if row.is_changed
+                },
+                author=current_user,
+            )
+    except copying.PlanProblem as exc:
+        form.slug.errors.extend(exc.problems.values())
+        return render_template("plan/edit_draft.html", **context), 400
+    except Duplicate:  # another plan took the same short name a moment ago
+        form.slug.errors.append(
+            "Een ander plan kreeg zojuist dezelfde korte naam (een collega tegelijk). "
+            "Kies een andere korte naam."
+        )
+        return render_template("plan/edit_draft.html", **context), 409
     flash(f"Concept {plan.title} {plan.period} opgeslagen.", "info")
     return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")
 

@@ -475,9 +475,20 @@ def test_a_later_deadline_is_named_in_a_reminder_to_whoever_has_actions_left(
         send_due_notifications(again)
     assert reminders_to(schiedam) == [
         "Herinnering: evalueer uw acties vóór 1 december 2026",
-        "Herinnering: evalueer uw acties vóór 15 december 2026",
+        "Herinnering: evalueer uw acties vóór 15 december 2026 (termijn verschoven)",
     ]
     assert reminders_to(riec) == []
+    # The owner read 1 December in the first two e-mails: the third says it moved.
+    body = smtp_server.messages[-1][1].get_body(("plain",)).get_content()
+    assert "Op 15 december 2026 sluit de evaluatie" in body
+    assert "(de termijn is verschoven; eerst was het 1 december 2026)" in body
+    with time_machine.travel(again.replace(tzinfo=UTC), tick=False):
+        assert "termijn 15 december 2026 (verschoven van 1 december 2026)" in text_of(
+            client_for("beheerder").get(ROUND)
+        )
+        assert "vóór 15 december 2026 (de termijn is verschoven van 1 december 2026)" in (
+            text_of(client_for("af_schiedam").get("/mijn-acties"))
+        )
 
     # Moved again and again: each owner has one reminder waiting, on the last deadline's day.
     def waiting() -> list[datetime]:
@@ -493,6 +504,8 @@ def test_a_later_deadline_is_named_in_a_reminder_to_whoever_has_actions_left(
         once = len(waiting())
         assert _open(admin, "2026-12-23").status_code == 302
     assert once > 0 and waiting() == [utc(2026, 12, 16, 9, 0)] * once
+    evaluation_round = db.session.scalar(select(EvaluationRound))
+    assert evaluation_round.first_deadline.isoformat() == "2026-12-01"  # the first, still
 
 
 def test_an_invitation_that_expired_goes_out_when_the_deadline_moves_on(
@@ -512,7 +525,7 @@ def test_an_invitation_that_expired_goes_out_when_the_deadline_moves_on(
     subjects = [
         m["Subject"] for rcpt, m in smtp_server.messages if rcpt == [roles["af_schiedam"].email]
     ]
-    assert len(subjects) == 1 and subjects[0].endswith("vóór 20 december 2026")
+    assert len(subjects) == 1 and subjects[0].endswith("vóór 20 december 2026")  # its first
     assert db.session.scalar(
         select(Notification.due_at).where(
             Notification.recipient_id == roles["af_schiedam"].id,

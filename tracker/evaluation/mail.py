@@ -21,6 +21,8 @@ SUBJECTS = {
     NotificationKind.EVALUATION: "Evaluatie {title}: evalueer uw acties vóór {deadline}",
     NotificationKind.EVALUATION_REMINDER: "Herinnering: evalueer uw acties vóór {deadline}",
 }
+#: After a reminder's subject when the deadline is not the one the round was opened with.
+MOVED = " (termijn verschoven)"
 
 
 def actions_to_list(row: Notification) -> list:
@@ -56,11 +58,17 @@ def build(row: Notification, message_id) -> Message:
     plan, user = evaluation_round.plan, row.recipient
     deadline = dutch_date(evaluation_round.deadline)
     kind = row.kind_enum
+    # The reminder names the first deadline, which the owner read in the invitation; an
+    # invitation (a late owner's, one held up past the first deadline) names only the new.
+    moved_from = (
+        evaluation_round.moved_from if kind is NotificationKind.EVALUATION_REMINDER else None
+    )
     actions = actions_to_list(row)
     context = {
         "user": user,
         "plan": plan,
         "deadline": deadline,
+        "moved_from": dutch_date(moved_from) if moved_from else None,
         "reminder": kind is NotificationKind.EVALUATION_REMINDER,
         "actions": [
             (a, external_url("evaluation.evaluate", slug=plan.slug, code=a.code)) for a in actions
@@ -77,6 +85,7 @@ def build(row: Notification, message_id) -> Message:
     }
     text, html = render_email("evaluation_request", **context)
     subject = SUBJECTS[kind].format(title=f"{plan.title} {plan.period}", deadline=deadline)
+    subject += MOVED if moved_from else ""
     message = new_message(subject, user.email, text, html)
     config = current_app.config
     domain = config.get("MESSAGE_ID_DOMAIN") or urlsplit(base_url()).hostname or "localhost"

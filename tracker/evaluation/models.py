@@ -65,6 +65,9 @@ class EvaluationRound(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), unique=True)
     deadline: Mapped[date]
+    #: The deadline the round was opened with, once a beheerder moved it: the owners read
+    #: that one in their first e-mail, so the pages and later e-mails name both.
+    first_deadline: Mapped[date | None]
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
@@ -73,6 +76,11 @@ class EvaluationRound(db.Model):
     evaluations: Mapped[list[ActionEvaluation]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
+
+    @property
+    def moved_from(self) -> date | None:
+        """The first deadline, if the deadline now is another one."""
+        return self.first_deadline if self.first_deadline != self.deadline else None
 
     def deadline_passed(self, today: date) -> bool:
         """The owners' deadline lies behind ``today`` (where the users live). They may still

@@ -5,7 +5,7 @@ Opening sends every owner one e-mail listing their actions (``NotificationKind.E
 due at once; the outbox holds it until civil hours) and plans one reminder
 ``REMINDER_DAYS`` before the deadline at the reminder time, which goes only to those who
 still have actions to evaluate then. Moving the deadline plans that reminder again, naming
-the new one.
+the new one and the first.
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ def change_deadline(
     The reminder is withdrawn for someone with nothing left to evaluate (``mail.withheld``)."""
     _check_deadline(deadline, today)
     old = evaluation_round.deadline
+    evaluation_round.first_deadline = evaluation_round.first_deadline or old
     evaluation_round.deadline = deadline
     reminder_at = max(reminder_due(deadline), now)
     of_round = Notification.evaluation_round_id == evaluation_round.id

@@ -178,6 +178,7 @@ def test_seed_command_loads_migrates_and_is_idempotent(make_app, tmp_path):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
     assert "47 acties nieuw" in first.output
+    assert "1 plan nieuw, 5 thema's nieuw" in first.output  # not "1 plannen"
     second = runner.invoke(args=["seed"])
     assert second.exit_code == 0
     assert "niets gewijzigd" in second.output

@@ -24,12 +24,12 @@ def main(url: str, instance: str, email: str) -> None:
     from tracker import create_app
     from tracker.accounts.auth import may_set_status
     from tracker.accounts.models import User
+    from tracker.conflicts import StaleEdit
     from tracker.dates import utcnow
     from tracker.extensions import db
     from tracker.notifications.sending import send_due_notifications
     from tracker.plan.models import Action
     from tracker.progress import services
-    from tracker.progress.versions import StaleEdit
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=instance)
     running, ticks, updates = True, 0, 0

@@ -9,12 +9,12 @@ import time_machine
 from sqlalchemy import select, update
 
 from tracker.audit.models import AuditEvent
+from tracker.conflicts import StaleEdit
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.plan.models import Action
 from tracker.progress import services
 from tracker.progress.models import ActionRevision, MunicipalityProgress, ProgressUpdate
-from tracker.progress.versions import StaleEdit
 from tracker.seeding import apply_seeds
 
 from .helpers import action, owner_fields, post_form, text_of

@@ -1,7 +1,11 @@
 """Two requests that write the same thing at once: a unique key both tried to create (a
 double click, two colleagues) or a row one changed under the other (optimistic locking).
 The second gets a clear Dutch 409, never a 500; where a form can say more, its view writes
-``with created_once()`` and keeps what was typed."""
+``with created_once()`` and keeps what was typed.
+
+Optimistic locking for edits: forms carry the version they were shown with. A save against
+an older version raises ``StaleEdit`` and writes nothing; the database's version check
+(``version_id_col``) also catches a race between two saves that both passed the form check."""
 
 from __future__ import annotations
 
@@ -47,6 +51,31 @@ def created_once():
         if not is_unique_violation(exc):
             raise
         raise Duplicate from exc
+
+
+class StaleEdit(Exception):
+    """The object changed since the form was shown; nothing was saved."""
+
+
+@contextmanager
+def saving():
+    """Flush what the block wrote; a version clash at flush becomes StaleEdit (the UPDATE's
+    ``WHERE version = …`` matched nothing). A unique-key clash (two first saves of the same
+    cell) is a stale edit too. The caller commits, as with every service."""
+    try:
+        yield
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()
+        raise StaleEdit from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def check_version(obj, expected_version: int) -> None:
+    if obj.version != expected_version:
+        raise StaleEdit
 
 
 def _conflict_page(exc: Exception):

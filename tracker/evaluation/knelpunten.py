@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.conflicts import StaleEdit
 from tracker.dates import local_today, utcnow
 from tracker.evaluation.forms import KnelpuntForm
 from tracker.evaluation.models import ActionEvaluation, Knelpunt, KnelpuntStatus
@@ -20,7 +21,6 @@ from tracker.plan import queries
 from tracker.plan.models import Party, Plan
 from tracker.plan.views import require_plan
 from tracker.progress.models import ProgressUpdate
-from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
 from tracker.text import short
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from tracker.audit.services import record
+from tracker.conflicts import StaleEdit, check_version, saving
 from tracker.evaluation.models import (
     ActionEvaluation,
     EvaluationEvidence,
@@ -15,7 +16,6 @@ from tracker.evaluation.models import (
 )
 from tracker.extensions import db
 from tracker.plan.models import Action, Party, Plan
-from tracker.progress.versions import StaleEdit, check_version, saving
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.access import admin_required
-from tracker.conflicts import Duplicate, created_once
+from tracker.conflicts import Duplicate, StaleEdit, created_once
 from tracker.dates import local_today, utcnow
 from tracker.evaluation import drafting, facts, report, rounds
 from tracker.evaluation.forms import DraftPlanForm, EvaluationForm, RoundForm
@@ -19,7 +19,6 @@ from tracker.params import parse_int
 from tracker.plan import copying, queries
 from tracker.plan.models import Plan, Status
 from tracker.plan.views import plan_or_404, require_plan
-from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
 from tracker.web import DOCX, download
 

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from tracker.audit.services import record
+from tracker.conflicts import StaleEdit
 from tracker.dates import dutch_date
 from tracker.extensions import db
 from tracker.municipalities.models import BorgingEntry
 from tracker.plan.models import Municipality
-from tracker.progress.versions import StaleEdit
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tracker.conflicts import saving
 from tracker.municipalities import borging
 from tracker.plan.models import Municipality
 from tracker.progress.services import write_cell
-from tracker.progress.versions import saving
 
 
 def save_rows(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tracker.accounts.auth import can_edit_municipality
 from tracker.accounts.models import User
+from tracker.conflicts import StaleEdit
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.meetings.attendance import attended_meetings
@@ -26,7 +27,6 @@ from tracker.municipalities.services import save_rows
 from tracker.params import parse_int
 from tracker.plan.models import Action, Municipality, Party, Plan, Status
 from tracker.plan.views import require_municipality, require_plan
-from tracker.progress.versions import StaleEdit
 from tracker.reports.pdf import render_pdf
 from tracker.web import download
 

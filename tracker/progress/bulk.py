@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_report_on, may_set_status, regional_status_message
 from tracker.accounts.membership import owned_action_ids, party_ids_of
+from tracker.conflicts import StaleEdit
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import UPDATE_TEXT_MAX, DutchForm, DutchRowForm, max_length
@@ -26,7 +27,6 @@ from tracker.plan.views import require_plan
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress import services
 from tracker.progress.forms import SIGNAL_CHOICES, STATUS_CHOICES
-from tracker.progress.versions import StaleEdit
 
 STALE_ROW = (
     "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende (zie de stand "

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.conflicts import Duplicate, created_once
+from tracker.conflicts import Duplicate, StaleEdit, created_once
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import choices, set_decision_choices
@@ -16,7 +16,6 @@ from tracker.plan.models import Party
 from tracker.plan.views import require_plan
 from tracker.progress import revisions
 from tracker.progress.forms import DropActionForm, NewActionForm, RevisionForm
-from tracker.progress.versions import StaleEdit
 from tracker.progress.views import STALE_MESSAGE, _user, editable_plan, load_action
 from tracker.regions import in_region
 

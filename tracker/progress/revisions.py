@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.audit.services import record
+from tracker.conflicts import check_version, saving
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
 from tracker.progress.models import ActionRevision
 from tracker.progress.services import write_update
-from tracker.progress.versions import check_version, saving
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Recording progress safely: immutable updates (one or a batch) and the per-municipality
-cells, with the stale-save guard of ``versions``. Plan revisions are in ``revisions``, the
+cells, with the stale-save guard of ``conflicts``. Plan revisions are in ``revisions``, the
 per-person views in ``queries``."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from tracker.accounts.auth import may_set_status, regional_status_message
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
+from tracker.conflicts import StaleEdit, check_version, saving
 from tracker.extensions import db
 from tracker.plan.commitments import CommitmentStanding, commitment_standing
 from tracker.plan.models import Action, Status, Theme
@@ -19,7 +20,6 @@ from tracker.plan.queries import ROW_COLUMNS
 from tracker.plan.rows import ActionRow
 from tracker.plan.schedule import ScheduleKind
 from tracker.progress.models import MunicipalityProgress, ProgressUpdate, YearlyCommitment
-from tracker.progress.versions import StaleEdit, check_version, saving
 
 
 def record_update(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tracker.accounts.auth import can_edit_municipality, can_report_on, may_set_status
 from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import Role
+from tracker.conflicts import StaleEdit
 from tracker.dates import app_timezone, dutch_date, local_today, utcnow
 from tracker.evaluation import report as evaluation_report
 from tracker.evaluation import rounds as evaluation_rounds
@@ -30,7 +31,6 @@ from tracker.progress.forms import (
     MunicipalityCellForm,
     ProgressForm,
 )
-from tracker.progress.versions import StaleEdit
 from tracker.public import views as public_views
 from tracker.regions import in_region
 from tracker.reports import municipal

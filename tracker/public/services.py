@@ -14,6 +14,7 @@ from flask import current_app, request
 from sqlalchemy import bindparam, select
 
 from tracker.audit.services import record
+from tracker.conflicts import check_version, saving
 from tracker.dates import app_timezone, end_of_day_utc
 from tracker.extensions import db
 from tracker.figures.models import Indicator, IndicatorValue
@@ -31,7 +32,6 @@ from tracker.plan.models import (
     deadline_passed,
     lead_of,
 )
-from tracker.progress.versions import check_version, saving
 from tracker.public.models import Publication, PublicLine
 from tracker.regions import asker_region_id
 from tracker.reports.standing import LIGHT_RULE, long_not_updated, traffic_light

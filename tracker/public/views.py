@@ -16,6 +16,7 @@ from flask_login import current_user
 from tracker.access import admin_required
 from tracker.accounts.auth import can_report_on
 from tracker.conditional import conditional
+from tracker.conflicts import StaleEdit
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -23,7 +24,6 @@ from tracker.municipalities import borging
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.views import require_municipality, require_plan
-from tracker.progress.versions import StaleEdit
 from tracker.public import services
 from tracker.public.forms import ProposalForm, PublicationForm
 from tracker.public.models import Publication

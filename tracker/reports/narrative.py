@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from tracker.audit.services import record
+from tracker.conflicts import StaleEdit, check_version, saving
 from tracker.extensions import db
 from tracker.plan.models import Plan
-from tracker.progress.versions import StaleEdit, check_version, saving
 from tracker.reports.models import ReportDraft
 
 ASKS_LABEL = "Gevraagd van het RVO"

@@ -15,6 +15,7 @@ from tracker.accounts.auth import (
     may_set_status,
     regional_status_message,
 )
+from tracker.conflicts import StaleEdit
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import NOTE_MAX, UPDATE_TEXT_MAX, UploadForm
@@ -22,7 +23,6 @@ from tracker.plan import queries
 from tracker.plan.models import Municipality
 from tracker.privacy.guard import import_problems
 from tracker.progress import services
-from tracker.progress.versions import StaleEdit
 from tracker.regions import in_region
 from tracker.reports import exports
 from tracker.text import counted

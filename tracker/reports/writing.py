@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from tracker.conflicts import StaleEdit
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.plan import queries
-from tracker.progress.versions import StaleEdit
 from tracker.reports import narrative
 from tracker.reports.forms import report_text_form
 

@@ -16,6 +16,7 @@ from tracker.plan.models import Plan
 from tracker.progress.models import MunicipalityProgress
 
 from .helpers import csrf_token, post_form, race_at, text_of
+from .test_plan_drafts import _shown_form
 
 
 def poster(client, path: str):
@@ -195,3 +196,25 @@ def test_two_first_saves_of_the_reports_own_words(client_for):
     assert raced[1].status_code == 302, raced
     assert response.status_code == 409
     assert "Instemmen met de evaluatieaanpak." in response.get_data(as_text=True)
+
+
+def test_two_saves_of_one_draft(client_for):
+    """Two beheerders save the next plan's texts at the same moment, each a different theme:
+    the second is refused with its text kept, not saved over the first's."""
+    first, second = client_for("beheerder"), client_for("beheerder")
+    assert post_form(first, "/plannen/nieuw", NEW_PLAN).status_code == 302
+    path = f"/plannen/{NEW_PLAN['slug']}/wijzigen"
+    shown = _shown_form(first, path)
+    mine = shown | {"themes-0-introduction": "Mijn nieuwe inleiding bij thema 1."}
+    theirs = shown | {"themes-1-introduction": "Hun nieuwe inleiding bij thema 2."}
+    post = poster(first, path)
+    db.session.expunge_all()  # the request loads the plan itself, as a real one would
+    with race_at("AND plan.slug = ", lambda: post_form(second, path, theirs)) as raced:
+        response = post(mine)
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Iemand anders heeft dit concept gewijzigd" in text_of(response)
+    assert "Mijn nieuwe inleiding bij thema 1." in response.get_data(as_text=True)
+    draft = db.session.scalar(select(Plan).where(Plan.slug == NEW_PLAN["slug"]))
+    assert draft.themes[1].introduction == "Hun nieuwe inleiding bij thema 2."
+    assert draft.themes[0].introduction != "Mijn nieuwe inleiding bij thema 1."

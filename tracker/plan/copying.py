@@ -11,8 +11,6 @@ history), their standing, the public page. The caller commits.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date, datetime
 
 from sqlalchemy import Select, select
@@ -85,12 +83,9 @@ def copy_plan(
     return plan
 
 
-def draft_fingerprint(plan: Plan) -> str:
-    """The draft's own texts as one short hash. The edit form carries it, so a save over a
-    colleague's newer edit is refused instead of silently undoing it."""
-    texts = [plan.title, plan.subtitle, plan.start_year, plan.end_year]
-    texts += [[theme.number, theme.title, theme.introduction] for theme in plan.themes]
-    return hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:20]
+def _draft_texts(plan: Plan) -> list:
+    texts = [plan.slug, plan.title, plan.subtitle, plan.start_year, plan.end_year]
+    return texts + [(theme.number, theme.title, theme.introduction) for theme in plan.themes]
 
 
 def edit_draft(
@@ -108,7 +103,9 @@ def edit_draft(
     (theme number -> (title, introduction)); an adopted plan keeps the words it was adopted
     with. A short name left as it was follows a new period when it ends in the old one
     (``rotterdam-2027-2030`` becomes ``rotterdam-2027-2029``): it is in every address and
-    file name of the plan."""
+    file name of the plan. Every save is a new ``version`` of the draft, so a save based on
+    an older one fails at the flush (``conflicts.saving``) even when only a theme
+    changed."""
     if not plan.is_draft:
         raise ValueError(f"plan {plan.slug} is adopted; its texts are as adopted")
     old_period = f"-{plan.start_year}-{plan.end_year}"
@@ -116,14 +113,15 @@ def edit_draft(
         slug = f"{slug.removesuffix(old_period)}-{start_year}-{end_year}"
     if slug != plan.slug and db.session.scalar(select(Plan.id).where(Plan.slug == slug)):
         raise PlanProblem({"slug": f"Er is al een plan met de korte naam '{slug}'."})
-    before, old_slug = draft_fingerprint(plan), plan.slug
+    before, old_slug = _draft_texts(plan), plan.slug
     plan.slug = slug
+    plan.version += 1
     plan.title, plan.subtitle = as_written(title), as_written(subtitle)
     plan.start_year, plan.end_year = start_year, end_year
     for theme in plan.themes:
         if theme.number in themes:
             theme.title, theme.introduction = (as_written(text) for text in themes[theme.number])
-    if draft_fingerprint(plan) != before or plan.slug != old_slug:
+    if _draft_texts(plan) != before:
         renamed = {"slug": [old_slug, plan.slug]} if plan.slug != old_slug else {}
         record(
             "plan.edit",

@@ -121,7 +121,7 @@ class DraftForm(_PlanForm):
     """A draft's own texts: what the next plan says, before it is adopted."""
 
     privacy_fields = ("title", "subtitle")
-    structured_fields = ("slug", "shown")
+    structured_fields = ("slug", "version")
     subtitle = StringField(
         "Ondertitel (optioneel)",
         validators=[max_length(200)],
@@ -129,8 +129,8 @@ class DraftForm(_PlanForm):
         "zoals “Samen sterk tegen mensenhandel”.",
     )
     themes = FieldList(FormField(ThemeRowForm))
-    #: The draft's texts as the form showed them (``copying.draft_fingerprint``).
-    shown = HiddenField()
+    #: The draft's version the form showed.
+    version = HiddenField()
 
 
 class PublishForm(DutchForm):

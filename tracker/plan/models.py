@@ -100,6 +100,11 @@ class Plan(db.Model):
     decision_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_outcome.id", ondelete="SET NULL", use_alter=True)
     )
+    #: Optimistic concurrency: every write bumps it, and every save of a draft's texts
+    #: (``copying.edit_draft``); a draft form based on an older one is refused.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     owning_region: Mapped[Region] = relationship(lazy="joined")
     predecessor: Mapped[Plan | None] = relationship(remote_side="Plan.id")

@@ -18,11 +18,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.access import admin_required
-from tracker.conflicts import Duplicate, created_once
+from tracker.conflicts import Duplicate, StaleEdit, check_version, created_once, saving
 from tracker.dates import local_today, utcnow
 from tracker.extensions import db
 from tracker.forms import set_decision_choices
 from tracker.meetings import outcomes
+from tracker.params import parse_int
 from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
 from tracker.plan.forms import DraftForm, NewPlanForm, PublishForm
@@ -195,10 +196,7 @@ def edit_draft(slug: str):
     plan = plan_or_404(slug)
     if not plan.is_draft:
         abort(404)
-    if request.method == "GET":
-        form = DraftForm(formdata=None, obj=plan, shown=copying.draft_fingerprint(plan))
-    else:
-        form = DraftForm()
+    form = DraftForm(formdata=None, obj=plan) if request.method == "GET" else DraftForm()
     themes = {theme.number: theme for theme in plan.themes}
     rows = [entry.form for entry in form.themes]
     if [str(row.number.data) for row in rows] != [str(number) for number in themes]:
@@ -210,10 +208,9 @@ def edit_draft(slug: str):
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return render_template("plan/edit_draft.html", **context), status
-    if form.shown.data != copying.draft_fingerprint(plan):
-        return render_template("plan/edit_draft.html", stale_message=DRAFT_CHANGED, **context), 409
     try:
-        with created_once():
+        check_version(plan, parse_int(form.version.data))
+        with saving():
             copying.edit_draft(
                 plan,
                 slug=form.slug.data,
@@ -231,12 +228,9 @@ def edit_draft(slug: str):
     except copying.PlanProblem as exc:
         form.slug.errors.extend(exc.problems.values())
         return render_template("plan/edit_draft.html", **context), 400
-    except Duplicate:  # another plan took the same short name a moment ago
-        form.slug.errors.append(
-            "Een ander plan kreeg zojuist dezelfde korte naam (een collega tegelijk). "
-            "Kies een andere korte naam."
-        )
-        return render_template("plan/edit_draft.html", **context), 409
+    except StaleEdit:  # a colleague's save since the form was shown, or at the same moment
+        return render_template("plan/edit_draft.html", stale_message=DRAFT_CHANGED, **context), 409
+    db.session.commit()
     flash(f"Concept {plan.title} {plan.period} opgeslagen.", "info")
     return redirect(url_for("plan.plans") + f"#plan-{plan.slug}")
 

@@ -72,6 +72,7 @@ def test_a_draft_gets_its_own_title_period_and_theme_texts(client_for):
     assert "In dit plan werken de gemeenten samen met de netwerkpartners." in theme_page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "plan.edit"))
     assert event.details == {"themes": [2], "slug": [DRAFT, "rotterdam-2027-2029"]}
+    assert event.summary.endswith("2027-2029 (korte naam was rotterdam-2027-2030)")
 
 
 def test_a_short_name_the_beheerder_chose_stays_as_chosen(client_for):

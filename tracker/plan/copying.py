@@ -123,11 +123,12 @@ def edit_draft(
             theme.title, theme.introduction = (as_written(text) for text in themes[theme.number])
     if _draft_texts(plan) != before:
         renamed = {"slug": [old_slug, plan.slug]} if plan.slug != old_slug else {}
+        was = f" (korte naam was {old_slug})" if renamed else ""
         record(
             "plan.edit",
             author,
             f"plan {plan.slug}",
-            f"Concept gewijzigd: {plan.title} {plan.period}",
+            f"Concept gewijzigd: {plan.title} {plan.period}{was}",
             themes=sorted(themes),
             **renamed,
         )

@@ -175,7 +175,11 @@ def test_a_colleagues_newer_save_is_not_undone(client_for):
     assert response.status_code == 409
     page = text_of(response)
     assert "Iemand anders heeft dit concept gewijzigd nadat u de pagina opende" in page
+    assert "open het concept opnieuw en breng uw wijziging daar aan" in page
+    assert f'href="{EDIT}">Het concept zoals het nu is' in response.get_data(as_text=True)
     assert 'value="Een andere ondertitel"' in response.get_data(as_text=True)
+    # The same form again is still refused: its theme 1 holds the text from before.
+    assert post_form(second, EDIT, late).status_code == 409
     draft = _draft()
     assert draft.themes[0].introduction == "Eerste versie van de inleiding."
     assert draft.subtitle == "Samen sterk tegen mensenhandel"

@@ -181,11 +181,13 @@ def new_plan():
     return render_template("plan/new_plan.html", form=form), status
 
 
-#: Shown when another beheerder saved the draft's texts after this form was opened.
+#: Shown when another beheerder saved the draft's texts after this form was opened. This
+#: form cannot be saved again: its unchanged themes hold the texts from before the colleague's
+#: save, and saving them would undo it (the page links to the draft as it is now).
 DRAFT_CHANGED = (
     "Iemand anders heeft dit concept gewijzigd nadat u de pagina opende. Uw invoer is niet "
-    "opgeslagen en staat nog in het formulier; lees de nieuwe stand in een ander tabblad en sla "
-    "daarna opnieuw op."
+    "opgeslagen en staat hieronder nog, zodat u haar kunt overnemen: open het concept opnieuw "
+    "en breng uw wijziging daar aan."
 )
 
 

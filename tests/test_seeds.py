@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.plan.models import Action, Municipality, Party, Plan, Status, Theme
-from tracker.seeding import SeedError, apply_seeds, read_seeds
+from tracker.seeding import SeedError, SeedReport, apply_seeds, read_seeds
 
 from .conftest import SEEDS_DIR
 
@@ -216,3 +216,13 @@ def _action(code: str) -> Action:
     return db.session.scalars(
         select(Action).join(Action.theme).where(Theme.number == theme, Action.number == number)
     ).one()
+
+
+def test_the_seed_summary_names_one_of_a_kind_in_the_singular():
+    report = SeedReport()
+    report.count(report.created, "plannen")
+    for kind in ("acties", "acties", "kerncijfers per jaar"):
+        report.count(report.updated, kind)
+    assert report.summary() == (
+        "1 plan nieuw, 2 acties bijgewerkt, 1 kerncijfer per jaar bijgewerkt"
+    )

@@ -13,7 +13,6 @@ from flask_migrate import upgrade
 from tracker.backup import BackupError, backup, restore
 from tracker.extensions import db
 from tracker.seeding import SeedError, apply_seeds, read_seeds
-from tracker.text import counted
 
 
 def seeds_directory() -> Path:
@@ -51,26 +50,7 @@ def seed_command(no_migrate: bool) -> None:
     if not report.changed:
         click.echo("Seeds geladen: niets gewijzigd.")
         return
-    parts = [f"{_counted_kind(n, kind)} nieuw" for kind, n in report.created.items()]
-    parts += [f"{_counted_kind(n, kind)} bijgewerkt" for kind, n in report.updated.items()]
-    click.echo("Seeds geladen: " + ", ".join(parts) + ".")
-
-
-#: The seed report counts kinds by their plural; one of a kind is named in the singular.
-SEED_KIND_SINGULAR = {
-    "gemeenten": "gemeente",
-    "partijen": "partij",
-    "plannen": "plan",
-    "thema's": "thema",
-    "acties": "actie",
-    "kerncijfers": "kerncijfer",
-    "kerncijfers per jaar": "kerncijfer per jaar",
-    "overlegvormen": "overlegvorm",
-}
-
-
-def _counted_kind(number: int, kind: str) -> str:
-    return counted(number, SEED_KIND_SINGULAR[kind], kind)
+    click.echo(f"Seeds geladen: {report.summary()}.")
 
 
 @click.command("backup")

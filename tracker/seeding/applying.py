@@ -21,6 +21,19 @@ from tracker.seeding.reading import (
     OwnerSeed,
     SeedData,
 )
+from tracker.text import counted
+
+#: The kinds of row the report counts (its keys, in the plural), each with its singular.
+KIND_SINGULAR = {
+    "gemeenten": "gemeente",
+    "partijen": "partij",
+    "plannen": "plan",
+    "thema's": "thema",
+    "acties": "actie",
+    "kerncijfers": "kerncijfer",
+    "kerncijfers per jaar": "kerncijfer per jaar",
+    "overlegvormen": "overlegvorm",
+}
 
 
 @dataclass
@@ -36,6 +49,15 @@ class SeedReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        """'23 gemeenten nieuw, 1 plan nieuw, 2 acties bijgewerkt'."""
+        parts = [
+            f"{counted(n, KIND_SINGULAR[kind], kind)} {state}"
+            for bucket, state in ((self.created, "nieuw"), (self.updated, "bijgewerkt"))
+            for kind, n in bucket.items()
+        ]
+        return ", ".join(parts)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:

@@ -5,7 +5,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from tracker.dates import LOCALE, dutch_date, dutch_datetime, dutch_weekday_datetime
+from tracker.dates import (
+    LOCALE,
+    dutch_date,
+    dutch_datetime,
+    dutch_weekday_datetime,
+    year_utc,
+)
 
 
 def test_a_date_reads_as_babel_writes_it_in_dutch():
@@ -63,3 +69,11 @@ def test_a_weekday_reads_as_babel_writes_it_in_dutch():
         babel = format_datetime(local, "EEEE d MMMM y 'om' HH:mm", tzinfo=zone, locale=LOCALE)
         assert dutch_weekday_datetime(moment) == babel
     assert dutch_weekday_datetime(datetime(2027, 2, 8, 8, 0)) == "maandag 8 februari 2027 om 09:00"
+
+
+def test_a_year_where_the_users_are_starts_and_ends_an_hour_earlier_in_utc():
+    assert year_utc(2026, "Europe/Amsterdam") == (
+        datetime(2025, 12, 31, 23, 0),
+        datetime(2026, 12, 31, 23, 0),
+    )
+    assert year_utc(2026, "UTC") == (datetime(2026, 1, 1), datetime(2027, 1, 1))

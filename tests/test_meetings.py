@@ -521,3 +521,43 @@ def test_calendar_files_use_the_configured_timezone(seeded_app, timezone, local,
     event = vobject.readOne(data.decode()).vevent
     assert event.dtstart.value.replace(tzinfo=None) == local
     assert event.dtstart.value.utcoffset().total_seconds() == offset_hours * 3600
+
+
+def test_a_meeting_just_after_midnight_on_new_years_day_belongs_to_the_new_year(
+    client_for, seeded_app
+):
+    """Stored in UTC it is 31 December; where the users are it is 1 January 2025: the
+    year's standing, the evaluation's facts and the report's follow-ups all say 2025."""
+    from tracker.evaluation.facts import facts_for
+    from tracker.meetings.outcomes import as_data
+    from tracker.plan.models import Plan
+    from tracker.progress.models import ActionRevision
+    from tracker.progress.revisions import plan_decisions
+
+    table = series("regionale-tafel")
+    starts = datetime(2024, 12, 31, 23, 30)
+    meeting = Meeting(
+        series=table, starts_at=starts, ends_at=datetime(2025, 1, 1, 1), state="gehouden"
+    )
+    outcome = MeetingOutcome(meeting=meeting, kind="actiepunt", text="Werkbezoek plannen.")
+    decision = MeetingOutcome(meeting=meeting, kind="besluit", text="Actie 2.1 uitbreiden.")
+    db.session.add_all([meeting, outcome, decision])
+    db.session.add(
+        ActionRevision(action=table.action, reason="Besluit.", changes={}, decision=decision)
+    )
+    db.session.commit()
+    with time_machine.travel(datetime(2025, 9, 1, 10, tzinfo=UTC), tick=False):
+        client = client_for("lezer")
+        page = text_of(client.get("/vergaderingen?jaar=2025"))
+        row = page.split("Regionale Tafel Mensenhandel 2.1")[1].split("Platform Mensenhandel")[0]
+        assert row.split()[:3] == ["1", "0", "3"]  # held, still planned, minimum
+        page = text_of(client.get("/vergaderingen?jaar=2024"))
+        row = page.split("Regionale Tafel Mensenhandel 2.1")[1].split("Platform Mensenhandel")[0]
+        assert row.split()[:3] == ["0", "0", "3"]
+        plan = db.session.scalar(select(Plan))
+        held = {
+            m.year: m.held for m in facts_for(table.action, plan, date(2025, 9, 1), 23).meetings
+        }
+        assert held == {2024: 0, 2025: 1}
+        assert as_data(outcome, date(2025, 9, 1))["meeting_date"] == "2025-01-01"
+        assert [d["date"] for d in plan_decisions(plan)] == ["2025-01-01"]

@@ -592,3 +592,27 @@ def test_the_report_pdf_has_the_borging_table_and_keeps_words_whole(client_for):
     page_one = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     for word in ("samenwerking", "afgerond"):
         assert word in page_one, word
+
+
+def test_a_network_meeting_just_after_midnight_on_new_years_day_counts_in_the_new_year(
+    client_for,
+):
+    """Stored in UTC it is 31 December; where the users are it is 1 January."""
+    network = db.session.scalar(
+        select(MeetingSeries).where(MeetingSeries.code == "netwerkbijeenkomst-af")
+    )
+    starts = datetime(2024, 12, 31, 23, 30)  # 00:30 on 1 January 2025 in Amsterdam
+    meeting = Meeting(
+        series=network, starts_at=starts, ends_at=starts + timedelta(hours=1), state="gehouden"
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    with time_machine.travel(datetime(2025, 6, 1, 10, tzinfo=UTC), tick=False):
+        client = client_for("beheerder")
+        post_form(
+            client,
+            f"/vergaderingen/{meeting.id}/aanwezigheid",
+            {"municipalities": _ids("schiedam")},
+        )
+        assert "Aanwezig: 1 van 4" in text_of(client.get("/gemeenten/schiedam?jaar=2025"))
+        assert "Aanwezig: 0 van 4" in text_of(client.get("/gemeenten/schiedam?jaar=2024"))

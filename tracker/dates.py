@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app
+from sqlalchemy import and_
 
 #: Parsed once per process: Babel parses a locale given by name on every call.
 LOCALE = Locale.parse("nl_NL")
@@ -42,6 +43,11 @@ def to_local(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(ZoneInfo(timezone))
 
 
+def local_day(moment: datetime) -> date:
+    """The users' calendar day of a stored (naive UTC) moment."""
+    return to_local(moment, app_timezone()).date()
+
+
 def local_to_utc(day: date, clock: time, timezone: str) -> datetime | None:
     """Naive UTC of a wall-clock time in ``timezone``; None when that time does not exist
     there (the hour skipped when summer time starts). In the hour that occurs twice when
@@ -58,6 +64,20 @@ def end_of_day_utc(day: date, timezone: str) -> datetime:
     """The last moment of ``day`` in local time, as naive UTC (what the database stores)."""
     local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(timezone))
     return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def year_utc(year: int, timezone: str) -> tuple[datetime, datetime]:
+    """The local calendar ``year`` as naive UTC moments ``[start, end)``: a meeting at half
+    past midnight on 1 January is stored on 31 December in UTC, yet belongs to the new year."""
+    zone = ZoneInfo(timezone)
+    start, end = (datetime(y, 1, 1, tzinfo=zone).astimezone(UTC) for y in (year, year + 1))
+    return start.replace(tzinfo=None), end.replace(tzinfo=None)
+
+
+def in_local_year(column, year: int):
+    """SQL condition: the stored (naive UTC) moment in ``column`` falls in local ``year``."""
+    start, end = year_utc(year, app_timezone())
+    return and_(column >= start, column < end)
 
 
 def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam") -> str:

@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import select
 
-from tracker.dates import dutch_date
+from tracker.dates import dutch_date, local_day
 from tracker.evaluation.models import EvaluationEvidence, Result
 from tracker.extensions import db
 from tracker.figures import services as figures
@@ -120,17 +120,13 @@ def facts_for(action: Action, plan: Plan, today: date, municipalities: int) -> F
     )
     if series:
         held = Counter(
-            {
-                (series_id, int(year)): count
-                for series_id, year, count in db.session.execute(
-                    select(Meeting.series_id, extract("year", Meeting.starts_at), func.count())
-                    .where(
-                        Meeting.series_id.in_([s.id for s in series]),
-                        Meeting.state == MeetingState.HELD.value,
-                    )
-                    .group_by(Meeting.series_id, extract("year", Meeting.starts_at))
+            (series_id, local_day(starts_at).year)
+            for series_id, starts_at in db.session.execute(
+                select(Meeting.series_id, Meeting.starts_at).where(
+                    Meeting.series_id.in_([s.id for s in series]),
+                    Meeting.state == MeetingState.HELD.value,
                 )
-            }
+            )
         )
         facts.meetings = [
             MeetingYear(s.name, year, held[(s.id, year)], s.min_per_year)

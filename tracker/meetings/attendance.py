@@ -9,10 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from wtforms import SelectMultipleField, widgets
 
 from tracker.audit.services import record
+from tracker.dates import in_local_year
 from tracker.extensions import db
 from tracker.forms import DutchForm
 from tracker.meetings.models import Meeting, MeetingAttendance, MeetingSeries, MeetingState
@@ -59,7 +60,7 @@ def year_attendance(
     in_year = [
         Meeting.series_id.in_(tracked),
         Meeting.state == MeetingState.HELD.value,
-        extract("year", Meeting.starts_at) == year,
+        in_local_year(Meeting.starts_at, year),
     ]
     if until is not None:
         in_year.append(Meeting.starts_at < until)
@@ -93,7 +94,7 @@ def attended_meetings(year: int, municipality_id: int) -> list[tuple[Meeting, bo
             MeetingSeries.tracks_attendance.is_(True),
             in_region(MeetingSeries),
             Meeting.state == MeetingState.HELD.value,
-            extract("year", Meeting.starts_at) == year,
+            in_local_year(Meeting.starts_at, year),
         )
         .order_by(Meeting.starts_at)
     )

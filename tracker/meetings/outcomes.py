@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import record
-from tracker.dates import dutch_date
+from tracker.dates import dutch_date, local_day
 from tracker.extensions import db
 from tracker.meetings.models import (
     Meeting,
@@ -135,7 +135,7 @@ def as_data(outcome: MeetingOutcome, today: date) -> dict:
         "due": outcome.due_on.isoformat() if outcome.due_on else None,
         "overdue": bool(outcome.due_on and outcome.due_on < today),
         "meeting": outcome.meeting.series.name,
-        "meeting_date": outcome.meeting.starts_at.date().isoformat(),
+        "meeting_date": local_day(outcome.meeting.starts_at).isoformat(),
         "codes": [a.code for a in outcome.actions],
     }
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import bindparam, extract, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
+from tracker.dates import app_timezone, year_utc
 from tracker.extensions import db
 from tracker.forms import AGENDA_MAX
 from tracker.meetings.calendar import read_ics
@@ -161,7 +162,8 @@ def standings(year: int, today: date, now: datetime) -> list[SeriesYear]:
     been held since (a report with an earlier peildatum), one before it as held only if it
     was; a cancelled one never counts."""
     counts: Counter = Counter()
-    rows = db.session.execute(_MEETINGS_IN_YEAR, {"now": now, "year": year})
+    start, end = year_utc(year, app_timezone())
+    rows = db.session.execute(_MEETINGS_IN_YEAR, {"now": now, "start": start, "end": end})
     for series_id, state, ahead, count in rows:
         if ahead and state != MeetingState.CANCELLED.value:
             counts[(series_id, "planned")] += count
@@ -190,7 +192,7 @@ def upcoming(now: datetime) -> list[Meeting]:
 _AHEAD = Meeting.starts_at > bindparam("now")
 _MEETINGS_IN_YEAR = (
     select(Meeting.series_id, Meeting.state, _AHEAD, func.count())
-    .where(extract("year", Meeting.starts_at) == bindparam("year"))
+    .where(Meeting.starts_at >= bindparam("start"), Meeting.starts_at < bindparam("end"))
     .group_by(Meeting.series_id, Meeting.state, _AHEAD)
 )
 

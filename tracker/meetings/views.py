@@ -23,7 +23,7 @@ from tracker.accounts.membership import party_ids_of
 from tracker.accounts.models import User
 from tracker.accounts.services import record_wrong_guess
 from tracker.conditional import conditional
-from tracker.dates import app_timezone, local_to_utc, local_today, to_local, utcnow
+from tracker.dates import app_timezone, local_day, local_to_utc, local_today, to_local, utcnow
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings import services
@@ -86,7 +86,7 @@ def index():
     )
     past = [m for m in meetings if m not in upcoming]
     plan = queries.current_plan()
-    shown = {m.starts_at.year for m in meetings} | {local_today().year, year}
+    shown = {local_day(m.starts_at).year for m in meetings} | {local_today().year, year}
     if plan is not None:
         shown |= {plan.start_year, plan.end_year}
     return render_template(

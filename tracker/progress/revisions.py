@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.conflicts import check_version, saving
+from tracker.dates import local_day
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome
 from tracker.plan.models import Action, ActionOwner, Party, Plan, Status, Theme
@@ -243,7 +244,7 @@ def plan_decisions(
         return {
             "what": what,
             "meeting": decision.meeting.series.name,
-            "date": decision.meeting.starts_at.date().isoformat(),
+            "date": local_day(decision.meeting.starts_at).isoformat(),
             "text": decision.text,
             "note": note,
         }

@@ -719,6 +719,15 @@ def test_a_knelpunt_is_changed_by_its_registrant_and_the_beheerder_only(client_f
     assert db.session.get(Knelpunt, knelpunt.id).status == "opgelost"
 
 
+def test_a_knelpunt_from_a_late_update_is_dated_where_the_users_are(client_for):
+    update = _update("4.1", "Geen capaciteit bij de partners voor de controle in de haven.")
+    update.created_at = utc(2025, 5, 7, 0, 30)  # 22:30 on 6 May in UTC
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        form = client_for("bijdrager_eigen").get(f"/knelpunten/nieuw?update={update.id}")
+        assert 'value="2025-05-07"' in form.get_data(as_text=True)
+
+
 def test_a_knelpunt_registered_from_an_update_shows_on_the_action_page(client_for):
     update = _update("4.1", "Geen capaciteit bij de partners voor de controle in de haven.")
     with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):

@@ -561,3 +561,4 @@ def test_a_meeting_just_after_midnight_on_new_years_day_belongs_to_the_new_year(
         assert held == {2024: 0, 2025: 1}
         assert as_data(outcome, date(2025, 9, 1))["meeting_date"] == "2025-01-01"
         assert [d["date"] for d in plan_decisions(plan)] == ["2025-01-01"]
+        assert meeting.subject == "Regionale Tafel Mensenhandel 2025-01-01"  # in the audit log

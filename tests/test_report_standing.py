@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.municipalities import rollup
 from tracker.plan.models import Municipality
 from tracker.progress.models import MunicipalityProgress
 from tracker.reports import standing
@@ -70,12 +71,12 @@ def test_traffic_light_names_its_reasons():
     ],
 )
 def test_rollup_feeds_the_regional_status(stored, recorded, expected):
-    summary = standing.rollup(stored, 23, 2026)
-    assert standing.regional_status(recorded, summary) == expected
+    summary = rollup.rollup(stored, 23, 2026)
+    assert rollup.regional_status(recorded, summary) == expected
 
 
 def test_rollup_reads_as_a_sentence():
-    summary = standing.rollup(["afgerond"] * 6 + ["lopend"] * 2, 23, 2026)
+    summary = rollup.rollup(["afgerond"] * 6 + ["lopend"] * 2, 23, 2026)
     assert summary.text == "6 van 23 gemeenten afgerond in 2026, 2 lopend"
 
 

@@ -55,7 +55,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     init_csrf(app)
     mail.init_app(app)
 
-    from tracker import regions as _regions  # noqa: F401 - default region for new rows
     from tracker.accounts import blueprint as accounts
     from tracker.accounts.auth import register_auth
     from tracker.audit import blueprint as audit
@@ -75,6 +74,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from tracker.notifications import blueprint as notifications
     from tracker.notifications import receivers as notification_receivers
     from tracker.plan import blueprint as plan
+    from tracker.plan import regions as _regions  # noqa: F401 - default region for new rows
     from tracker.progress import blueprint as progress
     from tracker.progress import receivers as progress_receivers
     from tracker.public import blueprint as public

@@ -27,7 +27,7 @@ from tracker.mail import send_now
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 from tracker.urls import external_url
 
 

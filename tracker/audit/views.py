@@ -10,7 +10,7 @@ from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.params import parse_int
-from tracker.regions import current_region_id, default_region_id, in_region
+from tracker.plan.regions import current_region_id, default_region_id, in_region
 
 PAGE_SIZE = 100
 

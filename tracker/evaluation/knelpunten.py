@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.conflicts import StaleEdit
-from tracker.dates import local_today, utcnow
+from tracker.dates import local_day, local_today, utcnow
 from tracker.evaluation.forms import KnelpuntForm
 from tracker.evaluation.models import ActionEvaluation, Knelpunt, KnelpuntStatus
 from tracker.evaluation.report import knelpunten_of
@@ -19,9 +19,9 @@ from tracker.forms import choices
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Party, Plan
+from tracker.plan.regions import in_region
 from tracker.plan.views import require_plan
 from tracker.progress.models import ProgressUpdate
-from tracker.regions import in_region
 from tracker.text import short
 
 STALE_MESSAGE = (
@@ -87,7 +87,7 @@ def new_knelpunt():
         if update is not None:
             form.what.data = update.text
             form.actions.data = [update.action.code]
-            form.since.data = update.created_at.date()
+            form.since.data = local_day(update.created_at)
         elif evaluation is not None:
             form.what.data = evaluation.hindered
             form.actions.data = [evaluation.action.code]

@@ -4,7 +4,8 @@ plan is published the knelpunten not yet solved move to the copies of the action
 block (the plan's ``publishing_asked`` and ``plan_published``), and before adopting the
 beheerder reads that the previous plan's round still runs (``adoption_warnings_asked``);
 when the outbox plans (``planning_asked``), owners who came after the round was opened are
-invited.
+invited; and the outbox asks this package to write its e-mails (``message_asked``) and
+whether one is still to go out (``withholding_asked``).
 ``create_app`` connects this once."""
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tracker.dates import dutch_date, local_today
-from tracker.evaluation import rounds
+from tracker.evaluation import mail, rounds
 from tracker.evaluation.models import Knelpunt, KnelpuntStatus, knelpunt_action
 from tracker.extensions import db
 from tracker.meetings import signals
 from tracker.meetings.agenda import Proposal
 from tracker.meetings.models import Meeting
 from tracker.notifications import signals as outbox_signals
+from tracker.notifications.models import NotificationKind
 from tracker.plan import copying
 from tracker.plan import signals as plan_signals
 from tracker.plan.models import Action, Plan, Theme
@@ -113,9 +115,20 @@ def _invite_late_owners(_sender, now) -> None:
     rounds.invite_late_owners(now)
 
 
+def _message(_kind, row, message_id):
+    return mail.build(row, message_id)
+
+
+def _withheld(_kind, row, now):
+    return mail.withheld(row, now)
+
+
 def connect_receivers() -> None:
     signals.proposals_asked.connect(_knelpunten_for_table)
     plan_signals.publishing_asked.connect(_knelpunten_to_move)
     plan_signals.plan_published.connect(_move_knelpunten)
     plan_signals.adoption_warnings_asked.connect(_round_still_running)
     outbox_signals.planning_asked.connect(_invite_late_owners)
+    for kind in (NotificationKind.EVALUATION, NotificationKind.EVALUATION_REMINDER):
+        outbox_signals.message_asked.connect(_message, sender=kind)
+        outbox_signals.withholding_asked.connect(_withheld, sender=kind)

@@ -21,7 +21,7 @@ from tracker.figures.models import (
     IndicatorValue,
 )
 from tracker.plan.models import Action
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 
 #: Years a figure may be entered for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -37,10 +37,6 @@ class Proposal:
     theme_number: int | None = None
 
 
-def _subject(meeting: Meeting) -> str:
-    return f"{meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
-
-
 def add_item(
     meeting: Meeting,
     *,
@@ -197,9 +193,7 @@ def add_proposals(meeting: Meeting, today: date, author) -> int:
         item.position = position
     meeting.items.sort(key=lambda i: i.position)
     if fresh:
-        record(
-            "meeting.agenda", author, _subject(meeting), f"{len(fresh)} agendapunten voorgesteld"
-        )
+        record("meeting.agenda", author, meeting.subject, f"{len(fresh)} agendapunten voorgesteld")
     return len(fresh)
 
 
@@ -212,6 +206,6 @@ def publish(meeting: Meeting, author, now: datetime) -> None:
     record(
         "meeting.agenda_publish",
         author,
-        _subject(meeting),
+        meeting.subject,
         f"Agenda versie {meeting.agenda_version}",
     )

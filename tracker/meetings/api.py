@@ -14,7 +14,7 @@ from tracker.conditional import conditional
 from tracker.extensions import db
 from tracker.meetings.models import AgendaItem, Meeting, MeetingOutcome, MeetingSeries
 from tracker.plan.models import Action
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 
 
 def _moment(value: datetime | None) -> str | None:

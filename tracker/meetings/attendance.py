@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.forms import DutchForm
 from tracker.meetings.models import Meeting, MeetingAttendance, MeetingSeries, MeetingState
 from tracker.plan.models import Municipality
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,6 @@ def set_attendees(meeting: Meeting, municipality_ids: set[int], author) -> None:
         record(
             "meeting.attendance",
             author,
-            f"{meeting.series.name} {meeting.starts_at:%Y-%m-%d}",
+            meeting.subject,
             f"{len(municipality_ids)} gemeenten aanwezig",
         )

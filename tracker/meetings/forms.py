@@ -35,8 +35,8 @@ from tracker.meetings.models import OutcomeKind
 from tracker.params import parse_int
 from tracker.plan.models import Party
 from tracker.plan.queries import current_plan
+from tracker.plan.regions import in_region
 from tracker.privacy.guard import PrivacyCheckedForm
-from tracker.regions import in_region
 
 #: The series is chosen, never defaulted: the list starts with the RVO (the mayors' council).
 CHOOSE_SERIES = "Kies het overleg."

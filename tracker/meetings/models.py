@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.dates import utcnow
+from tracker.dates import local_day, utcnow
 from tracker.extensions import db
 from tracker.plan.models import Action, Party
 
@@ -129,6 +129,11 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.state == MeetingState.CANCELLED.value
+
+    @property
+    def subject(self) -> str:
+        """The meeting as the audit log names it: its series and its day where the users are."""
+        return f"{self.series.name} {local_day(self.starts_at):%Y-%m-%d}"
 
 
 class MeetingAttendance(db.Model):

@@ -21,12 +21,11 @@ from tracker.meetings.models import (
 )
 from tracker.meetings.signals import outcome_changed
 from tracker.plan.models import Action, Party
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 
 
 def _subject(outcome: MeetingOutcome) -> str:
-    meeting = outcome.meeting
-    return f"{outcome.kind_enum.label} {meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
+    return f"{outcome.kind_enum.label} {outcome.meeting.subject}"
 
 
 def add(

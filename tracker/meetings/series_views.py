@@ -20,7 +20,7 @@ from tracker.meetings.forms import SeriesForm
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.signals import meeting_changed
 from tracker.plan.models import Action, Party, Theme
-from tracker.regions import current_region_id, in_region
+from tracker.plan.regions import current_region_id, in_region
 
 
 def _fill_series_form(form: SeriesForm) -> None:

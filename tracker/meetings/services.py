@@ -21,8 +21,8 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.meetings.schedule import YearStanding, year_standing
 from tracker.meetings.signals import meeting_changed
 from tracker.plan.models import Action
+from tracker.plan.regions import current_region_id
 from tracker.privacy.guard import Reading, import_problems
-from tracker.regions import current_region_id
 from tracker.text import counted
 
 
@@ -41,12 +41,8 @@ def create_meeting(series, *, starts_at, ends_at, location, agenda, author, now,
     db.session.add(meeting)
     db.session.flush()
     meeting_changed.send(meeting, now=now)
-    record("meeting.create", author, _subject(meeting), "Vergadering gepland")
+    record("meeting.create", author, meeting.subject, "Vergadering gepland")
     return meeting
-
-
-def _subject(meeting: Meeting) -> str:
-    return f"{meeting.series.name} {meeting.starts_at:%Y-%m-%d}"
 
 
 def update_meeting(meeting, *, starts_at, ends_at, location, agenda, author, now) -> bool:
@@ -66,7 +62,7 @@ def update_meeting(meeting, *, starts_at, ends_at, location, agenda, author, now
     meeting.updated_at = now
     db.session.flush()
     meeting_changed.send(meeting, now=now, moved=moved)
-    record("meeting.update", author, _subject(meeting), "Vergadering gewijzigd")
+    record("meeting.update", author, meeting.subject, "Vergadering gewijzigd")
     return True
 
 
@@ -75,7 +71,7 @@ def mark_held(meeting: Meeting, author, now) -> None:
     meeting.state = MeetingState.HELD.value
     meeting.updated_at = now
     meeting_changed.send(meeting, now=now)
-    record("meeting.held", author, _subject(meeting), "Vergadering gehouden")
+    record("meeting.held", author, meeting.subject, "Vergadering gehouden")
 
 
 def cancel(meeting: Meeting, reason: str, author, now) -> None:
@@ -87,7 +83,7 @@ def cancel(meeting: Meeting, reason: str, author, now) -> None:
         meeting.minutes = f"Geannuleerd: {reason.strip()}"
     db.session.flush()
     meeting_changed.send(meeting, now=now)
-    record("meeting.cancel", author, _subject(meeting), reason.strip() or "Geannuleerd")
+    record("meeting.cancel", author, meeting.subject, reason.strip() or "Geannuleerd")
 
 
 @dataclass

@@ -48,7 +48,7 @@ from tracker.meetings.models import (
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Action
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 from tracker.urls import base_url
 from tracker.web import download
 

@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.meetings.attendance import region_municipalities, year_attendance
-from tracker.municipalities import borging
+from tracker.municipalities import borging, rollup
 from tracker.plan.models import Action, Municipality, Plan, Status, Theme
 from tracker.progress.models import MunicipalityProgress
-from tracker.reports import municipal
 
 #: A municipal action's status read as a level.
 STATUS_LEVELS = {
@@ -173,7 +172,7 @@ def build(
         municipalities = region_municipalities()
     ids = [m.id for m in municipalities]
     actions = municipal_actions(plan) if with_actions else []
-    cells = {(c.action_id, c.municipality_id): c for c in municipal.stored_cells(actions, {year})}
+    cells = {(c.action_id, c.municipality_id): c for c in rollup.stored_cells(actions, {year})}
     entries = borging.current_entries(ids, until)
     attendance = year_attendance(year, ids, until)
     rows = []

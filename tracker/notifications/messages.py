@@ -16,6 +16,7 @@ from tracker.mail import new_message, render_email
 from tracker.meetings.calendar import calendar_bytes
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind
+from tracker.notifications.signals import message_asked
 from tracker.urls import base_url, external_url
 
 
@@ -56,14 +57,13 @@ def without_greeting(intro: str | None) -> str:
 
 
 def build_message(row: Notification, now: datetime, tick_cache: dict | None = None) -> Message:
-    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached (an
-    evaluation round's e-mail is built by ``tracker.evaluation.mail``), going out at ``now``.
-    ``tick_cache`` keeps for the whole tick what is the same for every recipient of a
-    meeting (the actions to ask about, the .ics), so a round of reminders builds them once."""
-    if row.kind_enum.is_evaluation:
-        from tracker.evaluation import mail as evaluation_mail  # it builds on this package
-
-        return evaluation_mail.build(row, message_id)
+    """The e-mail for one outbox row: Dutch, one recipient, the meeting's .ics attached (the
+    e-mail of another package's kind, an evaluation round's, that package writes:
+    ``signals.message_asked``), going out at ``now``. ``tick_cache`` keeps for the whole tick
+    what is the same for every recipient of a meeting (the actions to ask about, the .ics),
+    so a round of reminders builds them once."""
+    for _receiver, message in message_asked.send(row.kind_enum, row=row, message_id=message_id):
+        return message
     config = current_app.config
     cache = tick_cache if tick_cache is not None else {}
     meeting, user, kind = row.meeting, row.recipient, row.kind_enum

@@ -37,11 +37,6 @@ class NotificationKind(StrEnum):
             "evaluatie_herinnering": "Herinnering evaluatie",
         }[self.value]
 
-    @property
-    def is_evaluation(self) -> bool:
-        """About a plan's evaluation round, not about a meeting."""
-        return self in (NotificationKind.EVALUATION, NotificationKind.EVALUATION_REMINDER)
-
 
 class NotificationState(StrEnum):
     PENDING = "wachtend"
@@ -138,6 +133,6 @@ def of_region():
     from sqlalchemy import select
 
     from tracker.accounts.models import User
-    from tracker.regions import in_region
+    from tracker.plan.regions import in_region
 
     return Notification.recipient_id.in_(select(User.id).where(in_region(User)))

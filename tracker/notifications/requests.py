@@ -13,7 +13,7 @@ from tracker.meetings.models import Meeting, MeetingSeries, MeetingState
 from tracker.notifications import asking
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.plan.models import Action, Theme
-from tracker.regions import current_region_id
+from tracker.plan.regions import current_region_id
 
 
 def update_request_status(meeting: Meeting, plan_id: int | None = None) -> list[tuple] | None:

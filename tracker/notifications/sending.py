@@ -32,7 +32,7 @@ from tracker.notifications.civil import SendWindow, send_window
 from tracker.notifications.messages import build_message
 from tracker.notifications.models import Notification, NotificationKind, NotificationState
 from tracker.notifications.planning import plan_follow_ups, plan_upcoming, planning_mark
-from tracker.notifications.signals import planning_asked
+from tracker.notifications.signals import planning_asked, withholding_asked
 
 PENDING = NotificationState.PENDING.value
 SENDING = NotificationState.SENDING.value
@@ -234,10 +234,8 @@ def _withheld(row: Notification, superseded: set[int], now: datetime) -> dict | 
         }
     if row.id in superseded:
         return {"state": NotificationState.EXPIRED.value, "last_error": SUPERSEDED}
-    if row.kind_enum.is_evaluation:
-        from tracker.evaluation import mail as evaluation_mail  # it builds on this package
-
-        return evaluation_mail.withheld(row, now)
+    for _receiver, values in withholding_asked.send(row.kind_enum, row=row, now=now):
+        return values
     return None
 
 

@@ -12,16 +12,19 @@ history), their standing, the public page. The caller commits.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
-from tracker.accounts.models import User
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Plan, PlanState, Status, Theme
 from tracker.plan.signals import adoption_warnings_asked, plan_published, publishing_asked
 from tracker.text import as_written
+
+if TYPE_CHECKING:  # accounts builds on the plan (a person's party and municipality)
+    from tracker.accounts.models import User
 
 
 class PlanProblem(ValueError):

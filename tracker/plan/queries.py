@@ -21,9 +21,9 @@ from tracker.dates import app_timezone, local_to_utc
 from tracker.extensions import db
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, Party, Plan, PlanState, Signal, Status, Theme
+from tracker.plan.regions import asker_region_id, current_region_id, in_region, region_or_first
 from tracker.plan.rows import ActionRow, RowPagination, read_rows
 from tracker.plan.schedule import ScheduleKind
-from tracker.regions import asker_region_id, current_region_id, in_region, region_or_first
 
 CODE_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})$")
 MAX_QUERY_LENGTH = 200

@@ -28,7 +28,7 @@ from tracker.plan import copying, queries
 from tracker.plan.filters import ActionFilterForm
 from tracker.plan.forms import DraftForm, NewPlanForm, PublishForm
 from tracker.plan.models import Municipality, Plan
-from tracker.regions import in_region
+from tracker.plan.regions import in_region
 
 
 def require_plan():

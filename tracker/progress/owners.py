@@ -18,8 +18,8 @@ from tracker.extensions import db
 from tracker.forms import DutchForm
 from tracker.params import parse_int
 from tracker.plan.models import Action, ActionOwner, OwnerLink, Party, PartyKind, Theme
+from tracker.plan.regions import in_region
 from tracker.plan.views import require_plan
-from tracker.regions import in_region
 
 
 def _reporters():

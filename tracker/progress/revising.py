@@ -13,11 +13,11 @@ from tracker.extensions import db
 from tracker.forms import choices, set_decision_choices
 from tracker.meetings import outcomes
 from tracker.plan.models import Party
+from tracker.plan.regions import in_region
 from tracker.plan.views import require_plan
 from tracker.progress import revisions
 from tracker.progress.forms import DropActionForm, NewActionForm, RevisionForm
 from tracker.progress.views import STALE_MESSAGE, _user, editable_plan, load_action
-from tracker.regions import in_region
 
 
 def _plan_text(form) -> dict:

@@ -19,10 +19,12 @@ from tracker.extensions import db
 from tracker.figures import services as figures
 from tracker.figures.chart import trend_svg
 from tracker.meetings import outcomes
+from tracker.municipalities import rollup
 from tracker.params import parse_int
 from tracker.plan import copying
 from tracker.plan.models import Municipality, Status
 from tracker.plan.queries import get_action
+from tracker.plan.regions import in_region
 from tracker.plan.schedule import describe_schedule
 from tracker.plan.views import require_municipality, require_plan
 from tracker.progress import revisions, services
@@ -32,8 +34,6 @@ from tracker.progress.forms import (
     ProgressForm,
 )
 from tracker.public import views as public_views
-from tracker.regions import in_region
-from tracker.reports import municipal
 
 STALE_MESSAGE = (
     "Iemand anders heeft deze actie bijgewerkt nadat u de pagina opende. Uw tekst is niet "
@@ -113,8 +113,8 @@ def _municipal_rollup(action):
     municipalities = db.session.scalar(
         select(func.count(Municipality.id)).where(in_region(Municipality))
     )
-    cells = municipal.stored_cells([action], {year})
-    return municipal.rollups([action], cells, municipalities, year, None)[action.id]
+    cells = rollup.stored_cells([action], {year})
+    return rollup.rollups([action], cells, municipalities, year, None)[action.id]
 
 
 def action(code: str):

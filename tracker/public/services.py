@@ -32,8 +32,8 @@ from tracker.plan.models import (
     deadline_passed,
     lead_of,
 )
+from tracker.plan.regions import asker_region_id
 from tracker.public.models import Publication, PublicLine
-from tracker.regions import asker_region_id
 from tracker.reports.standing import LIGHT_RULE, long_not_updated, traffic_light
 
 #: The licence the open data is published under.

@@ -10,9 +10,9 @@ from tracker.extensions import db
 from tracker.forms import max_length
 from tracker.plan.filters import Day, QueryForm, strip
 from tracker.plan.models import Municipality
+from tracker.plan.regions import in_region
 from tracker.privacy.guard import PrivacyCheckedForm
 from tracker.progress.forms import VersionedForm
-from tracker.regions import in_region
 from tracker.reports.narrative import ASKS_LABEL
 from tracker.reports.services import ReportParams
 

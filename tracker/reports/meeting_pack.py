@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.dates import dutch_date, utcnow
+from tracker.dates import dutch_date, local_day, utcnow
 from tracker.extensions import db
 from tracker.meetings.agenda import open_follow_ups_of_series
 from tracker.meetings.models import Meeting
@@ -104,6 +104,8 @@ def meeting_pack(meeting_id: int):
         abort(404)  # a draft agenda is the beheerder's until it is published
     data, _ = mask_free_text(pack_data(meeting))
     html = render_template("reports/meeting_pack.html", pack=data)
-    name = f"vergaderstukken-{meeting.starts_at:%Y-%m-%d}.pdf"  # before the audit's commit
+    name = (
+        f"vergaderstukken-{local_day(meeting.starts_at):%Y-%m-%d}.pdf"  # before the audit's commit
+    )
     _audit_export("meeting.pack", f"Vergaderstukken {meeting.series.name}")
     return download(render_pdf(html), "application/pdf", name)

@@ -17,6 +17,7 @@ from sqlalchemy import Row, select
 from tracker.dates import end_of_day_utc
 from tracker.extensions import db
 from tracker.municipalities import matrix as municipal_matrix
+from tracker.municipalities import rollup
 from tracker.plan.models import (
     SIGNAL_LABELS,
     STATUS_LABELS,
@@ -73,11 +74,11 @@ def _owners(action: Action) -> str:
     return ", ".join(names)
 
 
-def _row(action: Action, latest: Row | None, summary: standing.Rollup | None) -> dict:
+def _row(action: Action, latest: Row | None, summary: rollup.Rollup | None) -> dict:
     """One action as the report shows it: its state as of the latest update before the
     reference date; for an every-municipality action, fed by the municipalities' rows."""
     recorded = latest.status_after if latest else Status.NOT_STARTED.value
-    status = standing.regional_status(recorded, summary)
+    status = rollup.regional_status(recorded, summary)
     signal = latest.signal_after if latest else None
     return {
         "code": action.code,
@@ -207,7 +208,7 @@ def _standing(
         ],
         "light_rule": standing.LIGHT_RULE,
         "stale_rule": standing.stale_rule(stale_days),
-        "rollup_rule": standing.ROLLUP_RULE,
+        "rollup_rule": rollup.ROLLUP_RULE,
     }
 
 
@@ -240,12 +241,10 @@ def build_report(
         loading.latest_updates_before(action_ids, min(then, until)) if then is not None else {}
     )
     changed = loading.updates_between(action_ids, since, until) if since is not None else {}
-    cells = municipal.stored_cells(
-        actions, {year} | ({comparison.day.year} if comparison else set())
-    )
-    rollups = municipal.rollups(actions, cells, len(municipalities), year, None)
+    cells = rollup.stored_cells(actions, {year} | ({comparison.day.year} if comparison else set()))
+    rollups = rollup.rollups(actions, cells, len(municipalities), year, None)
     rollups_then = (
-        municipal.rollups(actions, cells, len(municipalities), comparison.day.year, then)
+        rollup.rollups(actions, cells, len(municipalities), comparison.day.year, then)
         if comparison
         else {}
     )

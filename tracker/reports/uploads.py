@@ -21,9 +21,9 @@ from tracker.extensions import db
 from tracker.forms import NOTE_MAX, UPDATE_TEXT_MAX, UploadForm
 from tracker.plan import queries
 from tracker.plan.models import Municipality
+from tracker.plan.regions import in_region
 from tracker.privacy.guard import import_problems
 from tracker.progress import services
-from tracker.regions import in_region
 from tracker.reports import exports
 from tracker.text import counted
 

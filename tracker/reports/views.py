@@ -28,8 +28,8 @@ from tracker.meetings.services import standings
 from tracker.params import parse_int
 from tracker.plan import queries
 from tracker.plan.models import Municipality, Party, PartyKind, Plan
+from tracker.plan.regions import in_region
 from tracker.privacy.guard import mask_free_text
-from tracker.regions import in_region
 from tracker.reports import exports, narrative, services, word
 from tracker.reports.chart import status_chart
 from tracker.reports.forms import ReportFilterForm

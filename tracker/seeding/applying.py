@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.figures.models import Indicator, IndicatorAction, IndicatorValue
 from tracker.meetings.models import MeetingSeries
 from tracker.plan.models import Action, ActionOwner, Municipality, Party, PartyKind, Plan, Theme
-from tracker.regions import region_named
+from tracker.plan.regions import region_named
 from tracker.seeding.reading import (
     MUNICIPALITY_PARTY_PREFIX,
     ActionSeed,

@@ -9,32 +9,28 @@ waiting for them, so they go at any hour.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
+
+from tracker.dates import local_to_utc, to_local
 
 OPENS, CLOSES, RESUMES = time(8, 0), time(18, 0), time(9, 0)
 #: Monday to Friday (``date.weekday()`` 0-4).
 WORKING_DAYS = range(5)
 
 
-def _local(moment: datetime, timezone: str) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
-
-
 def is_civil(moment: datetime, timezone: str) -> bool:
     """Whether ``moment`` (naive UTC) falls on a working day between 08:00 and 18:00 local."""
-    local = _local(moment, timezone)
+    local = to_local(moment, timezone)
     return local.weekday() in WORKING_DAYS and OPENS <= local.time() < CLOSES
 
 
 def next_resume(moment: datetime, timezone: str) -> datetime:
     """The first 09:00 on a working day after ``moment`` (naive UTC in, naive UTC out)."""
-    local = _local(moment, timezone)
+    local = to_local(moment, timezone)
     day = local.date() if local.time() < RESUMES else local.date() + timedelta(days=1)
     while day.weekday() not in WORKING_DAYS:
         day += timedelta(days=1)
-    resume = datetime.combine(day, RESUMES, tzinfo=ZoneInfo(timezone))
-    return resume.astimezone(UTC).replace(tzinfo=None)
+    return local_to_utc(day, RESUMES, timezone)
 
 
 def goes_out_at(due: datetime, meeting_starts_at: datetime | None, timezone: str) -> datetime:
@@ -62,11 +58,11 @@ def send_window(now: datetime, timezone: str) -> SendWindow:
     """From 09:00 to 18:00 on working days everything due goes. Between 08:00 and 09:00 only
     what fell due since 08:00 (what waited overnight goes at 09:00). Outside civil hours only
     mail for a meeting that starts before the next 09:00."""
-    local = _local(now, timezone)
+    local = to_local(now, timezone)
     if is_civil(now, timezone) and local.time() >= RESUMES:
         return SendWindow(everything=True)
     urgent_before = next_resume(now, timezone)
     if is_civil(now, timezone):
-        opened = datetime.combine(local.date(), OPENS, tzinfo=ZoneInfo(timezone))
-        return SendWindow(False, opened.astimezone(UTC).replace(tzinfo=None), urgent_before)
+        opened = local_to_utc(local.date(), OPENS, timezone)
+        return SendWindow(False, opened, urgent_before)
     return SendWindow(False, None, urgent_before)

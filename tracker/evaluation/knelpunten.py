@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.accounts.models import Role
 from tracker.conflicts import StaleEdit
 from tracker.dates import local_day, local_today, utcnow
 from tracker.evaluation.forms import KnelpuntForm
@@ -32,7 +33,7 @@ STALE_MESSAGE = (
 
 def may_register(user) -> bool:
     """Beheerders and bijdragers register knelpunten; readers read them."""
-    return user.is_admin or user.role == "bijdrager"
+    return user.is_admin or user.role == Role.CONTRIBUTOR.value
 
 
 def may_change(user, knelpunt: Knelpunt) -> bool:

@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 
 from tracker.accounts.auth import can_report_on, may_set_status, regional_status_message
 from tracker.accounts.membership import owned_action_ids, party_ids_of
+from tracker.accounts.models import Role
 from tracker.conflicts import StaleEdit
 from tracker.dates import utcnow
 from tracker.extensions import db
@@ -176,7 +177,7 @@ def bulk_update():
         theme_number is None or not any(t.number == theme_number for t in plan.themes)
     ):
         abort(404)
-    if current_user.role == "lezer":
+    if current_user.role == Role.READER.value:
         abort(403)
     user = current_user._get_current_object()
     mine = party_ids_of(user)  # read once: every row's rights are checked against it

@@ -185,6 +185,27 @@ def test_a_colleagues_newer_save_is_not_undone(client_for):
     assert draft.subtitle == "Samen sterk tegen mensenhandel"
 
 
+def test_a_save_after_a_colleague_renamed_the_draft_is_refused_not_lost(client_for):
+    """The form was opened at the draft's old address; the colleague's new short name moved
+    it. The late save finds the draft all the same, and is refused with the input kept."""
+    first, second = client_for("beheerder"), client_for("beheerder")
+    _new_plan(first)
+    opened_first, opened_second = _shown_form(first), _shown_form(second)
+    renamed = opened_first | {"slug": "rotterdam-2027-2029", "end_year": "2029"}
+    assert post_form(first, EDIT, renamed).status_code == 302
+    late = opened_second | {"subtitle": "Een andere ondertitel"}
+    response = post_form(second, EDIT, late)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Iemand anders heeft dit concept gewijzigd nadat u de pagina opende" in text_of(response)
+    assert 'href="/plannen/rotterdam-2027-2029/wijzigen">Het concept zoals het nu is' in html
+    assert 'value="Een andere ondertitel"' in html
+    assert _draft("rotterdam-2027-2029").subtitle == "Samen sterk tegen mensenhandel"
+    # Only a draft the asker may see is found so: an adopted plan's id is not a way in.
+    adopted = db.session.scalar(select(Plan.id).where(Plan.slug == "rotterdam-2024-2026"))
+    assert post_form(second, EDIT, late | {"draft": str(adopted)}).status_code == 404
+
+
 def test_rows_that_are_not_the_drafts_themes_are_refused(client_for):
     admin = client_for("beheerder")
     _new_plan(admin)

@@ -121,7 +121,7 @@ class DraftForm(_PlanForm):
     """A draft's own texts: what the next plan says, before it is adopted."""
 
     privacy_fields = ("title", "subtitle")
-    structured_fields = ("slug", "version")
+    structured_fields = ("slug", "version", "draft")
     subtitle = StringField(
         "Ondertitel (optioneel)",
         validators=[max_length(200)],
@@ -131,6 +131,9 @@ class DraftForm(_PlanForm):
     themes = FieldList(FormField(ThemeRowForm))
     #: The draft's version the form showed.
     version = HiddenField()
+    #: The draft the form was opened on (its id): found again when a colleague has changed
+    #: its short name, and so its address, since.
+    draft = HiddenField()
 
 
 class PublishForm(DutchForm):

@@ -191,14 +191,29 @@ DRAFT_CHANGED = (
 )
 
 
+def _draft_being_edited(slug: str) -> Plan:
+    """The draft at ``slug``. A save from a form opened before a colleague changed the draft's
+    short name comes to the old address: the draft is found by the id the form carries, and
+    as the colleague's save moved its version, the save is refused with the input kept."""
+    plan = db.session.scalar(queries.visible_plans().where(Plan.slug == slug))
+    if plan is None and request.method == "POST":
+        opened = parse_int(request.form.get("draft"))
+        plan = db.session.scalar(queries.visible_plans().where(Plan.id == opened))
+    if plan is None or not plan.is_draft:
+        abort(404)
+    return plan
+
+
 @admin_required
 def edit_draft(slug: str):
     """A draft's title, subtitle, short name, period and theme texts; an adopted plan is not
     edited."""
-    plan = plan_or_404(slug)
-    if not plan.is_draft:
-        abort(404)
-    form = DraftForm(formdata=None, obj=plan) if request.method == "GET" else DraftForm()
+    plan = _draft_being_edited(slug)
+    form = (
+        DraftForm(formdata=None, obj=plan, draft=plan.id)
+        if request.method == "GET"
+        else DraftForm()
+    )
     themes = {theme.number: theme for theme in plan.themes}
     rows = [entry.form for entry in form.themes]
     if [str(row.number.data) for row in rows] != [str(number) for number in themes]:

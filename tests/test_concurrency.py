@@ -218,3 +218,26 @@ def test_two_saves_of_one_draft(client_for):
     draft = db.session.scalar(select(Plan).where(Plan.slug == NEW_PLAN["slug"]))
     assert draft.themes[1].introduction == "Hun nieuwe inleiding bij thema 2."
     assert draft.themes[0].introduction != "Mijn nieuwe inleiding bij thema 1."
+
+
+def test_two_saves_of_one_series(client_for):
+    """Two beheerders save one overlegvorm at the same moment, each changing something else:
+    the second is refused with its input kept, not saved over the first's."""
+    from .test_meetings import series_form
+
+    first, second = client_for("beheerder"), client_for("beheerder")
+    rvo = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    path = f"/vergaderingen/overlegvormen/{rvo.id}"
+    shown = series_form(rvo)
+    post = poster(first, path)
+    db.session.expunge_all()  # the request loads the series itself, as a real one would
+    theirs = shown | {"reminder_days": "7"}
+    with race_at(
+        "FROM meeting_series WHERE meeting_series.id = ", lambda: post_form(second, path, theirs)
+    ) as raced:
+        response = post(shown | {"reminder_intro": "Graag uw stukken vooraf."})
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    assert "Graag uw stukken vooraf." in response.get_data(as_text=True)
+    saved = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
+    assert (saved.reminder_days, saved.reminder_intro) == ("7", "")

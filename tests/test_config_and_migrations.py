@@ -93,10 +93,10 @@ DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 
 #: The schema of the last release; the upgrade test fills a database at this revision.
 #: The release before this one (with an evaluation round running and the public page open),
-#: the one before that (whose figures still kept action codes, moved by 0021), and an older
+#: one from before 0021 (whose figures still kept action codes, moved by 0021), and an older
 #: one whose data migrations (0015-0018) are checked too: a database filled at any of them
 #: upgrades without losing a row.
-PREVIOUS_RELEASE = "0021_indicator_action"
+PREVIOUS_RELEASE = "0023_plan_version"
 CODES_RELEASE = "0020_public_page"
 OLDER_RELEASE = "0014_throttling_privacy"
 RELEASES = [PREVIOUS_RELEASE, CODES_RELEASE, OLDER_RELEASE]
@@ -551,6 +551,9 @@ def _upgrade_keeps_every_row(url: str, tmp_path, release: str = PREVIOUS_RELEASE
             else:  # 0022: a running round was not moved, as far as anyone knows
                 rounds = new.tables["evaluation_round"]
                 assert conn.execute(select(rounds.c.first_deadline)).scalars().all() == [None]
+            # 0024: every series starts at version 1.
+            versions = select(new.tables["meeting_series"].c.version)
+            assert set(conn.execute(versions).scalars()) == {1}
             # 0021: a figure's action codes became links to the current plan's actions.
             links = new.tables["indicator_action"]
             first = conn.execute(

@@ -32,6 +32,23 @@ def series(code: str) -> MeetingSeries:
     return db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == code))
 
 
+def series_form(found: MeetingSeries) -> dict:
+    """The series form as its page fills it (the RVO's, or any series with an action)."""
+    return {
+        "version": str(found.version),
+        "name": found.name,
+        "action": str(found.action_id),
+        "min_per_year": str(found.min_per_year),
+        "chair": str(found.chair_party_id or ""),
+        "secretary": str(found.secretary_party_id or ""),
+        "participants": [str(p.id) for p in found.participants],
+        "reminder_days": ", ".join(str(d) for d in found.reminder_offsets),
+        "update_request_days": str(found.update_request_days),
+        "reminder_subject": found.reminder_subject,
+        "reminder_intro": found.reminder_intro,
+    }
+
+
 def test_series_are_seeded_with_their_actions_and_minimums(seeded_app):
     expected = {
         "regionale-tafel": ("2.1", 3, True),
@@ -440,17 +457,7 @@ def test_beheerder_edits_a_series_and_coming_reminders_follow(client_for, make_m
     rvo = series("rvo")
     form = admin.get(f"/vergaderingen/overlegvormen/{rvo.id}").get_data(as_text=True)
     assert 'value="14, 2"' in form
-    data = {
-        "name": rvo.name,
-        "action": str(rvo.action_id),
-        "min_per_year": "1",
-        "chair": str(rvo.chair_party_id),
-        "secretary": str(rvo.secretary_party_id),
-        "reminder_days": "7",
-        "update_request_days": "14",
-        "reminder_subject": "",
-        "reminder_intro": "",
-    }
+    data = series_form(rvo) | {"reminder_days": "7"}
     assert post_form(admin, f"/vergaderingen/overlegvormen/{rvo.id}", data).status_code == 302
     pending = db.session.scalars(
         select(Notification).where(
@@ -466,6 +473,29 @@ def test_beheerder_edits_a_series_and_coming_reminders_follow(client_for, make_m
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
     assert "gescheiden door komma" in html and "Gebruik alleen {naam} en {datum}" in html
+
+
+def test_a_series_saved_after_a_colleagues_change_is_refused_with_the_input_kept(client_for):
+    first, second = client_for("beheerder"), client_for("beheerder")
+    rvo = series("rvo")
+    path = f"/vergaderingen/overlegvormen/{rvo.id}"
+    assert f'name="version" type="hidden" value="{rvo.version}"' in second.get(path).text
+    data = series_form(rvo)
+    colleague = data | {"participants": [str(rvo.chair_party_id)]}  # only the participants
+    assert post_form(first, path, colleague).status_code == 302
+    late = post_form(second, path, data | {"reminder_intro": "Graag uw stukken vooraf."})
+    assert late.status_code == 409
+    assert "Iemand anders heeft deze overlegvorm gewijzigd nadat u de pagina opende" in late.text
+    assert "Graag uw stukken vooraf." in late.text  # the input is kept
+    db.session.expire_all()
+    rvo = series("rvo")
+    assert [p.id for p in rvo.participants] == [rvo.chair_party_id]
+    assert (rvo.reminder_intro, rvo.version) == ("", int(data["version"]) + 1)
+    # Saved again unchanged, the stale form is refused again; one without a version is no
+    # form this page made.
+    assert post_form(second, path, data).status_code == 409
+    data.pop("version")
+    assert post_form(second, path, data).status_code == 400
 
 
 def test_beheerder_adds_a_series(client_for):

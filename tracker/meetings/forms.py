@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -188,7 +189,9 @@ def _days_list(form, field):
 
 class SeriesForm(PrivacyCheckedForm, DutchForm):
     privacy_fields = ("name", "reminder_subject", "reminder_intro")
-    structured_fields = ("reminder_days",)
+    structured_fields = ("reminder_days", "version")
+    #: The series' version the form showed (empty for a new series).
+    version = HiddenField()
     name = StringField("Naam", validators=[required(), max_length(200)])
     action = SelectField("Hoort bij actie", choices=[])
     min_per_year = IntegerField(

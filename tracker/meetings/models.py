@@ -58,6 +58,9 @@ class MeetingSeries(db.Model):
     #: of the aandachtsfunctionarissen); each municipality's attendance counts against
     #: ``min_per_year``.
     tracks_attendance: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     action: Mapped[Action | None] = relationship()
     chair_party: Mapped[Party | None] = relationship(foreign_keys=[chair_party_id])

@@ -12,15 +12,22 @@ from sqlalchemy.orm import joinedload
 
 from tracker.access import admin_required
 from tracker.audit.services import record
-from tracker.conflicts import Duplicate, created_once
+from tracker.conflicts import Duplicate, StaleEdit, check_version, created_once, saving
 from tracker.dates import utcnow
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.meetings.forms import SeriesForm
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.signals import meeting_changed
+from tracker.params import parse_int
 from tracker.plan.models import Action, Party, Theme
 from tracker.plan.regions import current_region_id, in_region
+
+SERIES_CHANGED = (
+    "Iemand anders heeft deze overlegvorm gewijzigd nadat u de pagina opende. Uw invoer is "
+    "niet opgeslagen en staat hieronder nog, zodat u haar kunt overnemen: open de overlegvorm "
+    "opnieuw en breng uw wijziging daar aan."
+)
 
 
 def _fill_series_form(form: SeriesForm) -> None:
@@ -92,8 +99,22 @@ def series_form(series_id: int | None = None):
             form.min_per_year.data = 1
     if form.validate_on_submit():
         try:
-            with created_once():
-                series = _save_series(series, form)
+            if series is None:
+                with created_once():
+                    series = _save_series(None, form)
+            else:
+                shown = parse_int(form.version.data)
+                if shown is None:
+                    abort(400)  # not a form this page made: it always carries the version
+                check_version(series, shown)
+                with saving():  # a save at the same moment fails the version at the flush
+                    _save_series(series, form)
+                db.session.commit()
+        except StaleEdit:  # a colleague's save since the form was shown
+            page = render_template(
+                "meetings/series_form.html", form=form, series=series, stale_message=SERIES_CHANGED
+            )
+            return page, 409
         except Duplicate:  # a series of the same name, created a moment ago
             form.name.errors.append(
                 "Een overlegvorm met deze naam is zojuist al aangemaakt (een tweede klik, of een "
@@ -107,10 +128,14 @@ def series_form(series_id: int | None = None):
 
 
 def _save_series(series: MeetingSeries | None, form: SeriesForm) -> MeetingSeries:
-    """A new series (``None``) or an edited one, with its coming meetings re-planned."""
+    """A new series (``None``) or an edited one, with its coming meetings re-planned. Every
+    save of an edited one is a new ``version``, its participants alone included (they live
+    in a table of their own, which the version check does not see)."""
     if series is None:
         series = MeetingSeries(code=_unique_code(form.name.data), region_id=current_region_id())
         db.session.add(series)
+    else:
+        series.version += 1
     _apply_series_form(series, form)
     db.session.flush()
     now = utcnow()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_mail import Message
 
-from tracker.dates import app_timezone, dutch_date, to_local
+from tracker.dates import dutch_date, local_day
 from tracker.evaluation import rounds
 from tracker.mail import new_message, render_email
 from tracker.notifications.asking import users_with_open_actions
@@ -39,7 +39,7 @@ def withheld(row: Notification, now: datetime) -> dict | None:
     names has passed (the outbox was held up: a server down, a mail server refusing), or
     it is a reminder to someone who evaluated everything already."""
     evaluation_round = row.evaluation_round
-    if evaluation_round.deadline_passed(to_local(now, app_timezone()).date()):
+    if evaluation_round.deadline_passed(local_day(now)):
         deadline = dutch_date(evaluation_round.deadline)
         return {
             "state": NotificationState.EXPIRED.value,

@@ -21,7 +21,7 @@ from tracker.accounts.auth import can_report_on, may_report_in
 from tracker.accounts.membership import owned_action_ids, party_ids_of
 from tracker.accounts.models import User
 from tracker.audit.services import record
-from tracker.dates import app_timezone, dutch_date, local_to_utc, to_local
+from tracker.dates import dutch_date, local_day, local_to_utc
 from tracker.evaluation.models import ActionEvaluation, EvaluationRound
 from tracker.extensions import db
 from tracker.notifications.asking import users_with_open_actions
@@ -124,7 +124,7 @@ def invite_late_owners(now: datetime) -> None:
         .join(Plan, Plan.id == EvaluationRound.plan_id)
         .where(
             Plan.is_current.is_(True),
-            EvaluationRound.deadline >= to_local(now, app_timezone()).date(),
+            EvaluationRound.deadline >= local_day(now),
         )
     ).all()
     for evaluation_round in running:

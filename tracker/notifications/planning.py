@@ -14,7 +14,7 @@ from sqlalchemy.orm import lazyload
 
 from tracker.accounts.membership import is_member
 from tracker.accounts.models import Role, User
-from tracker.dates import app_timezone, days_before_at, local_to_utc, to_local
+from tracker.dates import app_timezone, days_before_at, local_day, local_to_utc, to_local
 from tracker.extensions import db
 from tracker.meetings.models import Meeting, MeetingOutcome, MeetingState, OutcomeKind
 from tracker.notifications import asking
@@ -320,4 +320,4 @@ class PlanningMark:
 def planning_mark(now: datetime) -> PlanningMark:
     """This process's mark, for the local day of ``now``."""
     marks = current_app.extensions.setdefault("outbox_planning", {})
-    return PlanningMark(marks, to_local(now, app_timezone()).date())
+    return PlanningMark(marks, local_day(now))

@@ -104,8 +104,7 @@ def meeting_pack(meeting_id: int):
         abort(404)  # a draft agenda is the beheerder's until it is published
     data, _ = mask_free_text(pack_data(meeting))
     html = render_template("reports/meeting_pack.html", pack=data)
-    name = (
-        f"vergaderstukken-{local_day(meeting.starts_at):%Y-%m-%d}.pdf"  # before the audit's commit
-    )
+    day = local_day(meeting.starts_at)  # read before the audit's commit expires the meeting
+    name = f"vergaderstukken-{day:%Y-%m-%d}.pdf"
     _audit_export("meeting.pack", f"Vergaderstukken {meeting.series.name}")
     return download(render_pdf(html), "application/pdf", name)

@@ -306,3 +306,11 @@ def test_the_meetings_api_gives_agenda_decisions_and_follow_ups(client_for, tafe
     assert [i["title"] for i in coming["agenda"]] == ["Presentatie"]
     assert lezer.get("/api/v1/meetings?reeks=onbekend").status_code == 404
     assert lezer.get("/api/v1/meetings/999999").status_code == 404
+
+
+def test_the_meeting_packs_file_is_named_by_the_users_day(client_for, tafel):
+    tafel.starts_at = datetime(2026, 3, 4, 23, 30)  # 00:30 on 5 March in Amsterdam
+    tafel.ends_at = datetime(2026, 3, 5, 1, 30)
+    db.session.commit()
+    response = client_for("beheerder").get(f"/vergaderingen/{tafel.id}/stukken.pdf")
+    assert "vergaderstukken-2026-03-05.pdf" in response.headers["Content-Disposition"]

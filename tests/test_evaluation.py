@@ -242,6 +242,10 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     document = Document(io.BytesIO(docx.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Knelpunten" in headings and "Advies voor het volgende plan" in headings
+    # In the PDF's order: the advice right after the results, before the actions one by one.
+    assert headings.index("Advies voor het volgende plan") < headings.index(
+        "Thema 1: Aard en omvang"
+    )
     assert "Kerncijfers over de looptijd" in headings
     words = "\n".join(p.text for p in document.paragraphs)
     assert "Twee werkbezoeken en een gezamenlijke controle" in words

@@ -165,6 +165,41 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
     assert any(LONG_TEXT.strip()[:80] in c for c in cells)
     landscape = document.sections[-1]
     assert landscape.page_width > landscape.page_height
+    # A4, portrait and landscape: python-docx's own template is US Letter.
+    assert [(round(s.page_width.cm, 1), round(s.page_height.cm, 1)) for s in document.sections] == [
+        (21.0, 29.7),
+        (29.7, 21.0),
+    ]
+
+
+def test_the_word_tables_keep_their_words_whole(client_for, long_update):
+    """Word and LibreOffice break a word that does not fit its column in two ("Meldrout|e",
+    "Seksinric|hting" in the municipalities' table, when every column had the same width):
+    each column is as wide as its longest word needs, and the tables fit their pages."""
+    from docx.shared import Length
+
+    from tracker.reports.word_tables import BODY_POINTS, _word_cm
+
+    document = Document(io.BytesIO(client_for("lezer").get("/rapportage.docx").data))
+    borging = next(t for t in document.tables if t.rows[0].cells[-1].text == "Netwerk")
+    widths = {
+        cell.text: column.width.cm
+        for cell, column in zip(borging.rows[0].cells, borging.columns, strict=True)
+    }
+    assert widths["Seksinrichting"] > widths["AF"]
+    for section, tables in (
+        (document.sections[0], document.tables[1:-5]),
+        (document.sections[-1], document.tables[-5:]),
+    ):
+        room = Length(section.page_width - section.left_margin - section.right_margin).cm
+        for table in tables:
+            assert sum(c.width.cm for c in table.columns) <= room + 0.01
+            points = table.rows[0].cells[0].paragraphs[0].runs[0].font.size
+            points = points.pt if points else BODY_POINTS
+            for row in table.rows:
+                for cell, column in zip(row.cells, table.columns, strict=True):
+                    if "://" not in cell.text:  # a link longer than the page's room breaks
+                        assert _word_cm(cell.text, points) < column.width.cm, cell.text
 
 
 def test_page_one_holds_the_story_and_the_asks_however_many_points(client_for, roles):

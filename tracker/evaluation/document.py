@@ -1,18 +1,13 @@
 """The evaluation report as a Word document (python-docx), to finish in Word before it goes
-to the RVO: the same data as the PDF, with the progress report's tables and chapters."""
+to the RVO: the same data as the PDF, in its order, with the progress report's tables and
+chapters."""
 
 from __future__ import annotations
 
 import io
 
-from tracker.reports.word import (
-    add_table,
-    borging_table,
-    decisions_table,
-    iso_day,
-    new_document,
-    title_block,
-)
+from tracker.reports.word import borging_table, decisions_table, iso_day, title_block
+from tracker.reports.word_tables import add_table, new_document
 
 
 def _title(document, report: dict) -> None:
@@ -36,6 +31,9 @@ def _results(document, report: dict) -> None:
     ]
     rows.append(["Totaal", *(r["count"] for r in report["results"])])
     add_table(document, headings, rows, [4.2, 2.4, 2.4, 2.4, 2.4, 3.2])
+
+
+def _themes(document, report: dict) -> None:
     for theme in report["themes"]:
         document.add_heading(f"Thema {theme['number']}: {theme['title']}", level=2)
         for row in theme["rows"]:
@@ -116,12 +114,13 @@ def to_docx(report: dict) -> bytes:
     document = new_document()
     _title(document, report)
     _results(document, report)
+    _advice(document, report)
+    _themes(document, report)
     _figures(document, report)
     _knelpunten(document, report)
     document.add_heading(f"Borging in de gemeenten ({report['borging']['year']})", level=1)
     borging_table(document, report["borging"])
     decisions_table(document, report)
-    _advice(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

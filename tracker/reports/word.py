@@ -8,78 +8,22 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 
 from tracker.dates import dutch_date
 from tracker.figures.services import number_text
+from tracker.reports.word_tables import add_table, first_wide, new_document, shade
 
 #: The traffic light's cell colours (light fills, so the black label stays readable).
 LIGHT_FILLS = {"groen": "C8E6C9", "oranje": "FFE0B2", "rood": "FFCDD2"}
-HEADER_FILL = "EEF2F6"
 #: Signals and statuses coloured as on the page (text colour; the word says it too).
 WORD_COLOURS = {
     "achterstand": RGBColor(0xA4, 0x16, 0x1A),
     "aandacht": RGBColor(0x7A, 0x4A, 0x00),
     "afgerond": RGBColor(0x2F, 0x6B, 0x2F),
 }
-
-
-def _shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def add_table(
-    document,
-    headings: list[str],
-    rows: list[list],
-    widths: list[float] | None = None,
-    font_size: float | None = None,
-):
-    """A table with a shaded header row that repeats on every page; ``font_size`` (pt) for
-    a crowded one (the municipalities)."""
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(heading)
-        run.bold = True
-        _shade(cell, HEADER_FILL)
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
-    if font_size:
-        for row in table.rows:
-            for cell in row.cells:
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(font_size)
-    if widths:  # Word reads the cells' widths, LibreOffice the grid's: set both
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Cm(width)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-    return table
-
-
-def first_wide(count: int, first: float, total: float = 17.0) -> list[float]:
-    """Widths for a table whose first column names the row and the rest share the page."""
-    return [first] + [(total - first) / (count - 1)] * (count - 1)
 
 
 def iso_day(value: str | None) -> str:
@@ -105,17 +49,6 @@ def _title(document, report: dict) -> None:
     title_block(document, heading, plan, facts)
 
 
-def new_document():
-    """A Word document in the reports' look: Calibri 10 pt, 2 cm margins."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
-    return document
-
-
 def title_block(document, heading: str, plan: dict, facts: list[tuple[str, str]]) -> None:
     """The document's title, the plan it is about, and its facts (label, value) as a table."""
     document.add_heading(heading, level=0)
@@ -137,7 +70,7 @@ def _standing(document, report: dict) -> None:
         document,
         ["Thema", "Stand", "Acties" if not st["compared_with"] else "Veranderd", "Toelichting"],
         [],
-        [4.5, 4.0, 3.5, 5.5],
+        [4.5, 4.0, 3.0, 5.5],
     )
     for theme, summary in zip(st["themes"], report["themes"], strict=True):
         cells = table.add_row().cells
@@ -148,7 +81,7 @@ def _standing(document, report: dict) -> None:
         label.bold = True
         if light["reasons"]:
             cells[1].add_paragraph("; ".join(light["reasons"])).runs[0].font.size = Pt(8)
-        _shade(cells[1], LIGHT_FILLS.get(light["colour"], "FFFFFF"))
+        shade(cells[1], LIGHT_FILLS.get(light["colour"], "FFFFFF"))
         if st["compared_with"]:
             moved = [f"{m['label']} {m['before']} → {m['after']}" for m in theme["moved"]]
             cells[2].text = "; ".join(moved) or "geen"

@@ -587,6 +587,18 @@ def test_a_bad_evaluation_is_refused_with_a_dutch_message_and_kept(
     assert db.session.scalar(select(ActionEvaluation)) is None
 
 
+def test_a_question_labels_its_message_without_a_colon(open_round, client_for):
+    """The summary and the found-data box lead with the field's label: "Wat hielp? Deze
+    tekst …", not "Wat hielp?: …"."""
+    changes = {"helped": "Het contact met Jan de Vries van het RIEC."}
+    response = post_form(
+        client_for("bijdrager_eigen"), f"{ROUND}/acties/4.1", evaluation(**changes)
+    )
+    page = text_of(response)
+    assert "Wat hielp? Deze tekst lijkt een naam" in page
+    assert "?:" not in page
+
+
 def test_the_suggested_result_says_where_it_comes_from(open_round, client_for):
     """A first evaluation starts from the action's status (not started: not achieved); the
     form says so, beside the choice, instead of a silently ticked "Niet bereikt"."""

@@ -112,7 +112,7 @@ def test_bulk_save_keeps_a_row_without_text_and_saves_the_rest(client_for):
     response = post_form(client, "/voortgang?thema=4", data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Actie 4.1, Wat is er gedaan en wat volgt?: Schrijf kort wat er is gedaan" in html
+    assert "Actie 4.1, Wat is er gedaan en wat volgt? Schrijf kort wat er is gedaan" in html
     assert "Opgeslagen: actie 4.2." in text_of(response)
     assert re.search(r'checked[^>]*value="afgerond"|value="afgerond"[^>]*checked', html)
     assert [u.text for u in db.session.scalars(select(ProgressUpdate))] == [

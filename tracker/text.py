@@ -16,3 +16,9 @@ def as_written(text: str | None) -> str:
 def counted(number: int, singular: str, plural: str) -> str:
     """'1 vergadering', '3 vergaderingen': a count with its noun in the right number."""
     return f"{number} {singular if number == 1 else plural}"
+
+
+def lead(label: str) -> str:
+    """A label before what it says: "Naam: …", but "Wat hielp? …" (a question takes no
+    colon)."""
+    return f"{label} " if label.endswith(("?", ":")) else f"{label}: "

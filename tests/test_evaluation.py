@@ -26,6 +26,7 @@ from tracker.plan.models import Action, Plan, Theme
 from tracker.progress.models import ActionRevision, ProgressUpdate
 
 from .helpers import action, broken_labels, post_form, text_of
+from .test_report_documents import assert_dutch
 
 AMS = ZoneInfo("Europe/Amsterdam")
 SLUG = "rotterdam-2024-2026"
@@ -242,6 +243,10 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     document = Document(io.BytesIO(docx.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Knelpunten" in headings and "Advies voor het volgende plan" in headings
+    assert document.core_properties.title == (
+        "Evaluatie Regionaal Actieplan Mensenhandel Regio Rotterdam 2024-2026"
+    )
+    assert_dutch(document)
     # In the PDF's order: the advice right after the results, before the actions one by one.
     assert headings.index("Advies voor het volgende plan") < headings.index(
         "Thema 1: Aard en omvang"

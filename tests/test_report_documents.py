@@ -8,10 +8,13 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
+
+from tracker.dates import utcnow
 
 from .helpers import action
 from .test_reports import history, update  # noqa: F401 - the fixture and its helper
@@ -27,6 +30,13 @@ def long_update(history):  # noqa: F811 - the fixture imported above
         "3.8", history["admin"], "lopend", LONG_TEXT.strip(), datetime(2025, 5, 2, 10), "aandacht"
     )
     return history
+
+
+def assert_dutch(document) -> None:
+    """The document's text is Dutch for Word's spelling check (its template says en-US)."""
+    namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    languages = {e.get(f"{namespace}val") for e in document.styles.element.iter(f"{namespace}lang")}
+    assert languages == {"nl-NL"}
 
 
 def _outline(reader) -> list[str]:
@@ -165,6 +175,16 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
     assert any(LONG_TEXT.strip()[:80] in c for c in cells)
     landscape = document.sections[-1]
     assert landscape.page_width > landscape.page_height
+    # Described as what it is, in Dutch (Word checks the spelling in the document's language).
+    properties = document.core_properties
+    assert properties.title == (
+        "Voortgangsrapportage Regionaal Actieplan Mensenhandel Regio Rotterdam 2024-2026"
+    )
+    assert properties.author.startswith("Test Lezer") and "python-docx" not in properties.comments
+    made = properties.created.replace(tzinfo=None)  # UTC
+    assert abs(made - utcnow()) < timedelta(minutes=5)  # made now, not in 2013
+    assert properties.language == "nl-NL"
+    assert_dutch(document)
     # A4, portrait and landscape: python-docx's own template is US Letter.
     assert [(round(s.page_width.cm, 1), round(s.page_height.cm, 1)) for s in document.sections] == [
         (21.0, 29.7),

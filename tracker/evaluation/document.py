@@ -9,6 +9,8 @@ import io
 from tracker.reports.word import borging_table, decisions_table, iso_day, title_block
 from tracker.reports.word_tables import add_table, new_document
 
+HEADING = "Evaluatie"
+
 
 def _title(document, report: dict) -> None:
     plan = report["plan"]
@@ -19,7 +21,7 @@ def _title(document, report: dict) -> None:
         ("Gemaakt op", iso_day(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
-    title_block(document, "Evaluatie", plan, facts)
+    title_block(document, HEADING, plan, facts)
 
 
 def _results(document, report: dict) -> None:
@@ -111,7 +113,7 @@ def _figures(document, report: dict) -> None:
 
 
 def to_docx(report: dict) -> bytes:
-    document = new_document()
+    document = new_document(HEADING, report)
     _title(document, report)
     _results(document, report)
     _advice(document, report)

@@ -33,11 +33,13 @@ def iso_day(value: str | None) -> str:
     return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
 
 
+def _heading(report: dict) -> str:
+    return "Voortgangsrapportage" + (f" {report['municipality']}" if report["municipality"] else "")
+
+
 def _title(document, report: dict) -> None:
     plan = report["plan"]
-    heading = "Voortgangsrapportage" + (
-        f" {report['municipality']}" if report["municipality"] else ""
-    )
+    heading = _heading(report)
     facts = [
         ("Regio", plan["region"]),
         ("Peildatum", iso_day(report["reference_date"])),
@@ -315,7 +317,7 @@ def _annex(document, report: dict) -> None:
 
 
 def to_docx(report: dict) -> bytes:
-    document = new_document()
+    document = new_document(_heading(report), report)
     _title(document, report)
     if report.get("standing"):
         _standing(document, report)

@@ -4,6 +4,7 @@ column widths that keep every word whole."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from docx import Document
 from docx.oxml import OxmlElement
@@ -11,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 HEADER_FILL = "EEF2F6"
+LANGUAGE = "nl-NL"
 #: The documents' body text (Calibri); tables may ask for smaller.
 BODY_POINTS = 10.0
 #: A4 with 2 cm margins: the width a portrait page's tables share (landscape: 25.7).
@@ -26,9 +28,12 @@ CROWDED_PADDING_CM = 0.2
 POINTS_PER_CM = 72 / 2.54
 
 
-def new_document():
+def new_document(heading: str, report: dict):
     """A Word document in the reports' look: A4 (Dutch offices print on it; python-docx's
-    own template is US Letter), Calibri 10 pt, 2 cm margins."""
+    own template is US Letter), Calibri 10 pt, 2 cm margins; written in Dutch (Word checks
+    the spelling in the document's language, which the template sets to US English) and
+    described as what it is: ``heading`` and the report's plan, who made it and when (the
+    template's says "python-docx", December 2013)."""
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Calibri"
@@ -36,6 +41,17 @@ def new_document():
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    language = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    language.set(qn("w:val"), LANGUAGE)
+    document.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), LANGUAGE)
+    plan, author = report["plan"], report["made_by"]
+    properties = document.core_properties
+    properties.title = f"{heading} {plan['title']} {plan['period']}"
+    properties.author = properties.last_modified_by = author
+    properties.comments = ""
+    properties.language = LANGUAGE
+    properties.created = properties.modified = datetime.fromisoformat(report["made_at"])
     return document
 
 

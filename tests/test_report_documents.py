@@ -184,6 +184,8 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
     made = properties.created.replace(tzinfo=None)  # UTC
     assert abs(made - utcnow()) < timedelta(minutes=5)  # made now, not in 2013
     assert properties.language == "nl-NL"
+    facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert re.fullmatch(r"\d{1,2} [a-z]+ 20\d\d om \d\d:\d\d", facts["Gemaakt op"])  # as the PDF
     assert_dutch(document)
     # A4, portrait and landscape: python-docx's own template is US Letter.
     assert [(round(s.page_width.cm, 1), round(s.page_height.cm, 1)) for s in document.sections] == [

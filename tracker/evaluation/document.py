@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import io
 
-from tracker.reports.word import borging_table, decisions_table, iso_day, title_block
+from tracker.reports.word import (
+    borging_table,
+    decisions_table,
+    iso_day,
+    iso_moment,
+    title_block,
+)
 from tracker.reports.word_tables import add_table, new_document
 
 HEADING = "Evaluatie"
@@ -18,7 +24,7 @@ def _title(document, report: dict) -> None:
         ("Regio", plan["region"]),
         ("Peildatum", iso_day(report["reference_date"])),
         ("Geëvalueerd", f"{report['evaluated']} van {report['total']} acties"),
-        ("Gemaakt op", iso_day(report["made_at"])),
+        ("Gemaakt op", iso_moment(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
     title_block(document, HEADING, plan, facts)

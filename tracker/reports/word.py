@@ -12,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from tracker.dates import dutch_date
+from tracker.dates import app_timezone, dutch_date, dutch_datetime
 from tracker.figures.services import number_text
 from tracker.reports.word_tables import add_table, first_wide, new_document, shade
 
@@ -26,11 +26,17 @@ WORD_COLOURS = {
 }
 
 
+def iso_moment(value: str) -> str:
+    """A moment from the report data (UTC), as the PDF says it: "7 december 2026 om 22:03"."""
+    return dutch_datetime(datetime.fromisoformat(value), app_timezone())
+
+
 def iso_day(value: str | None) -> str:
     """An ISO date or moment from the report data, in Dutch ("–" when there is none)."""
     if not value:
         return "–"
-    return dutch_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+    moment = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return dutch_date(moment, app_timezone())
 
 
 def _heading(report: dict) -> str:
@@ -45,7 +51,7 @@ def _title(document, report: dict) -> None:
         ("Peildatum", iso_day(report["reference_date"])),
         *([("Veranderd sinds", iso_day(report["since"]))] if report.get("since") else []),
         *([("Selectie", report["filters"])] if report.get("filters") else []),
-        ("Gemaakt op", iso_day(report["made_at"])),
+        ("Gemaakt op", iso_moment(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
     title_block(document, heading, plan, facts)

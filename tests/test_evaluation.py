@@ -214,6 +214,8 @@ def _whole_round(traveller, client_for, smtp_server, roles, update):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Cache-Control"] == "private, no-cache"  # internal: no shared cache
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    metadata = PdfReader(io.BytesIO(pdf.data)).metadata
+    assert metadata.title.startswith("Evaluatie") and metadata.author == roles["beheerder"].name
 
     def squeezed(value: str) -> str:  # line breaks and hyphenation left out on both sides
         return re.sub(r"[\s\-\u00ad\u2010]", "", value)

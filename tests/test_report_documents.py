@@ -63,6 +63,12 @@ def test_the_complete_pdf_holds_the_whole_report_with_contents_and_outline(clien
     text = "\n".join(pages)
     # Page 1 is the story; the contents follow.
     assert "Stand van zaken" in pages[0] and "Gevraagd van het RVO" in pages[0]
+    # A viewer's title names the plan with its period (the next plan's title is the same).
+    for path in ("/rapportage/volledig.pdf", "/rapportage.pdf", "/rapportage/bijlage-3.pdf"):
+        data = client_for("lezer").get(f"{path}?peildatum=2025-05-31").data
+        metadata = PdfReader(io.BytesIO(data)).metadata
+        assert "Regio Rotterdam 2024-2026" in metadata.title, path
+        assert metadata.author.startswith("Test Lezer"), path
     assert "Inhoud" in pages[1]
 
     # Every action in full, in the plan's own words (the summary cut 3.8 with "…").
@@ -194,13 +200,13 @@ def test_the_word_version_has_real_headings_and_the_traffic_light(client_for, lo
     ]
 
 
-def test_the_word_tables_keep_their_words_whole(client_for, long_update):
+def test_the_word_base_keep_their_words_whole(client_for, long_update):
     """Word and LibreOffice break a word that does not fit its column in two ("Meldrout|e",
     "Seksinric|hting" in the municipalities' table, when every column had the same width):
     each column is as wide as its longest word needs, and the tables fit their pages."""
     from docx.shared import Length
 
-    from tracker.reports.word_tables import BODY_POINTS, _word_cm
+    from tracker.reports.word_base import BODY_POINTS, _word_cm
 
     document = Document(io.BytesIO(client_for("lezer").get("/rapportage.docx").data))
     borging = next(t for t in document.tables if t.rows[0].cells[-1].text == "Netwerk")

@@ -13,7 +13,7 @@ from tracker.reports.word import (
     iso_moment,
     title_block,
 )
-from tracker.reports.word_tables import add_table, new_document
+from tracker.reports.word_base import add_table, new_document
 
 HEADING = "Evaluatie"
 

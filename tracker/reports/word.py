@@ -14,7 +14,7 @@ from docx.shared import Pt, RGBColor
 
 from tracker.dates import app_timezone, dutch_date, dutch_datetime
 from tracker.figures.services import number_text
-from tracker.reports.word_tables import add_table, first_wide, new_document, shade
+from tracker.reports.word_base import add_table, first_wide, new_document, shade
 
 #: The traffic light's cell colours (light fills, so the black label stays readable).
 LIGHT_FILLS = {"groen": "C8E6C9", "oranje": "FFE0B2", "rood": "FFCDD2"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.reports.word_tables import CELL_PADDING_CM, _word_cm, fitted_widths
+from tracker.reports.word_base import CELL_PADDING_CM, _word_cm, fitted_widths
 
 
 def test_a_column_too_narrow_for_its_longest_word_takes_room_from_the_others():

@@ -1,5 +1,6 @@
-"""Tables and pages of the Word documents (python-docx): A4 pages, shaded header rows, and
-column widths that keep every word whole."""
+"""What every Word document of the tracker shares (python-docx): A4 pages, Dutch as its
+language, properties that say what it is, and tables with a shaded header row whose columns
+keep every word whole."""
 
 from __future__ import annotations
 

@@ -738,3 +738,23 @@ def test_a_short_line_folds_the_texts_line_breaks():
         "Werkgroep gestart. - twee gemeenten - Schiedam"
     )
     assert short("Werkgroep gestart met de eerste twee gemeenten.", 20) == "Werkgroep gestart…"
+    # No stop or comma before the mark: "(2023)…", "problematiek…".
+    assert short("Naar aanleiding van het Rapport (2023). Scope bepalen.", 41) == (
+        "Naar aanleiding van het Rapport (2023)…"
+    )
+    assert (
+        short("Richting gebieden met problematiek, waarmee", 36)
+        == "Richting gebieden met problematiek…"
+    )
+
+
+def test_lists_and_e_mails_cut_a_long_text_as_the_tracker_does(client_for):
+    """Every template cuts with the tracker's own rule (``short``), not Jinja's ``truncate``
+    ("kennisbank...", "(2023)...." beside "…" elsewhere)."""
+    from pathlib import Path
+
+    client = client_for("lezer")
+    folder = Path(client.application.template_folder)
+    assert not [p.name for p in folder.rglob("*.*") if "truncate(" in p.read_text()]
+    page = client.get("/acties").get_data(as_text=True)
+    assert "..." not in page and "kennisbank van de VAR." in page

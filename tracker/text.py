@@ -2,9 +2,15 @@
 
 
 def short(text: str, limit: int = 160) -> str:
-    """One line of a list: the text's whitespace folded, cut at a word with "…"."""
+    """One line of a list: the text's whitespace folded, cut at a word with "…" (a comma or
+    full stop before the cut goes: "(2023)…", not "(2023).…")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":  # the cut is inside a word: it goes
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" .,;:") + "…"
 
 
 def as_written(text: str | None) -> str:

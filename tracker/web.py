@@ -23,7 +23,7 @@ from tracker.audit.models import kind_label
 from tracker.dates import app_timezone, dutch_date, dutch_datetime, dutch_weekday_datetime
 from tracker.figures.chart import trend_from_data
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
-from tracker.text import lead
+from tracker.text import lead, short
 from tracker.urls import external_url
 
 _LIST_ITEM = re.compile(r"^[-•▪] ")
@@ -195,6 +195,8 @@ def register_web(app: Flask) -> None:
     )
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["lead"] = lead
+    # Not Jinja's truncate: "…" after a whole word, as the lists built in Python write it.
+    app.jinja_env.filters["short"] = short
     # Report data is stored as JSON, so its dates arrive as ISO strings.
     app.jinja_env.filters["iso_dutch_date"] = lambda value: dutch_date(
         datetime.fromisoformat(value), app_timezone()

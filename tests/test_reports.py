@@ -271,6 +271,12 @@ def test_excel_export_is_a_proper_workbook_with_neutralised_formulas(client_for,
     assert rows["4.1"][header.index("Status")].value == "Afgerond"
     due = rows["2.10"][header.index("Termijn")]
     assert due.value == datetime(2024, 3, 31) and due.number_format == "d-m-yyyy"  # a real date
+    # Each row is as high as its longest wrapped text (Excel and LibreOffice keep a file's
+    # rows one line high otherwise: the action's text showed its first words only).
+    for code, row in rows.items():
+        lines = min(-(-len(row[2].value) // 58), 12)
+        assert sheet.row_dimensions[row[2].row].height >= 15 * lines, code
+    assert sheet.row_dimensions[rows["3.9"][2].row].height >= 60  # 280 characters
 
 
 def test_csv_export_is_semicolon_separated_and_neutralised(client_for, history):

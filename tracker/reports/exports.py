@@ -125,6 +125,23 @@ def _municipal_rows(report: dict) -> list[list]:
     ]
 
 
+#: A line of the sheet's text (Calibri 11) in points, and the most lines a row shows.
+LINE_POINTS, MAX_LINES = 15, 12
+
+
+def _lines(values: list, widths: list[int]) -> int:
+    """How many lines the row's longest wrapped text takes: a row height set in the file, as
+    Excel and LibreOffice keep the default height of one line for a file's wrapped cells
+    (the action's text showed its first words only). A column's width counts its
+    characters; a word does not fit exactly, so a line holds a little less."""
+    lines = 1
+    for value, width in zip(values, widths, strict=True):
+        if isinstance(value, str):
+            per_line = max(width - 2, 1)
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+    return min(lines, MAX_LINES)
+
+
 def _fill_sheet(sheet, title: str, columns, fill_in: set[str], rows, choices: dict) -> None:
     """Row 1 the title, row 2 the column names (fill-in columns yellow), then ``rows``;
     ``choices`` gives a drop-down list per column name."""
@@ -144,11 +161,14 @@ def _fill_sheet(sheet, title: str, columns, fill_in: set[str], rows, choices: di
             sheet.cell(row=HEADER_ROW, column=index).fill = fill
     dates = [i for i, name in enumerate(names) if name in DATE_COLUMNS]
     wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [width for _, width in columns]
     for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
         for cell in row:
             cell.alignment = wrap
         for index in dates:
             row[index].number_format = DATE_FORMAT
+        lines = _lines([cell.value for cell in row], widths)
+        sheet.row_dimensions[row[0].row].height = LINE_POINTS * lines
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{sheet.max_row}"
     first, last = HEADER_ROW + 1, max(sheet.max_row, HEADER_ROW + 1)

@@ -10,7 +10,7 @@ import time_machine
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tracker.dates import utcnow
+from tracker.dates import dutch_date, utcnow
 from tracker.extensions import db
 from tracker.meetings import agenda, outcomes, services
 from tracker.meetings.models import AgendaItem, MeetingSeries, OutcomeKind
@@ -225,6 +225,11 @@ def test_the_meeting_pack_holds_agenda_changes_and_actiepunten(client_for, tafel
     )
     assert "Het voorstel is in concept klaar." in text and "Niet gestart → Lopend" in text
     assert "Voorstel bestuurlijke aanpak uitwerken." in text  # open actiepunt
+    # Every meeting of the series makes such a pack: its title names the meeting's day.
+    metadata = PdfReader(io.BytesIO(response.data)).metadata
+    day = dutch_date(tafel.starts_at)
+    assert metadata.title == f"Vergaderstukken Regionale Tafel Mensenhandel {day}"
+    assert metadata.author == roles["lezer"].name
 
 
 def test_a_past_meetings_pack_holds_the_changes_up_to_that_meeting(client_for, tafel, roles):

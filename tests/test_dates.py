@@ -10,6 +10,8 @@ from tracker.dates import (
     dutch_date,
     dutch_datetime,
     dutch_weekday_datetime,
+    iso_dutch_date,
+    iso_dutch_datetime,
     year_utc,
 )
 
@@ -28,6 +30,16 @@ def test_a_moment_is_dated_where_the_users_are():
     assert dutch_date(datetime(2025, 12, 31, 23, 30)) == "1 januari 2026"
     assert dutch_date(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025"
     assert dutch_datetime(datetime(2025, 6, 30, 21, 59)) == "30 juni 2025 om 23:59"
+
+
+def test_stored_report_data_reads_as_the_page_does(app):
+    """Reports keep their days and moments as ISO text: a day stays that day, a moment (UTC)
+    is dated and timed in Amsterdam, in the page, the PDF and the Word document alike."""
+    with app.app_context():
+        assert iso_dutch_date("2025-12-31") == "31 december 2025"
+        assert iso_dutch_date("2025-12-31T23:30:00") == "1 januari 2026"
+        assert iso_dutch_date(None) == ""
+        assert iso_dutch_datetime("2025-12-31T23:30:00") == "1 januari 2026 om 00:30"
 
 
 def test_a_moment_reads_as_babel_writes_it_in_dutch():

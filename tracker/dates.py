@@ -90,6 +90,20 @@ def dutch_date(value: date | datetime | None, timezone: str = "Europe/Amsterdam"
     return f"{value.day} {_MONTHS[value.month]} {value.year}"
 
 
+def iso_dutch_date(value: str | None) -> str:
+    """A day or moment from stored report data, which keeps them as ISO text ("2026-12-07",
+    or "2026-12-07T22:03:00" in UTC), as the users' Dutch date."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return dutch_date(moment, app_timezone())
+
+
+def iso_dutch_datetime(value: str) -> str:
+    """A moment from stored report data (ISO text, UTC) as "7 december 2026 om 23:03"."""
+    return dutch_datetime(datetime.fromisoformat(value), app_timezone())
+
+
 def dutch_weekday_datetime(value: datetime, timezone: str = "Europe/Amsterdam") -> str:
     """'maandag 8 februari 2027 om 09:00', in local time."""
     local = to_local(value, timezone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 
 from flask import (
     Flask,
@@ -20,7 +20,14 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.accounts.models import Role
 from tracker.audit.models import kind_label
-from tracker.dates import app_timezone, dutch_date, dutch_datetime, dutch_weekday_datetime
+from tracker.dates import (
+    app_timezone,
+    dutch_date,
+    dutch_datetime,
+    dutch_weekday_datetime,
+    iso_dutch_date,
+    iso_dutch_datetime,
+)
 from tracker.figures.chart import trend_from_data
 from tracker.plan.models import SIGNAL_LABELS, STATUS_LABELS, Signal, Status
 from tracker.text import lead, short
@@ -198,12 +205,8 @@ def register_web(app: Flask) -> None:
     # Not Jinja's truncate: "…" after a whole word, as the lists built in Python write it.
     app.jinja_env.filters["short"] = short
     # Report data is stored as JSON, so its dates arrive as ISO strings.
-    app.jinja_env.filters["iso_dutch_date"] = lambda value: dutch_date(
-        datetime.fromisoformat(value), app_timezone()
-    )
-    app.jinja_env.filters["iso_dutch_datetime"] = lambda value: dutch_datetime(
-        datetime.fromisoformat(value), app_timezone()
-    )
+    app.jinja_env.filters["iso_dutch_date"] = iso_dutch_date
+    app.jinja_env.filters["iso_dutch_datetime"] = iso_dutch_datetime
     app.jinja_env.filters["status_label"] = lambda value: STATUS_LABELS[Status(value)]
     app.jinja_env.filters["signal_label"] = lambda value: (
         SIGNAL_LABELS[Signal(value)] if value else "Geen signaal"

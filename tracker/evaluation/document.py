@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import io
 
-from tracker.reports.word import (
-    borging_table,
-    decisions_table,
-    iso_day,
-    iso_moment,
-    title_block,
-)
+from tracker.dates import iso_dutch_date, iso_dutch_datetime
+from tracker.reports.word import borging_table, decisions_table, title_block
 from tracker.reports.word_base import add_table, new_document
 
 HEADING = "Evaluatie"
@@ -22,9 +17,9 @@ def _title(document, report: dict) -> None:
     plan = report["plan"]
     facts = [
         ("Regio", plan["region"]),
-        ("Peildatum", iso_day(report["reference_date"])),
+        ("Peildatum", iso_dutch_date(report["reference_date"])),
         ("Geëvalueerd", f"{report['evaluated']} van {report['total']} acties"),
-        ("Gemaakt op", iso_moment(report["made_at"])),
+        ("Gemaakt op", iso_dutch_datetime(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
     title_block(document, HEADING, plan, facts)
@@ -72,7 +67,13 @@ def _knelpunten(document, report: dict) -> None:
         document.add_paragraph("Er zijn geen knelpunten vastgelegd.")
         return
     rows = [
-        [k["what"], iso_day(k["since"]), ", ".join(k["codes"]), k["solver"], k["status_label"]]
+        [
+            k["what"],
+            iso_dutch_date(k["since"]),
+            ", ".join(k["codes"]),
+            k["solver"],
+            k["status_label"],
+        ]
         for k in report["knelpunten"]
     ]
     add_table(

@@ -103,7 +103,7 @@ def meeting_pack(meeting_id: int):
     if not meeting.agenda_version and not current_user.is_admin:
         abort(404)  # a draft agenda is the beheerder's until it is published
     data, _ = mask_free_text(pack_data(meeting))
-    html = render_template("reports/meeting_pack.html", pack=data)
+    html = render_template("reports/meeting_pack.html", pack=data, made_by=current_user.name)
     day = local_day(meeting.starts_at)  # read before the audit's commit expires the meeting
     name = f"vergaderstukken-{day:%Y-%m-%d}.pdf"
     _audit_export("meeting.pack", f"Vergaderstukken {meeting.series.name}")

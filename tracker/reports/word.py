@@ -6,13 +6,12 @@ see them), real tables, the traffic light as a coloured cell that also says its 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from tracker.dates import app_timezone, dutch_date, dutch_datetime
+from tracker.dates import iso_dutch_date, iso_dutch_datetime
 from tracker.figures.services import number_text
 from tracker.reports.word_base import add_table, first_wide, new_document, shade
 
@@ -26,19 +25,6 @@ WORD_COLOURS = {
 }
 
 
-def iso_moment(value: str) -> str:
-    """A moment from the report data (UTC), as the PDF says it: "7 december 2026 om 22:03"."""
-    return dutch_datetime(datetime.fromisoformat(value), app_timezone())
-
-
-def iso_day(value: str | None) -> str:
-    """An ISO date or moment from the report data, in Dutch ("–" when there is none)."""
-    if not value:
-        return "–"
-    moment = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    return dutch_date(moment, app_timezone())
-
-
 def _heading(report: dict) -> str:
     return "Voortgangsrapportage" + (f" {report['municipality']}" if report["municipality"] else "")
 
@@ -48,10 +34,10 @@ def _title(document, report: dict) -> None:
     heading = _heading(report)
     facts = [
         ("Regio", plan["region"]),
-        ("Peildatum", iso_day(report["reference_date"])),
-        *([("Veranderd sinds", iso_day(report["since"]))] if report.get("since") else []),
+        ("Peildatum", iso_dutch_date(report["reference_date"])),
+        *([("Veranderd sinds", iso_dutch_date(report["since"]))] if report.get("since") else []),
         *([("Selectie", report["filters"])] if report.get("filters") else []),
-        ("Gemaakt op", iso_moment(report["made_at"])),
+        ("Gemaakt op", iso_dutch_datetime(report["made_at"])),
         ("Gemaakt door", report["made_by"]),
     ]
     title_block(document, heading, plan, facts)
@@ -275,7 +261,7 @@ def decisions_table(document, report: dict) -> None:
     document.add_heading("Besluiten over het plan", level=1)
     rows = [
         [
-            iso_day(d["date"]),
+            iso_dutch_date(d["date"]),
             d["meeting"],
             d["what"],
             d["text"] + (f" ({d['note']})" if d["note"] else ""),
@@ -299,7 +285,7 @@ def _annex(document, report: dict) -> None:
         for row in theme["rows"]:
             status = row["status_label"] + (f" ({row['rollup']})" if row.get("rollup") else "")
             latest = (
-                f"{iso_day(row['latest_update_at'])}: {row['latest_update_text']}"
+                f"{iso_dutch_date(row['latest_update_at'])}: {row['latest_update_text']}"
                 if row.get("latest_update_at")
                 else "–"
             )

@@ -327,6 +327,32 @@ def test_no_technical_words_for_people_who_are_not_beheerder(client_for, role):
     assert found == {}
 
 
+@pytest.mark.parametrize("role", ["lezer", "bijdrager_eigen", "af_schiedam"])
+def test_no_page_links_people_to_a_page_they_may_not_open(client_for, role):
+    """Every link on the pages people who are not beheerder read opens for them: no
+    "Geen toegang" or "Niet gevonden" behind a link (the help page explains every role to
+    everyone, and links only what the reader may open). Links of one shape are followed
+    twice at most (``/acties/1.1`` stands for every action)."""
+    client = client_for(role)
+    pages = READER_PAGES + (["/voortgang"] if role != "lezer" else [])
+    links, shapes = {}, {}
+    for path in pages:
+        html = client.get(path).get_data(as_text=True)
+        for href in re.findall(r'href="(/[^"#?]*)', html):
+            shape = re.sub(r"\d+", "N", href)
+            if href in links or href.startswith(("/static/", "/uitloggen")):
+                continue
+            if shapes.setdefault(shape, 0) < 2:
+                shapes[shape] += 1
+                links[href] = path
+    refused = {
+        href: (status, path)
+        for href, path in links.items()
+        if (status := client.get(href).status_code) not in (200, 302)
+    }
+    assert len(links) > 40 and refused == {}
+
+
 def test_the_glossary_check_can_fail(client_for):
     assert "API" in visible_text(client_for("beheerder").get("/profiel"))
 

@@ -18,7 +18,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
 from .conftest import login_as
-from .helpers import PASSWORD, login, post_form, replay_cookie
+from .helpers import PASSWORD, login, post_form, replay_cookie, text_of
 
 SECRET = pyotp.random_base32()
 
@@ -228,6 +228,7 @@ def test_cookie_stops_working_when_the_account_is_deactivated(
             "role": "bijdrager",
             "party": "RIEC",
             "municipality": "",
+            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -583,6 +584,62 @@ def test_beheerder_creates_an_account_and_the_person_gets_an_invitation(
     assert "hoort bij een partij of een gemeente" in no_party.get_data(as_text=True)
 
 
+def _account_form(user, **changes) -> dict:
+    """The account form as the page shows it for ``user``, with ``changes``."""
+    shown = {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "party": user.party.code if user.party else "",
+        "municipality": user.municipality.code if user.municipality else "",
+        "version": str(user.version),
+    }
+    if user.is_enabled:
+        shown["is_enabled"] = "y"
+    return shown | changes
+
+
+def test_an_account_form_opened_before_a_colleagues_save_does_not_undo_it(
+    client_for, roles, make_user
+):
+    """One beheerder switches an account off; another, whose form was opened before that,
+    corrects the name: refused with what was typed kept, the account stays off (the stale
+    form still said "Actief"). Opened again, the form saves."""
+    person = make_user("bijdrager", party="RIEC", name="Robin Vertrekt")
+    ours, theirs = client_for("beheerder"), client_for("beheerder")
+    path = f"/beheer/gebruikers/{person.id}"
+    shown = _account_form(person)
+    assert 'name="version" type="hidden" value="1"' in ours.get(path).get_data(as_text=True)
+    off = {k: v for k, v in shown.items() if k != "is_enabled"} | {"successor": "-"}
+    assert post_form(theirs, path, off).status_code == 302
+
+    stale = post_form(ours, path, shown | {"name": "Robin Vertrekt-Jansen"})
+    assert stale.status_code == 409
+    assert "Iemand anders heeft dit account gewijzigd" in text_of(stale)
+    assert 'value="Robin Vertrekt-Jansen"' in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert (person.name, person.is_enabled, person.version) == ("Robin Vertrekt", False, 2)
+
+    reopened = ours.get(path).get_data(as_text=True)
+    assert 'name="version" type="hidden" value="2"' in reopened
+    again = _account_form(person, name="Robin Vertrekt-Jansen")
+    assert post_form(ours, path, again).status_code == 302
+    db.session.expire_all()
+    assert (person.name, person.is_enabled, person.version) == ("Robin Vertrekt-Jansen", False, 3)
+    # A form that is not this page's (no version) is refused outright.
+    assert post_form(ours, path, {**again, "version": ""}).status_code == 400
+
+
+def test_the_clis_deactivation_moves_the_accounts_version(runner, client_for, make_user):
+    person = make_user("bijdrager", party="RIEC", email="weg@example.test")
+    shown = _account_form(person)
+    assert runner.invoke(args=["users", "deactivate", "weg@example.test"]).exit_code == 0
+    response = post_form(client_for("beheerder"), f"/beheer/gebruikers/{person.id}", shown)
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert not person.is_enabled
+
+
 def test_beheerder_cannot_remove_own_role(client_for, roles):
     admin = client_for("beheerder")
     me = roles["beheerder"]
@@ -596,6 +653,7 @@ def test_beheerder_cannot_remove_own_role(client_for, roles):
             "party": "VAR",
             "municipality": "",
             "is_enabled": "y",
+            "version": "1",
         },
     )
     assert response.status_code == 400

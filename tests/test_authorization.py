@@ -172,7 +172,7 @@ CASES = [
     (
         "POST",
         "/beheer/gebruikers/{lezer_id}",
-        {**NEW_USER, "email": "lezer1@example.test"},
+        {**NEW_USER, "email": "lezer1@example.test", "version": "1"},
         ADMIN_ONLY,
     ),
     ("GET", "/beheer/audit", None, ADMIN_ONLY),

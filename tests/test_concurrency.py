@@ -241,3 +241,26 @@ def test_two_saves_of_one_series(client_for):
     assert "Graag uw stukken vooraf." in response.get_data(as_text=True)
     saved = db.session.scalar(select(MeetingSeries).where(MeetingSeries.code == "rvo"))
     assert (saved.reminder_days, saved.reminder_intro) == ("7", "")
+
+
+def test_two_saves_of_one_account(client_for, make_user):
+    """Two beheerders save one account at the same moment, both from the form as it was:
+    one changes the role, the other the party. The second is refused, not saved over the
+    first (the version is claimed in the UPDATE itself, after both read the account)."""
+    from .test_accounts import _account_form
+
+    person = make_user("bijdrager", party="RIEC", name="Robin Tweemaal")
+    path = f"/beheer/gebruikers/{person.id}"
+    shown = _account_form(person)
+    first, second = client_for("beheerder"), client_for("beheerder")
+    post = poster(first, path)
+    db.session.expunge_all()  # the request loads the account itself, as a real one would
+    with race_at(
+        "FROM party WHERE party.kind !=",
+        lambda: post_form(second, path, shown | {"role": "lezer", "party": "RIEC"}),
+    ) as raced:
+        response = post(shown | {"party": "NLA"})
+    assert raced[1].status_code == 302, raced
+    assert response.status_code == 409
+    saved = db.session.get(User, person.id)
+    assert (saved.role, saved.party.code, saved.version) == ("lezer", "RIEC", 2)

@@ -96,7 +96,7 @@ DECISION = "Besloten: de werkgroep stelt het stappenplan op."
 #: one from before 0021 (whose figures still kept action codes, moved by 0021), and an older
 #: one whose data migrations (0015-0018) are checked too: a database filled at any of them
 #: upgrades without losing a row.
-PREVIOUS_RELEASE = "0023_plan_version"
+PREVIOUS_RELEASE = "0024_series_version"
 CODES_RELEASE = "0020_public_page"
 OLDER_RELEASE = "0014_throttling_privacy"
 RELEASES = [PREVIOUS_RELEASE, CODES_RELEASE, OLDER_RELEASE]
@@ -551,9 +551,10 @@ def _upgrade_keeps_every_row(url: str, tmp_path, release: str = PREVIOUS_RELEASE
             else:  # 0022: a running round was not moved, as far as anyone knows
                 rounds = new.tables["evaluation_round"]
                 assert conn.execute(select(rounds.c.first_deadline)).scalars().all() == [None]
-            # 0024: every series starts at version 1.
-            versions = select(new.tables["meeting_series"].c.version)
-            assert set(conn.execute(versions).scalars()) == {1}
+            # 0024: every series starts at version 1; 0025: every account too.
+            for table in ("meeting_series", "user"):
+                versions = conn.execute(select(new.tables[table].c.version)).scalars().all()
+                assert set(versions) == {1}, table
             # 0021: a figure's action codes became links to the current plan's actions.
             links = new.tables["indicator_action"]
             first = conn.execute(

@@ -368,6 +368,7 @@ def test_a_deputy_reports_for_the_party_and_a_leaver_hands_over(client_for, role
         "role": "bijdrager",
         "party": "RIEC",
         "municipality": "",
+        "version": "1",
     }
     refused = post_form(admin, f"/beheer/gebruikers/{riec_person.id}", user_form)
     assert refused.status_code == 400

@@ -162,6 +162,7 @@ def test_the_beheerder_gives_the_right_on_the_account_form(client_for, roles):
             "municipality": "",
             "may_write_report": "y",
             "is_enabled": "y",
+            "version": "1",
         },
     )
     assert response.status_code == 302

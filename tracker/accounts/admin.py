@@ -14,13 +14,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker.access import admin_required
 from tracker.accounts import handover, services, users
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
 from tracker.audit.services import record
+from tracker.conflicts import StaleEdit
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.mail import send_now
@@ -176,6 +177,17 @@ def edit(user_id: int):
         leaving = user.is_enabled and not form.is_enabled.data
         successor = _successor(form, user, held) if leaving else None
         if not form.successor.errors:
+            try:
+                _claim_next_version(user, form.version.data)
+            except StaleEdit:  # a colleague's save since the form was shown
+                page = render_template(
+                    "accounts/user_form.html",
+                    form=form,
+                    user=user,
+                    held=held,
+                    stale_message=ACCOUNT_CHANGED,
+                )
+                return page, 409
             changes = _apply_form(user, form)
             if changes:
                 kind = "user.deactivate" if leaving else "user.update"
@@ -188,6 +200,28 @@ def edit(user_id: int):
             return redirect(url_for("users.index"))
     status = 400 if form.errors else 200
     return render_template("accounts/user_form.html", form=form, user=user, held=held), status
+
+
+ACCOUNT_CHANGED = (
+    "Iemand anders heeft dit account gewijzigd nadat u de pagina opende. Uw invoer is niet "
+    "opgeslagen en staat hieronder nog, zodat u haar kunt overnemen: open het account opnieuw "
+    "en breng uw wijziging daar aan."
+)
+
+
+def _claim_next_version(user: User, shown: str | None) -> None:
+    """Move the account to its next version if it is still at the one the form showed, in
+    one UPDATE: of two saves at the same moment the second matches nothing (PostgreSQL makes
+    it wait for the first's commit). ``StaleEdit`` when a colleague saved first."""
+    version = parse_int(shown)
+    if version is None:
+        abort(400)  # not a form this page made: it always carries the version
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, User.version == version).values(version=version + 1)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise StaleEdit
 
 
 #: The successor choice for "nobody, on purpose".

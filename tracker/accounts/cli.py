@@ -73,6 +73,7 @@ def deactivate_user(email, successor):
         click.echo(f"Let op: niemand neemt over ({'; '.join(held.describe())}).")
     handover.hand_over(user, taker, None)
     user.is_enabled = False
+    user.version += 1  # a beheerder's form opened before this no longer saves
     user.end_sessions()
     record("user.deactivate", None, user.email, "Uitgeschakeld via de CLI")
     db.session.commit()

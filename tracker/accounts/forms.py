@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import ValidationError
 
 from tracker.accounts.models import Role
@@ -99,6 +106,9 @@ ROLE_CHOICES = choices((role.value, role.label) for role in Role)
 
 class UserForm(PrivacyCheckedForm, DutchForm):
     person_fields = ("name",)
+    structured_fields = ("version",)
+    #: The account's version the form showed (empty for a new account).
+    version = HiddenField()
     name = StringField("Naam", validators=[required(), max_length(120)])
     email = EmailField("E-mailadres", validators=[required(), email_address(), max_length(254)])
     role = SelectField("Rol", choices=ROLE_CHOICES, validators=[required()])

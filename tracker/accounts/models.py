@@ -68,6 +68,11 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str] = mapped_column(String(64), default=new_session_token, unique=True)
     #: May write the report's texts (a lezer such as the portfolio holder, given the right).
     may_write_report: Mapped[bool] = mapped_column(default=False)
+    #: Moved by every save of the account's form (and the CLI's deactivation), so that a
+    #: beheerder's form opened before a colleague's save is refused instead of undoing it
+    #: (``admin.edit``). Not SQLAlchemy's ``version_id_col``: logins write this row too, and
+    #: must not be refused for it.
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

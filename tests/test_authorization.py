@@ -127,7 +127,7 @@ CASES = [
     ("POST", "/beheer/eigenaren/{free_owner_id}/koppelen", {"person": ""}, ADMIN_EMPTY_FORM),
     ("POST", "/beheer/koppelingen/{link_id}/verwijderen", {}, ADMIN_ONLY),
     ("GET", "/beheer/partijen", None, ADMIN_ONLY),
-    ("POST", "/beheer/partijen?partij=RIEC", {"RIEC-contact": ""}, ADMIN_ONLY),
+    ("POST", "/beheer/partijen?partij=RIEC", {"RIEC-contact": "", "RIEC-shown": ":"}, ADMIN_ONLY),
     ("POST", "/acties/2.12/voortgang", UPDATE, only("beheerder")),
     ("GET", "/acties/2.4/gemeenten", None, EVERYONE),
     ("GET", "/gemeenten", None, EVERYONE),

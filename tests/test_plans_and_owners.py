@@ -333,7 +333,7 @@ def test_a_deputy_reports_for_the_party_and_a_leaver_hands_over(client_for, role
     response = post_form(
         admin,
         "/beheer/partijen?partij=RIEC",
-        {"RIEC-contact": str(riec_person.id), "RIEC-deputy": str(deputy.id)},
+        {"RIEC-contact": str(riec_person.id), "RIEC-deputy": str(deputy.id), "RIEC-shown": ":"},
     )
     assert response.status_code == 302
     from .conftest import login_as
@@ -885,3 +885,41 @@ def test_the_banner_leads_back_to_the_current_plan(client_for):
     html = admin.get("/acties?plan=rotterdam-2027-2030").get_data(as_text=True)
     assert '<a href="/">Naar het huidige plan</a>' in html
     assert 'href="/acties/1.1?plan=rotterdam-2027-2030"' in html
+
+
+def test_party_contacts_opened_before_a_colleagues_save_do_not_undo_it(
+    client_for, roles, make_user
+):
+    """One beheerder names RIEC's contact; another, whose page was opened before, names
+    someone else: refused (saved, it would have replaced the colleague's choice unseen), what
+    they chose kept in the form; opened again, the page shows the contact and saves."""
+    ours, theirs = client_for("beheerder"), client_for("beheerder")
+    riec_person = roles["bijdrager_eigen"]
+    deputy = make_user("bijdrager", party="NLA", name="Dana Deputy")
+    path = "/beheer/partijen?partij=RIEC"
+    assert 'id="RIEC-shown" name="RIEC-shown" type="hidden" value=":"' in ours.get(
+        "/beheer/partijen"
+    ).get_data(as_text=True)
+    named = {"RIEC-contact": str(riec_person.id), "RIEC-deputy": "", "RIEC-shown": ":"}
+    assert post_form(theirs, path, named).status_code == 302
+
+    stale = {"RIEC-contact": str(deputy.id), "RIEC-deputy": "", "RIEC-shown": ":"}
+    refused = post_form(ours, path, stale)
+    assert refused.status_code == 409
+    assert "Iemand anders heeft de contactpersonen van deze partij gewijzigd" in text_of(refused)
+    assert f'<option selected value="{deputy.id}">' in refused.get_data(as_text=True)
+    assert "De contactpersonen van RIEC zijn niet opgeslagen: zie RIEC hieronder" in text_of(
+        refused
+    )
+    riec = db.session.scalar(select(Party).where(Party.code == "RIEC"))
+    db.session.refresh(riec)
+    assert (riec.contact_id, riec.deputy_id) == (riec_person.id, None)
+
+    page = ours.get("/beheer/partijen").get_data(as_text=True)
+    assert f'name="RIEC-shown" type="hidden" value="{riec_person.id}:"' in page
+    again = {**named, "RIEC-deputy": str(deputy.id), "RIEC-shown": f"{riec_person.id}:"}
+    assert post_form(ours, path, again).status_code == 302
+    db.session.refresh(riec)
+    assert (riec.contact_id, riec.deputy_id) == (riec_person.id, deputy.id)
+    # A form that does not say what it showed is not this page's.
+    assert post_form(ours, path, {"RIEC-contact": ""}).status_code == 400

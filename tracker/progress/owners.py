@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import ValidationError
 
 from tracker.access import admin_required
@@ -60,6 +60,9 @@ class OwnerLinkForm(DutchForm):
 class PartyContactsForm(DutchForm):
     contact = SelectField("Contactpersoon", choices=[], validate_choice=False)
     deputy = SelectField("Plaatsvervanger", choices=[], validate_choice=False)
+    #: The two as the page showed them ("12:" is contact 12, no deputy): the save is refused
+    #: when they changed since (a colleague, or a hand-over when an account was switched off).
+    shown = HiddenField()
 
     def fill(self, people) -> None:
         options = [("", "Niemand")] + [(str(u.id), _person_label(u)) for u in people]
@@ -189,19 +192,61 @@ def party_contacts():
                 party.contact.name if party.contact else None,
                 party.deputy.name if party.deputy else None,
             )
-            party.contact_id = parse_int(form.contact.data) if form.contact.data else None
-            party.deputy_id = parse_int(form.deputy.data) if form.deputy.data else None
-            db.session.flush()
-            db.session.refresh(party)
-            after = (
-                party.contact.name if party.contact else None,
-                party.deputy.name if party.deputy else None,
-            )
-            record("party.contacts", current_user, party.code, f"{before} → {after}")
-            db.session.commit()
-            flash(f"Contactpersonen van {party.short_name} opgeslagen.", "info")
-            return redirect(url_for("progress.party_contacts") + f"#partij-{party.code}")
-        failed, status = (party.id, form), 400
+            if _set_contacts(party, form):
+                db.session.refresh(party)
+                after = (
+                    party.contact.name if party.contact else None,
+                    party.deputy.name if party.deputy else None,
+                )
+                record("party.contacts", current_user, party.code, f"{before} → {after}")
+                db.session.commit()
+                flash(f"Contactpersonen van {party.short_name} opgeslagen.", "info")
+                return redirect(url_for("progress.party_contacts") + f"#partij-{party.code}")
+            form.contact.errors.append(CONTACTS_CHANGED)
+            status = 409
+        else:
+            status = 400
+        failed = (party.id, form)
+    return _contacts_page(parties, people, failed), status
+
+
+CONTACTS_CHANGED = (
+    "Iemand anders heeft de contactpersonen van deze partij gewijzigd nadat u de pagina opende "
+    "(of een account is uitgeschakeld). Uw keuze is niet opgeslagen: laad de pagina opnieuw en "
+    "kies dan opnieuw."
+)
+
+
+def _shown(contact_id: int | None, deputy_id: int | None) -> str:
+    return f"{contact_id or ''}:{deputy_id or ''}"
+
+
+def _set_contacts(party: Party, form: PartyContactsForm) -> bool:
+    """Save the form's two people if the party still has those the page showed, in one
+    UPDATE (of two saves at the same moment the second matches nothing); False otherwise."""
+    contact_text, separator, deputy_text = (form.shown.data or "").partition(":")
+    if not separator:
+        abort(400)  # not a form this page made: it always says what it showed
+    claimed = db.session.execute(
+        update(Party)
+        .where(
+            Party.id == party.id,
+            Party.contact_id.is_not_distinct_from(parse_int(contact_text)),
+            Party.deputy_id.is_not_distinct_from(parse_int(deputy_text)),
+        )
+        .values(
+            contact_id=parse_int(form.contact.data) if form.contact.data else None,
+            deputy_id=parse_int(form.deputy.data) if form.deputy.data else None,
+        )
+        .execution_options(synchronize_session=False)  # the caller refreshes the party
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _contacts_page(parties, people, failed):
     forms = {}
     for party in parties:
         if failed and failed[0] == party.id:
@@ -211,9 +256,13 @@ def party_contacts():
         form.fill(people)
         form.contact.data = str(party.contact_id) if party.contact_id else ""
         form.deputy.data = str(party.deputy_id) if party.deputy_id else ""
+        form.shown.data = _shown(party.contact_id, party.deputy_id)
         forms[party.id] = form
-    shown = [p for p in parties if p.kind != PartyKind.MUNICIPALITY.value]
+    organisations = [p for p in parties if p.kind != PartyKind.MUNICIPALITY.value]
     municipal = [p for p in parties if p.kind == PartyKind.MUNICIPALITY.value]
     return render_template(
-        "progress/party_contacts.html", parties=shown + municipal, forms=forms
-    ), status
+        "progress/party_contacts.html",
+        parties=organisations + municipal,
+        forms=forms,
+        failed=next((p for p in parties if failed and p.id == failed[0]), None),
+    )

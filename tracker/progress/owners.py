@@ -204,6 +204,8 @@ def party_contacts():
                 return redirect(url_for("progress.party_contacts") + f"#partij-{party.code}")
             form.contact.errors.append(CONTACTS_CHANGED)
             status = 409
+            # As they are now, in one statement each: the rollback expired every row read.
+            parties, people = _parties(), _reporters()
         else:
             status = 400
         failed = (party.id, form)
